@@ -1,0 +1,163 @@
+"""Call settings: one YAML file per call with everything that changes from one year to the next."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from . import LANGUAGES
+from .errors import FormgenError
+from .yamlfile import load_yaml
+
+CALL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+PHONE = re.compile(r"^[0-9+()/ \-–,]{5,}$")
+DEADLINE_FORMAT = "YYYY-MM-DD HH:MM"
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: dict[str, str]
+    phone: str
+    extension: str
+    mobile: str
+    email: str
+
+
+@dataclass(frozen=True)
+class Office:
+    address: dict[str, str]
+    phones: str
+    email: str
+
+
+@dataclass(frozen=True)
+class CallSettings:
+    id: str
+    programme: dict[str, str]
+    organisation: dict[str, str]
+    deadline: dt.datetime
+    results_date: dt.date
+    population_date: dt.date
+    donor_years: tuple[int, int]
+    contact: Contact
+    office: Office
+    letterhead_height_mm: float
+    source: str = ""
+
+
+class _Reader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, place: str, problem: str, fix: str) -> FormgenError:
+        return FormgenError(self.path, place, problem, fix)
+
+    def mapping(self, data: Any, place: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+        if not isinstance(data, dict):
+            raise self.fail(place or "top level", "expected a mapping", "write `key: value` lines")
+        for key in keys:
+            if key not in data:
+                raise self.fail(place or "top level", f"missing key '{key}'",
+                                f"add '{key}:' (see forms/calls/2025.yaml)")
+        unknown = sorted(set(map(str, data)) - set(keys) - set(optional))
+        if unknown:
+            raise self.fail(f"{place}.{unknown[0]}".lstrip("."), "unknown key",
+                            f"use only: {', '.join(keys + optional)}")
+        return data
+
+    def text(self, value: Any, place: str, pattern: re.Pattern | None = None, what: str = "") -> str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str) or not value.strip():
+            raise self.fail(place, "expected non-empty text", "write the value after the colon")
+        if pattern and not pattern.match(value.strip()):
+            raise self.fail(place, f"'{value}' is not a valid {what}", f"write a {what}")
+        return value.strip()
+
+    def per_language(self, value: Any, place: str) -> dict[str, str]:
+        data = self.mapping(value, place, LANGUAGES)
+        return {lang: self.text(data[lang], f"{place}.{lang}") for lang in LANGUAGES}
+
+    def date(self, value: Any, place: str) -> dt.date:
+        if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+            return value
+        try:
+            return dt.date.fromisoformat(str(value))
+        except ValueError:
+            raise self.fail(place, f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-07") from None
+
+    def deadline(self, value: Any, place: str) -> dt.datetime:
+        text = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
+        try:
+            return dt.datetime.strptime(text[:16], "%Y-%m-%d %H:%M") if len(text) in (16, 19) else _bad()
+        except ValueError:
+            raise self.fail(place, f"'{value}' is not a date and hour",
+                            f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00") from None
+
+    def years(self, value: Any, place: str) -> tuple[int, int]:
+        ok = (isinstance(value, list) and len(value) == 2
+              and all(isinstance(y, int) and not isinstance(y, bool) and 1990 <= y <= 2100 for y in value)
+              and value[0] <= value[1])
+        if not ok:
+            raise self.fail(place, f"'{value}' is not a period", "write [first year, last year], e.g. [2022, 2024]")
+        return value[0], value[1]
+
+    def number(self, value: Any, place: str, low: float, high: float) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
+            raise self.fail(place, f"'{value}' is out of range", f"give a number from {low:g} to {high:g}")
+        return float(value)
+
+    def contact(self, value: Any, place: str) -> Contact:
+        data = self.mapping(value, place, ("name", "phone", "mobile", "email"), ("extension",))
+        return Contact(
+            name=self.per_language(data["name"], f"{place}.name"),
+            phone=self.text(data["phone"], f"{place}.phone", PHONE, "phone number"),
+            extension=self.text(data.get("extension", "-"), f"{place}.extension"),
+            mobile=self.text(data["mobile"], f"{place}.mobile", PHONE, "phone number"),
+            email=self.text(data["email"], f"{place}.email", EMAIL, "e-mail address"))
+
+    def office(self, value: Any, place: str) -> Office:
+        data = self.mapping(value, place, ("address", "phones", "email"))
+        return Office(
+            address=self.per_language(data["address"], f"{place}.address"),
+            phones=self.text(data["phones"], f"{place}.phones", PHONE, "list of phone numbers"),
+            email=self.text(data["email"], f"{place}.email", EMAIL, "e-mail address"))
+
+    def call(self, data: Any) -> CallSettings:
+        keys = ("id", "programme", "organisation", "deadline", "results_date", "population_date",
+                "donor_years", "contact", "office")
+        data = self.mapping(data, "", keys, ("letterhead_height_mm",))
+        call = CallSettings(
+            id=self.text(data["id"], "id", CALL_ID, "call id (letters, digits, '.', '_', '-')"),
+            programme=self.per_language(data["programme"], "programme"),
+            organisation=self.per_language(data["organisation"], "organisation"),
+            deadline=self.deadline(data["deadline"], "deadline"),
+            results_date=self.date(data["results_date"], "results_date"),
+            population_date=self.date(data["population_date"], "population_date"),
+            donor_years=self.years(data["donor_years"], "donor_years"),
+            contact=self.contact(data["contact"], "contact"),
+            office=self.office(data["office"], "office"),
+            letterhead_height_mm=self.number(data.get("letterhead_height_mm", 45), "letterhead_height_mm", 0, 120),
+            source=str(self.path))
+        self.consistent(call)
+        return call
+
+    def consistent(self, call: CallSettings) -> None:
+        if call.results_date <= call.deadline.date():
+            raise self.fail("results_date", f"{call.results_date} is not after the deadline {call.deadline:%Y-%m-%d}",
+                            "results are announced after applications close")
+        if call.donor_years[1] > call.population_date.year:
+            raise self.fail("donor_years", f"the period ends in {call.donor_years[1]}, "
+                            f"after the population date's year {call.population_date.year}",
+                            "the donor period lies before the call")
+
+
+def _bad() -> dt.datetime:
+    raise ValueError
+
+
+def load_call(path: Path) -> CallSettings:
+    return _Reader(path).call(load_yaml(path))

@@ -1,0 +1,23 @@
+"""Errors a user can act on: each names the file, the place in it, and the fix."""
+from __future__ import annotations
+
+
+class FormgenError(Exception):
+    """A problem in the user's input; the command line prints it as one line and exits 1."""
+
+    exit_code = 1
+
+    def __init__(self, file: object, place: str, problem: str, fix: str = "") -> None:
+        self.file, self.place, self.problem, self.fix = str(file), place, problem, fix
+        super().__init__(self.line())
+
+    def line(self) -> str:
+        where = f"{self.file}: {self.place}" if self.place else self.file
+        tail = f" ({self.fix})" if self.fix else ""
+        return f"{where}: {self.problem}{tail}"
+
+
+class UsageError(FormgenError):
+    """A wrong option on the command line; exit code 2 like typer's own usage errors."""
+
+    exit_code = 2

@@ -1,0 +1,154 @@
+"""The two models, as plain frozen dataclasses with no I/O.
+
+Definitions (`*Def`) are what `forms/*.yaml` says: structure, field ids and message ids.
+The localized document (`Document` and below) is what renderers draw: every message resolved to
+plain text in one language, every blank a `Field`. Renderers never see message ids or settings.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterator, Union
+
+FIELD_KINDS = ("text", "multiline", "number", "date", "rating")
+PARAGRAPH_STYLES = ("body", "plain", "annex", "addressee", "title", "heading", "bullet", "answer", "stamp")
+RATING_CHOICES = ("1", "2", "3", "4", "5")
+
+
+# ---- definitions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class FieldDef:
+    id: str
+    kind: str
+    hint: str | None = None  # message id of the grey placeholder / the small print under the line
+    label: str | None = None  # message id naming the field in tooltips and spreadsheets
+    lines: int = 1
+
+
+@dataclass(frozen=True)
+class ParagraphDef:
+    text: str  # message id; its {placeholders} are this paragraph's fields or call values
+    style: str = "body"
+    fields: tuple[FieldDef, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldBlockDef:
+    field: FieldDef
+
+
+@dataclass(frozen=True)
+class RowDef:
+    label: str  # message id
+    value: Union[FieldDef, ParagraphDef]
+
+
+@dataclass(frozen=True)
+class LabelTableDef:
+    id: str
+    widths: tuple[float, ...]
+    rows: tuple[RowDef, ...]
+
+
+@dataclass(frozen=True)
+class NumberedFieldsDef:
+    id: str  # fields are <id>_1 … <id>_<count>
+    count: int
+    kind: str
+    label: str  # message id with {number}
+
+
+@dataclass(frozen=True)
+class ColumnDef:
+    id: str
+    header: str  # message id
+    width: float
+    kind: str = "text"
+
+
+@dataclass(frozen=True)
+class GridDef:
+    id: str  # fields are <id>_<row>_<column id>
+    columns: tuple[ColumnDef, ...]
+    rows: int = 10
+
+
+@dataclass(frozen=True)
+class SignaturesDef:
+    parts: tuple[ParagraphDef, ...]
+
+
+BlockDef = Union[ParagraphDef, FieldBlockDef, LabelTableDef, NumberedFieldsDef, GridDef, SignaturesDef]
+
+
+@dataclass(frozen=True)
+class FormDef:
+    id: str
+    title: str  # message id
+    blocks: tuple[BlockDef, ...]
+    letterhead: bool = False
+    page_numbers: bool = False
+    source: str = ""
+
+
+# ---- the localized document --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Field:
+    id: str
+    kind: str
+    label: str
+    hint: str
+    lang: str
+    lines: int = 1
+    choices: tuple[str, ...] = ()
+
+
+Run = Union[str, Field]
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    runs: tuple[Run, ...]
+    lang: str
+    style: str = "body"
+
+    @property
+    def text(self) -> str:
+        return "".join(run for run in self.runs if isinstance(run, str))
+
+
+@dataclass(frozen=True)
+class Table:
+    """A grid of one-paragraph cells. `widths` are relative; `header_rows` repeat on each page."""
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[Paragraph, ...], ...]
+    header_rows: int = 0
+    borders: bool = True
+
+
+Block = Union[Paragraph, Table]
+
+
+@dataclass(frozen=True)
+class Document:
+    form_id: str
+    lang: str
+    call_id: str
+    title: str
+    blocks: tuple[Block, ...]
+    letterhead_mm: float = 0.0
+    page_numbers: bool = False
+
+    def paragraphs(self) -> Iterator[Paragraph]:
+        for block in self.blocks:
+            if isinstance(block, Table):
+                for row in block.rows:
+                    yield from row
+            else:
+                yield block
+
+    def fields(self) -> Iterator[Field]:
+        for paragraph in self.paragraphs():
+            yield from (run for run in paragraph.runs if isinstance(run, Field))

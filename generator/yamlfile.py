@@ -1,0 +1,34 @@
+"""Reading YAML safely, with errors that point at the line."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import FormgenError
+
+MAX_YAML_BYTES = 1_000_000
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        size = path.stat().st_size
+        if size > MAX_YAML_BYTES:
+            raise FormgenError(path, "", f"file is {size} bytes, more than {MAX_YAML_BYTES}",
+                               "a settings or definition file is a few kilobytes; check the path")
+        text = path.read_text(encoding="utf-8")
+    except FormgenError:
+        raise
+    except UnicodeDecodeError as exc:
+        raise FormgenError(path, f"byte {exc.start}", "not UTF-8 text", "save the file as UTF-8") from None
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise FormgenError(path, place, f"malformed YAML: {problem}",
+                           "fix the indentation or quoting there") from None
