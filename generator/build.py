@@ -1,0 +1,102 @@
+"""load → validate → localize → render → write, for every chosen form, language and format."""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from . import FORMS_DIR, LANGUAGES, LOCALES_DIR
+from .call import CallSettings, load_call
+from .catalogs import load_translations, po_path
+from .definitions import load_forms
+from .errors import FormgenError, UsageError
+from .localize import Localizer
+from .model import Document
+
+FORMATS = ("docx", "pdf")
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class Output:
+    form: str
+    lang: str
+    format: str
+    path: str  # relative to the call's folder, with '/'
+    bytes: int
+    sha256: str
+
+
+def renderer(fmt: str) -> Callable:
+    """Import a renderer only when its format is asked for: each owns one heavy dependency."""
+    if fmt == "docx":
+        from .docx_render import render_docx
+        return render_docx
+    from .pdf_render import render_pdf
+    return render_pdf
+
+
+def render_bytes(document: Document, fmt: str, values: Mapping[str, str] | None = None) -> bytes:
+    buffer = io.BytesIO()
+    renderer(fmt)(document, buffer, values)
+    return buffer.getvalue()
+
+
+def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
+                        forms_dir: Path = FORMS_DIR, locales_dir: Path = LOCALES_DIR) -> list[Document]:
+    forms = load_forms(forms_dir)
+    chosen = list(form_ids or forms)
+    unknown = [f for f in chosen if f not in forms]
+    if unknown:
+        raise UsageError("--form", unknown[0], "no such form", f"use one of: {', '.join(forms)}")
+    documents = []
+    for lang in langs:
+        localizer = Localizer(lang, load_translations(lang, locales_dir), call, str(po_path(lang, locales_dir)))
+        documents += [localizer.document(forms[form_id]) for form_id in chosen]
+    return documents
+
+
+def build(call_path: Path, out_dir: Path, langs: Iterable[str] = LANGUAGES, form_ids: Iterable[str] | None = None,
+          formats: Iterable[str] = FORMATS) -> list[Output]:
+    langs, formats = _checked(langs, LANGUAGES, "--lang"), _checked(formats, FORMATS, "--format")
+    call = load_call(call_path)
+    call_dir = out_dir / call.id
+    outputs = []
+    for document in localized_documents(call, langs, form_ids):
+        for fmt in formats:
+            relative = f"{document.lang}/{document.form_id}.{fmt}"
+            data = render_bytes(document, fmt)
+            write_file(call_dir / relative, data)
+            outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
+                                  hashlib.sha256(data).hexdigest()))
+    write_file(call_dir / MANIFEST, manifest_bytes(call, outputs))
+    return outputs
+
+
+def _checked(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:
+    chosen = list(dict.fromkeys(chosen)) or list(allowed)
+    for value in chosen:
+        if value not in allowed:
+            raise UsageError(option, value, "unknown value", f"use one of: {', '.join(allowed)}")
+    return chosen
+
+
+def manifest_bytes(call: CallSettings, outputs: list[Output]) -> bytes:
+    manifest = {"call": call.id, "files": [asdict(o) for o in outputs]}
+    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write through a temporary file, so a failed build never leaves half a file behind."""
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary.write_bytes(data)
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot write: {exc.strerror or exc}",
+                           "choose a folder you can write to with --out") from None

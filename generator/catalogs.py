@@ -1,0 +1,120 @@
+"""Gettext catalogs: load, compile with Babel, extract message ids for `pybabel`, and check."""
+from __future__ import annotations
+
+import gettext
+import io
+import re
+from pathlib import Path
+from typing import Iterator
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po
+
+from . import LANGUAGES, LOCALES_DIR
+from .errors import FormgenError
+
+DOMAIN = "forms"
+
+
+def po_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return locales_dir / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+def mo_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
+    return po_path(lang, locales_dir).with_suffix(".mo")
+
+
+def read_catalog(path: Path) -> Catalog:
+    try:
+        with path.open("rb") as stream:
+            return read_po(stream, abort_invalid=True)
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
+    except PoFileError as exc:
+        line = getattr(exc, "lineno", None)
+        raise FormgenError(path, f"line {line}" if line else "", f"malformed .po: {exc}",
+                           "fix the entry, e.g. in Poedit") from None
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise FormgenError(path, "", f"malformed .po: {exc}", "save it as UTF-8 gettext catalog") from None
+
+
+def compiled(catalog: Catalog) -> bytes:
+    """The .mo bytes Babel writes for a catalog (fuzzy entries left out, as gettext does)."""
+    out = io.BytesIO()
+    write_mo(out, catalog, use_fuzzy=False)
+    return out.getvalue()
+
+
+def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
+    written = []
+    for lang in LANGUAGES:
+        data = compiled(read_catalog(po_path(lang, locales_dir)))
+        target = mo_path(lang, locales_dir)
+        if not target.exists() or target.read_bytes() != data:
+            target.write_bytes(data)
+            written.append(target)
+    return written
+
+
+def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> gettext.GNUTranslations:
+    path = mo_path(lang, locales_dir)
+    try:
+        with path.open("rb") as stream:
+            return gettext.GNUTranslations(stream)
+    except OSError:
+        raise FormgenError(path, "", "compiled catalog is missing",
+                           "run `formgen catalogs compile`") from None
+    except Exception as exc:  # gettext raises bare OSError/struct errors on a corrupt .mo
+        raise FormgenError(path, "", f"corrupt compiled catalog: {exc}",
+                           "run `formgen catalogs compile`") from None
+
+
+def extract_forms(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
+    """A `pybabel extract` method for form definitions (entry point `babel.extractors: formgen`)."""
+    from .definitions import _Reader, message_ids
+    import yaml
+
+    text = fileobj.read().decode("utf-8")
+    form = _Reader(Path(getattr(fileobj, "name", "form.yaml"))).form(yaml.safe_load(text))
+    lines = text.splitlines()
+    for message_id in dict.fromkeys(message_ids(form)):
+        pattern = re.compile(rf"(?<![\w.]){re.escape(message_id)}(?![\w.])")
+        lineno = next((i + 1 for i, line in enumerate(lines) if pattern.search(line)), 0)
+        yield lineno, None, message_id, []
+
+
+def template() -> Catalog:
+    """Every message id in use, as a .pot catalog (the same ids `pybabel extract` finds)."""
+    from .check import used_message_ids
+    from .definitions import load_forms
+
+    catalog = Catalog(domain=DOMAIN, project="formgen", fuzzy=False)
+    for message_id, where in used_message_ids(list(load_forms().values())).items():
+        catalog.add(message_id, locations=[(Path(where).name, 0)])
+    return catalog
+
+
+def write_template(output: Path) -> int:
+    from babel.messages.pofile import write_po
+
+    catalog = template()
+    with output.open("wb") as stream:
+        write_po(stream, catalog, width=0, omit_header=False)
+    return len(catalog)
+
+
+def update_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
+    """Babel's `update`: new ids arrive empty (check reports them until translated)."""
+    from babel.messages.pofile import write_po
+
+    pot = template()
+    updated = []
+    for lang in LANGUAGES:
+        path = po_path(lang, locales_dir)
+        catalog = read_catalog(path)
+        catalog.update(pot, no_fuzzy_matching=True)
+        with path.open("wb") as stream:
+            write_po(stream, catalog, width=0, ignore_obsolete=False)
+        updated.append(path)
+    return updated

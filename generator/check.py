@@ -1,0 +1,124 @@
+"""`formgen check`: every problem in definitions, catalogs and call settings, one line each."""
+from __future__ import annotations
+
+import gettext
+import io
+from pathlib import Path
+from typing import Iterator
+
+from babel.messages.catalog import Catalog
+
+from . import LANGUAGES, LOCALES_DIR
+from .call import CallSettings, load_call
+from .catalogs import compiled, mo_path, po_path, read_catalog
+from .definitions import form_paths, iter_field_defs, load_form, message_ids
+from .errors import FormgenError
+from .localize import CODE_MESSAGES, Localizer, placeholders
+from .model import FormDef
+
+
+def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
+    problems: list[str] = []
+
+    def attempt(load, *args):
+        try:
+            return load(*args)
+        except FormgenError as exc:
+            problems.append(exc.line())
+            return None
+
+    forms = [f for f in (attempt(load_form, p) for p in form_paths(forms_dir)) if f]
+    call = attempt(load_call, call_path)
+    catalogs = {lang: attempt(read_catalog, po_path(lang, locales_dir)) for lang in LANGUAGES}
+    problems += duplicate_field_ids(forms)
+    if all(catalogs.values()):
+        problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
+    if not problems and call:
+        problems += localization_problems(forms, call, catalogs, locales_dir)
+    return problems
+
+
+def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
+    """message id → where it is used first."""
+    used: dict[str, str] = {}
+    for form in forms:
+        for message_id in message_ids(form):
+            used.setdefault(message_id, form.source)
+    for message_id in CODE_MESSAGES:
+        used.setdefault(message_id, "generator/localize.py")
+    return used
+
+
+def duplicate_field_ids(forms: list[FormDef]) -> list[str]:
+    owner: dict[str, str] = {}
+    problems = []
+    for form in forms:
+        for field in iter_field_defs(form):
+            if field.id in owner and owner[field.id] != form.source:
+                problems.append(f"{form.source}: field '{field.id}': also used in {owner[field.id]} "
+                                "(field ids are unique across the forms of an application; rename one)")
+            owner.setdefault(field.id, form.source)
+    return problems
+
+
+def catalog_problems(catalogs: dict[str, Catalog], used: dict[str, str], locales_dir: Path) -> Iterator[str]:
+    for lang, catalog in catalogs.items():
+        path = po_path(lang, locales_dir)
+        for message_id, where in used.items():
+            message = catalog.get(message_id)
+            if message is None:
+                yield f"{path}: msgid \"{message_id}\": missing (used in {where}; add it with its {lang} text)"
+            elif not str(message.string or "").strip():
+                yield f"{path}: line {message.lineno}: msgid \"{message_id}\": empty translation (write its {lang} text)"
+            elif message.fuzzy:
+                yield f"{path}: line {message.lineno}: msgid \"{message_id}\": marked fuzzy (review it and remove the fuzzy flag)"
+        for message in catalog:
+            if message.id and message.id not in used:
+                yield (f"{path}: line {message.lineno}: msgid \"{message.id}\": defined but not used "
+                       "(delete it, or use it in a form definition)")
+        yield from stale_compiled(lang, catalog, locales_dir)
+    yield from placeholder_problems(catalogs, locales_dir)
+
+
+def stale_compiled(lang: str, catalog: Catalog, locales_dir: Path) -> Iterator[str]:
+    path = mo_path(lang, locales_dir)
+    if not path.exists() or path.read_bytes() != compiled(catalog):
+        yield f"{path}: out of date with {po_path(lang, locales_dir).name} (run `formgen catalogs compile`)"
+
+
+def placeholder_problems(catalogs: dict[str, Catalog], locales_dir: Path) -> Iterator[str]:
+    names: dict[str, dict[str, set[str]]] = {}
+    for lang, catalog in catalogs.items():
+        for message in catalog:
+            if not message.id or not message.string:
+                continue
+            try:
+                names.setdefault(message.id, {})[lang] = {n for n, _ in placeholders(str(message.string))}
+            except ValueError as exc:
+                yield (f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
+                       f"malformed placeholder: {exc} (balance the {{ }} braces)")
+    first = LANGUAGES[0]
+    for message_id, by_lang in names.items():
+        for lang, found in by_lang.items():
+            if first in by_lang and found != by_lang[first]:
+                line = catalogs[lang].get(message_id).lineno
+                yield (f"{po_path(lang, locales_dir)}: line {line}: msgid \"{message_id}\": placeholders "
+                       f"{_names(found)} differ from {first}: {_names(by_lang[first])} (use the same names)")
+
+
+def _names(names: set[str]) -> str:
+    return "{" + ", ".join(sorted(names)) + "}" if names else "none"
+
+
+def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: dict[str, Catalog],
+                          locales_dir: Path) -> Iterator[str]:
+    """Render every form in every language in memory: catches placeholders a form cannot fill."""
+    for lang in LANGUAGES:
+        try:
+            translations = gettext.GNUTranslations(io.BytesIO(compiled(catalogs[lang])))
+            localizer = Localizer(lang, translations, call,
+                                  str(po_path(lang, locales_dir)))
+            for form in forms:
+                localizer.document(form)
+        except FormgenError as exc:
+            yield exc.line()

@@ -1,0 +1,129 @@
+"""The `formgen` command line."""
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from . import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
+from .errors import FormgenError
+
+app = typer.Typer(help="Fillable Russian and Kyrgyz forms (DOCX, PDF) from one source.",
+                  no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
+catalogs_app = typer.Typer(help="Translator workflow: extract message ids, update and compile catalogs.",
+                           no_args_is_help=True)
+app.add_typer(catalogs_app, name="catalogs")
+
+
+class Lang(str, Enum):
+    ru = "ru"
+    ky = "ky"
+
+
+class Format(str, Enum):
+    docx = "docx"
+    pdf = "pdf"
+
+
+CALL_OPTION = typer.Option(DEFAULT_CALL, "--call", help="Call settings file (YAML).", show_default=False)
+
+
+def reports_errors(command):
+    """Turn a FormgenError into one line on stderr and its exit code: no traceback for bad input."""
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except FormgenError as exc:
+            typer.echo(f"error: {exc.line()}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+    return wrapper
+
+
+@app.command()
+@reports_errors
+def build(
+    call: Path = CALL_OPTION,
+    out: Path = typer.Option(Path("output"), "--out", help="Folder to write into."),
+    lang: Optional[List[Lang]] = typer.Option(None, "--lang", help="Language; repeat for several. Default: all."),
+    form: Optional[List[str]] = typer.Option(None, "--form", help="Form id; repeat for several. Default: all."),
+    fmt: Optional[List[Format]] = typer.Option(None, "--format", help="docx or pdf; repeat. Default: both."),
+) -> None:
+    """Write OUT/<call id>/<lang>/<form>.<format> and OUT/<call id>/manifest.json."""
+    from .build import MANIFEST, build as run_build
+
+    outputs = run_build(call, out, [l.value for l in lang or []], form or None, [f.value for f in fmt or []])
+    typer.echo(f"wrote {len(outputs)} files and {MANIFEST} into {out}")
+
+
+@app.command()
+@reports_errors
+def check(
+    call: Path = CALL_OPTION,
+    forms: Path = typer.Option(FORMS_DIR, "--forms", help="Folder of form definitions.", show_default=False),
+    locales: Path = typer.Option(LOCALES_DIR, "--locales", help="Folder of catalogs.", show_default=False),
+) -> None:
+    """Validate form definitions, catalogs and call settings; one line per problem."""
+    from .check import check as run_check
+
+    problems = run_check(forms, locales, call)
+    for problem in problems:
+        typer.echo(problem, err=True)
+    if problems:
+        typer.echo(f"{len(problems)} problem(s)", err=True)
+        raise typer.Exit(1)
+    typer.echo("ok: definitions, catalogs and call settings are consistent")
+
+
+@app.command()
+@reports_errors
+def read(file: Path = typer.Argument(..., help="A filled DOCX made by formgen.")) -> None:
+    """Print the values of a filled DOCX as JSON {field id: value}."""
+    from .readback import read_docx_values
+
+    json.dump(read_docx_values(file), sys.stdout, ensure_ascii=False, indent=2)
+    typer.echo()
+
+
+@catalogs_app.command("extract")
+@reports_errors
+def catalogs_extract(
+    output: Path = typer.Option(LOCALES_DIR / "forms.pot", "--output", help="Template to write."),
+) -> None:
+    """Write the .pot template with every message id the forms and the code use."""
+    from .catalogs import write_template
+
+    count = write_template(output)
+    typer.echo(f"wrote {count} message ids to {output}")
+
+
+@catalogs_app.command("update")
+@reports_errors
+def catalogs_update() -> None:
+    """Add new message ids to every language's .po (as empty, to translate) and mark removed ones."""
+    from .catalogs import update_catalogs
+
+    for path in update_catalogs():
+        typer.echo(f"updated {path}")
+
+
+@catalogs_app.command("compile")
+@reports_errors
+def catalogs_compile() -> None:
+    """Compile every .po into the .mo the generator reads."""
+    from .catalogs import compile_catalogs
+
+    written = compile_catalogs()
+    for path in written:
+        typer.echo(f"compiled {path}")
+    if not written:
+        typer.echo("all compiled catalogs are up to date")
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,191 @@
+"""Render a localized `Document` as a letterhead-ready DOCX whose blanks are content controls."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import BinaryIO, Mapping
+
+from docx import Document as new_docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Emu, Mm, Pt, RGBColor
+
+from . import ooxml
+from .model import Document, Field, Paragraph, Table
+
+FONT = "Times New Roman"
+FONT_SIZE = Pt(12)
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = Mm(25), Mm(15), Mm(20), Mm(20)
+HEADER_DISTANCE = Mm(10)
+TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
+FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)  # core properties: same bytes every build
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+GRID_ROW_TWIPS = 454  # 8 mm
+EMPTY_CELL_PLACEHOLDER = "\u00a0" * 6  # table cells: an empty-looking, still clickable control
+
+ALIGN = {"annex": WD_ALIGN_PARAGRAPH.RIGHT, "title": WD_ALIGN_PARAGRAPH.CENTER,
+         "body": WD_ALIGN_PARAGRAPH.JUSTIFY, "bullet": WD_ALIGN_PARAGRAPH.JUSTIFY,
+         "heading": WD_ALIGN_PARAGRAPH.JUSTIFY, "header_cell": WD_ALIGN_PARAGRAPH.CENTER,
+         "number_cell": WD_ALIGN_PARAGRAPH.CENTER}
+BOLD = {"title", "heading", "header_cell"}
+
+
+def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
+    """Write `document` as DOCX to `out`; `values` prefill controls by field id."""
+    docx = new_docx()
+    _setup_styles(docx, document.lang)
+    _setup_page(docx, document)
+    _set_properties(docx, document)
+    body = docx.element.body
+    body.remove(body[0]) if body[0].tag == qn("w:p") else None
+    writer = _Writer(docx, document.lang, values or {})
+    for block in document.blocks:
+        writer.table(block) if isinstance(block, Table) else writer.paragraph(block)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    out.write(normalized_zip(buffer.getvalue()))
+
+
+class _Writer:
+    def __init__(self, docx, lang: str, values: Mapping[str, str]) -> None:
+        self.docx, self.lang, self.values = docx, lang, values
+        self.next_id = 1
+
+    def paragraph(self, paragraph: Paragraph, target=None) -> None:
+        p = (target or self.docx).add_paragraph() if target is None or not hasattr(target, "_p") else target
+        _format_paragraph(p, paragraph.style)
+        if paragraph.style == "bullet":
+            p.style = self.docx.styles["List Bullet"]
+        bold = paragraph.style in BOLD
+        inline = len(paragraph.runs) > 1
+        for run in paragraph.runs:
+            p._p.append(self.control(run, inline) if isinstance(run, Field)
+                        else ooxml.text_run(run, self.lang, bold=bold))
+
+    def control(self, field: Field, inline: bool):
+        control_id, self.next_id = self.next_id, self.next_id + 1
+        placeholder = field.hint or EMPTY_CELL_PLACEHOLDER
+        if inline and field.hint:  # a blank inside a sentence: brackets show where it starts and ends
+            placeholder = f"[{field.hint}]"
+        return ooxml.content_control(field.id, field.kind, field.label, placeholder, self.lang, control_id,
+                                     value=self.values.get(field.id), choices=field.choices)
+
+    def table(self, table: Table) -> None:
+        grid = self.docx.add_table(rows=len(table.rows), cols=len(table.widths))
+        grid.alignment = WD_TABLE_ALIGNMENT.CENTER
+        grid.autofit = False
+        if table.borders:
+            grid.style = self.docx.styles["Table Grid"]
+        widths = _column_widths(table.widths)
+        for col, width in zip(grid.columns, widths):
+            col.width = width
+        for index, (row, cells) in enumerate(zip(grid.rows, table.rows)):
+            _row_properties(row, header=index < table.header_rows, grid=table.header_rows > 0)
+            for cell, width, paragraph in zip(row.cells, widths, cells):
+                cell.width = width
+                self.paragraph(paragraph, target=cell.paragraphs[0])
+
+
+def _column_widths(relative: tuple[float, ...]) -> list[int]:
+    total = sum(relative)
+    widths = [int(TEXT_WIDTH * w / total) for w in relative]
+    widths[-1] += TEXT_WIDTH - sum(widths)
+    return widths
+
+
+def _row_properties(row, header: bool, grid: bool) -> None:
+    properties = row._tr.get_or_add_trPr()
+    properties.append(ooxml.element("w:cantSplit"))
+    if header:
+        properties.append(ooxml.element("w:tblHeader"))
+    elif grid:  # room to write by hand in a printed list table
+        properties.append(ooxml.element("w:trHeight", val=str(GRID_ROW_TWIPS), hRule="atLeast"))
+
+
+def _format_paragraph(p, style: str) -> None:
+    fmt = p.paragraph_format
+    fmt.alignment = ALIGN.get(style, WD_ALIGN_PARAGRAPH.LEFT)
+    fmt.space_after = Pt(6) if style in ("body", "bullet", "heading", "title", "answer", "addressee") else Pt(0)
+    if style == "body":
+        fmt.first_line_indent = Mm(12.5)
+    elif style == "answer":
+        fmt.left_indent = Mm(6.35)  # under the text of the bullet above
+    elif style == "addressee":
+        fmt.left_indent = TEXT_WIDTH // 2
+    elif style == "title":
+        fmt.space_before, fmt.space_after = Pt(12), Pt(12)
+    elif style == "heading":
+        fmt.space_before, fmt.keep_with_next = Pt(12), True
+    elif style == "signature":
+        fmt.keep_with_next = True
+    elif style == "signature_line":
+        fmt.space_before = Pt(24)
+        ooxml.bottom_border(p._p.get_or_add_pPr())
+    elif style in ("stamp", "plain"):
+        fmt.space_before = Pt(12)
+    if style in ("cell", "header_cell", "number_cell"):
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+
+
+def _setup_styles(docx, lang: str) -> None:
+    normal = docx.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, FONT_SIZE
+    fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
+    for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
+        fonts.set(qn(attr), FONT)
+    normal.element.get_or_add_rPr().append(ooxml.run_properties(lang).find(qn("w:lang")))
+    bullet = docx.styles["List Bullet"]
+    bullet.paragraph_format.space_after = Pt(6)
+    placeholder = docx.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
+    placeholder.element.set(qn("w:styleId"), ooxml.PLACEHOLDER_STYLE_ID)
+    placeholder.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
+    placeholder.hidden, placeholder.unhide_when_used = False, True
+
+
+def _setup_page(docx, document: Document) -> None:
+    section = docx.sections[0]
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.left_margin, section.right_margin = MARGIN_LEFT, MARGIN_RIGHT
+    section.top_margin, section.bottom_margin = MARGIN_TOP, MARGIN_BOTTOM
+    section.header_distance = section.footer_distance = HEADER_DISTANCE
+    if document.letterhead_mm:
+        _reserve_letterhead(section, Mm(document.letterhead_mm))
+    if document.page_numbers:
+        footer = section.footer.paragraphs[0]
+        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        for run in ooxml.page_number_field(document.lang):
+            footer._p.append(run)
+
+
+def _reserve_letterhead(section, height: int) -> None:
+    """A first-page header as tall as the letterhead: Word and LibreOffice push the body below it."""
+    section.different_first_page_header_footer = True
+    spacer = section.first_page_header.paragraphs[0].paragraph_format
+    spacer.line_spacing = Emu(max(height - HEADER_DISTANCE, Pt(1)))
+    spacer.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    spacer.space_after = Pt(0)
+
+
+def _set_properties(docx, document: Document) -> None:
+    props = docx.core_properties
+    props.title, props.language = document.title, ooxml.LANG_TAGS[document.lang]
+    props.author = props.last_modified_by = "formgen"
+    props.created = props.modified = FIXED_TIME
+    props.revision = 1
+    props.identifier = f"{document.call_id}/{document.form_id}/{document.lang}"
+
+
+def normalized_zip(data: bytes) -> bytes:
+    """The same package with fixed entry dates and order, so equal inputs give equal bytes."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in source.namelist():
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()

@@ -1,0 +1,121 @@
+"""The PT fonts: where they are, their deterministic subsets, and which characters they cover.
+
+The only module that imports fontTools. Renderers get plain data (`Face`): the subset's bytes and
+the metrics needed to build a PDF font from it.
+"""
+from __future__ import annotations
+
+import io
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import fontpkg
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+# face key → (family, weight, style)
+FACES = {
+    "serif": ("PT Serif", 400, "normal"),
+    "serif-bold": ("PT Serif", 700, "normal"),
+    "sans": ("PT Sans", 400, "normal"),
+}
+# What the forms can show and a user may type: Latin, Latin-1, Cyrillic, general punctuation, №.
+SUBSET_RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x400, 0x4FF), (0x2000, 0x206F), (0x2116, 0x2116))
+SUBSET_CODEPOINTS = frozenset(c for low, high in SUBSET_RANGES for c in range(low, high + 1))
+
+
+@dataclass(frozen=True)
+class Face:
+    key: str
+    family: str
+    postscript_name: str
+    data: bytes  # the subset TrueType file
+    units_per_em: int
+    glyph_ids: dict[str, int]  # character → glyph id in `data`
+    advances: tuple[int, ...]  # per glyph id, in 1/1000 em
+    ascent: int  # the rest in 1/1000 em, for the PDF font descriptor
+    descent: int
+    cap_height: int
+    bbox: tuple[int, int, int, int]
+    italic_angle: float
+
+    def width(self, text: str, size: float) -> float:
+        """Advance width of `text` at `size` points; characters without a glyph count as .notdef."""
+        advances, ids = self.advances, self.glyph_ids
+        return sum(advances[ids.get(char, 0)] for char in text) * size / 1000
+
+    def covers(self, char: str) -> bool:
+        return char in self.glyph_ids
+
+
+def font_path(key: str) -> str:
+    family, weight, style = FACES[key]
+    return str(fontpkg.path(family, weight, style))
+
+
+@lru_cache(maxsize=None)
+def face(key: str) -> Face:
+    """The subset of one face, built once per process."""
+    font = TTFont(font_path(key), recalcTimestamp=False)
+    subsetter = subset.Subsetter(_subset_options())
+    subsetter.populate(unicodes=sorted(SUBSET_CODEPOINTS))
+    subsetter.subset(font)
+    buffer = io.BytesIO()
+    font.save(buffer, reorderTables=True)
+    return _face_from(key, font, buffer.getvalue())
+
+
+def _subset_options() -> subset.Options:
+    options = subset.Options()
+    options.hinting = False
+    options.layout_features = []  # no shaping: PDF text is drawn glyph by glyph
+    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG"]
+    options.notdef_outline = True
+    options.recalc_timestamp = False
+    return options
+
+
+def _face_from(key: str, font: TTFont, data: bytes) -> Face:
+    upm = font["head"].unitsPerEm
+    scale = 1000 / upm
+    order = font.getGlyphOrder()
+    index = {name: gid for gid, name in enumerate(order)}
+    cmap = font.getBestCmap()
+    hmtx = font["hmtx"]
+    head, os2 = font["head"], font["OS/2"]
+    return Face(
+        key=key,
+        family=FACES[key][0],
+        postscript_name=font["name"].getDebugName(6) or key,
+        data=data,
+        units_per_em=upm,
+        glyph_ids={chr(code): index[name] for code, name in sorted(cmap.items())},
+        advances=tuple(round(hmtx[name][0] * scale) for name in order),
+        ascent=round(font["hhea"].ascent * scale),
+        descent=round(font["hhea"].descent * scale),
+        cap_height=round(getattr(os2, "sCapHeight", 700 / scale) * scale),
+        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
+        italic_angle=float(font["post"].italicAngle),
+    )
+
+
+def font_problems(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FACES)) -> list[str]:
+    """One line per character (and place) that a PDF font would not show.
+
+    `texts` are (where, text) pairs; `where` names the place in the line, e.g. a catalog path and msgid.
+    """
+    faces = [face(key) for key in keys]
+    problems = []
+    for where, text in texts:
+        for char in dict.fromkeys(text):  # each character once, in order of appearance
+            if char in "\n\r\t":
+                continue
+            missing = [f"{f.family}{' Bold' if f.key.endswith('bold') else ''}" for f in faces if not f.covers(char)]
+            if missing:
+                name = unicodedata.name(char, "unnamed character")
+                problems.append(f"{where}: character {char!r} (U+{ord(char):04X} {name}) is not in the PDF "
+                                f"font{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
+                                "(it would print as a blank box; use another character)")
+    return problems

@@ -1,0 +1,176 @@
+"""Resolve a form definition into a `Document` in one language: every message, date and number
+becomes plain text, every blank a `Field`."""
+from __future__ import annotations
+
+import gettext
+from string import Formatter
+
+from .call import CallSettings
+from .definitions import grid_field_id, numbered_field_id
+from .errors import FormgenError
+from .model import (RATING_CHOICES, Block, ColumnDef, Document, Field, FieldBlockDef, FieldDef,
+                    FormDef, GridDef, LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run,
+                    SignaturesDef, Table)
+from .values import DATE_FORMS, call_values
+
+
+def N_(message_id: str) -> str:
+    """Marks a message id used by code, so `pybabel extract` finds it."""
+    return message_id
+
+
+PLACEHOLDER_BY_KIND = {
+    "text": N_("placeholder.text"), "multiline": N_("placeholder.text"),
+    "number": N_("placeholder.number"), "date": N_("placeholder.date"), "rating": N_("placeholder.rating"),
+}
+DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.date_short")}
+GRID_NUMBER = N_("grid.number")
+GRID_CELL_LABEL = N_("grid.cell_label")
+CODE_MESSAGES = (*sorted(set(PLACEHOLDER_BY_KIND.values())), *DATE_PATTERN_MESSAGES.values(),
+                 GRID_NUMBER, GRID_CELL_LABEL)
+assert set(DATE_PATTERN_MESSAGES) == set(DATE_FORMS)
+
+
+def placeholders(message: str) -> list[tuple[str, str]]:
+    """(name, format spec) of each {placeholder}; ValueError for unbalanced braces."""
+    return [(name, spec or "") for _, name, spec, _ in Formatter().parse(message) if name is not None]
+
+
+class Localizer:
+    def __init__(self, lang: str, translations: gettext.NullTranslations, call: CallSettings,
+                 catalog_path: str = "") -> None:
+        self.lang, self.translations, self.call = lang, translations, call
+        self.catalog_path = catalog_path
+        patterns = {form: self.message(msgid) for form, msgid in DATE_PATTERN_MESSAGES.items()}
+        self.values = call_values(call, lang, patterns)
+
+    def fail(self, message_id: str, problem: str, fix: str) -> FormgenError:
+        return FormgenError(self.catalog_path, f"msgid \"{message_id}\"", problem, fix)
+
+    def message(self, message_id: str) -> str:
+        text = self.translations.gettext(message_id)
+        if text == message_id or not text.strip():
+            raise self.fail(message_id, "message is missing or empty",
+                            "add its text, then run `formgen catalogs compile`")
+        return text
+
+    def runs(self, message_id: str, fields: dict[str, Field] | None = None, **extra: object) -> tuple[Run, ...]:
+        """The message as text runs with this paragraph's fields placed where its {placeholders} say."""
+        fields, values = fields or {}, {**self.values, **extra}
+        runs: list[Run] = []
+        message = self.message(message_id)
+        try:
+            parts = list(Formatter().parse(message))
+        except ValueError as exc:
+            raise self.fail(message_id, f"malformed placeholder: {exc}", "balance the { } braces") from None
+        for literal, name, spec, _ in parts:
+            runs.append(literal)
+            if name is None:
+                continue
+            if name in fields:
+                runs.append(fields[name])
+            elif name in values:
+                try:
+                    runs.append(format(values[name], spec or ""))
+                except ValueError as exc:
+                    raise self.fail(message_id, f"placeholder {{{name}:{spec}}}: {exc}", "fix the format") from None
+            else:
+                raise self.fail(message_id, f"unknown placeholder {{{name}}}",
+                                f"use a field of this paragraph or one of: {', '.join(sorted(values))}")
+        return _merge_text(runs)
+
+    def text(self, message_id: str, **extra: object) -> str:
+        return "".join(run for run in self.runs(message_id, **extra) if isinstance(run, str))
+
+    def field(self, definition: FieldDef, label: str | None = None, hint: str | None = None) -> Field:
+        hint_text = self.text(definition.hint) if definition.hint else hint
+        if hint_text is None:
+            hint_text = self.text(PLACEHOLDER_BY_KIND[definition.kind])
+        label_text = self.text(definition.label) if definition.label else label or hint_text
+        return Field(id=definition.id, kind=definition.kind, label=label_text, hint=hint_text, lang=self.lang,
+                     lines=definition.lines, choices=RATING_CHOICES if definition.kind == "rating" else ())
+
+    def paragraph(self, definition: ParagraphDef, style: str | None = None, label: str | None = None) -> Paragraph:
+        fields = {f.id: self.field(f, label=label) for f in definition.fields}
+        runs = self.runs(definition.text, fields)
+        placed = [run.id for run in runs if isinstance(run, Field)]
+        if sorted(placed) != sorted(fields):
+            raise self.fail(definition.text, f"places fields {placed}, the form has {sorted(fields)}",
+                            "put each field's {placeholder} in the message exactly once")
+        return Paragraph(runs, self.lang, style or definition.style)
+
+    def cell(self, runs: tuple[Run, ...], style: str = "cell") -> Paragraph:
+        return Paragraph(runs, self.lang, style)
+
+    def label_table(self, block: LabelTableDef) -> Table:
+        rows = []
+        for row in block.rows:
+            label = self.text(row.label)
+            if isinstance(row.value, ParagraphDef):
+                value = self.paragraph(row.value, style="cell", label=label)
+            else:
+                value = self.cell((self.field(row.value, label=label, hint=""),))
+            rows.append((self.cell((label,)), value))
+        return Table(block.widths, tuple(rows))
+
+    def grid_cell(self, grid: GridDef, row: int, column: ColumnDef, header: str) -> Paragraph:
+        label = self.text(GRID_CELL_LABEL, column=header, row=row)
+        field = self.field(FieldDef(grid_field_id(grid, row, column), column.kind), label=label, hint="")
+        return self.cell((field,))
+
+    def grid(self, block: GridDef) -> Table:
+        headers = [self.text(c.header) for c in block.columns]
+        head = (self.cell((self.text(GRID_NUMBER),), "header_cell"),
+                *(self.cell((h,), "header_cell") for h in headers))
+        body = tuple(
+            (self.cell((str(r),), "number_cell"),
+             *(self.grid_cell(block, r, c, h) for c, h in zip(block.columns, headers)))
+            for r in range(1, block.rows + 1))
+        widths = (6.0, *(c.width for c in block.columns))
+        return Table(widths, (head, *body), header_rows=1)
+
+    def numbered(self, block: NumberedFieldsDef) -> list[Paragraph]:
+        paragraphs = []
+        for n in range(1, block.count + 1):
+            definition = FieldDef(numbered_field_id(block, n), block.kind)
+            field = self.field(definition, label=self.text(block.label, number=n))
+            paragraphs.append(Paragraph((f"{n}. ", field), self.lang, "answer"))
+        return paragraphs
+
+    def signatures(self, block: SignaturesDef) -> Table:
+        names = tuple(self.paragraph(part, style="signature") for part in block.parts)
+        lines = tuple(Paragraph((), self.lang, "signature_line") for _ in block.parts)
+        return Table(tuple(1.0 for _ in block.parts), (names, lines), borders=False)
+
+    def blocks(self, form: FormDef) -> tuple[Block, ...]:
+        blocks: list[Block] = []
+        for block in form.blocks:
+            if isinstance(block, ParagraphDef):
+                blocks.append(self.paragraph(block))
+            elif isinstance(block, FieldBlockDef):
+                blocks.append(Paragraph((self.field(block.field),), self.lang, "answer"))
+            elif isinstance(block, LabelTableDef):
+                blocks.append(self.label_table(block))
+            elif isinstance(block, GridDef):
+                blocks.append(self.grid(block))
+            elif isinstance(block, NumberedFieldsDef):
+                blocks.extend(self.numbered(block))
+            elif isinstance(block, SignaturesDef):
+                blocks.append(self.signatures(block))
+        return tuple(blocks)
+
+    def document(self, form: FormDef) -> Document:
+        return Document(
+            form_id=form.id, lang=self.lang, call_id=self.call.id, title=self.text(form.title),
+            blocks=self.blocks(form), letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
+            page_numbers=form.page_numbers)
+
+
+def _merge_text(runs: list[Run]) -> tuple[Run, ...]:
+    merged: list[Run] = []
+    for run in runs:
+        if isinstance(run, str) and merged and isinstance(merged[-1], str):
+            merged[-1] += run
+        elif run != "":
+            merged.append(run)
+    return tuple(merged)

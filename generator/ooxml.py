@@ -1,0 +1,173 @@
+"""Raw WordprocessingML that python-docx has no API for: content controls (`w:sdt`).
+
+Child order in `w:sdtPr` follows the schema: rPr, alias, tag, id, lock, placeholder,
+showingPlcHdr, then the control type. No `w:placeholder` docPart is written: the placeholder is the
+grey run inside the control, marked by `w:showingPlcHdr`, which Word and LibreOffice both honour.
+"""
+from __future__ import annotations
+
+from typing import Iterator
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+
+PLACEHOLDER_STYLE_ID = "PlaceholderText"
+DATE_FORMAT = "dd.MM.yyyy"
+LANG_TAGS = {"ru": "ru-RU", "ky": "ky-KG"}
+
+
+def element(tag: str, **attrs: str):
+    node = OxmlElement(tag)
+    for name, value in attrs.items():
+        node.set(qn(f"w:{name}"), value)
+    return node
+
+
+def run_properties(lang: str, style: str | None = None, bold: bool = False):
+    rpr = element("w:rPr")
+    if style:
+        rpr.append(element("w:rStyle", val=style))
+    if bold:
+        rpr.append(element("w:b"))
+    rpr.append(element("w:lang", val=LANG_TAGS[lang], eastAsia=LANG_TAGS[lang], bidi=LANG_TAGS[lang]))
+    return rpr
+
+
+def text_run(text: str, lang: str, style: str | None = None, bold: bool = False):
+    """A `w:r` holding text; line breaks become `w:br`, tabs `w:tab`."""
+    run = element("w:r")
+    run.append(run_properties(lang, style, bold))
+    for i, line in enumerate(text.split("\n")):
+        if i:
+            run.append(element("w:br"))
+        for j, piece in enumerate(line.split("\t")):
+            if j:
+                run.append(element("w:tab"))
+            if piece:
+                t = element("w:t")
+                t.text = piece
+                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+                run.append(t)
+    return run
+
+
+def _control_type(kind: str, lang: str, choices: tuple[str, ...]):
+    if kind == "date":
+        date = element("w:date")
+        date.append(element("w:dateFormat", val=DATE_FORMAT))
+        date.append(element("w:lid", val=LANG_TAGS[lang]))
+        date.append(element("w:storeMappedDataAs", val="dateTime"))
+        date.append(element("w:calendar", val="gregorian"))
+        return date
+    if kind == "rating":
+        dropdown = element("w:dropDownList")
+        for choice in choices:
+            dropdown.append(element("w:listItem", displayText=choice, value=choice))
+        return dropdown
+    return element("w:text", multiLine="1") if kind == "multiline" else element("w:text")
+
+
+def content_control(tag: str, kind: str, alias: str, placeholder: str, lang: str, control_id: int,
+                    value: str | None = None, choices: tuple[str, ...] = ()):
+    """An inline `w:sdt` around one run: the placeholder in grey, or `value` when prefilled."""
+    sdt = element("w:sdt")
+    pr = element("w:sdtPr")
+    pr.append(run_properties(lang))
+    pr.append(element("w:alias", val=alias[:255]))
+    pr.append(element("w:tag", val=tag))
+    pr.append(element("w:id", val=str(control_id)))
+    pr.append(element("w:lock", val="sdtLocked"))
+    if not value:
+        pr.append(element("w:showingPlcHdr"))
+    pr.append(_control_type(kind, lang, choices))
+    content = element("w:sdtContent")
+    if value:
+        content.append(text_run(value, lang))
+    else:
+        content.append(text_run(placeholder, lang, style=PLACEHOLDER_STYLE_ID))
+    sdt.append(pr)
+    sdt.append(content)
+    return sdt
+
+
+def iter_controls(root) -> Iterator:
+    return root.iter(qn("w:sdt"))
+
+
+def control_tag(sdt) -> str | None:
+    tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
+    return tag.get(qn("w:val")) if tag is not None else None
+
+
+def control_kind(sdt) -> str:
+    pr = sdt.find(qn("w:sdtPr"))
+    if pr.find(qn("w:date")) is not None:
+        return "date"
+    if pr.find(qn("w:dropDownList")) is not None or pr.find(qn("w:comboBox")) is not None:
+        return "rating"
+    text = pr.find(qn("w:text"))
+    if text is not None and text.get(qn("w:multiLine")) in ("1", "true", "on"):
+        return "multiline"
+    return "text"
+
+
+def showing_placeholder(sdt) -> bool:
+    return sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is not None
+
+
+def control_text(sdt) -> str:
+    """The text inside a control, with `w:br` and paragraph ends as line breaks."""
+    content = sdt.find(qn("w:sdtContent"))
+    if content is None:
+        return ""
+    paragraphs = content.findall(f".//{qn('w:p')}") or [content]
+    return "\n".join(_element_text(p) for p in paragraphs)
+
+
+def _element_text(node) -> str:
+    parts = []
+    for child in node.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
+        if child.tag == qn("w:t"):
+            parts.append(child.text or "")
+        elif child.tag == qn("w:tab"):
+            parts.append("\t")
+        else:
+            parts.append("\n")
+    return "".join(parts)
+
+
+def set_control_value(sdt, value: str, lang: str) -> None:
+    """Replace a control's content with `value`, as Word does when a user types into it."""
+    pr = sdt.find(qn("w:sdtPr"))
+    flag = pr.find(qn("w:showingPlcHdr"))
+    if flag is not None:
+        pr.remove(flag)
+    content = sdt.find(qn("w:sdtContent"))
+    for child in list(content):
+        content.remove(child)
+    content.append(text_run(value, lang))
+
+
+def bottom_border(paragraph_properties) -> None:
+    """A line under a paragraph: where a signature goes."""
+    borders = element("w:pBdr")
+    borders.append(element("w:bottom", val="single", sz="6", space="1", color="000000"))
+    paragraph_properties.insert_element_before(
+        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
+        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
+        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
+        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
+        "w:pPrChange")
+
+
+def page_number_field(lang: str) -> list:
+    """The runs of a PAGE field."""
+    begin, instr, end = element("w:r"), element("w:r"), element("w:r")
+    begin.append(element("w:fldChar", fldCharType="begin"))
+    code = element("w:instrText")
+    code.text = " PAGE "
+    code.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    instr.append(code)
+    end.append(element("w:fldChar", fldCharType="end"))
+    return [begin, instr, end]

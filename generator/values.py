@@ -1,0 +1,115 @@
+"""Call values as they appear inside sentences: dates, hours, years and names with their grammar.
+
+Catalog messages pick the form with a format spec, e.g. «{population_date:short,dat} карата»
+(Kyrgyz, dative) or «по состоянию на {population_date:short}» (Russian). Placeholder names are
+the same in both languages; only the spec, which is grammar, differs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from babel.dates import format_date, format_time, get_month_names
+
+from . import kyrgyz
+from .call import CallSettings
+
+DATE_FORMS = ("long", "short")
+TIME_PATTERN = "HH:mm"
+
+
+def _parse_spec(spec: str, forms: tuple[str, ...]) -> tuple[str, str]:
+    form, case = (forms[0] if forms else ""), "nom"
+    for token in filter(None, (t.strip() for t in spec.split(","))):
+        if token in forms:
+            form = token
+        elif token in kyrgyz.CASES:
+            case = token
+        else:
+            raise ValueError(f"unknown format '{token}', expected one of: {', '.join(forms + kyrgyz.CASES)}")
+    return form, case
+
+
+def _with_case(text: str, lang: str, case: str, inflect) -> str:
+    if case == "nom":
+        return text
+    if lang != "ky":
+        raise ValueError(f"case endings are written for Kyrgyz only, not for '{lang}'")
+    return inflect(text, case)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    lang: str
+
+    def __format__(self, spec: str) -> str:
+        _, case = _parse_spec(spec, ())
+        return _with_case(self.text, self.lang, case, kyrgyz.word_with_case)
+
+
+@dataclass(frozen=True)
+class Number:
+    value: int
+    lang: str
+
+    def __format__(self, spec: str) -> str:
+        _, case = _parse_spec(spec, ())
+        return _with_case(str(self.value), self.lang, case, kyrgyz.number_with_case)
+
+
+@dataclass(frozen=True)
+class Time:
+    value: dt.time
+    lang: str
+
+    def __format__(self, spec: str) -> str:
+        _, case = _parse_spec(spec, ())
+        text = format_time(self.value, TIME_PATTERN, locale=self.lang)
+        return _with_case(text, self.lang, case, kyrgyz.number_with_case)
+
+
+@dataclass(frozen=True)
+class Date:
+    """A date written by Babel from the catalog's LDML pattern, plus Kyrgyz possessive months."""
+
+    value: dt.date
+    lang: str
+    patterns: tuple[tuple[str, str], ...]  # (form, LDML pattern) from the catalog
+
+    def __format__(self, spec: str) -> str:
+        form, case = _parse_spec(spec, DATE_FORMS)
+        text = format_date(self.value, dict(self.patterns)[form], locale=self.lang)
+        if self.lang != "ky":
+            return _with_case(text, self.lang, case, kyrgyz.number_with_case)
+        month = get_month_names("wide", "format", locale="ky")[self.value.month]
+        if text.endswith(month):  # «2025-жылдын 28-февраль» → «…28-февралы», «…7-мартына»
+            return text[: -len(month)] + kyrgyz.possessive_month(month, case)
+        return kyrgyz.number_with_case(text, case) if case != "nom" else text
+
+
+def call_values(call: CallSettings, lang: str, date_patterns: dict[str, str]) -> dict[str, object]:
+    """The placeholders a catalog message may use, for one language."""
+    patterns = tuple(sorted(date_patterns.items()))
+
+    def date(value: dt.date) -> Date:
+        return Date(value, lang, patterns)
+
+    return {
+        "organisation": Phrase(call.organisation[lang], lang),
+        "programme": Phrase(call.programme[lang], lang),
+        "deadline_date": date(call.deadline.date()),
+        "deadline_time": Time(call.deadline.time(), lang),
+        "results_date": date(call.results_date),
+        "population_date": date(call.population_date),
+        "donor_first_year": Number(call.donor_years[0], lang),
+        "donor_last_year": Number(call.donor_years[1], lang),
+        "contact_name": Phrase(call.contact.name[lang], lang),
+        "contact_phone": Phrase(call.contact.phone, lang),
+        "contact_extension": Phrase(call.contact.extension, lang),
+        "contact_mobile": Phrase(call.contact.mobile, lang),
+        "contact_email": Phrase(call.contact.email, lang),
+        "office_address": Phrase(call.office.address[lang], lang),
+        "office_phones": Phrase(call.office.phones, lang),
+        "office_email": Phrase(call.office.email, lang),
+    }
