@@ -15,6 +15,10 @@ from . import LANGUAGES, LOCALES_DIR
 from .errors import FormgenError
 
 DOMAIN = "forms"
+# Babel's reader is lenient: it reads `msgstr "Печать` (no closing quote) as «Печат». Each line is
+# checked against the .po grammar first, so a typing slip is reported instead of truncated.
+_STRING = r'"(?:[^"\\]|\\.)*"'
+PO_LINE = re.compile(rf'^(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}|{_STRING})?\s*$')
 
 
 def po_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
@@ -25,10 +29,18 @@ def mo_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
     return po_path(lang, locales_dir).with_suffix(".mo")
 
 
+def _check_po_lines(path: Path, data: bytes) -> None:
+    for number, line in enumerate(data.decode("utf-8").splitlines(), 1):
+        if not PO_LINE.match(line):
+            raise FormgenError(path, f"line {number}", f"malformed .po line: {line.strip()[:60]}",
+                               "close the quotes, escape inner quotes as \\\", or start the line with msgid/msgstr")
+
+
 def read_catalog(path: Path) -> Catalog:
     try:
-        with path.open("rb") as stream:
-            return read_po(stream, abort_invalid=True)
+        data = path.read_bytes()
+        _check_po_lines(path, data)
+        return read_po(io.BytesIO(data), abort_invalid=True)
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
     except PoFileError as exc:

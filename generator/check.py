@@ -27,11 +27,12 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
             problems.append(exc.line())
             return None
 
-    forms = [f for f in (attempt(load_form, p) for p in form_paths(forms_dir)) if f]
+    paths = form_paths(forms_dir)
+    forms = [f for f in (attempt(load_form, p) for p in paths) if f]
     call = attempt(load_call, call_path)
     catalogs = {lang: attempt(read_catalog, po_path(lang, locales_dir)) for lang in LANGUAGES}
     problems += duplicate_field_ids(forms)
-    if all(catalogs.values()):
+    if all(catalogs.values()) and len(forms) == len(paths):  # else every message would look unused
         problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
     if not problems and call:
         problems += localization_problems(forms, call, catalogs, locales_dir)

@@ -11,6 +11,16 @@ from .errors import FormgenError
 MAX_YAML_BYTES = 1_000_000
 
 
+class _TextDatesLoader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a wrong date gets our message, not a crash."""
+
+
+_TextDatesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def load_yaml(path: Path) -> Any:
     try:
         size = path.stat().st_size
@@ -25,7 +35,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,47 @@
+"""Build the whole default call N times in-process; print median times and file sizes.
+
+    python benchmarks/bench_build.py [N] [--format docx] [--format pdf]
+"""
+from __future__ import annotations
+
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator import DEFAULT_CALL, LANGUAGES
+from generator.build import FORMATS, build, localized_documents, render_bytes
+from generator.call import load_call
+
+
+def median_ms(samples: list[float]) -> str:
+    return f"{statistics.median(samples) * 1000:7.1f} ms"
+
+
+def main(argv: list[str]) -> None:
+    runs = int(argv[0]) if argv and argv[0].isdigit() else 20
+    formats = [argv[i + 1] for i, a in enumerate(argv) if a == "--format"] or list(FORMATS)
+    call = load_call(DEFAULT_CALL)
+    documents = localized_documents(call, LANGUAGES)
+    print(f"{runs} runs, formats {', '.join(formats)}; medians after one warm-up run")
+    for document in documents:
+        for fmt in formats:
+            render_bytes(document, fmt)  # warm-up: imports, font subsets
+            samples, size = [], 0
+            for _ in range(runs):
+                start = time.perf_counter()
+                size = len(render_bytes(document, fmt))
+                samples.append(time.perf_counter() - start)
+            print(f"{document.lang}/{document.form_id}.{fmt:<5} {median_ms(samples)}  {size / 1024:6.1f} KB")
+    with tempfile.TemporaryDirectory() as out:
+        samples = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            build(DEFAULT_CALL, Path(out), formats=formats)
+            samples.append(time.perf_counter() - start)
+    print(f"full build (load, localize, render, write {len(documents) * len(formats)} files): {median_ms(samples)}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,30 @@
+import shutil
+from pathlib import Path
+
+import pytest
+
+from generator import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
+from generator.build import localized_documents
+from generator.call import load_call
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+
+
+@pytest.fixture(scope="session")
+def call():
+    return load_call(DEFAULT_CALL)
+
+
+@pytest.fixture(scope="session")
+def documents(call):
+    """{(form id, lang): Document} for the default call."""
+    return {(d.form_id, d.lang): d for d in localized_documents(call, ("ru", "ky"))}
+
+
+@pytest.fixture
+def source_copy(tmp_path):
+    """A writable copy of forms/ and locales/ (and the default call) to break on purpose."""
+    forms, locales = tmp_path / "forms", tmp_path / "locales"
+    shutil.copytree(FORMS_DIR, forms)
+    shutil.copytree(LOCALES_DIR, locales)
+    return forms, locales, forms / "calls" / DEFAULT_CALL.name

@@ -1,0 +1,59 @@
+"""The seed texts, cut into the parts each document reproduces, and compared word by word."""
+import re
+from pathlib import Path
+
+SEEDS = Path(__file__).resolve().parent / "seeds"
+WORD = re.compile(r"[^\W_]+|№")
+
+# (start line, end line) of each document in each seed; the end line is included.
+SECTIONS = {
+    ("interest_letter", "ru"): ("Приложение 1.", "Контакты:"),
+    ("interest_letter", "ky"): ("1-тиркеме.", "Байланыш маалыматы:"),
+    ("annex2", "ru"): ("Приложение 2.", None),
+    ("annex2", "ky"): ("2-тиркеме.", None),
+}
+# Hints the seeds write in the text after a blank: the forms show them as the blank's placeholder.
+HINTS = {
+    "ru": ["(ФИО главы АО или мэра)", "(указать наименование и месторасположение)",
+           "телефоны сотовый и стационарный, почтовый и электронный адрес"],
+    "ky": ["(Айыл өкмөт башчысынын же мэрдин аты-жөнү)",
+           "(айыл аймагынын/шаардын аталышын жана жайгашкан жерин жазыңыз)",
+           "уюлдук жана стационардык телефон номерлери, почталык жана электрондук даректер."],
+}
+# Obvious typing slips fixed in the catalogs (the README lists them too).
+SLIPS = {
+    "ru": [("по 5 бальной шкале", "по 5-балльной шкале")],
+    "ky": [("лидеринын", "лидеринин")],
+}
+# Words the forms add: row numbers of the list tables and the rating line under each question.
+ADDED = {"ru": {"оценка", "от", "до", *map(str, range(1, 11))},
+         "ky": {"баа", "1ден", "5ке", "чейин", *map(str, range(1, 11))}}
+
+
+def seed_section(form_id: str, lang: str) -> str:
+    lines = (SEEDS / f"call_{lang}.txt").read_text(encoding="utf-8").splitlines()
+    start, end = SECTIONS[(form_id, lang)]
+    first = next(i for i, line in enumerate(lines) if line.strip().startswith(start))
+    last = len(lines) - 1 if end is None else next(
+        i for i, line in enumerate(lines) if i > first and line.strip().startswith(end))
+    text = "\n".join(lines[first:last + 1])
+    for wrong, right in SLIPS[lang]:
+        text = text.replace(wrong, right)
+    for hint in HINTS[lang]:
+        text = text.replace(hint, " ")
+    return text
+
+
+def words(text: str) -> list[str]:
+    return [w.lower() for w in WORD.findall(text)]
+
+
+def missing_from(expected: list[str], actual: list[str]) -> list[str]:
+    """Words of `expected` that do not appear, in order, in `actual` (empty when it is a subsequence)."""
+    position, missing = 0, []
+    for word in expected:
+        try:
+            position = actual.index(word, position) + 1
+        except ValueError:
+            missing.append(word)
+    return missing

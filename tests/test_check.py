@@ -1,0 +1,137 @@
+"""`formgen check` passes on the repository and names each fault of a broken copy precisely."""
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from generator import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
+from generator.catalogs import compile_catalogs
+from generator.check import check
+from generator.cli import app
+from generator.definitions import iter_field_defs, load_forms
+
+
+def edit(path, old, new, count=1):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def test_repository_passes():
+    assert check(FORMS_DIR, LOCALES_DIR, DEFAULT_CALL) == []
+    result = CliRunner().invoke(app, ["check"])
+    assert result.exit_code == 0, result.output
+
+
+def test_every_definition_loads_with_unique_field_ids():
+    forms = load_forms()
+    assert list(forms) == ["interest_letter", "annex2"]
+    ids = [f.id for form in forms.values() for f in iter_field_defs(form)]
+    assert len(ids) == len(set(ids))
+    assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
+
+
+def run(source_copy):
+    forms, locales, call = source_copy
+    return check(forms, locales, call)
+
+
+def test_missing_kyrgyz_message(source_copy):
+    po = source_copy[1] / "ky/LC_MESSAGES/forms.po"
+    edit(po, 'msgid "letter.body_3"\n', 'msgid "letter.body_3_old"\n')
+    problems = run(source_copy)
+    assert any(str(po) in p and 'msgid "letter.body_3": missing' in p and "interest_letter.yaml" in p
+               for p in problems), problems
+    assert any('"letter.body_3_old": defined but not used' in p for p in problems)
+
+
+def test_empty_and_fuzzy_messages(source_copy):
+    po = source_copy[1] / "ru/LC_MESSAGES/forms.po"
+    edit(po, 'msgstr "Печать"', 'msgstr ""')
+    edit(po, 'msgid "letter.title"', '#, fuzzy\nmsgid "letter.title"')
+    problems = run(source_copy)
+    assert any('"letter.stamp": empty translation' in p for p in problems), problems
+    assert any('"letter.title": marked fuzzy' in p for p in problems), problems
+
+
+def test_placeholder_mismatch(source_copy):
+    po = source_copy[1] / "ky/LC_MESSAGES/forms.po"
+    edit(po, "{sign_kenesh} жергиликтүү", "{sign_kenesh_name} жергиликтүү")
+    problems = run(source_copy)
+    assert any(str(po) in p and '"letter.sign_chair": placeholders {sign_kenesh_name} differ from ru: '
+               "{sign_kenesh}" in p for p in problems), problems
+
+
+def test_unknown_field_kind(source_copy):
+    path = source_copy[0] / "annex2.yaml"
+    edit(path, "{id: villages, kind: number}", "{id: villages, kind: integer}")
+    problems = run(source_copy)
+    assert any(str(path) in p and "blocks[3].rows[8].field.kind: unknown field kind 'integer'" in p
+               and "use one of: text, multiline, number, date, rating" in p for p in problems), problems
+
+
+def test_duplicate_field_id(source_copy):
+    path = source_copy[0] / "annex2.yaml"
+    edit(path, "{id: villages, kind: number}", "{id: population, kind: number}")
+    problems = run(source_copy)
+    assert any(str(path) in p and "duplicate field id 'population'" in p for p in problems), problems
+
+
+def test_field_id_shared_between_forms(source_copy):
+    path = source_copy[0] / "annex2.yaml"
+    edit(path, "{id: villages, kind: number}", "{id: contacts, kind: number}")
+    problems = run(source_copy)
+    assert any("field 'contacts': also used in" in p for p in problems), problems
+
+
+def test_sentence_in_a_definition_is_refused(source_copy):
+    path = source_copy[0] / "interest_letter.yaml"
+    edit(path, "{p: letter.stamp, style: stamp}", "{p: Печать, style: stamp}")
+    problems = run(source_copy)
+    assert any("blocks[13].p: 'Печать' is not a message id" in p for p in problems), problems
+
+
+def test_call_with_an_invalid_date(source_copy):
+    edit(source_copy[2], "results_date: 2025-03-07", "results_date: 2025-02-30")
+    problems = run(source_copy)
+    assert any(str(source_copy[2]) in p and "results_date: '2025-02-30' is not a date" in p
+               and "YYYY-MM-DD" in p for p in problems), problems
+
+
+def test_call_with_a_missing_key(source_copy):
+    edit(source_copy[2], "population_date: 2025-01-01\n", "")
+    problems = run(source_copy)
+    assert any("top level: missing key 'population_date'" in p for p in problems), problems
+
+
+def test_call_with_impossible_dates(source_copy):
+    edit(source_copy[2], "results_date: 2025-03-07", "results_date: 2025-02-01")
+    problems = run(source_copy)
+    assert any("results_date: 2025-02-01 is not after the deadline 2025-02-28" in p for p in problems), problems
+
+
+def test_unknown_placeholder_in_a_message(source_copy):
+    po = source_copy[1] / "ru/LC_MESSAGES/forms.po"
+    ky = source_copy[1] / "ky/LC_MESSAGES/forms.po"
+    edit(po, "Печать", "Печать {stamp_place}")
+    edit(ky, '"Мөөр"', '"Мөөр {stamp_place}"')
+    compile_catalogs(source_copy[1])
+    problems = run(source_copy)
+    assert any('"letter.stamp": unknown placeholder {stamp_place}' in p for p in problems), problems
+
+
+def test_stale_compiled_catalog(source_copy):
+    edit(source_copy[1] / "ru/LC_MESSAGES/forms.po", "Печать", "Место печати")
+    problems = run(source_copy)
+    assert any("forms.mo: out of date" in p and "formgen catalogs compile" in p for p in problems), problems
+
+
+def test_check_command_exits_non_zero_with_one_line_per_problem(source_copy):
+    forms, locales, call = source_copy
+    edit(forms / "annex2.yaml", "{id: villages, kind: number}", "{id: villages, kind: integer}")
+    edit(call, "results_date: 2025-03-07", "results_date: soon")
+    result = CliRunner().invoke(app, ["check", "--forms", str(forms), "--locales", str(locales), "--call", str(call)])
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines[-1] == "2 problem(s)" and len(lines) == 3
+    assert "Traceback" not in result.output

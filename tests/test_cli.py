@@ -1,0 +1,136 @@
+"""The command line: builds, and one clear line with exit code 1 or 2 for bad input."""
+import json
+import os
+from pathlib import Path
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from typer.testing import CliRunner
+
+from generator import DEFAULT_CALL
+from generator.build import localized_documents
+from generator.check import used_message_ids
+from generator.cli import app
+from generator.definitions import load_forms
+
+runner = CliRunner()
+
+
+def invoke(*args):
+    result = runner.invoke(app, list(map(str, args)))
+    assert "Traceback" not in result.output
+    return result
+
+
+def build_docx(out, *extra):
+    return invoke("build", "--out", out, "--format", "docx", *extra)
+
+
+def test_build_writes_every_form_and_a_manifest(tmp_path):
+    result = build_docx(tmp_path)
+    assert result.exit_code == 0, result.output
+    manifest = json.loads((tmp_path / "2025" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["call"] == "2025"
+    paths = sorted(entry["path"] for entry in manifest["files"])
+    assert paths == ["ky/annex2.docx", "ky/interest_letter.docx", "ru/annex2.docx", "ru/interest_letter.docx"]
+    for entry in manifest["files"]:
+        data = (tmp_path / "2025" / entry["path"]).read_bytes()
+        assert entry["bytes"] == len(data)
+        assert entry["sha256"] == __import__("hashlib").sha256(data).hexdigest()
+
+
+def test_build_selects_language_and_form(tmp_path):
+    result = build_docx(tmp_path, "--lang", "ky", "--form", "annex2")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "2025").rglob("*.docx")) == ["annex2.docx"]
+    assert (tmp_path / "2025" / "ky" / "annex2.docx").exists()
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    build_docx(tmp_path / "a")
+    build_docx(tmp_path / "b")
+    first = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
+    second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
+    assert first == second and len(first) == 5
+
+
+def test_unknown_lang(tmp_path):
+    result = build_docx(tmp_path, "--lang", "en")
+    assert result.exit_code == 2
+    assert "--lang" in result.output and "'en'" in result.output
+
+
+def test_unknown_form(tmp_path):
+    result = build_docx(tmp_path, "--form", "annex9")
+    assert result.exit_code == 2
+    assert "error: --form: annex9: no such form (use one of: interest_letter, annex2)" in result.output
+
+
+def test_unreadable_call(tmp_path):
+    result = build_docx(tmp_path, "--call", tmp_path / "nope.yaml")
+    assert result.exit_code == 1
+    assert result.output.strip() == f"error: {tmp_path / 'nope.yaml'}: cannot read: No such file or directory (check the path)"
+
+
+def test_malformed_call_yaml(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(DEFAULT_CALL.read_text(encoding="utf-8").replace("donor_years: [2022, 2024]", "donor_years: [2022, 2024"),
+                   encoding="utf-8")
+    result = build_docx(tmp_path / "out", "--call", bad)
+    assert result.exit_code == 1
+    line = result.output.strip()
+    assert line.startswith(f"error: {bad}: line ") and "malformed YAML" in line and len(line.splitlines()) == 1
+
+
+def test_malformed_po(source_copy, tmp_path):
+    forms, locales, call = source_copy
+    po = locales / "ru" / "LC_MESSAGES" / "forms.po"
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Печать"', 'msgstr "Печать'), encoding="utf-8")
+    result = invoke("check", "--forms", forms, "--locales", locales, "--call", call)
+    assert result.exit_code == 1
+    assert f"{po}: line" in result.output and "malformed .po" in result.output
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere")
+def test_output_folder_not_writable(tmp_path):
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o500)
+    result = build_docx(locked)
+    assert result.exit_code == 1 and "cannot write" in result.output and "--out" in result.output
+
+
+def test_output_path_is_a_file(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = build_docx(blocker)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {blocker / '2025'}") and "cannot write" in result.output
+
+
+def test_read_prints_values(tmp_path):
+    build_docx(tmp_path, "--lang", "ky", "--form", "interest_letter")
+    result = invoke("read", tmp_path / "2025" / "ky" / "interest_letter.docx")
+    assert result.exit_code == 0
+    assert json.loads(result.output)["sender_head"] == ""
+
+
+def test_read_refuses_a_file_that_is_not_docx(tmp_path):
+    fake = tmp_path / "letter.docx"
+    fake.write_bytes(b"%PDF-1.7 not a zip")
+    result = invoke("read", fake)
+    assert result.exit_code == 1 and "not a Word document" in result.output
+
+
+def test_help_everywhere():
+    for args in ([], ["build"], ["check"], ["read"], ["catalogs"], ["catalogs", "compile"]):
+        result = invoke(*args, "--help")
+        assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_babel_extraction_finds_every_message_id():
+    """What `pybabel extract -F babel.cfg` does, through Babel's API with the same method map."""
+    root = Path(__file__).resolve().parents[1]  # the source tree, where babel.cfg is
+    method_map = [("forms/*.yaml", "generator.catalogs:extract_forms"), ("generator/**.py", "python")]
+    found = {message for _, _, message, _, _ in
+             extract_from_dir(root, method_map, keywords={"N_": None}, options_map={})}
+    assert found == set(used_message_ids(list(load_forms().values())))

@@ -1,0 +1,148 @@
+import io
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from generator import ooxml
+from generator.build import render_bytes
+from generator.readback import read_docx_values
+from seed_text import ADDED, missing_from, seed_section, words
+
+DOCX_KIND = {"text": "text", "number": "text", "multiline": "multiline", "date": "date", "rating": "rating"}
+FORMS = [("interest_letter", "ru"), ("interest_letter", "ky"), ("annex2", "ru"), ("annex2", "ky")]
+
+
+def open_docx(data: bytes):
+    return docx.Document(io.BytesIO(data))
+
+
+def static_text(body) -> str:
+    """The document's own text in reading order, leaving out what is inside content controls."""
+    parts = []
+    for paragraph in body.iter(qn("w:p")):
+        runs = [t.text or "" for t in paragraph.iter(qn("w:t"))
+                if not any(a.tag == qn("w:sdt") for a in t.iterancestors())]
+        parts.append("".join(runs))
+    return "\n".join(parts)
+
+
+@pytest.fixture(scope="module")
+def rendered(documents):
+    return {key: render_bytes(doc, "docx") for key, doc in documents.items()}
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_one_control_per_field_with_its_tag_and_kind(key, documents, rendered):
+    body = open_docx(rendered[key]).element.body
+    controls = [(ooxml.control_tag(s), ooxml.control_kind(s)) for s in ooxml.iter_controls(body)]
+    expected = [(f.id, DOCX_KIND[f.kind]) for f in documents[key].fields()]
+    assert controls == expected
+    assert len({tag for tag, _ in controls}) == len(controls)
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_text_reproduces_the_seed(key, documents, rendered):
+    body = open_docx(rendered[key]).element.body
+    actual = words(static_text(body))
+    expected = words(seed_section(*key))
+    assert missing_from(expected, actual) == []
+    extra = set(actual) - set(expected)
+    assert extra <= ADDED[key[1]], f"words not in the seed: {sorted(extra - ADDED[key[1]])}"
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_hints_are_grey_placeholders(key, documents, rendered):
+    body = open_docx(rendered[key]).element.body
+    placeholders = {ooxml.control_tag(s): ooxml.control_text(s) for s in ooxml.iter_controls(body)
+                    if ooxml.showing_placeholder(s)}
+    fields = list(documents[key].fields())
+    assert set(placeholders) == {f.id for f in fields}
+    for field in fields:
+        if field.hint:
+            assert field.hint in placeholders[field.id]
+    styles = {r.get(qn("w:val")) for r in body.iter(qn("w:rStyle"))}
+    assert ooxml.PLACEHOLDER_STYLE_ID in styles
+
+
+def test_letter_hints_of_the_seed(rendered):
+    text = " ".join(ooxml.control_text(s) for s in ooxml.iter_controls(open_docx(rendered[FORMS[0]]).element.body))
+    assert "ФИО главы АО или мэра" in text
+    assert "указать наименование и месторасположение" in text
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_runs_carry_the_language(key, rendered):
+    body = open_docx(rendered[key]).element.body
+    tags = {lang.get(qn("w:val")) for lang in body.iter(qn("w:lang"))}
+    assert tags == {"ru-RU" if key[1] == "ru" else "ky-KG"}
+
+
+def test_page_setup_and_letterhead_space(rendered, call):
+    letter = open_docx(rendered[("interest_letter", "ky")])
+    section = letter.sections[0]
+    assert round(section.page_width.mm) == 210 and round(section.page_height.mm) == 297
+    assert section.left_margin.mm >= 20 and section.right_margin.mm >= 10
+    assert section.top_margin.mm >= 20 and section.bottom_margin.mm >= 20
+    assert section.different_first_page_header_footer
+    spacer = section.first_page_header.paragraphs[0].paragraph_format.line_spacing
+    assert abs(section.header_distance.mm + spacer.mm - call.letterhead_height_mm) < 0.5
+    annex = open_docx(rendered[("annex2", "ru")])
+    assert "PAGE" in annex.sections[0].footer._element.xml
+    assert not annex.sections[0].different_first_page_header_footer
+
+
+def test_table_widths_on_grid_and_cells(rendered):
+    annex = open_docx(rendered[("annex2", "ru")])
+    assert len(annex.tables) == 4
+    donors = annex.tables[3]
+    grid = [int(c.get(qn("w:w"))) for c in donors._tbl.tblGrid.iter(qn("w:gridCol"))]
+    cells = [c.width for c in donors.rows[1].cells]
+    assert len(grid) == 5 and all(w > 0 for w in grid)
+    assert [round(c.twips) for c in cells] == grid
+    assert len(donors.rows) == 11  # header + 10 empty rows
+
+
+def fill(data: bytes, values: dict[str, str], lang: str) -> bytes:
+    """Type into the controls the way Word stores it, and save."""
+    document = open_docx(data)
+    for sdt in ooxml.iter_controls(document.element.body):
+        tag = ooxml.control_tag(sdt)
+        if tag in values:
+            ooxml.set_control_value(sdt, values[tag], lang)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_filled_docx_reads_back_exactly(key, documents, rendered):
+    values = {}
+    for i, field in enumerate(documents[key].fields()):
+        if field.kind == "rating":
+            values[field.id] = "4"
+        elif field.kind == "multiline":
+            values[field.id] = f"Ң ө Ү & <b> «{i}»\nэкинчи сап\tтаб"
+        else:
+            values[field.id] = f"{field.id} ҢңӨөҮү & < > « » №{i} —"
+    filled = fill(rendered[key], values, key[1])
+    assert read_docx_values(io.BytesIO(filled)) == values
+
+
+def test_unfilled_controls_read_as_empty(documents, rendered):
+    values = read_docx_values(io.BytesIO(rendered[("annex2", "ky")]))
+    assert set(values) == {f.id for f in documents[("annex2", "ky")].fields()}
+    assert set(values.values()) == {""}
+
+
+def test_prefilled_values_are_written_into_controls(documents):
+    document = documents[("interest_letter", "ru")]
+    data = render_bytes(document, "docx", {"sender_head": "Асанов А. & Ко", "contacts": "тел. 1\nэл. почта"})
+    values = read_docx_values(io.BytesIO(data))
+    assert values["sender_head"] == "Асанов А. & Ко" and values["contacts"] == "тел. 1\nэл. почта"
+    assert values["municipality"] == ""
+
+
+def test_rendering_is_deterministic(documents):
+    document = documents[("annex2", "ky")]
+    assert render_bytes(document, "docx") == render_bytes(document, "docx")

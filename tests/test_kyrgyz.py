@@ -1,0 +1,66 @@
+import datetime as dt
+
+import pytest
+
+from generator import kyrgyz
+from generator.values import Date, Number, Phrase, Time
+
+LONG_SHORT = (("long", "y-'жылдын' d-MMMM"), ("short", "dd.MM.y"))
+
+
+@pytest.mark.parametrize("number, word, dative", [
+    (2021, "бир", "2021ге"), (2023, "үч", "2023кө"), (2025, "беш", "2025ке"), (2026, "алты", "2026га"),
+    (2029, "тогуз", "2029га"), (2010, "он", "2010го"), (2020, "жыйырма", "2020га"), (2040, "кырк", "2040ка"),
+    (2050, "элүү", "2050гө"), (2100, "жүз", "2100гө"), (2000, "миң", "2000ге"), (0, "нөл", "0гө"),
+    (4, "төрт", "4кө"), (7, "жети", "7ге"), (8, "сегиз", "8ге"), (30, "отуз", "30га"), (60, "алтымыш", "60ка"),
+    (70, "жетимиш", "70ке"), (80, "сексен", "80ге"), (90, "токсон", "90го"), (1000000, "миллион", "1000000го"),
+])
+def test_numbers_take_the_ending_of_their_last_spoken_word(number, word, dative):
+    assert kyrgyz.spoken_last_word(number) == word
+    assert format(Number(number, "ky"), "dat") == dative
+
+
+@pytest.mark.parametrize("month, nominative, dative", [
+    (1, "январы", "январына"), (2, "февралы", "февралына"), (3, "марты", "мартына"), (4, "апрели", "апрелине"),
+    (5, "майы", "майына"), (6, "июну", "июнуна"), (7, "июлу", "июлуна"), (8, "августу", "августуна"),
+    (9, "сентябры", "сентябрына"), (10, "октябры", "октябрына"), (11, "ноябры", "ноябрына"),
+    (12, "декабры", "декабрына"),
+])
+def test_every_month_in_long_dates(month, nominative, dative):
+    date = Date(dt.date(2025, month, 7), "ky", LONG_SHORT)
+    assert format(date, "long") == f"2025-жылдын 7-{nominative}"
+    assert format(date, "long,dat") == f"2025-жылдын 7-{dative}"
+
+
+def test_dates_of_the_seed():
+    assert format(Date(dt.date(2025, 2, 28), "ky", LONG_SHORT), "long") == "2025-жылдын 28-февралы"
+    assert format(Date(dt.date(2025, 3, 7), "ky", LONG_SHORT), "dat") == "2025-жылдын 7-мартына"
+    assert format(Date(dt.date(2025, 1, 1), "ky", LONG_SHORT), "short,dat") == "01.01.2025ке"
+    russian = Date(dt.date(2025, 2, 28), "ru", (("long", "d MMMM y 'года'"), ("short", "dd.MM.y")))
+    assert format(russian, "long") == "28 февраля 2025 года"
+    assert format(russian, "short") == "28.02.2025"
+
+
+@pytest.mark.parametrize("hour, dative", [((18, 0), "18:00гө"), ((17, 30), "17:30га"), ((9, 45), "09:45ке"),
+                                          ((12, 5), "12:05ке"), ((16, 20), "16:20га"), ((10, 10), "10:10го")])
+def test_hours(hour, dative):
+    assert format(Time(dt.time(*hour), "ky"), "dat") == dative
+
+
+@pytest.mark.parametrize("name, dative", [("Молдобеков", "Молдобековго"), ("Айгүл", "Айгүлгө"),
+                                          ("Асан", "Асанга"), ("Бекмат", "Бекматка"), ("Нуриза", "Нуризага")])
+def test_names(name, dative):
+    assert format(Phrase(name, "ky"), "dat") == dative
+
+
+def test_locative_and_ablative():
+    assert format(Number(2025, "ky"), "loc") == "2025те"
+    assert format(Number(1, "ky"), "abl") == "1ден"
+    assert format(Number(2020, "ky"), "abl") == "2020дан"
+
+
+def test_bad_spec_is_an_error():
+    with pytest.raises(ValueError, match="unknown format"):
+        format(Number(5, "ky"), "genitive")
+    with pytest.raises(ValueError, match="Kyrgyz only"):
+        format(Number(5, "ru"), "dat")
