@@ -20,6 +20,7 @@ DEADLINE_FORMAT = "YYYY-MM-DD HH:MM"
 @dataclass(frozen=True)
 class Contact:
     name: dict[str, str]
+    name_cases: dict[str, dict[str, str]]  # case → {lang: written form}: overrides the rules
     phone: str
     extension: str
     mobile: str
@@ -68,13 +69,14 @@ class _Reader:
                             f"use only: {', '.join(keys + optional)}")
         return data
 
-    def text(self, value: Any, place: str, pattern: re.Pattern | None = None, what: str = "") -> str:
+    def text(self, value: Any, place: str, pattern: re.Pattern | None = None, what: str = "",
+             fix: str = "") -> str:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(place, "expected non-empty text", "write the value after the colon")
         if pattern and not pattern.match(value.strip()):
-            raise self.fail(place, f"'{value}' is not a valid {what}", f"write a {what}")
+            raise self.fail(place, f"'{value}' is not a valid {what}", fix or f"write a {what}")
         return value.strip()
 
     def per_language(self, value: Any, place: str) -> dict[str, str]:
@@ -111,9 +113,10 @@ class _Reader:
         return float(value)
 
     def contact(self, value: Any, place: str) -> Contact:
-        data = self.mapping(value, place, ("name", "phone", "mobile", "email"), ("extension",))
+        data = self.mapping(value, place, ("name", "phone", "mobile", "email"), ("extension", "name_dative"))
+        cases = {"dat": self.per_language(data["name_dative"], f"{place}.name_dative")} if "name_dative" in data else {}
         return Contact(
-            name=self.per_language(data["name"], f"{place}.name"),
+            name=self.per_language(data["name"], f"{place}.name"), name_cases=cases,
             phone=self.text(data["phone"], f"{place}.phone", PHONE, "phone number"),
             extension=self.text(data.get("extension", "-"), f"{place}.extension"),
             mobile=self.text(data["mobile"], f"{place}.mobile", PHONE, "phone number"),
@@ -131,7 +134,7 @@ class _Reader:
                 "donor_years", "contact", "office")
         data = self.mapping(data, "", keys, ("letterhead_height_mm",))
         call = CallSettings(
-            id=self.text(data["id"], "id", CALL_ID, "call id (letters, digits, '.', '_', '-')"),
+            id=call_id(data["id"], self.path),
             programme=self.per_language(data["programme"], "programme"),
             organisation=self.per_language(data["organisation"], "organisation"),
             deadline=self.deadline(data["deadline"], "deadline"),
@@ -153,6 +156,12 @@ class _Reader:
             raise self.fail("donor_years", f"the period ends in {call.donor_years[1]}, "
                             f"after the population date's year {call.population_date.year}",
                             "the donor period lies before the call")
+
+
+def call_id(value: Any, path: Path) -> str:
+    """A call id is a folder name in the output: no separators, no '..'."""
+    return _Reader(path).text(value, "id", CALL_ID, "call id",
+                              "use letters, digits, '.', '_' and '-', starting with a letter or digit")
 
 
 def _bad() -> dt.datetime:

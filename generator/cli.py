@@ -80,6 +80,24 @@ def check(
     typer.echo("ok: definitions, catalogs and call settings are consistent")
 
 
+@app.command("new-call")
+@reports_errors
+def new_call(
+    new_id: str = typer.Option(..., "--id", help="Id of the new call, e.g. 2026."),
+    source: Optional[Path] = typer.Option(None, "--from", help="Settings of the call to start from. "
+                                          "Default: the packaged 2025 call."),
+    out: Optional[Path] = typer.Option(None, "--out", help="File to write. Default: <id>.yaml beside --from, "
+                                       "or in the current folder."),
+) -> None:
+    """Write a new call's settings: a copy of --from with the new id and every date one year later."""
+    from .newcall import write_new_call
+
+    target = out or ((source.parent if source else Path.cwd()) / f"{new_id}.yaml")
+    written = write_new_call(source or DEFAULT_CALL, new_id, target)
+    typer.echo(f"wrote {written}: edit the dates, period and contacts, then run "
+               f"`formgen check --call {written}` and `formgen build --call {written}`")
+
+
 @app.command()
 @reports_errors
 def read(file: Path = typer.Argument(..., help="A filled DOCX made by formgen.")) -> None:

@@ -14,7 +14,7 @@ from .yamlfile import load_yaml
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MESSAGE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-FORM_ORDER = ("interest_letter", "annex2")
+FORM_ORDER = ("announcement", "interest_letter", "annex2")
 DEFAULT_GRID_ROWS = 10
 MAX_GRID_ROWS = 200
 

@@ -18,6 +18,7 @@ from .model import Document, Field, Paragraph, Table
 
 FONT = "Times New Roman"
 FONT_SIZE = Pt(12)
+FOOTER_SIZE = Pt(8)
 PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = Mm(25), Mm(15), Mm(20), Mm(20)
 HEADER_DISTANCE = Mm(10)
@@ -154,11 +155,22 @@ def _setup_page(docx, document: Document) -> None:
     section.header_distance = section.footer_distance = HEADER_DISTANCE
     if document.letterhead_mm:
         _reserve_letterhead(section, Mm(document.letterhead_mm))
+        _write_footer(section.first_page_footer, document)
+    _write_footer(section.footer, document)
+
+
+def _write_footer(footer, document: Document) -> None:
+    """Page number (when the form has them) over a small line naming the call."""
     if document.page_numbers:
-        footer = section.footer.paragraphs[0]
-        footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        number = footer.paragraphs[0]
+        number.alignment = WD_ALIGN_PARAGRAPH.CENTER
         for run in ooxml.page_number_field(document.lang):
-            footer._p.append(run)
+            number._p.append(run)
+    line = footer.add_paragraph() if document.page_numbers else footer.paragraphs[0]
+    line.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = line.add_run(document.footer)
+    run.font.size, run.font.color.rgb = FOOTER_SIZE, RGBColor(0x59, 0x59, 0x59)
+    run._r.get_or_add_rPr().append(ooxml.run_properties(document.lang).find(qn("w:lang")))
 
 
 def _reserve_letterhead(section, height: int) -> None:

@@ -26,8 +26,9 @@ PLACEHOLDER_BY_KIND = {
 DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.date_short")}
 GRID_NUMBER = N_("grid.number")
 GRID_CELL_LABEL = N_("grid.cell_label")
+FOOTER = N_("footer.call")
 CODE_MESSAGES = (*sorted(set(PLACEHOLDER_BY_KIND.values())), *DATE_PATTERN_MESSAGES.values(),
-                 GRID_NUMBER, GRID_CELL_LABEL)
+                 GRID_NUMBER, GRID_CELL_LABEL, FOOTER)
 assert set(DATE_PATTERN_MESSAGES) == set(DATE_FORMS)
 
 
@@ -163,7 +164,7 @@ class Localizer:
         return Document(
             form_id=form.id, lang=self.lang, call_id=self.call.id, title=self.text(form.title),
             blocks=self.blocks(form), letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
-            page_numbers=form.page_numbers)
+            page_numbers=form.page_numbers, footer=self.text(FOOTER))
 
 
 def _merge_text(runs: list[Run]) -> tuple[Run, ...]:

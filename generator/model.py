@@ -140,6 +140,7 @@ class Document:
     blocks: tuple[Block, ...]
     letterhead_mm: float = 0.0
     page_numbers: bool = False
+    footer: str = ""  # names the call, so a printed page can be matched to it
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for block in self.blocks:

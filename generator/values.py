@@ -49,6 +49,24 @@ class Phrase:
 
 
 @dataclass(frozen=True)
+class Name:
+    """A person's name: Russian cases by pytrovich, Kyrgyz by its last syllable; overrides win."""
+
+    text: str
+    lang: str
+    overrides: tuple[tuple[str, str], ...] = ()  # (case, written form) from the call settings
+
+    def __format__(self, spec: str) -> str:
+        _, case = _parse_spec(spec, ())
+        if case in dict(self.overrides):
+            return dict(self.overrides)[case]
+        if self.lang == "ru":
+            from .russian import decline_name
+            return decline_name(self.text, case)
+        return _with_case(self.text, self.lang, case, kyrgyz.word_with_case)
+
+
+@dataclass(frozen=True)
 class Number:
     value: int
     lang: str
@@ -104,7 +122,9 @@ def call_values(call: CallSettings, lang: str, date_patterns: dict[str, str]) ->
         "population_date": date(call.population_date),
         "donor_first_year": Number(call.donor_years[0], lang),
         "donor_last_year": Number(call.donor_years[1], lang),
-        "contact_name": Phrase(call.contact.name[lang], lang),
+        "call_id": Phrase(call.id, lang),
+        "contact_name": Name(call.contact.name[lang], lang,
+                             tuple((case, forms[lang]) for case, forms in sorted(call.contact.name_cases.items()))),
         "contact_phone": Phrase(call.contact.phone, lang),
         "contact_extension": Phrase(call.contact.extension, lang),
         "contact_mobile": Phrase(call.contact.mobile, lang),

@@ -7,11 +7,16 @@ WORD = re.compile(r"[^\W_]+|№")
 
 # (start line, end line) of each document in each seed; the end line is included.
 SECTIONS = {
+    ("announcement", "ru"): ("Общественное объединение", "Приложение 1."),
+    ("announcement", "ky"): ("«Өнүктүрүү саясат институту»", "1-тиркеме."),
     ("interest_letter", "ru"): ("Приложение 1.", "Контакты:"),
     ("interest_letter", "ky"): ("1-тиркеме.", "Байланыш маалыматы:"),
     ("annex2", "ru"): ("Приложение 2.", None),
     ("annex2", "ky"): ("2-тиркеме.", None),
 }
+# The notice to heads of LSG bodies: on the letter's page in the seeds, at the end of the announcement here.
+NOTICE = {"ru": ("К вниманию глав органов МСУ!", "Все детали сотрудничества"),
+          "ky": ("ЖӨБ органдарынын башчыларынын көңүлүнө!", "Кызматташуунун бардык шарттары")}
 # Hints the seeds write in the text after a blank: the forms show them as the blank's placeholder.
 HINTS = {
     "ru": ["(ФИО главы АО или мэра)", "(указать наименование и месторасположение)",
@@ -30,13 +35,21 @@ ADDED = {"ru": {"оценка", "от", "до", *map(str, range(1, 11))},
          "ky": {"баа", "1ден", "5ке", "чейин", *map(str, range(1, 11))}}
 
 
+def _index(lines: list[str], start: str, after: int = -1) -> int:
+    return next(i for i, line in enumerate(lines) if i > after and line.strip().startswith(start))
+
+
 def seed_section(form_id: str, lang: str) -> str:
     lines = (SEEDS / f"call_{lang}.txt").read_text(encoding="utf-8").splitlines()
     start, end = SECTIONS[(form_id, lang)]
-    first = next(i for i, line in enumerate(lines) if line.strip().startswith(start))
-    last = len(lines) - 1 if end is None else next(
-        i for i, line in enumerate(lines) if i > first and line.strip().startswith(end))
-    text = "\n".join(lines[first:last + 1])
+    first = _index(lines, start)
+    last = len(lines) - 1 if end is None else _index(lines, end, first)
+    if form_id == "announcement":  # up to the annexes, then the notice
+        heading, paragraph = NOTICE[lang]
+        selected = lines[first:last] + [lines[_index(lines, heading)], lines[_index(lines, paragraph)]]
+    else:
+        selected = lines[first:last + 1]
+    text = "\n".join(selected)
     for wrong, right in SLIPS[lang]:
         text = text.replace(wrong, right)
     for hint in HINTS[lang]:

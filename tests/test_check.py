@@ -25,7 +25,7 @@ def test_repository_passes():
 
 def test_every_definition_loads_with_unique_field_ids():
     forms = load_forms()
-    assert list(forms) == ["interest_letter", "annex2"]
+    assert list(forms) == ["announcement", "interest_letter", "annex2"]
     ids = [f.id for form in forms.values() for f in iter_field_defs(form)]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)

@@ -32,7 +32,8 @@ def test_build_writes_every_form_and_a_manifest(tmp_path):
     manifest = json.loads((tmp_path / "2025" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["call"] == "2025"
     paths = sorted(entry["path"] for entry in manifest["files"])
-    assert paths == ["ky/annex2.docx", "ky/interest_letter.docx", "ru/annex2.docx", "ru/interest_letter.docx"]
+    assert paths == sorted(f"{lang}/{form}.docx" for lang in ("ky", "ru")
+                           for form in ("announcement", "annex2", "interest_letter"))
     for entry in manifest["files"]:
         data = (tmp_path / "2025" / entry["path"]).read_bytes()
         assert entry["bytes"] == len(data)
@@ -51,7 +52,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     build_docx(tmp_path / "b")
     first = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
     second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
-    assert first == second and len(first) == 5
+    assert first == second and len(first) == 7
 
 
 def test_unknown_lang(tmp_path):
@@ -63,7 +64,7 @@ def test_unknown_lang(tmp_path):
 def test_unknown_form(tmp_path):
     result = build_docx(tmp_path, "--form", "annex9")
     assert result.exit_code == 2
-    assert "error: --form: annex9: no such form (use one of: interest_letter, annex2)" in result.output
+    assert "error: --form: annex9: no such form (use one of: announcement, interest_letter, annex2)" in result.output
 
 
 def test_unreadable_call(tmp_path):

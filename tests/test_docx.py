@@ -10,7 +10,7 @@ from generator.readback import read_docx_values
 from seed_text import ADDED, missing_from, seed_section, words
 
 DOCX_KIND = {"text": "text", "number": "text", "multiline": "multiline", "date": "date", "rating": "rating"}
-FORMS = [("interest_letter", "ru"), ("interest_letter", "ky"), ("annex2", "ru"), ("annex2", "ky")]
+FORMS = [("announcement", "ru"), ("announcement", "ky"), ("interest_letter", "ru"), ("interest_letter", "ky"), ("annex2", "ru"), ("annex2", "ky")]
 
 
 def open_docx(data: bytes):
@@ -62,11 +62,12 @@ def test_hints_are_grey_placeholders(key, documents, rendered):
         if field.hint:
             assert field.hint in placeholders[field.id]
     styles = {r.get(qn("w:val")) for r in body.iter(qn("w:rStyle"))}
-    assert ooxml.PLACEHOLDER_STYLE_ID in styles
+    assert (ooxml.PLACEHOLDER_STYLE_ID in styles) == bool(fields)
 
 
 def test_letter_hints_of_the_seed(rendered):
-    text = " ".join(ooxml.control_text(s) for s in ooxml.iter_controls(open_docx(rendered[FORMS[0]]).element.body))
+    letter = open_docx(rendered[("interest_letter", "ru")]).element.body
+    text = " ".join(ooxml.control_text(s) for s in ooxml.iter_controls(letter))
     assert "ФИО главы АО или мэра" in text
     assert "указать наименование и месторасположение" in text
 

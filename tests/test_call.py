@@ -1,0 +1,158 @@
+"""A new call from one settings file: every changed value reaches every document, none of the old stays."""
+import io
+import re
+import zipfile
+
+import pytest
+from typer.testing import CliRunner
+
+from generator import DEFAULT_CALL
+from generator.build import FORMATS, localized_documents, render_bytes
+from generator.call import load_call
+from generator.cli import app
+from generator.errors import FormgenError
+
+SECOND_CALL = """\
+id: "2026-spring"
+programme:
+  ru: Партнерство «За сильное местное самоуправление»
+  ky: «Күчтүү жергиликтүү өз алдынча башкаруу үчүн» өнөктөштүк
+organisation:
+  ru: Центр муниципального развития
+  ky: Муниципалдык өнүгүү борбору
+deadline: 2026-03-15 17:00
+results_date: 2026-03-25
+population_date: 2026-01-01
+donor_years: [2023, 2025]
+contact:
+  name: {ru: Бакыт Исаков, ky: Бакыт Исаков}
+  phone: (0312) 55 44 33
+  extension: "215"
+  mobile: (0700) 123456
+  email: b.isakov@example.kg
+office:
+  address: {ru: "г. Ош, ул. Ленина 5", ky: "Ош ш., Ленин көчөсү, 5"}
+  phones: +(996 3222) 5-55-55
+  email: info@example.kg
+letterhead_height_mm: 40
+"""
+NEW = {
+    "announcement": {
+        "ru": ["до 17:00 15 марта 2026 года", "Последний срок подачи заявки – 15 марта 2026 года", "до 25 марта 2026 года",
+               "Бакыту Исакову", "(0312) 55 44 33, доб. 215", "(0700) 123456", "г. Ош, ул. Ленина 5",
+               "+(996 3222) 5-55-55", "info@example.kg", "«Центр муниципального развития»",
+               "Партнерство «За сильное местное самоуправление»"],
+        "ky": ["2026-жылдын 15-марты саат 17:00гө чейин", "мөөнөтү – 2026-жылдын 15-марты.",
+               "2026-жылдын 25-мартына чейин", "Бакыт Исаковго", "(0312) 55 44 33, кош. 215",
+               "(0700) 123456", "Ош ш., Ленин көчөсү, 5", "info@example.kg", "«Муниципалдык өнүгүү борбору»",
+               "«Күчтүү жергиликтүү өз алдынча башкаруу үчүн» өнөктөштүк Программасынын"],
+    },
+    "interest_letter": {
+        "ru": ["Центр муниципального развития", "Программы Партнерство «За сильное местное самоуправление»"],
+        "ky": ["Муниципалдык өнүгүү борбору", "«Күчтүү жергиликтүү өз алдынча башкаруу үчүн» өнөктөштүк Программасынын"],
+    },
+    "annex2": {
+        "ru": ["по состоянию на 01.01.2026", "в течение 2023–2025 гг."],
+        "ky": ["01.01.2026га карата", "2023–2025-жылдары"],
+    },
+}
+FOOTER = {"ru": "Отбор муниципалитетов 2026-spring", "ky": "Муниципалитеттерди тандоо 2026-spring"}
+OLD = ["01.01.2025", "2025 года", "2025-жылдын", "2022", "Молдобеков", "Мирлан", "dpi.kg", "Шевченко", "976",
+       "97 65 30", "218883", "18:00", "28 феврал", "28-феврал", "7 марта", "7-март", "Института политики",
+       "Институт политики", "саясат институту", "За развитие местного", "өнүктүрүү үчүн»", "2025ке"]
+
+
+@pytest.fixture(scope="module")
+def second_call(tmp_path_factory):
+    path = tmp_path_factory.mktemp("calls") / "2026-spring.yaml"
+    path.write_text(SECOND_CALL, encoding="utf-8")
+    return load_call(path)
+
+
+def docx_text(data: bytes) -> str:
+    """All text of a DOCX, body and footers, one line per paragraph."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        xml = "".join(package.read(n).decode() for n in package.namelist()
+                      if re.fullmatch(r"word/(document|footer\d*|header\d*)\.xml", n))
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml, flags=re.S)
+    return "\n".join("".join(re.findall(r"<w:t[^>]*>([^<]*)</w:t>", p)) for p in paragraphs)
+
+
+def pdf_text(data: bytes) -> str:
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(data)
+    return "\n".join(page.get_textpage().get_text_range() for page in pdf)
+
+
+def text_of(document, fmt: str) -> str:
+    data = render_bytes(document, fmt)
+    text = docx_text(data) if fmt == "docx" else pdf_text(data)
+    return re.sub(r"\s+", " ", text.replace("&amp;", "&"))
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_every_new_value_reaches_every_document(second_call, fmt):
+    for document in localized_documents(second_call, ("ru", "ky")):
+        text = text_of(document, fmt)
+        for value in NEW[document.form_id][document.lang] + [FOOTER[document.lang]]:
+            assert value in text, f"{document.lang}/{document.form_id}.{fmt}: {value!r} missing"
+        left = [old for old in OLD if old in text]
+        assert left == [], f"{document.lang}/{document.form_id}.{fmt}: values of the 2025 call: {left}"
+
+
+def test_the_default_call_still_reads_as_the_seeds():
+    documents = {(d.form_id, d.lang): d for d in localized_documents(load_call(DEFAULT_CALL), ("ru", "ky"))}
+    ru = text_of(documents[("announcement", "ru")], "docx")
+    ky = text_of(documents[("announcement", "ky")], "docx")
+    assert "до 18:00 28 февраля 2025 года" in ru and "до 7 марта 2025 года" in ru
+    assert "Мирлану Молдобекову по тел: (0312) 97 65 30, доб. 107" in ru
+    assert "2025-жылдын 28-февралы саат 18:00гө чейин" in ky and "2025-жылдын 7-мартына чейин" in ky
+    assert "Мирлан Молдобековго" in ky
+
+
+def test_name_override_in_the_call_file(tmp_path):
+    path = tmp_path / "c.yaml"
+    path.write_text(SECOND_CALL.replace("  phone: (0312) 55 44 33",
+                                        "  name_dative: {ru: Бакыту Исакову-Оглы, ky: Бакыт Исаков агайга}\n"
+                                        "  phone: (0312) 55 44 33"), encoding="utf-8")
+    documents = localized_documents(load_call(path), ("ru", "ky"), ["announcement"])
+    assert "Бакыту Исакову-Оглы" in text_of(documents[0], "docx")
+    assert "Бакыт Исаков агайга" in text_of(documents[1], "docx")
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("results_date: 2026-03-25", "results_date: 2026-03-10", "results_date: 2026-03-10 is not after the deadline"),
+    ("donor_years: [2023, 2025]", "donor_years: [2024, 2027]", "donor_years: the period ends in 2027, after"),
+    ("donor_years: [2023, 2025]", "donor_years: [2025, 2023]", "donor_years: '[2025, 2023]' is not a period"),
+    ("email: info@example.kg", "email: info(at)example.kg", "office.email: 'info(at)example.kg' is not a valid e-mail"),
+    ("mobile: (0700) 123456", "mobile: call me", "contact.mobile: 'call me' is not a valid phone number"),
+    ("deadline: 2026-03-15 17:00", "deadline: 2026-03-15", "deadline: '2026-03-15' is not a date and hour"),
+    ('id: "2026-spring"', 'id: "../up"', "id: '../up' is not a valid call id"),
+])
+def test_impossible_settings_are_refused(tmp_path, old, new, message):
+    path = tmp_path / "c.yaml"
+    path.write_text(SECOND_CALL.replace(old, new), encoding="utf-8")
+    with pytest.raises(FormgenError, match=re.escape(message)):
+        load_call(path)
+    result = CliRunner().invoke(app, ["check", "--call", str(path)])
+    assert result.exit_code == 1 and message in result.output and "Traceback" not in result.output
+
+
+def test_new_call_command_then_build(tmp_path):
+    runner = CliRunner()
+    source = tmp_path / "2025.yaml"
+    source.write_text(DEFAULT_CALL.read_text(encoding="utf-8"), encoding="utf-8")
+    result = runner.invoke(app, ["new-call", "--from", str(source), "--id", "2026"])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "2026.yaml"
+    text = written.read_text(encoding="utf-8")
+    assert "# Settings of one call" in text  # comments kept
+    call = load_call(written)
+    assert (call.id, str(call.deadline), str(call.results_date)) == ("2026", "2026-02-28 18:00:00", "2026-03-07")
+    assert call.donor_years == (2023, 2025) and str(call.population_date) == "2026-01-01"
+    result = runner.invoke(app, ["build", "--call", str(written), "--out", str(tmp_path / "out"), "--format", "docx"])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "2026" / "ky" / "annex2.docx").exists()
+    again = runner.invoke(app, ["new-call", "--from", str(source), "--id", "2026"])
+    assert again.exit_code == 1 and "already exists" in again.output
