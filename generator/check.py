@@ -35,8 +35,37 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
     if all(catalogs.values()) and len(forms) == len(paths):  # else every message would look unused
         problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
     if not problems and call:
+        problems += hardcoded_call_values(catalogs, call, locales_dir)
         problems += localization_problems(forms, call, catalogs, locales_dir)
     return problems
+
+
+def _call_literals(call: CallSettings, lang: str) -> dict[str, str]:
+    """Values of a call as they could be typed into a sentence → the placeholder to use instead."""
+    literals = {
+        call.organisation[lang]: "organisation", call.programme[lang]: "programme",
+        call.contact.name[lang]: "contact_name", call.contact.phone: "contact_phone",
+        call.contact.mobile: "contact_mobile", call.contact.email: "contact_email",
+        call.office.address[lang]: "office_address", call.office.phones: "office_phones",
+        call.office.email: "office_email",
+    }
+    for year, name in ((call.deadline.year, "deadline_date"), (call.results_date.year, "results_date"),
+                       (call.population_date.year, "population_date"), (call.donor_years[0], "donor_first_year"),
+                       (call.donor_years[1], "donor_last_year")):
+        literals.setdefault(str(year), name)
+    return literals
+
+
+def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, locales_dir: Path) -> Iterator[str]:
+    """A value of the call written into a sentence would not change with the next call."""
+    for lang, catalog in catalogs.items():
+        literals = _call_literals(call, lang)
+        for message in catalog:
+            text = str(message.string or "")
+            for literal, placeholder in literals.items():
+                if message.id and literal in text:
+                    yield (f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
+                           f"contains '{literal}' from the call settings (write {{{placeholder}}} instead)")
 
 
 def used_message_ids(forms: list[FormDef]) -> dict[str, str]:

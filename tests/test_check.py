@@ -135,3 +135,13 @@ def test_check_command_exits_non_zero_with_one_line_per_problem(source_copy):
     lines = result.output.strip().splitlines()
     assert lines[-1] == "2 problem(s)" and len(lines) == 3
     assert "Traceback" not in result.output
+
+
+def test_value_of_the_call_written_into_a_sentence(source_copy):
+    po = source_copy[1] / "ky/LC_MESSAGES/forms.po"
+    edit(po, "{donor_first_year}–{donor_last_year}-жылдары", "2022–{donor_last_year}-жылдары")
+    edit(source_copy[1] / "ru/LC_MESSAGES/forms.po", "{donor_first_year}–{donor_last_year} гг.", "2022–{donor_last_year} гг.")
+    compile_catalogs(source_copy[1])
+    problems = run(source_copy)
+    assert any('"annex2.donors.heading": contains \'2022\' from the call settings (write {donor_first_year} instead)'
+               in p for p in problems), problems
