@@ -19,6 +19,7 @@ from .model import Document
 
 FORMATS = ("docx", "pdf")
 MANIFEST = "manifest.json"
+LETTER = "interest_letter"  # the form that goes on a municipality's letterhead
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iter
 
 
 def build(call_path: Path, out_dir: Path, langs: Iterable[str] = LANGUAGES, form_ids: Iterable[str] | None = None,
-          formats: Iterable[str] = FORMATS) -> list[Output]:
+          formats: Iterable[str] = FORMATS, letterhead: Path | None = None) -> list[Output]:
     langs, formats = _checked(langs, LANGUAGES, "--lang"), _checked(formats, FORMATS, "--format")
     call = load_call(call_path)
     call_dir = out_dir / call.id
@@ -70,6 +71,9 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = LANGUAGES, form
         for fmt in formats:
             relative = f"{document.lang}/{document.form_id}.{fmt}"
             data = render_bytes(document, fmt)
+            if letterhead and fmt == "docx" and document.form_id == LETTER:
+                from .letterhead import place_in_letterhead
+                data = place_in_letterhead(letterhead, data)
             write_file(call_dir / relative, data)
             outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
                                   hashlib.sha256(data).hexdigest()))

@@ -53,11 +53,14 @@ def build(
     lang: Optional[List[Lang]] = typer.Option(None, "--lang", help="Language; repeat for several. Default: all."),
     form: Optional[List[str]] = typer.Option(None, "--form", help="Form id; repeat for several. Default: all."),
     fmt: Optional[List[Format]] = typer.Option(None, "--format", help="docx or pdf; repeat. Default: both."),
+    letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="The municipality's letterhead .docx: "
+                                              "the letter goes where it says {{ letter }}, or at its end."),
 ) -> None:
     """Write OUT/<call id>/<lang>/<form>.<format> and OUT/<call id>/manifest.json."""
     from .build import MANIFEST, build as run_build
 
-    outputs = run_build(call, out, [l.value for l in lang or []], form or None, [f.value for f in fmt or []])
+    outputs = run_build(call, out, [l.value for l in lang or []], form or None, [f.value for f in fmt or []],
+                        letterhead=letterhead)
     typer.echo(f"wrote {len(outputs)} files and {MANIFEST} into {out}")
 
 

@@ -30,9 +30,10 @@ SLIPS = {
     "ru": [("по 5 бальной шкале", "по 5-балльной шкале")],
     "ky": [("лидеринын", "лидеринин")],
 }
-# Words the forms add: row numbers of the list tables and the rating line under each question.
-ADDED = {"ru": {"оценка", "от", "до", *map(str, range(1, 11))},
-         "ky": {"баа", "1ден", "5ке", "чейин", *map(str, range(1, 11))}}
+# Words the forms add: row numbers of the list tables, the rating line under each question and the
+# outgoing number line of the letter (Исх. № … от … / Чыг. № …).
+ADDED = {"ru": {"оценка", "от", "до", "исх", "№", *map(str, range(1, 11))},
+         "ky": {"баа", "1ден", "5ке", "чейин", "чыг", "№", *map(str, range(1, 11))}}
 
 
 def _index(lines: list[str], start: str, after: int = -1) -> int:

@@ -88,7 +88,7 @@ def test_sentence_in_a_definition_is_refused(source_copy):
     path = source_copy[0] / "interest_letter.yaml"
     edit(path, "{p: letter.stamp, style: stamp}", "{p: Печать, style: stamp}")
     problems = run(source_copy)
-    assert any("blocks[13].p: 'Печать' is not a message id" in p for p in problems), problems
+    assert any("blocks[14].p: 'Печать' is not a message id" in p for p in problems), problems
 
 
 def test_call_with_an_invalid_date(source_copy):
