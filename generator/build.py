@@ -30,6 +30,7 @@ class Output:
     path: str  # relative to the call's folder, with '/'
     bytes: int
     sha256: str
+    pages: int | None = None  # a DOCX counts the pages of its PDF twin, when that is built
 
 
 def renderer(fmt: str) -> Callable:
@@ -47,6 +48,12 @@ def render_bytes(document: Document, fmt: str, values: Mapping[str, str] | None 
     return buffer.getvalue()
 
 
+def localizers(call: CallSettings, langs: Iterable[str] = LANGUAGES,
+               locales_dir: Path = LOCALES_DIR) -> dict[str, Localizer]:
+    return {lang: Localizer(lang, load_translations(lang, locales_dir), call, str(po_path(lang, locales_dir)))
+            for lang in langs}
+
+
 def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
                         forms_dir: Path = FORMS_DIR, locales_dir: Path = LOCALES_DIR) -> list[Document]:
     forms = load_forms(forms_dir)
@@ -54,31 +61,40 @@ def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iter
     unknown = [f for f in chosen if f not in forms]
     if unknown:
         raise UsageError("--form", unknown[0], "no such form", f"use one of: {', '.join(forms)}")
-    documents = []
-    for lang in langs:
-        localizer = Localizer(lang, load_translations(lang, locales_dir), call, str(po_path(lang, locales_dir)))
-        documents += [localizer.document(forms[form_id]) for form_id in chosen]
-    return documents
+    return [localizer.document(forms[form_id])
+            for localizer in localizers(call, langs, locales_dir).values() for form_id in chosen]
 
 
 def build(call_path: Path, out_dir: Path, langs: Iterable[str] = LANGUAGES, form_ids: Iterable[str] | None = None,
-          formats: Iterable[str] = FORMATS, letterhead: Path | None = None) -> list[Output]:
+          formats: Iterable[str] = FORMATS, letterhead: Path | None = None, site: bool = True) -> list[Output]:
     langs, formats = _checked(langs, LANGUAGES, "--lang"), _checked(formats, FORMATS, "--format")
     call = load_call(call_path)
     call_dir = out_dir / call.id
     outputs = []
     for document in localized_documents(call, langs, form_ids):
-        for fmt in formats:
+        rendered = {fmt: render_bytes(document, fmt) for fmt in formats}
+        if letterhead and "docx" in rendered and document.form_id == LETTER:
+            from .letterhead import place_in_letterhead
+            rendered["docx"] = place_in_letterhead(letterhead, rendered["docx"])
+        pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
+        for fmt, data in rendered.items():
             relative = f"{document.lang}/{document.form_id}.{fmt}"
-            data = render_bytes(document, fmt)
-            if letterhead and fmt == "docx" and document.form_id == LETTER:
-                from .letterhead import place_in_letterhead
-                data = place_in_letterhead(letterhead, data)
             write_file(call_dir / relative, data)
             outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
-                                  hashlib.sha256(data).hexdigest()))
+                                  hashlib.sha256(data).hexdigest(), pages))
     write_file(call_dir / MANIFEST, manifest_bytes(call, outputs))
+    if site:
+        from .site import site_files
+        for file in site_files(localizers(call), outputs, lambda path: (call_dir / path).read_bytes()):
+            write_file(call_dir / file.name, file.data)
     return outputs
+
+
+def pdf_pages(data: bytes) -> int:
+    import pikepdf  # TODO move into pdf_form.py once the PDF renderer lands
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)
 
 
 def _checked(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:

@@ -15,6 +15,7 @@ from .definitions import form_paths, iter_field_defs, load_form, message_ids
 from .errors import FormgenError
 from .localize import CODE_MESSAGES, Localizer, placeholders
 from .model import FormDef
+from .site import LISTS, SITE_MESSAGES, TEXTS
 
 
 def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
@@ -76,6 +77,8 @@ def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
             used.setdefault(message_id, form.source)
     for message_id in CODE_MESSAGES:
         used.setdefault(message_id, "generator/localize.py")
+    for message_id in SITE_MESSAGES:
+        used.setdefault(message_id, "generator/site.py")
     return used
 
 
@@ -150,5 +153,7 @@ def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: di
                                   str(po_path(lang, locales_dir)))
             for form in forms:
                 localizer.document(form)
+            for message_id in (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids)):
+                localizer.text(message_id)
         except FormgenError as exc:
             yield exc.line()

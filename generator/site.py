@@ -1,0 +1,107 @@
+"""The download page (Kyrgyz and Russian, two linked pages, no script) and the zip of every file."""
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from .localize import Localizer, N_
+
+PAGES = {"ky": "index.html", "ru": "index.ru.html"}  # Kyrgyz, the state language, is the front page
+EDITION_ORDER = ("ky", "ru", "ru+ky")
+STYLE = "style.css"
+ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+TEXTS = {
+    "title": N_("site.title"), "lead": N_("site.lead"), "deadline_label": N_("site.deadline.label"),
+    "deadline": N_("site.deadline"), "results": N_("site.results"), "documents": N_("site.documents.heading"),
+    "steps": N_("site.steps.heading"), "fill": N_("site.fill.heading"), "contacts": N_("site.contacts.heading"),
+    "address": N_("site.address"), "contact": N_("site.contact"), "checksums": N_("site.checksums.heading"),
+    "checksums_note": N_("site.checksums.note"), "switch": N_("site.switch"), "footer": N_("site.footer"),
+}
+LISTS = {"step_list": (N_("site.step_1"), N_("site.step_2"), N_("site.step_3")),
+         "fill_list": (N_("site.fill.docx"), N_("site.fill.pdf"), N_("site.fill.paper"))}
+DOCUMENT_NAMES = {"announcement": N_("site.doc.announcement"), "interest_letter": N_("site.doc.interest_letter"),
+                  "annex2": N_("site.doc.annex2")}
+EDITIONS = {"ru": N_("site.edition.ru"), "ky": N_("site.edition.ky"), "ru+ky": N_("site.edition.ru+ky")}
+FILE, DETAILS, SIZE, ZIP = N_("site.file"), N_("site.file.details"), N_("site.file.size"), N_("site.zip")
+SITE_MESSAGES = (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids), *DOCUMENT_NAMES.values(),
+                 *EDITIONS.values(), FILE, DETAILS, SIZE, ZIP)
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    name: str  # the page and the zip's own files
+    data: bytes
+
+
+def kilobytes(size: int) -> int:
+    return max(1, round(size / 1024))
+
+
+def zip_name(call_id: str) -> str:
+    return f"{call_id}-forms.zip"
+
+
+def zip_entry_name(call_id: str, output) -> str:
+    """Flat and telling apart after unzipping: 2025-ky-interest_letter.pdf."""
+    return f"{call_id}-{output.lang}-{output.form}.{output.format}"
+
+
+def forms_zip(call_id: str, outputs, read) -> bytes:
+    """Every file of the manifest, byte for byte, with fixed dates so the zip is deterministic."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for output in outputs:
+            info = zipfile.ZipInfo(zip_entry_name(call_id, output), ZIP_TIME)
+            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
+            archive.writestr(info, read(output.path))
+    return buffer.getvalue()
+
+
+def _environment() -> Environment:
+    return Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
+                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+
+def _documents(localizer: Localizer, outputs) -> list[dict]:
+    documents = []
+    for form_id, name_id in DOCUMENT_NAMES.items():
+        files = [o for o in outputs if o.form == form_id]
+        files.sort(key=lambda o: (EDITION_ORDER.index(o.lang), o.format))
+        if not files:
+            continue
+        name = localizer.text(name_id)
+        documents.append({"name": name, "files": [{
+            "href": o.path,
+            "text": localizer.text(FILE, document=name, edition=localizer.text(EDITIONS[o.lang]),
+                                   format=o.format.upper()),
+            "details": (localizer.text(DETAILS, pages=o.pages, size=kilobytes(o.bytes)) if o.pages
+                        else localizer.text(SIZE, size=kilobytes(o.bytes))),
+        } for o in files]})
+    return documents
+
+
+def page(localizer: Localizer, outputs, zip_size: int) -> str:
+    lang = localizer.lang
+    other = next(code for code in PAGES if code != lang)
+    texts = {key: localizer.text(message_id) for key, message_id in TEXTS.items()}
+    texts.update({key: [localizer.text(m) for m in ids] for key, ids in LISTS.items()})
+    call_id = localizer.call.id
+    return _environment().get_template("page.html").render(
+        lang=lang, t=texts, other={"lang": other, "page": PAGES[other]},
+        documents=_documents(localizer, outputs),
+        zip={"href": zip_name(call_id), "text": localizer.text(ZIP, size=kilobytes(zip_size))},
+        checksums=[{"name": o.path, "sha256": o.sha256} for o in outputs])
+
+
+def site_files(localizers: dict[str, Localizer], outputs, read) -> list[SiteFile]:
+    call_id = next(iter(localizers.values())).call.id
+    archive = forms_zip(call_id, outputs, read)
+    files = [SiteFile(zip_name(call_id), archive),
+             SiteFile(STYLE, _environment().loader.get_source(_environment(), STYLE)[0].encode("utf-8"))]
+    for lang, name in PAGES.items():
+        files.append(SiteFile(name, page(localizers[lang], outputs, len(archive)).encode("utf-8")))
+    return files

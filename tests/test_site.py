@@ -1,0 +1,107 @@
+"""The download page and the zip, checked in a real headless Chromium."""
+import io
+import json
+import os
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+SHOTS = Path(os.environ.get("FORMGEN_SHOTS", "")) if os.environ.get("FORMGEN_SHOTS") else None
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    out = tmp_path_factory.mktemp("site")
+    result = CliRunner().invoke(app, ["build", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    return out / "2025"
+
+
+def manifest(site):
+    return json.loads((site / "manifest.json").read_text(encoding="utf-8"))["files"]
+
+
+def test_zip_holds_exactly_the_manifest_files(site):
+    files = manifest(site)
+    with zipfile.ZipFile(site / "2025-forms.zip") as archive:
+        names = archive.namelist()
+        assert len(names) == len(files) == len(set(names))
+        for entry in files:
+            name = f"2025-{entry['lang']}-{entry['form']}.{entry['format']}"
+            assert archive.read(name) == (site / entry["path"]).read_bytes()
+
+
+def test_manifest_counts_pages(site):
+    pages = {(e["form"], e["lang"], e["format"]): e["pages"] for e in manifest(site)}
+    assert pages[("interest_letter", "ky", "pdf")] == 1
+    assert pages[("annex2", "ru", "docx")] == pages[("annex2", "ru", "pdf")] >= 3
+
+
+def test_pages_are_linked_both_ways_without_script(site):
+    ky = (site / "index.html").read_text(encoding="utf-8")
+    ru = (site / "index.ru.html").read_text(encoding="utf-8")
+    assert '<html lang="ky">' in ky and '<html lang="ru">' in ru
+    assert 'href="index.ru.html" hreflang="ru"' in ky and 'href="index.html" hreflang="ky"' in ru
+    assert "<script" not in ky + ru and "http" not in ky + ru  # no external resources
+    assert "2025-жылдын 28-февралы саат 18:00гө чейин" in ky and "до 18:00 28 февраля 2025 года" in ru
+
+
+def test_no_site_skips_it(tmp_path):
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path), "--no-site", "--format", "docx"])
+    assert result.exit_code == 0
+    assert not (tmp_path / "2025" / "index.html").exists() and not list(tmp_path.rglob("*.zip"))
+
+
+def _kilobytes(text: str) -> int:
+    return int(re.search(r"(\d+) КБ", text).group(1))
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not CHROMIUM:
+        if os.environ.get("CI"):
+            pytest.fail("CI must install Debian's chromium (see .ci/run)")
+        pytest.skip("no chromium on this machine")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--disable-sync", "--no-first-run"])
+        yield browser
+        browser.close()
+
+
+@pytest.mark.parametrize("width", [360, 1280])
+def test_page_in_chromium(site, browser, width, tmp_path):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    page.goto((site / "index.html").as_uri())
+    for lang, other in (("ky", "ru"), ("ru", "ky")):
+        assert page.get_attribute("html", "lang") == lang
+        assert page.locator("h1").count() == 1 and page.locator(".deadline .when").inner_text()
+        links = page.locator("ul.files a")
+        assert links.count() == len(manifest(site))
+        for i in range(links.count()):
+            link = links.nth(i)
+            target = site / link.get_attribute("href")
+            assert target.is_file()
+            meta = link.locator("xpath=following-sibling::span").inner_text()
+            assert _kilobytes(meta) == max(1, round(target.stat().st_size / 1024))
+            assert any(fmt in link.inner_text() for fmt in ("PDF", "DOCX"))
+        zip_link = page.locator(".zip a")
+        assert _kilobytes(zip_link.inner_text()) == max(1, round((site / zip_link.get_attribute("href")).stat().st_size / 1024))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "switch"  # first stop: the language switch
+        if SHOTS:
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / f"site-{lang}-{width}.png"), full_page=True)
+        page.locator("a.switch").click()
+        page.wait_for_load_state()
