@@ -91,10 +91,8 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = LANGUAGES, form
 
 
 def pdf_pages(data: bytes) -> int:
-    import pikepdf  # TODO move into pdf_form.py once the PDF renderer lands
-
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        return len(pdf.pages)
+    from .pdf_form import page_count
+    return page_count(data)
 
 
 def _checked(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:

@@ -1,6 +1,7 @@
 """`formgen check`: every problem in definitions, catalogs and call settings, one line each."""
 from __future__ import annotations
 
+import dataclasses
 import gettext
 import io
 from pathlib import Path
@@ -13,6 +14,7 @@ from .call import CallSettings, load_call
 from .catalogs import compiled, mo_path, po_path, read_catalog
 from .definitions import form_paths, iter_field_defs, load_form, message_ids
 from .errors import FormgenError
+from .fonts import font_problems
 from .localize import CODE_MESSAGES, Localizer, placeholders
 from .model import FormDef
 from .site import LISTS, SITE_MESSAGES, TEXTS
@@ -35,6 +37,10 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
     problems += duplicate_field_ids(forms)
     if all(catalogs.values()) and len(forms) == len(paths):  # else every message would look unused
         problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
+    if all(catalogs.values()):
+        problems += font_problems(catalog_texts(catalogs, locales_dir))
+    if call:
+        problems += font_problems(call_texts(call))
     if not problems and call:
         problems += hardcoded_call_values(catalogs, call, locales_dir)
         problems += localization_problems(forms, call, catalogs, locales_dir)
@@ -67,6 +73,24 @@ def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, loca
                 if message.id and literal in text:
                     yield (f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
                            f"contains '{literal}' from the call settings (write {{{placeholder}}} instead)")
+
+
+def catalog_texts(catalogs: dict[str, Catalog], locales_dir: Path) -> Iterator[tuple[str, str]]:
+    for lang, catalog in catalogs.items():
+        for message in catalog:
+            if message.id:
+                yield f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\"", str(message.string)
+
+
+def call_texts(call: CallSettings) -> Iterator[tuple[str, str]]:
+    """Every text of the call settings, with the key it sits under."""
+    def walk(value, place):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, f"{place}.{key}" if place else str(key))
+        elif isinstance(value, str):
+            yield f"{call.source}: {place}", value
+    yield from walk(dataclasses.asdict(call), "")
 
 
 def used_message_ids(forms: list[FormDef]) -> dict[str, str]:

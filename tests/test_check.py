@@ -145,3 +145,12 @@ def test_value_of_the_call_written_into_a_sentence(source_copy):
     problems = run(source_copy)
     assert any('"annex2.donors.heading": contains \'2022\' from the call settings (write {donor_first_year} instead)'
                in p for p in problems), problems
+
+
+def test_character_the_pdf_fonts_lack(source_copy):
+    po = source_copy[1] / "ky/LC_MESSAGES/forms.po"
+    edit(po, '"Мөөр"', '"Мөөр ☎"')
+    edit(source_copy[2], "ky: Бишкек ш.,", "ky: ✆ Бишкек ш.,")
+    problems = run(source_copy)
+    assert any(str(po) in p and "\'☎\' (U+260E BLACK TELEPHONE) is not in the PDF font" in p for p in problems), problems
+    assert any("office.address.ky: character \'✆\'" in p for p in problems), problems

@@ -1,0 +1,307 @@
+"""The AcroForm of a rendered PDF: fields, their embedded font and the appearances of prefilled values.
+
+The only module that touches raw PDF objects (with pikepdf). `pdf_render` draws the pages and says
+where each widget goes (`Widget`); `add_form` turns that into fields that PDFium, pdf.js and poppler
+fill with Kyrgyz text, and prints prefilled values without regenerating appearances.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+
+from .fonts import Face, face
+
+FIELD_FACE = "sans"
+# PDFium types non-Latin text in the form's own font only when it classes that font as "symbol",
+# and it decides that by the resource name (core/fpdfdoc/cpdf_bafontmap.cpp). Other viewers ignore it.
+FONT_RESOURCE = "Wingdings"
+TEXT_PADDING = 2.0  # points between a widget's edge and its text
+MIN_SINGLE_LINE_SIZE = 6.0  # below this a long single-line value wraps instead of shrinking further
+SMALLEST_SIZE = 3.0
+LEADING = 1.15  # line pitch / font size in multi-line appearances
+
+FLAG_PRINT = 4
+FF_MULTILINE = 1 << 12
+FF_NO_TOGGLE_TO_OFF = 1 << 14
+FF_RADIO = 1 << 15
+
+
+@dataclass(frozen=True)
+class Widget:
+    """One widget annotation: where a field (or one button of a rating) sits on a page."""
+
+    field_id: str
+    kind: str  # text | multiline | number | date | rating
+    label: str
+    page: int  # 0-based
+    rect: tuple[float, float, float, float]  # x0, y0, x1, y1 in points
+    font_size: float = 10.0
+    choice: str = ""  # a rating button's export value
+
+    @property
+    def width(self) -> float:
+        return self.rect[2] - self.rect[0]
+
+    @property
+    def height(self) -> float:
+        return self.rect[3] - self.rect[1]
+
+
+def add_form(page_pdf: bytes, widgets: Sequence[Widget], values: Mapping[str, str], lang: str) -> bytes:
+    """The PDF with its AcroForm: one field per field id, named by the id, in `widgets` order."""
+    check_values(widgets, values)
+    pdf = pikepdf.open(io.BytesIO(page_pdf))
+    font = pdf.make_indirect(type0_font(pdf, face(FIELD_FACE)))
+    fields = Array()
+    groups: dict[str, list[Widget]] = {}
+    for widget in widgets:
+        groups.setdefault(widget.field_id, []).append(widget)
+    for field_id, group in groups.items():
+        value = values.get(field_id, "")
+        if group[0].kind == "rating":
+            field = radio_group(pdf, group, value)
+        else:
+            field = text_field(pdf, group[0], value, font)
+        fields.append(field)
+    pdf.Root.AcroForm = Dictionary(
+        Fields=fields,
+        DR=Dictionary(Font=Dictionary({f"/{FONT_RESOURCE}": font})),
+        DA=String(f"/{FONT_RESOURCE} 10 Tf 0 g"),
+    )
+    pdf.Root.Lang = String({"ru": "ru-RU", "ky": "ky-KG"}.get(lang, lang))
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+             compress_streams=True)
+    return out.getvalue()
+
+
+def check_values(widgets: Sequence[Widget], values: Mapping[str, str]) -> None:
+    kinds = {w.field_id: w.kind for w in widgets}
+    unknown = sorted(set(values) - set(kinds))
+    if unknown:
+        raise ValueError(f"values for fields this form does not have: {', '.join(unknown)}")
+    for field_id, value in values.items():
+        choices = {w.choice for w in widgets if w.field_id == field_id and w.kind == "rating"}
+        if choices and value and value not in choices:
+            raise ValueError(f"field {field_id}: {value!r} is not one of {', '.join(sorted(choices))}")
+
+
+# ---- fields ------------------------------------------------------------------------------------
+
+def widget_dict(pdf: pikepdf.Pdf, widget: Widget) -> Dictionary:
+    page = pdf.pages[widget.page]
+    annotation = Dictionary(Type=Name.Annot, Subtype=Name.Widget, F=FLAG_PRINT, P=page.obj,
+                            Rect=Array([round(v, 2) for v in widget.rect]), MK=Dictionary())
+    return annotation
+
+
+def attach(pdf: pikepdf.Pdf, widget: Widget, annotation: Dictionary) -> pikepdf.Object:
+    annotation = pdf.make_indirect(annotation)
+    page = pdf.pages[widget.page]
+    if "/Annots" not in page.obj:
+        page.obj.Annots = Array()
+    page.obj.Annots.append(annotation)
+    return annotation
+
+
+def text_field(pdf: pikepdf.Pdf, widget: Widget, value: str, font: pikepdf.Object) -> pikepdf.Object:
+    field = widget_dict(pdf, widget)
+    field.FT = Name.Tx
+    field.T = String(widget.field_id)
+    field.TU = String(widget.label)
+    field.Ff = FF_MULTILINE if widget.kind == "multiline" else 0
+    field.DA = String(f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g")
+    if value:
+        field.V = String(value)
+    field.AP = Dictionary(N=text_appearance(pdf, widget, value, font))
+    return attach(pdf, widget, field)
+
+
+def radio_group(pdf: pikepdf.Pdf, buttons: list[Widget], value: str) -> pikepdf.Object:
+    first = buttons[0]
+    parent = pdf.make_indirect(Dictionary(
+        FT=Name.Btn, Ff=FF_RADIO | FF_NO_TOGGLE_TO_OFF, T=String(first.field_id), TU=String(first.label),
+        V=Name("/" + value) if value else Name.Off, Kids=Array()))
+    for button in buttons:
+        kid = widget_dict(pdf, button)
+        kid.Parent = parent
+        kid.MK = Dictionary(CA=String("l"))  # "l" = a round dot, if a viewer redraws the button
+        kid.AS = Name("/" + button.choice) if button.choice == value else Name.Off
+        kid.AP = Dictionary(N=Dictionary({f"/{button.choice}": dot_appearance(pdf, button),
+                                          "/Off": stream(pdf, button, b"")}))
+        parent.Kids.append(attach(pdf, button, kid))
+    return parent
+
+
+# ---- appearances -------------------------------------------------------------------------------
+
+def stream(pdf: pikepdf.Pdf, widget: Widget, content: bytes, resources: Dictionary | None = None) -> pikepdf.Stream:
+    appearance = pikepdf.Stream(pdf, content)
+    appearance.Type = Name.XObject
+    appearance.Subtype = Name.Form
+    appearance.BBox = Array([0, 0, round(widget.width, 2), round(widget.height, 2)])
+    if resources is not None:
+        appearance.Resources = resources
+    return appearance
+
+
+def dot_appearance(pdf: pikepdf.Pdf, widget: Widget) -> pikepdf.Stream:
+    """A filled dot in the middle of the button; the ring around it is printed on the page."""
+    radius = min(widget.width, widget.height) * 0.27
+    return stream(pdf, widget, b"q 0 g " + circle_path(widget.width / 2, widget.height / 2, radius) + b" f Q")
+
+
+def circle_path(cx: float, cy: float, r: float) -> bytes:
+    k = 0.5523 * r  # Bézier handle length for a quarter circle
+    ops = [f"{cx + r:.2f} {cy:.2f} m",
+           f"{cx + r:.2f} {cy + k:.2f} {cx + k:.2f} {cy + r:.2f} {cx:.2f} {cy + r:.2f} c",
+           f"{cx - k:.2f} {cy + r:.2f} {cx - r:.2f} {cy + k:.2f} {cx - r:.2f} {cy:.2f} c",
+           f"{cx - r:.2f} {cy - k:.2f} {cx - k:.2f} {cy - r:.2f} {cx:.2f} {cy - r:.2f} c",
+           f"{cx + k:.2f} {cy - r:.2f} {cx + r:.2f} {cy - k:.2f} {cx + r:.2f} {cy:.2f} c"]
+    return " ".join(ops).encode()
+
+
+def text_appearance(pdf: pikepdf.Pdf, widget: Widget, value: str, font: pikepdf.Object) -> pikepdf.Stream:
+    resources = Dictionary(Font=Dictionary({f"/{FONT_RESOURCE}": font}))
+    if not value:
+        return stream(pdf, widget, b"/Tx BMC EMC", resources)
+    size, lines = fit_text(face(FIELD_FACE), value, widget)
+    return stream(pdf, widget, text_content(face(FIELD_FACE), widget, size, lines), resources)
+
+
+def fit_text(font: Face, value: str, widget: Widget) -> tuple[float, list[str]]:
+    """Font size and lines that show all of `value` inside the widget.
+
+    Multi-line fields wrap, shrinking only if the text is taller than the box; single-line fields
+    shrink to one line, and below MIN_SINGLE_LINE_SIZE wrap too rather than cut the value off.
+    """
+    width = widget.width - 2 * TEXT_PADDING
+    height = widget.height - 2 * TEXT_PADDING
+    multiline = widget.kind == "multiline"
+    size = widget.font_size
+    while True:
+        if not multiline and size >= MIN_SINGLE_LINE_SIZE and "\n" not in value:
+            lines = [value] if font.width(value, size) <= width else None
+        else:
+            lines = wrap(font, value, size, width)
+        if lines is not None and len(lines) * size * LEADING <= height + size * (LEADING - 1):
+            return size, lines
+        if size <= SMALLEST_SIZE:
+            return size, lines or wrap(font, value, size, width)
+        size = max(SMALLEST_SIZE, size - 0.5)
+
+
+def wrap(font: Face, text: str, size: float, width: float) -> list[str]:
+    lines: list[str] = []
+    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        line = ""
+        for word in paragraph.split(" "):
+            candidate = f"{line} {word}" if line else word
+            if font.width(candidate, size) <= width or not line:
+                line = candidate
+            else:
+                lines.append(line)
+                line = word
+            while font.width(line, size) > width and len(line) > 1:  # a word longer than the line
+                cut = len(line) - 1
+                while cut > 1 and font.width(line[:cut], size) > width:
+                    cut -= 1
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return lines
+
+
+def text_content(font: Face, widget: Widget, size: float, lines: list[str]) -> bytes:
+    ascent, descent = font.ascent * size / 1000, -font.descent * size / 1000
+    if len(lines) == 1 and widget.kind != "multiline":
+        baseline = (widget.height - ascent - descent) / 2 + descent  # centred, as viewers do
+    else:
+        baseline = widget.height - TEXT_PADDING - ascent
+    parts = [f"/Tx BMC q {TEXT_PADDING - 1:.2f} {TEXT_PADDING - 1:.2f} {widget.width - 2 * TEXT_PADDING + 2:.2f} "
+             f"{widget.height - 2 * TEXT_PADDING + 2:.2f} re W n BT /{FONT_RESOURCE} {size:g} Tf 0 g "
+             f"{LEADING * size:.2f} TL {TEXT_PADDING:.2f} {baseline:.2f} Td"]
+    for number, line in enumerate(lines):
+        parts.append(("" if number == 0 else "T* ") + f"<{glyph_hex(font, line)}> Tj")
+    parts.append("ET Q EMC")
+    return " ".join(parts).encode()
+
+
+def glyph_hex(font: Face, text: str) -> str:
+    """Identity-H codes: the glyph id of each character, 2 bytes each (hex strings need no escaping)."""
+    ids = font.glyph_ids
+    return "".join(f"{ids.get(char, 0):04X}" for char in text.replace("\t", " "))
+
+
+# ---- the embedded font -------------------------------------------------------------------------
+
+def type0_font(pdf: pikepdf.Pdf, font: Face) -> Dictionary:
+    """A Type0 / CIDFontType2 font with Identity-H codes = glyph ids of the whole subset."""
+    parts = font_parts(font.key)
+    base_font = Name("/" + parts.tag + "+" + font.postscript_name)
+    font_file = pikepdf.Stream(pdf, parts.compressed_font)
+    font_file.Filter = Name.FlateDecode
+    font_file.Length1 = len(font.data)
+    descriptor = Dictionary(
+        Type=Name.FontDescriptor, FontName=base_font, Flags=4, FontBBox=Array(list(font.bbox)),
+        ItalicAngle=font.italic_angle, Ascent=font.ascent, Descent=font.descent, CapHeight=font.cap_height,
+        StemV=80, FontFile2=font_file)
+    to_unicode = pikepdf.Stream(pdf, parts.compressed_to_unicode)
+    to_unicode.Filter = Name.FlateDecode
+    cid_font = Dictionary(
+        Type=Name.Font, Subtype=Name.CIDFontType2, BaseFont=base_font,
+        CIDSystemInfo=Dictionary(Registry=String("Adobe"), Ordering=String("Identity"), Supplement=0),
+        FontDescriptor=descriptor, W=Array([0, Array(list(font.advances))]), CIDToGIDMap=Name.Identity)
+    return Dictionary(Type=Name.Font, Subtype=Name.Type0, BaseFont=base_font, Encoding=Name("/Identity-H"),
+                      DescendantFonts=Array([pdf.make_indirect(cid_font)]), ToUnicode=to_unicode)
+
+
+@dataclass(frozen=True)
+class FontParts:
+    tag: str
+    compressed_font: bytes
+    compressed_to_unicode: bytes
+
+
+@lru_cache(maxsize=None)
+def font_parts(key: str) -> FontParts:
+    """What a PDF font needs that costs time to make: compressed once per process."""
+    font = face(key)
+    digest = hashlib.sha256(font.data).digest()
+    tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+    return FontParts(tag, zlib.compress(font.data, 9), zlib.compress(to_unicode_cmap(font), 9))
+
+
+def to_unicode_cmap(font: Face) -> bytes:
+    unicode_of: dict[int, str] = {}
+    for char, gid in font.glyph_ids.items():  # sorted by code point: the lowest one names the glyph
+        unicode_of.setdefault(gid, char)
+    entries = [f"<{gid:04X}> <{''.join(f'{u:04X}' for u in utf16_units(char))}>"
+               for gid, char in sorted(unicode_of.items())]
+    blocks = []
+    for start in range(0, len(entries), 100):
+        chunk = entries[start:start + 100]
+        blocks.append(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar")
+    return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+            + "\n".join(blocks) +
+            "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode()
+
+
+def utf16_units(char: str) -> list[int]:
+    data = char.encode("utf-16-be")
+    return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+
+
+def page_count(data: bytes) -> int:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        return len(pdf.pages)

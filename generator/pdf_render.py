@@ -1,0 +1,591 @@
+"""Draw a localized `Document` as an A4 fillable PDF.
+
+reportlab draws the printed page: text in PT Serif, every blank as an underline (or a box, or a table
+cell) with its hint in small type under it. Paragraphs are laid out here, word by word, because a
+blank sits inside a sentence; `pdf_form` then adds one AcroForm field per blank where it was drawn.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field as dataclass_field, replace
+from functools import lru_cache
+from typing import BinaryIO, Callable, Mapping, Sequence, Union
+
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+
+from .fonts import face
+from .model import Document, Field, Paragraph, Table
+from .pdf_form import Widget, add_form
+
+MM = 72 / 25.4
+PAGE_WIDTH, PAGE_HEIGHT = A4
+# GOST R 7.0.97 asks for at least 20 mm left, 10 right, 20 top and bottom.
+LEFT, RIGHT, TOP, BOTTOM = 25 * MM, 15 * MM, 20 * MM, 20 * MM
+FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
+
+SERIF, SERIF_BOLD, SANS = "FormgenSerif", "FormgenSerifBold", "FormgenSans"
+FONT_FACES = {SERIF: "serif", SERIF_BOLD: "serif-bold", SANS: "sans"}
+
+BODY_SIZE = 10.0
+ASCENT, DESCENT = 0.92, 0.28  # of a line of text, per point of type: 1.2 line spacing
+HINT_FONT, HINT_SIZE, HINT_GREY = SANS, 6.5, 0.3
+MIN_HINT_SIZE = 5.0
+WRITE_ROOM = 13.0  # height above an underline for handwriting, and of the widget
+UNDERLINE_DROP = 2.0  # underline below the text baseline
+HINT_DEPTH = 7.5  # below the underline: the hint and a little air
+HINT_BELOW = HINT_SIZE - 1.0  # from the underline down to the hint's baseline
+PLAIN_DEPTH = 3.5  # below an underline without a hint
+FIELD_LINE = 20.0  # one line of a box or a table cell for handwriting
+BOX_GAP = 4.0  # between a box and the text above it
+FIELD_FONT_SIZE = 10.0
+CELL_PAD = 3.0
+RULE = 0.5
+BLANK_WIDTHS = {"text": 50 * MM, "number": 22 * MM, "date": 32 * MM}
+BULLET_INDENT = 6 * MM
+RATING_BUTTON = 11.0
+SIGNATURE_ROOM = 18.0
+SIGNATURE_GAP = 12.0  # between the columns of a signature block
+
+
+@dataclass(frozen=True)
+class Style:
+    font: str = SERIF
+    size: float = BODY_SIZE
+    align: str = "left"  # left | right | center | justify
+    first_indent: float = 0.0
+    left: float = 0.0  # indent of every line
+    space_before: float = 0.0
+    space_after: float = 0.0
+    keep_with_next: bool = False
+    keep_with_previous: bool = False
+    bullet: bool = False
+    valign: str = "top"  # in table cells: top | middle
+
+
+# The spacing follows the DOCX renderer's, so both formats read alike.
+STYLES = {
+    "body": Style(align="justify", first_indent=12.5 * MM, space_after=2),
+    "plain": Style(space_before=6, space_after=5, keep_with_previous=True),  # the date and contacts after the signatures
+    "annex": Style(align="right"),
+    "addressee": Style(left=FRAME_WIDTH / 2, space_after=3),
+    "title": Style(font=SERIF_BOLD, size=13, align="center", space_before=6, space_after=6, keep_with_next=True),
+    "heading": Style(font=SERIF_BOLD, align="justify", space_before=12, space_after=6, keep_with_next=True),
+    "bullet": Style(left=BULLET_INDENT, first_indent=-BULLET_INDENT, space_after=6, keep_with_next=True,
+                    bullet=True, align="justify"),
+    "answer": Style(left=BULLET_INDENT, space_after=6),
+    "stamp": Style(space_before=6, keep_with_previous=True),
+    "cell": Style(size=10),  # all tables: smaller type, as in the DOCX
+    "header_cell": Style(font=SERIF_BOLD, size=9, align="center", valign="middle"),
+    "number_cell": Style(size=10, align="center", valign="middle"),
+    "signature": Style(),
+}
+OTHER_STYLE = Style()
+FOOTER_SIZE, FOOTER_GREY = 7.0, 0.35
+
+
+# ---- boxes: what a line is made of -------------------------------------------------------------
+
+@dataclass
+class Word:
+    text: str
+    font: str
+    size: float
+    width: float
+
+    @property
+    def ascent(self) -> float:
+        return self.size * ASCENT
+
+    @property
+    def descent(self) -> float:
+        return self.size * DESCENT
+
+
+@dataclass
+class Blank:
+    """An inline field: an underline for handwriting with the hint under it."""
+
+    field: Field
+    width: float
+    ascent: float = WRITE_ROOM
+
+    @property
+    def stretches(self) -> bool:
+        """A text blank takes a line's free width (instead of wide word spaces): names are long."""
+        return self.field.kind == "text"
+
+    @property
+    def descent(self) -> float:
+        return UNDERLINE_DROP + (HINT_DEPTH if self.field.hint else PLAIN_DEPTH)
+
+
+@dataclass
+class BoxField:
+    """A multi-line field: a box as wide as the line, for several lines of handwriting."""
+
+    field: Field
+    width: float
+
+    @property
+    def ascent(self) -> float:
+        return self.field.lines * FIELD_LINE + BOX_GAP
+
+    @property
+    def descent(self) -> float:
+        return HINT_DEPTH if self.field.hint else PLAIN_DEPTH
+
+
+@dataclass
+class Rating:
+    """Round buttons 1–5, each followed by its number."""
+
+    field: Field
+    ascent: float = WRITE_ROOM
+
+    @property
+    def width(self) -> float:
+        return len(self.field.choices) * (RATING_BUTTON + 16)
+
+    @property
+    def descent(self) -> float:
+        return UNDERLINE_DROP + (HINT_DEPTH if self.field.hint else PLAIN_DEPTH)
+
+
+Box = Union[Word, Blank, BoxField, Rating]
+BREAK = None  # a forced line break in the token stream
+
+
+@dataclass
+class Line:
+    boxes: list[tuple[float, Box, bool]]  # x offset, box, a space before it
+    word_space: float  # extra width of each space (justified lines)
+    ascent: float
+    descent: float
+
+    @property
+    def height(self) -> float:
+        return self.ascent + self.descent
+
+
+# ---- pages ---------------------------------------------------------------------------------------
+
+@dataclass
+class Pages:
+    canvas: Canvas
+    document: Document
+    widgets: list[Widget] = dataclass_field(default_factory=list)
+    index: int = 0
+
+    def top(self) -> float:
+        top = TOP
+        if self.index == 0:
+            top = max(TOP, self.document.letterhead_mm * MM)
+        return PAGE_HEIGHT - top
+
+    def finish_page(self) -> None:
+        canvas = self.canvas
+        if self.document.page_numbers:
+            canvas.setFont(SERIF, 10)
+            canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM - 10 * MM, str(self.index + 1))
+        if self.document.footer:
+            canvas.setFillGray(FOOTER_GREY)
+            canvas.setFont(SANS, FOOTER_SIZE)
+            canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM - 14 * MM, self.document.footer)
+            canvas.setFillGray(0)
+        canvas.showPage()
+        self.index += 1
+
+    def add_widget(self, field: Field, rect: tuple[float, float, float, float], choice: str = "") -> None:
+        self.widgets.append(Widget(field.id, field.kind, field.label, self.index, rect, FIELD_FONT_SIZE, choice))
+
+
+@dataclass
+class Chunk:
+    """A piece of the flow that never splits across pages: a line of text or a table row."""
+
+    height: float
+    draw: Callable[[Pages, float, float], None]  # pages, x, top
+    space_before: float = 0.0
+    keep_with_next: bool = False
+    header: tuple["Chunk", ...] = ()  # table header rows, repeated when this chunk starts a page
+
+
+# ---- the entry point -----------------------------------------------------------------------------
+
+def render_pdf(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
+    """Write `document` to `out` as one fillable PDF; `values` prefill fields by id."""
+    register_fonts()
+    buffer = io.BytesIO()
+    # initialFontName: else every page names Helvetica, a font that is not embedded
+    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=SERIF,
+                    initialFontSize=BODY_SIZE)
+    canvas.setTitle(document.title)
+    canvas.setCreator("formgen")
+    canvas.setLineWidth(RULE)
+    pages = Pages(canvas, document)
+    place(document_chunks(document), pages)
+    pages.finish_page()
+    canvas.save()
+    out.write(add_form(buffer.getvalue(), pages.widgets, values or {}, document.lang))
+
+
+@lru_cache(maxsize=None)
+def register_fonts() -> None:
+    for name, key in FONT_FACES.items():
+        pdfmetrics.registerFont(TTFont(name, io.BytesIO(face(key).data)))
+
+
+def place(chunks: Sequence[Chunk], pages: Pages) -> None:
+    y, at_top = pages.top(), True
+    for index, chunk in enumerate(chunks):
+        space = 0.0 if at_top else chunk.space_before
+        if not at_top and y - space - group_height(chunks, index) < BOTTOM:
+            pages.finish_page()
+            y, space = pages.top(), 0.0
+            for header in chunk.header:
+                header.draw(pages, LEFT, y)
+                y -= header.height
+        y -= space
+        chunk.draw(pages, LEFT, y)
+        y -= chunk.height
+        at_top = False
+
+
+def group_height(chunks: Sequence[Chunk], index: int) -> float:
+    """Height of the chunk and of those it keeps on its page."""
+    height = chunks[index].height
+    while chunks[index].keep_with_next and index + 1 < len(chunks):
+        index += 1
+        height += chunks[index].space_before + chunks[index].height
+    return height
+
+
+def document_chunks(document: Document) -> list[Chunk]:
+    chunks: list[Chunk] = []
+    previous: Style | None = None
+    blocks = document.blocks
+    for number, block in enumerate(blocks):
+        following = blocks[number + 1] if number + 1 < len(blocks) else None
+        if isinstance(block, Table):
+            block_chunks = table_chunks(block)
+            # a signature block is not left alone on a page without the letter's text
+            style = Style(space_before=6, space_after=6 if block.borders else 0, keep_with_previous=not block.borders)
+        else:
+            style = STYLES.get(block.style, OTHER_STYLE)
+            block_chunks = paragraph_chunks(block, style, keeps_with_next(block, style, following))
+        if chunks and style.keep_with_previous:
+            chunks[-1].keep_with_next = True
+        if block_chunks:
+            block_chunks[0].space_before = style.space_before + (previous.space_after if previous else 0)
+        chunks.extend(block_chunks)
+        previous = style
+    return chunks
+
+
+def keeps_with_next(paragraph: Paragraph, style: Style, following: object) -> bool:
+    """Headings and questions stay with what follows; so does a sentence with the blank answering it."""
+    answered = isinstance(following, Paragraph) and bool(following.runs) and isinstance(following.runs[0], Field)
+    in_answer = paragraph.style == "answer" and isinstance(following, Paragraph) and following.style == "answer"
+    return style.keep_with_next or answered or in_answer
+
+
+# ---- paragraphs ------------------------------------------------------------------------------------
+
+def paragraph_chunks(paragraph: Paragraph, style: Style, keep_with_next: bool) -> list[Chunk]:
+    lines = layout(paragraph, style, FRAME_WIDTH)
+    chunks = [Chunk(line.height, line_drawer(line, style)) for line in lines]
+    for number, chunk in enumerate(chunks):
+        last = number == len(chunks) - 1
+        # whole headings stay together; elsewhere no first or last line alone on a page
+        chunk.keep_with_next = keep_with_next if last else (
+            keep_with_next or number == 0 or number == len(chunks) - 2)
+    return chunks
+
+
+def line_drawer(line: Line, style: Style) -> Callable[[Pages, float, float], None]:
+    def draw(pages: Pages, x: float, top: float) -> None:
+        draw_line(pages, line, x + style.left, top - line.ascent)
+    return draw
+
+
+def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
+    """Break the paragraph into lines `width` wide (including the style's indents)."""
+    width -= style.left
+    units = glue(tokens(paragraph, style, width))
+    lines: list[list[tuple[Box, bool]]] = [[]]
+    used = style.first_indent
+    for unit, space in units:
+        if unit is BREAK:
+            lines.append([])
+            used = 0.0
+            continue
+        if isinstance(unit[0][0], BoxField):  # a box has the line to itself
+            if lines[-1]:
+                lines.append([])
+            lines[-1].extend((box, False) for box, _ in unit)
+            lines.append([])
+            used = 0.0
+            continue
+        unit_width = sum(box.width for box, _ in unit)
+        space_width = pdfmetrics.stringWidth(" ", style.font, style.size) if space and lines[-1] else 0.0
+        if lines[-1] and used + space_width + unit_width > width + 0.01:
+            lines.append([])
+            used, space_width = 0.0, 0.0
+        lines[-1].extend([(unit[0][0], bool(space_width))] + unit[1:])
+        used += space_width + unit_width
+    lines = [line for line in lines if line] or [[]]
+    return [position(boxes, style, width, number == 0, number == len(lines) - 1)
+            for number, boxes in enumerate(lines)]
+
+
+def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
+    """(box, space before it) pairs and BREAKs, in reading order."""
+    out: list[object] = []
+    if style.bullet:
+        out.append((Word("•", style.font, style.size, BULLET_INDENT), False))
+    space = False
+    for run in paragraph.runs:
+        if isinstance(run, Field):
+            out.append((field_box(run, style, width), space))
+            space = False
+            continue
+        for part in re.split(r"([ \n]+)", run):
+            if not part:
+                continue
+            if part.strip(" ") == "":
+                space = True
+            elif part.strip(" \n") == "":
+                out.append(BREAK)
+                space = False
+            else:
+                for word in split_long(part, style, width):
+                    out.append((Word(word, style.font, style.size,
+                                     pdfmetrics.stringWidth(word, style.font, style.size)), space))
+                    space = False
+    return out
+
+
+def split_long(word: str, style: Style, width: float) -> list[str]:
+    """A word wider than the line (a long address or URL) in pieces that fit."""
+    pieces = []
+    while pdfmetrics.stringWidth(word, style.font, style.size) > width and len(word) > 1:
+        cut = len(word) - 1
+        while cut > 1 and pdfmetrics.stringWidth(word[:cut], style.font, style.size) > width:
+            cut -= 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return pieces + [word]
+
+
+def field_box(field: Field, style: Style, width: float) -> Box:
+    if field.kind == "rating":
+        return Rating(field)
+    if field.kind == "multiline":
+        return BoxField(field, width)
+    hint = pdfmetrics.stringWidth(field.hint, HINT_FONT, HINT_SIZE) + 8
+    blank = max(BLANK_WIDTHS.get(field.kind, BLANK_WIDTHS["text"]), hint)
+    return Blank(field, min(blank, width - max(style.first_indent, 0.0)))
+
+
+def glue(items: list[object]) -> list[tuple[object, bool]]:
+    """Units that break only at spaces: ([(box, space before)...], space before the unit), or BREAK."""
+    units: list[tuple[object, bool]] = []
+    for item in items:
+        if item is BREAK:
+            units.append((BREAK, False))
+            continue
+        box, space = item
+        previous = units[-1][0] if units else BREAK
+        joinable = (previous is not BREAK and not space and not isinstance(box, BoxField)
+                    and not isinstance(previous[-1][0], BoxField))
+        if joinable:
+            previous.append((box, False))
+        else:
+            units.append(([(box, space)], space))
+    return units
+
+
+def position(boxes: list[tuple[Box, bool]], style: Style, width: float, first: bool, last: bool) -> Line:
+    boxed = bool(boxes) and isinstance(boxes[0][0], BoxField)
+    indent = style.first_indent if first and not boxed else 0.0
+    space_width = pdfmetrics.stringWidth(" ", style.font, style.size)
+    natural = sum(box.width + (space_width if space else 0) for box, space in boxes)
+    free = width - indent - natural
+    stretching = [n for n, (box, _) in enumerate(boxes) if isinstance(box, Blank) and box.stretches]
+    if stretching and free > 0 and (stretching[-1] == len(boxes) - 1 and style.align == "left"
+                                    or style.align == "justify" and (not last or stretching[-1] == len(boxes) - 1)):
+        # a blank ending a line runs to the margin; in justified lines it takes the free width
+        box, space = boxes[stretching[-1]]
+        boxes[stretching[-1]] = (replace(box, width=box.width + free), space)
+        free = 0.0
+    spaces = sum(1 for _, space in boxes if space)
+    word_space = free / spaces if style.align == "justify" and not last and spaces and free > 0 else 0.0
+    x = indent + {"right": free, "center": free / 2}.get(style.align, 0.0)
+    placed = []
+    for box, space in boxes:
+        if space:
+            x += space_width + word_space
+        placed.append((x, box, space))
+        x += box.width
+    ascent = max([box.ascent for box, _ in boxes] + [style.size * ASCENT])
+    descent = max([box.descent for box, _ in boxes] + [style.size * DESCENT])
+    return Line(placed, word_space, ascent, descent)
+
+
+def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
+    canvas = pages.canvas
+    run: list[tuple[float, Word, bool]] = []
+    for offset, box, space in line.boxes + [(0.0, None, False)]:
+        if isinstance(box, Word) and (not run or box.font == run[0][1].font):
+            run.append((offset, box, space))
+            continue
+        if run:
+            draw_words(canvas, run, x, baseline, line.word_space)
+            run = [(offset, box, space)] if isinstance(box, Word) else []
+        if isinstance(box, Blank):
+            draw_blank(pages, box, x + offset, baseline)
+        elif isinstance(box, BoxField):
+            draw_box_field(pages, box, x + offset, baseline)
+        elif isinstance(box, Rating):
+            draw_rating(pages, box, x + offset, baseline)
+
+
+def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, baseline: float,
+               word_space: float) -> None:
+    first = run[0][1]
+    if first.text == "•":  # the bullet sits alone in its indent
+        canvas.setFont(first.font, first.size)
+        canvas.drawString(x + run[0][0], baseline, "•")
+        run = run[1:]
+        if not run:
+            return
+        run = [(run[0][0], run[0][1], False)] + run[1:]
+    text = canvas.beginText(x + run[0][0], baseline)
+    text.setFont(run[0][1].font, run[0][1].size)
+    text.setWordSpace(word_space)
+    text.textOut("".join((" " if space and n else "") + word.text for n, (_, word, space) in enumerate(run)))
+    text.setWordSpace(0)  # Tw outlives the text object
+    canvas.drawText(text)
+
+
+# ---- blanks ------------------------------------------------------------------------------------
+
+def draw_hint(canvas: Canvas, hint: str, x: float, width: float, y: float) -> None:
+    size = HINT_SIZE
+    while size > MIN_HINT_SIZE and pdfmetrics.stringWidth(hint, HINT_FONT, size) > width:
+        size -= 0.25
+    canvas.setFillGray(HINT_GREY)
+    canvas.setFont(HINT_FONT, size)
+    canvas.drawCentredString(x + width / 2, y, hint)
+    canvas.setFillGray(0)
+
+
+def draw_blank(pages: Pages, blank: Blank, x: float, baseline: float) -> None:
+    underline = baseline - UNDERLINE_DROP
+    pages.canvas.line(x, underline, x + blank.width, underline)
+    if blank.field.hint:
+        draw_hint(pages.canvas, blank.field.hint, x, blank.width, underline - HINT_BELOW)
+    pages.add_widget(blank.field, (x, underline, x + blank.width, underline + WRITE_ROOM))
+
+
+def draw_box_field(pages: Pages, box: BoxField, x: float, baseline: float) -> None:
+    height = box.ascent - BOX_GAP
+    pages.canvas.rect(x, baseline, box.width, height)
+    if box.field.hint:
+        draw_hint(pages.canvas, box.field.hint, x, box.width, baseline - HINT_BELOW)
+    pages.add_widget(box.field, (x, baseline, x + box.width, baseline + height))
+
+
+def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None:
+    canvas = pages.canvas
+    centre_y = baseline + 3.5
+    half = RATING_BUTTON / 2
+    step = rating.width / len(rating.field.choices)
+    canvas.setFont(SERIF, 11)
+    for number, choice in enumerate(rating.field.choices):
+        centre_x = x + number * step + half
+        canvas.circle(centre_x, centre_y, half - 1.5)
+        canvas.drawString(centre_x + half + 2, baseline, choice)
+        pages.add_widget(rating.field, (centre_x - half, centre_y - half, centre_x + half, centre_y + half), choice)
+    if rating.field.hint:
+        draw_hint(canvas, rating.field.hint, x, rating.width, baseline - UNDERLINE_DROP - HINT_BELOW)
+
+
+# ---- tables ----------------------------------------------------------------------------------------
+
+@dataclass
+class Cell:
+    height: float
+    draw: Callable[[Pages, float, float, float, float], None]  # pages, x, top, width, row height
+
+
+def table_chunks(table: Table) -> list[Chunk]:
+    total = sum(table.widths)
+    widths = [FRAME_WIDTH * w / total for w in table.widths]
+    rows = []
+    for row in table.rows:
+        cells = [table_cell(paragraph, width, table.borders) for paragraph, width in zip(row, widths)]
+        rows.append(row_chunk(cells, widths, table.borders))
+    header = tuple(rows[:table.header_rows])
+    for chunk in header:
+        chunk.keep_with_next = True
+    for chunk in rows[table.header_rows:]:
+        chunk.header = header
+    if not table.borders:  # a signature block: names and lines stay together
+        for chunk in rows[:-1]:
+            chunk.keep_with_next = True
+    return rows
+
+
+def row_chunk(cells: list[Cell], widths: list[float], borders: bool) -> Chunk:
+    height = max(cell.height for cell in cells)
+
+    def draw(pages: Pages, x: float, top: float) -> None:
+        for cell, width in zip(cells, widths):
+            cell.draw(pages, x, top, width, height)
+            if borders:
+                pages.canvas.rect(x, top - height, width, height)
+            x += width
+    return Chunk(height, draw)
+
+
+def table_cell(paragraph: Paragraph, width: float, borders: bool) -> Cell:
+    style = STYLES.get(paragraph.style, STYLES["cell"])
+    if paragraph.style == "signature_line" and not paragraph.runs:
+        return Cell(SIGNATURE_ROOM, draw_signature_line)
+    if len(paragraph.runs) == 1 and isinstance(paragraph.runs[0], Field) and borders:
+        return field_cell(paragraph.runs[0])
+    pad = CELL_PAD if borders else 0.0
+    lines = layout(paragraph, style, width - 2 * pad - (0 if borders else SIGNATURE_GAP))
+    content = sum(line.height for line in lines)
+
+    def draw(pages: Pages, x: float, top: float, cell_width: float, row_height: float) -> None:
+        y = top - pad
+        if style.valign == "middle":
+            y -= (row_height - 2 * pad - content) / 2
+        for line in lines:
+            draw_line(pages, line, x + pad + style.left, y - line.ascent)
+            y -= line.height
+    return Cell(content + 2 * pad, draw)
+
+
+def field_cell(field: Field) -> Cell:
+    """A cell that is one field: the widget fills it, the hint sits in a strip at its foot."""
+    strip = HINT_SIZE + 3 if field.hint else 0.0
+    lines = field.lines if field.kind == "multiline" else 1
+
+    def draw(pages: Pages, x: float, top: float, width: float, row_height: float) -> None:
+        bottom = top - row_height
+        if field.hint:
+            draw_hint(pages.canvas, field.hint, x + CELL_PAD, width - 2 * CELL_PAD, bottom + 2.5)
+        pages.add_widget(field, (x + 1, bottom + strip, x + width - 1, top - 1))
+    return Cell(lines * FIELD_LINE + strip + 2, draw)
+
+
+def draw_signature_line(pages: Pages, x: float, top: float, width: float, row_height: float) -> None:
+    y = top - row_height + 4
+    pages.canvas.line(x, y, x + width * 0.7, y)
