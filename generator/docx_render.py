@@ -65,14 +65,14 @@ class _Writer:
         inline = len(paragraph.runs) > 1
         for run in paragraph.runs:
             p._p.append(self.control(run, inline) if isinstance(run, Field)
-                        else ooxml.text_run(run, self.lang, bold=bold))
+                        else ooxml.text_run(run, paragraph.lang, bold=bold))
 
     def control(self, field: Field, inline: bool):
         control_id, self.next_id = self.next_id, self.next_id + 1
         placeholder = field.hint or EMPTY_CELL_PLACEHOLDER
         if inline and field.hint:  # a blank inside a sentence: brackets show where it starts and ends
             placeholder = f"[{field.hint}]"
-        return ooxml.content_control(field.id, field.kind, field.label, placeholder, self.lang, control_id,
+        return ooxml.content_control(field.id, field.kind, field.label, placeholder, field.lang, control_id,
                                      value=self.values.get(field.id), choices=field.choices)
 
     def table(self, table: Table) -> None:
@@ -86,9 +86,10 @@ class _Writer:
             col.width = width
         for index, (row, cells) in enumerate(zip(grid.rows, table.rows)):
             _row_properties(row, header=index < table.header_rows, grid=table.header_rows > 0)
-            for cell, width, paragraph in zip(row.cells, widths, cells):
+            for cell, width, paragraphs in zip(row.cells, widths, cells):
                 cell.width = width
-                self.paragraph(paragraph, target=cell.paragraphs[0])
+                for number, paragraph in enumerate(paragraphs):
+                    self.paragraph(paragraph, target=cell.paragraphs[0] if number == 0 else cell.add_paragraph())
 
 
 def _column_widths(relative: tuple[float, ...]) -> list[int]:

@@ -8,7 +8,7 @@ from string import Formatter
 from .call import CallSettings
 from .definitions import grid_field_id, numbered_field_id
 from .errors import FormgenError
-from .model import (RATING_CHOICES, Block, ColumnDef, Document, Field, FieldBlockDef, FieldDef,
+from .model import (RATING_CHOICES, Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef,
                     FormDef, GridDef, LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run,
                     SignaturesDef, Table)
 from .values import DATE_FORMS, call_values
@@ -100,21 +100,21 @@ class Localizer:
                             "put each field's {placeholder} in the message exactly once")
         return Paragraph(runs, self.lang, style or definition.style)
 
-    def cell(self, runs: tuple[Run, ...], style: str = "cell") -> Paragraph:
-        return Paragraph(runs, self.lang, style)
+    def cell(self, runs: tuple[Run, ...], style: str = "cell") -> Cell:
+        return (Paragraph(runs, self.lang, style),)
 
     def label_table(self, block: LabelTableDef) -> Table:
         rows = []
         for row in block.rows:
             label = self.text(row.label)
             if isinstance(row.value, ParagraphDef):
-                value = self.paragraph(row.value, style="cell", label=label)
+                value = (self.paragraph(row.value, style="cell", label=label),)
             else:
                 value = self.cell((self.field(row.value, label=label, hint=""),))
             rows.append((self.cell((label,)), value))
         return Table(block.widths, tuple(rows))
 
-    def grid_cell(self, grid: GridDef, row: int, column: ColumnDef, header: str) -> Paragraph:
+    def grid_cell(self, grid: GridDef, row: int, column: ColumnDef, header: str) -> Cell:
         label = self.text(GRID_CELL_LABEL, column=header, row=row)
         field = self.field(FieldDef(grid_field_id(grid, row, column), column.kind), label=label, hint="")
         return self.cell((field,))
@@ -139,8 +139,8 @@ class Localizer:
         return paragraphs
 
     def signatures(self, block: SignaturesDef) -> Table:
-        names = tuple(self.paragraph(part, style="signature") for part in block.parts)
-        lines = tuple(Paragraph((), self.lang, "signature_line") for _ in block.parts)
+        names = tuple((self.paragraph(part, style="signature"),) for part in block.parts)
+        lines = tuple((Paragraph((), self.lang, "signature_line"),) for _ in block.parts)
         return Table(tuple(1.0 for _ in block.parts), (names, lines), borders=False)
 
     def blocks(self, form: FormDef) -> tuple[Block, ...]:

@@ -118,12 +118,15 @@ class Paragraph:
         return "".join(run for run in self.runs if isinstance(run, str))
 
 
+Cell = tuple[Paragraph, ...]  # a table cell: one paragraph, or several (both languages of a label)
+
+
 @dataclass(frozen=True)
 class Table:
-    """A grid of one-paragraph cells. `widths` are relative; `header_rows` repeat on each page."""
+    """A grid of cells. `widths` are relative; `header_rows` repeat on each page."""
 
     widths: tuple[float, ...]
-    rows: tuple[tuple[Paragraph, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     header_rows: int = 0
     borders: bool = True
 
@@ -146,7 +149,8 @@ class Document:
         for block in self.blocks:
             if isinstance(block, Table):
                 for row in block.rows:
-                    yield from row
+                    for cell in row:
+                        yield from cell
             else:
                 yield block
 

@@ -528,7 +528,7 @@ def table_chunks(table: Table) -> list[Chunk]:
     widths = [FRAME_WIDTH * w / total for w in table.widths]
     rows = []
     for row in table.rows:
-        cells = [table_cell(paragraph, width, table.borders) for paragraph, width in zip(row, widths)]
+        cells = [table_cell(paragraphs, width, table.borders) for paragraphs, width in zip(row, widths)]
         rows.append(row_chunk(cells, widths, table.borders))
     header = tuple(rows[:table.header_rows])
     for chunk in header:
@@ -553,22 +553,26 @@ def row_chunk(cells: list[Cell], widths: list[float], borders: bool) -> Chunk:
     return Chunk(height, draw)
 
 
-def table_cell(paragraph: Paragraph, width: float, borders: bool) -> Cell:
-    style = STYLES.get(paragraph.style, STYLES["cell"])
-    if paragraph.style == "signature_line" and not paragraph.runs:
+def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool) -> Cell:
+    first = paragraphs[0]
+    style = STYLES.get(first.style, STYLES["cell"])
+    if first.style == "signature_line" and not first.runs:
         return Cell(SIGNATURE_ROOM, draw_signature_line)
-    if len(paragraph.runs) == 1 and isinstance(paragraph.runs[0], Field) and borders:
-        return field_cell(paragraph.runs[0])
+    if len(paragraphs) == 1 and len(first.runs) == 1 and isinstance(first.runs[0], Field) and borders:
+        return field_cell(first.runs[0])
     pad = CELL_PAD if borders else 0.0
-    lines = layout(paragraph, style, width - 2 * pad - (0 if borders else SIGNATURE_GAP))
-    content = sum(line.height for line in lines)
+    inner = width - 2 * pad - (0 if borders else SIGNATURE_GAP)
+    # several paragraphs (a label in both languages) stack, each in its own style
+    lines = [(line, STYLES.get(p.style, STYLES["cell"]).left) for p in paragraphs
+             for line in layout(p, STYLES.get(p.style, STYLES["cell"]), inner)]
+    content = sum(line.height for line, _ in lines)
 
     def draw(pages: Pages, x: float, top: float, cell_width: float, row_height: float) -> None:
         y = top - pad
         if style.valign == "middle":
             y -= (row_height - 2 * pad - content) / 2
-        for line in lines:
-            draw_line(pages, line, x + pad + style.left, y - line.ascent)
+        for line, left in lines:
+            draw_line(pages, line, x + pad + left, y - line.ascent)
             y -= line.height
     return Cell(content + 2 * pad, draw)
 

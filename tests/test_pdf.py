@@ -176,7 +176,7 @@ def grid_tables(document: Document) -> list[Table]:
 
 def pick(document: Document, kind: str, skip: int = 0) -> Field | None:
     grid_ids = {run.id for table in grid_tables(document) for row in table.rows for cell in row
-                for run in cell.runs if isinstance(run, Field)}
+                for paragraph in cell for run in paragraph.runs if isinstance(run, Field)}
     candidates = [f for f in document.fields() if f.kind == kind and f.id not in grid_ids]
     return candidates[skip] if len(candidates) > skip else None
 
@@ -190,7 +190,7 @@ def test_pdfium_user_types_kyrgyz_and_it_is_kept_and_drawn(case, documents, blan
     typed = {pick(document, "text").id: TYPED, pick(document, "text", 1).id: KYRGYZ_LETTERS,
              pick(document, "multiline").id: "\n".join(TYPED_LINES)}
     for table in grid_tables(document):  # a table cell, too
-        typed[table.rows[1][1].runs[0].id] = KYRGYZ_LETTERS
+        typed[table.rows[1][1][0].runs[0].id] = KYRGYZ_LETTERS
     rating = pick(document, "rating")
 
     pdf = pdfium.PdfDocument(data)
@@ -418,10 +418,10 @@ def test_table_rows_stay_whole_and_headers_repeat(documents, blank_pdfs):
         places = widgets(data)
         pdf = pdfium.PdfDocument(data)
         for table in grid_tables(document):
-            header_words = table.rows[0][1].text.split()
+            header_words = table.rows[0][1][0].text.split()
             pages = set()
             for row in table.rows[1:]:
-                row_pages = {places[cell.runs[0].id][0][0] for cell in row[1:]}
+                row_pages = {places[cell[0].runs[0].id][0][0] for cell in row[1:]}
                 assert len(row_pages) == 1, "a table row is split across pages"
                 pages |= row_pages
             for number in pages:
