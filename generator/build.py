@@ -15,9 +15,11 @@ from .catalogs import load_translations, po_path
 from .definitions import load_forms
 from .errors import FormgenError, UsageError
 from .localize import Localizer
+from .bilingual import bilingual
 from .model import Document
 
 FORMATS = ("docx", "pdf")
+EDITIONS = (*LANGUAGES, "ru+ky")  # ru+ky: one document in both languages, Kyrgyz first
 MANIFEST = "manifest.json"
 LETTER = "interest_letter"  # the form that goes on a municipality's letterhead
 
@@ -61,13 +63,24 @@ def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iter
     unknown = [f for f in chosen if f not in forms]
     if unknown:
         raise UsageError("--form", unknown[0], "no such form", f"use one of: {', '.join(forms)}")
-    return [localizer.document(forms[form_id])
-            for localizer in localizers(call, langs, locales_dir).values() for form_id in chosen]
+    langs = list(langs)
+    needed = {part for edition in langs for part in edition.split("+")}
+    by_lang = localizers(call, [lang for lang in LANGUAGES if lang in needed], locales_dir)
+    documents = []
+    for edition in langs:
+        for form_id in chosen:
+            if "+" in edition:
+                secondary, primary = edition.split("+")
+                documents.append(bilingual(by_lang[primary].document(forms[form_id]),
+                                           by_lang[secondary].document(forms[form_id]), forms[form_id].bilingual))
+            else:
+                documents.append(by_lang[edition].document(forms[form_id]))
+    return documents
 
 
-def build(call_path: Path, out_dir: Path, langs: Iterable[str] = LANGUAGES, form_ids: Iterable[str] | None = None,
+def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
           formats: Iterable[str] = FORMATS, letterhead: Path | None = None, site: bool = True) -> list[Output]:
-    langs, formats = _checked(langs, LANGUAGES, "--lang"), _checked(formats, FORMATS, "--format")
+    langs, formats = _checked(langs, EDITIONS, "--lang"), _checked(formats, FORMATS, "--format")
     call = load_call(call_path)
     call_dir = out_dir / call.id
     outputs = []

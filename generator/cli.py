@@ -23,6 +23,7 @@ app.add_typer(catalogs_app, name="catalogs")
 class Lang(str, Enum):
     ru = "ru"
     ky = "ky"
+    both = "ru+ky"
 
 
 class Format(str, Enum):
@@ -50,7 +51,7 @@ def reports_errors(command):
 def build(
     call: Path = CALL_OPTION,
     out: Path = typer.Option(Path("output"), "--out", help="Folder to write into."),
-    lang: Optional[List[Lang]] = typer.Option(None, "--lang", help="Language; repeat for several. Default: all."),
+    lang: Optional[List[Lang]] = typer.Option(None, "--lang", help="ru, ky or ru+ky (both in one document); repeat. Default: all three."),
     form: Optional[List[str]] = typer.Option(None, "--form", help="Form id; repeat for several. Default: all."),
     fmt: Optional[List[Format]] = typer.Option(None, "--format", help="docx or pdf; repeat. Default: both."),
     letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="The municipality's letterhead .docx: "

@@ -17,6 +17,7 @@ MESSAGE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 FORM_ORDER = ("announcement", "interest_letter", "annex2")
 DEFAULT_GRID_ROWS = 10
 MAX_GRID_ROWS = 200
+BILINGUAL_LAYOUTS = ("columns", "stacked")
 
 
 class _Reader:
@@ -163,7 +164,11 @@ class _Reader:
         raise self.fail(place, "unknown block", f"start it with one of: {', '.join(readers)}, field")
 
     def form(self, data: Any) -> FormDef:
-        data = self.mapping(data, "top level", ("id", "title", "blocks"), ("letterhead", "page_numbers"))
+        data = self.mapping(data, "top level", ("id", "title", "blocks"),
+                            ("letterhead", "page_numbers", "bilingual", "pages"))
+        if data.get("bilingual", "stacked") not in BILINGUAL_LAYOUTS:
+            raise self.fail("bilingual", f"unknown layout '{data['bilingual']}'",
+                            f"use one of: {', '.join(BILINGUAL_LAYOUTS)}")
         blocks = data["blocks"]
         if not isinstance(blocks, list) or not blocks:
             raise self.fail("blocks", "expected a list of blocks", "add `- p: message.id` items")
@@ -171,9 +176,15 @@ class _Reader:
             id=self.field_id(data["id"], "id"), title=self.message_id(data["title"], "title"),
             blocks=tuple(self.block(b, f"blocks[{i}]") for i, b in enumerate(blocks)),
             letterhead=bool(data.get("letterhead", False)), page_numbers=bool(data.get("page_numbers", False)),
+            bilingual=data.get("bilingual", "stacked"), pages=self.page_budget(data.get("pages", {})),
             source=str(self.path))
         self.unique_fields(form)
         return form
+
+    def page_budget(self, value: Any) -> tuple[tuple[str, int], ...]:
+        if not isinstance(value, dict):
+            raise self.fail("pages", "expected a mapping of edition to pages", "write {ru: 1, ky: 1, ru+ky: 2}")
+        return tuple((str(k), self.positive_int(v, f"pages.{k}", 100)) for k, v in value.items())
 
     def unique_fields(self, form: FormDef) -> None:
         seen: set[str] = set()

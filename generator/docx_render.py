@@ -30,7 +30,7 @@ EMPTY_CELL_PLACEHOLDER = "\u00a0" * 6  # table cells: an empty-looking, still cl
 
 ALIGN = {"annex": WD_ALIGN_PARAGRAPH.RIGHT, "title": WD_ALIGN_PARAGRAPH.CENTER,
          "body": WD_ALIGN_PARAGRAPH.JUSTIFY, "bullet": WD_ALIGN_PARAGRAPH.JUSTIFY,
-         "heading": WD_ALIGN_PARAGRAPH.JUSTIFY, "header_cell": WD_ALIGN_PARAGRAPH.CENTER,
+         "heading": WD_ALIGN_PARAGRAPH.LEFT, "header_cell": WD_ALIGN_PARAGRAPH.CENTER,
          "number_cell": WD_ALIGN_PARAGRAPH.CENTER}
 BOLD = {"title", "heading", "header_cell"}
 
@@ -38,12 +38,12 @@ BOLD = {"title", "heading", "header_cell"}
 def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` as DOCX to `out`; `values` prefill controls by field id."""
     docx = new_docx()
-    _setup_styles(docx, document.lang)
+    _setup_styles(docx, document.language)
     _setup_page(docx, document)
     _set_properties(docx, document)
     body = docx.element.body
     body.remove(body[0]) if body[0].tag == qn("w:p") else None
-    writer = _Writer(docx, document.lang, values or {})
+    writer = _Writer(docx, document.language, values or {})
     for block in document.blocks:
         writer.table(block) if isinstance(block, Table) else writer.paragraph(block)
     buffer = io.BytesIO()
@@ -165,13 +165,13 @@ def _write_footer(footer, document: Document) -> None:
     if document.page_numbers:
         number = footer.paragraphs[0]
         number.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        for run in ooxml.page_number_field(document.lang):
+        for run in ooxml.page_number_field(document.language):
             number._p.append(run)
     line = footer.add_paragraph() if document.page_numbers else footer.paragraphs[0]
     line.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = line.add_run(document.footer)
     run.font.size, run.font.color.rgb = FOOTER_SIZE, RGBColor(0x59, 0x59, 0x59)
-    run._r.get_or_add_rPr().append(ooxml.run_properties(document.lang).find(qn("w:lang")))
+    run._r.get_or_add_rPr().append(ooxml.run_properties(document.language).find(qn("w:lang")))
 
 
 def _reserve_letterhead(section, height: int) -> None:
@@ -185,7 +185,7 @@ def _reserve_letterhead(section, height: int) -> None:
 
 def _set_properties(docx, document: Document) -> None:
     props = docx.core_properties
-    props.title, props.language = document.title, ooxml.LANG_TAGS[document.lang]
+    props.title, props.language = document.title, ooxml.LANG_TAGS[document.language]
     props.author = props.last_modified_by = "formgen"
     props.created = props.modified = FIXED_TIME
     props.revision = 1

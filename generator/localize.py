@@ -141,7 +141,7 @@ class Localizer:
     def signatures(self, block: SignaturesDef) -> Table:
         names = tuple((self.paragraph(part, style="signature"),) for part in block.parts)
         lines = tuple((Paragraph((), self.lang, "signature_line"),) for _ in block.parts)
-        return Table(tuple(1.0 for _ in block.parts), (names, lines), borders=False)
+        return Table(tuple(1.0 for _ in block.parts), (names, lines), borders=False, keep_together=True)
 
     def blocks(self, form: FormDef) -> tuple[Block, ...]:
         blocks: list[Block] = []

@@ -88,6 +88,8 @@ class FormDef:
     blocks: tuple[BlockDef, ...]
     letterhead: bool = False
     page_numbers: bool = False
+    bilingual: str = "stacked"  # layout of the ru+ky edition: columns | stacked
+    pages: tuple[tuple[str, int], ...] = ()  # page budget per edition, e.g. (("ru", 1), ("ru+ky", 2))
     source: str = ""
 
 
@@ -129,6 +131,7 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]
     header_rows: int = 0
     borders: bool = True
+    keep_together: bool = False  # all rows on one page, and with what comes before (signatures)
 
 
 Block = Union[Paragraph, Table]
@@ -144,6 +147,11 @@ class Document:
     letterhead_mm: float = 0.0
     page_numbers: bool = False
     footer: str = ""  # names the call, so a printed page can be matched to it
+
+    @property
+    def language(self) -> str:
+        """The main language: the edition itself, or Kyrgyz (written first) in «ru+ky»."""
+        return self.lang.split("+")[-1]
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for block in self.blocks:

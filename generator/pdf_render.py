@@ -73,7 +73,7 @@ STYLES = {
     "annex": Style(align="right"),
     "addressee": Style(left=FRAME_WIDTH / 2, space_after=3),
     "title": Style(font=SERIF_BOLD, size=13, align="center", space_before=6, space_after=6, keep_with_next=True),
-    "heading": Style(font=SERIF_BOLD, align="justify", space_before=12, space_after=6, keep_with_next=True),
+    "heading": Style(font=SERIF_BOLD, align="left", space_before=12, space_after=6, keep_with_next=True),
     "bullet": Style(left=BULLET_INDENT, first_indent=-BULLET_INDENT, space_after=6, keep_with_next=True,
                     bullet=True, align="justify"),
     "answer": Style(left=BULLET_INDENT, space_after=6),
@@ -193,8 +193,9 @@ class Pages:
             canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM - 10 * MM, str(self.index + 1))
         if self.document.footer:
             canvas.setFillGray(FOOTER_GREY)
-            canvas.setFont(SANS, FOOTER_SIZE)
-            canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM - 14 * MM, self.document.footer)
+            width = pdfmetrics.stringWidth(self.document.footer, SANS, FOOTER_SIZE)
+            canvas.setFont(SANS, FOOTER_SIZE * min(1.0, FRAME_WIDTH / width))  # both languages: smaller
+            canvas.drawCentredString(LEFT + FRAME_WIDTH / 2, BOTTOM - 14 * MM, self.document.footer)
             canvas.setFillGray(0)
         canvas.showPage()
         self.index += 1
@@ -230,7 +231,7 @@ def render_pdf(document: Document, out: BinaryIO, values: Mapping[str, str] | No
     place(document_chunks(document), pages)
     pages.finish_page()
     canvas.save()
-    out.write(add_form(buffer.getvalue(), pages.widgets, values or {}, document.lang))
+    out.write(add_form(buffer.getvalue(), pages.widgets, values or {}, document.language))
 
 
 @lru_cache(maxsize=None)
@@ -273,7 +274,8 @@ def document_chunks(document: Document) -> list[Chunk]:
         if isinstance(block, Table):
             block_chunks = table_chunks(block)
             # a signature block is not left alone on a page without the letter's text
-            style = Style(space_before=6, space_after=6 if block.borders else 0, keep_with_previous=not block.borders)
+            style = Style(space_before=6, space_after=0 if block.keep_together else 6,
+                          keep_with_previous=block.keep_together)
         else:
             style = STYLES.get(block.style, OTHER_STYLE)
             block_chunks = paragraph_chunks(block, style, keeps_with_next(block, style, following))
@@ -528,14 +530,15 @@ def table_chunks(table: Table) -> list[Chunk]:
     widths = [FRAME_WIDTH * w / total for w in table.widths]
     rows = []
     for row in table.rows:
-        cells = [table_cell(paragraphs, width, table.borders) for paragraphs, width in zip(row, widths)]
+        cells = [table_cell(paragraphs, width, table.borders, table.keep_together)
+                 for paragraphs, width in zip(row, widths)]
         rows.append(row_chunk(cells, widths, table.borders))
     header = tuple(rows[:table.header_rows])
     for chunk in header:
         chunk.keep_with_next = True
     for chunk in rows[table.header_rows:]:
         chunk.header = header
-    if not table.borders:  # a signature block: names and lines stay together
+    if table.keep_together:  # a signature block: names and lines stay together
         for chunk in rows[:-1]:
             chunk.keep_with_next = True
     return rows
@@ -553,7 +556,7 @@ def row_chunk(cells: list[Cell], widths: list[float], borders: bool) -> Chunk:
     return Chunk(height, draw)
 
 
-def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool) -> Cell:
+def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, compact: bool = True) -> Cell:
     first = paragraphs[0]
     style = STYLES.get(first.style, STYLES["cell"])
     if first.style == "signature_line" and not first.runs:
@@ -562,9 +565,16 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool) -
         return field_cell(first.runs[0])
     pad = CELL_PAD if borders else 0.0
     inner = width - 2 * pad - (0 if borders else SIGNATURE_GAP)
-    # several paragraphs (a label in both languages) stack, each in its own style
-    lines = [(line, STYLES.get(p.style, STYLES["cell"]).left) for p in paragraphs
-             for line in layout(p, STYLES.get(p.style, STYLES["cell"]), inner)]
+    # several paragraphs (a label in both languages) stack, each in its own style; text set in
+    # borderless columns (the bilingual letter) keeps its paragraph spacing
+    lines = []
+    for p in paragraphs:
+        p_style = STYLES.get(p.style, STYLES["cell"])
+        p_lines = layout(p, p_style, inner)
+        lines += [(line, p_style.left) for line in p_lines]
+        if not borders and not compact and p_lines:
+            lines[-1] = (replace(p_lines[-1], descent=p_lines[-1].descent + p_style.space_after + 3),
+                         p_style.left)
     content = sum(line.height for line, _ in lines)
 
     def draw(pages: Pages, x: float, top: float, cell_width: float, row_height: float) -> None:

@@ -32,7 +32,7 @@ def test_build_writes_every_form_and_a_manifest(tmp_path):
     manifest = json.loads((tmp_path / "2025" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["call"] == "2025"
     paths = sorted(entry["path"] for entry in manifest["files"])
-    assert paths == sorted(f"{lang}/{form}.docx" for lang in ("ky", "ru")
+    assert paths == sorted(f"{lang}/{form}.docx" for lang in ("ky", "ru", "ru+ky")
                            for form in ("announcement", "annex2", "interest_letter"))
     for entry in manifest["files"]:
         data = (tmp_path / "2025" / entry["path"]).read_bytes()
@@ -52,7 +52,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     build_docx(tmp_path / "b")
     first = {p.relative_to(tmp_path / "a"): p.read_bytes() for p in (tmp_path / "a").rglob("*") if p.is_file()}
     second = {p.relative_to(tmp_path / "b"): p.read_bytes() for p in (tmp_path / "b").rglob("*") if p.is_file()}
-    assert first == second and len(first) == 11  # 6 DOCX, manifest, 2 pages, style, zip
+    assert first == second and len(first) == 14  # 9 DOCX, manifest, 2 pages, style, zip
 
 
 def test_unknown_lang(tmp_path):
