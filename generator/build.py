@@ -79,7 +79,8 @@ def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iter
 
 
 def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
-          formats: Iterable[str] = FORMATS, letterhead: Path | None = None, site: bool = True) -> list[Output]:
+          formats: Iterable[str] = FORMATS, letterhead: Path | None = None, letterhead_pdf: Path | None = None,
+          site: bool = True) -> list[Output]:
     langs, formats = _checked(langs, EDITIONS, "--lang"), _checked(formats, FORMATS, "--format")
     call = load_call(call_path)
     call_dir = out_dir / call.id
@@ -89,6 +90,9 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
         if letterhead and "docx" in rendered and document.form_id == LETTER:
             from .letterhead import place_in_letterhead
             rendered["docx"] = place_in_letterhead(letterhead, rendered["docx"])
+        if letterhead_pdf and "pdf" in rendered and document.form_id == LETTER:
+            from .pdf_form import with_letterhead
+            rendered["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf)
         pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
         for fmt, data in rendered.items():
             relative = f"{document.lang}/{document.form_id}.{fmt}"

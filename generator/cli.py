@@ -56,13 +56,15 @@ def build(
     fmt: Optional[List[Format]] = typer.Option(None, "--format", help="docx or pdf; repeat. Default: both."),
     letterhead: Optional[Path] = typer.Option(None, "--letterhead", help="The municipality's letterhead .docx: "
                                               "the letter goes where it says {{ letter }}, or at its end."),
+    letterhead_pdf: Optional[Path] = typer.Option(None, "--letterhead-pdf", help="A letterhead .pdf: its first "
+                                                  "page is the background of the PDF letter's first page."),
     no_site: bool = typer.Option(False, "--no-site", help="Skip the download page and the zip."),
 ) -> None:
     """Write OUT/<call id>/<lang>/<form>.<format> and OUT/<call id>/manifest.json."""
     from .build import MANIFEST, build as run_build
 
     outputs = run_build(call, out, [l.value for l in lang or []], form or None, [f.value for f in fmt or []],
-                        letterhead=letterhead, site=not no_site)
+                        letterhead=letterhead, letterhead_pdf=letterhead_pdf, site=not no_site)
     typer.echo(f"wrote {len(outputs)} files and {MANIFEST} into {out}")
 
 

@@ -11,6 +11,7 @@ import io
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Mapping, Sequence
 
 import pikepdf
@@ -305,3 +306,38 @@ def utf16_units(char: str) -> list[int]:
 def page_count(data: bytes) -> int:
     with pikepdf.open(io.BytesIO(data)) as pdf:
         return len(pdf.pages)
+
+
+MAX_LETTERHEAD_PDF_BYTES = 20_000_000
+
+
+def with_letterhead(form_pdf: bytes, letterhead: Path) -> bytes:
+    """The form with the first page of a letterhead PDF as the background of its first page."""
+    background = _open_letterhead(letterhead)
+    with background, pikepdf.open(io.BytesIO(form_pdf)) as pdf:
+        pdf.pages[0].add_underlay(pdf.copy_foreign(background.pages[0].obj))
+        out = io.BytesIO()
+        pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 compress_streams=True)
+        return out.getvalue()
+
+
+def _open_letterhead(path: Path) -> pikepdf.Pdf:
+    from .errors import FormgenError
+
+    try:
+        if path.stat().st_size > MAX_LETTERHEAD_PDF_BYTES:
+            raise FormgenError(path, "", f"larger than {MAX_LETTERHEAD_PDF_BYTES // 1_000_000} MB",
+                               "a letterhead is one page; export it again with compressed images")
+        pdf = pikepdf.open(path)
+    except FormgenError:
+        raise
+    except pikepdf.PasswordError:
+        raise FormgenError(path, "", "the PDF is encrypted", "export the letterhead again without a password") from None
+    except (pikepdf.PdfError, OSError) as exc:
+        raise FormgenError(path, "", f"not a readable PDF: {str(exc).splitlines()[0][:80]}",
+                           "give the letterhead as a PDF (Word: File → Save As → PDF)") from None
+    if not len(pdf.pages):
+        pdf.close()
+        raise FormgenError(path, "", "the PDF has no page", "give a one-page letterhead")
+    return pdf

@@ -100,3 +100,57 @@ def test_zip_bomb_is_refused(tmp_path, letter):
         package.writestr("word/media/huge.bin", b"\0" * 80_000_000)
     with pytest.raises(FormgenError, match="unpacks to too many or too large parts"):
         place_in_letterhead(bomb, letter[1])
+
+
+def letterhead_pdf(path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path), pagesize=A4, invariant=1)
+    canvas.setFont("Helvetica-Bold", 16)
+    canvas.drawString(72, 800, "KARA-SUU AIYL OKMOTU LETTERHEAD")
+    canvas.rect(60, 770, 470, 50)
+    canvas.showPage()
+    canvas.save()
+    return path
+
+
+def test_pdf_letterhead_is_the_background_of_the_first_page_only(tmp_path):
+    import pypdf
+    import pypdfium2 as pdfium
+    from typer.testing import CliRunner
+    from generator.cli import app
+
+    background = letterhead_pdf(tmp_path / "blank.pdf")
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "out"), "--form", "interest_letter",
+                                      "--lang", "ru+ky", "--format", "pdf", "--letterhead-pdf", str(background),
+                                      "--no-site"])
+    assert result.exit_code == 0, result.output
+    data = (tmp_path / "out" / "2025" / "ru+ky" / "interest_letter.pdf").read_bytes()
+    pdf = pdfium.PdfDocument(data)
+    assert len(pdf) == 2
+    assert "LETTERHEAD" in pdf[0].get_textpage().get_text_range()
+    assert "LETTERHEAD" not in pdf[1].get_textpage().get_text_range()
+    assert "КЫЗЫКДАРЛЫК КАТЫ" in pdf[0].get_textpage().get_text_range()
+    assert "sender_head" in (pypdf.PdfReader(io.BytesIO(data)).get_fields() or {})
+
+
+@pytest.mark.parametrize("content, message", [(b"not a pdf at all", "not a readable PDF"), (b"", "not a readable PDF")])
+def test_pdf_letterhead_that_is_not_a_pdf(tmp_path, content, message):
+    from generator.pdf_form import with_letterhead
+
+    bad = tmp_path / "blank.pdf"
+    bad.write_bytes(content)
+    with pytest.raises(FormgenError, match=message):
+        with_letterhead(b"", bad)
+
+
+def test_encrypted_pdf_letterhead(tmp_path):
+    import pikepdf
+    from generator.pdf_form import with_letterhead
+
+    locked = tmp_path / "locked.pdf"
+    with pikepdf.open(letterhead_pdf(tmp_path / "blank.pdf")) as pdf:
+        pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
+    with pytest.raises(FormgenError, match="encrypted"):
+        with_letterhead(b"", locked)
