@@ -87,6 +87,37 @@ def check(
     typer.echo("ok: definitions, catalogs and call settings are consistent")
 
 
+@app.command()
+@reports_errors
+def fill(
+    data: Path = typer.Option(..., "--data", help="CSV, XLSX or YAML: one row per municipality, columns named by field ids."),
+    call: Path = CALL_OPTION,
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into. Default: output/<call id>/prefilled."),
+    lang: Optional[List[Lang]] = typer.Option(None, "--lang", help="ru, ky or ru+ky; repeat. Default: ru and ky."),
+    fmt: Optional[List[Format]] = typer.Option(None, "--format", help="docx or pdf; repeat. Default: both."),
+    jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Processes to use. Default: one per core (2 at most)."),
+) -> None:
+    """Write each municipality's prefilled letter and Annex 2 into a folder named after it."""
+    import sys
+
+    from .call import load_call
+    from .fill import fill as run_fill
+
+    target = out or Path("output") / load_call(call).id / "prefilled"
+    if sys.stderr.isatty():
+        with typer.progressbar(length=0, label="rows", file=sys.stderr, show_pos=True) as bar:
+            report = run_fill(data, call, target, [l.value for l in lang or []] or ["ru", "ky"],
+                              [f.value for f in fmt or []], jobs, progress=lambda done: bar.update(1))
+    else:
+        report = run_fill(data, call, target, [l.value for l in lang or []] or ["ru", "ky"],
+                          [f.value for f in fmt or []], jobs)
+    for problem in report.problems:
+        typer.echo(problem, err=True)
+    typer.echo(f"{len(report.rows)} rows written into {target}, {len(report.problems)} problem(s)")
+    if report.problems:
+        raise typer.Exit(1)
+
+
 @app.command("new-call")
 @reports_errors
 def new_call(

@@ -65,17 +65,18 @@ class _Reader:
         return value
 
     def field(self, field_id: str, spec: Any, place: str) -> FieldDef:
-        spec = self.mapping(spec, place, ("kind",), ("id", "hint", "label", "lines"))
+        spec = self.mapping(spec, place, ("kind",), ("id", "hint", "label", "lines", "required"))
         return FieldDef(
             id=self.field_id(field_id, place),
             kind=self.kind(spec["kind"], f"{place}.kind"),
             hint=self.message_id(spec["hint"], f"{place}.hint") if "hint" in spec else None,
             label=self.message_id(spec["label"], f"{place}.label") if "label" in spec else None,
             lines=self.positive_int(spec.get("lines", 1), f"{place}.lines", 20),
+            required=spec.get("required", False) is True,
         )
 
     def inline_field(self, spec: Any, place: str) -> FieldDef:
-        spec = self.mapping(spec, place, ("id", "kind"), ("hint", "label", "lines"))
+        spec = self.mapping(spec, place, ("id", "kind"), ("hint", "label", "lines", "required"))
         return self.field(spec["id"], spec, place)
 
     def paragraph(self, spec: dict, place: str, key: str = "p") -> ParagraphDef:

@@ -12,6 +12,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
+from lxml import etree
 
 from . import ooxml
 from .model import Document, Field, Paragraph, Table
@@ -25,6 +26,7 @@ HEADER_DISTANCE = Mm(10)
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)  # core properties: same bytes every build
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+BODY_PART = "word/document.xml"
 GRID_ROW_TWIPS = 454  # 8 mm
 EMPTY_CELL_PLACEHOLDER = "\u00a0" * 6  # table cells: an empty-looking, still clickable control
 
@@ -190,6 +192,23 @@ def _set_properties(docx, document: Document) -> None:
     props.created = props.modified = FIXED_TIME
     props.revision = 1
     props.identifier = f"{document.call_id}/{document.form_id}/{document.lang}"
+
+
+def fill_docx(blank: bytes, values: Mapping[str, str]) -> bytes:
+    """A DOCX made by `render_docx` with its controls filled: for many rows, far faster than
+    rendering each again (the package is copied, only the body's XML changes)."""
+    with zipfile.ZipFile(io.BytesIO(blank)) as source:
+        root = etree.fromstring(source.read(BODY_PART))
+        for sdt in ooxml.iter_controls(root):
+            value = values.get(ooxml.control_tag(sdt) or "")
+            if value:
+                ooxml.set_control_value(sdt, value, ooxml.control_lang(sdt))
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                target.writestr(info, body if info.filename == BODY_PART else source.read(info.filename))
+    return out.getvalue()
 
 
 def normalized_zip(data: bytes) -> bytes:

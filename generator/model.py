@@ -23,6 +23,7 @@ class FieldDef:
     hint: str | None = None  # message id of the grey placeholder / the small print under the line
     label: str | None = None  # message id naming the field in tooltips and spreadsheets
     lines: int = 1
+    required: bool = False  # `formgen collect` reports a returned form that leaves it empty
 
 
 @dataclass(frozen=True)

@@ -136,6 +136,12 @@ def _element_text(node) -> str:
     return "".join(parts)
 
 
+def control_lang(sdt) -> str:
+    tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:rPr')}/{qn('w:lang')}")
+    by_tag = {v: k for k, v in LANG_TAGS.items()}
+    return by_tag.get(tag.get(qn("w:val")) if tag is not None else "", "ru")
+
+
 def set_control_value(sdt, value: str, lang: str) -> None:
     """Replace a control's content with `value`, as Word does when a user types into it."""
     pr = sdt.find(qn("w:sdtPr"))

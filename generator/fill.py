@@ -1,0 +1,231 @@
+"""`formgen fill`: one prefilled letter and Annex 2 per row of a data file, in bulk.
+
+Rows are read lazily and rendered by a pool of processes (one per core) with a bounded number of
+rows in flight, so memory does not grow with the number of rows. A bad row is reported with its
+row number and column; the other rows are still produced.
+"""
+from __future__ import annotations
+
+import concurrent.futures as futures
+import datetime as dt
+import hashlib
+import itertools
+import json
+import os
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+from .build import EDITIONS, FORMATS, LETTER, Output, _checked, localized_documents, localizers, pdf_pages, write_file
+from .call import load_call
+from .definitions import iter_field_defs, load_forms
+from .localize import N_
+from .model import FieldDef
+from .spreadsheet import read_rows
+
+FILLED_FORMS = (LETTER, "annex2")
+NAME_COLUMNS = ("aa_name", "municipality", "sender_municipality")  # the folder is named after the first given
+MAX_SINGLE_LINE = 300
+MAX_MULTI_LINE = 5000
+MAX_FOLDER_NAME = 80
+PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
+# Oblasts, as the letter writes them: «Чуйской области» / «Чүй облусунун».
+REGIONS = {"batken": N_("region.batken"), "jalal_abad": N_("region.jalal_abad"), "issyk_kul": N_("region.issyk_kul"),
+           "naryn": N_("region.naryn"), "osh": N_("region.osh"), "talas": N_("region.talas"), "chui": N_("region.chui")}
+REGION_FIELD = "sender_region"
+WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+@dataclass
+class Report:
+    rows: list[dict] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+# ---- names -------------------------------------------------------------------------------------
+
+def safe_folder_name(name: str, row_number: int, taken: set[str]) -> str:
+    """A folder name from a municipality's name: no separators, no '..', no reserved names, unique."""
+    text = unicodedata.normalize("NFC", name)
+    text = re.sub(r'[\x00-\x1f<>:"/\\|?*]+', "_", text)
+    text = re.sub(r"\.{2,}", "_", text).strip(" .")
+    text = re.sub(r"\s+", " ", text)[:MAX_FOLDER_NAME].rstrip(" .") or f"row-{row_number}"
+    if text.split(".")[0].lower() in WINDOWS_RESERVED:
+        text = f"_{text}"
+    candidate, n = text, 2
+    while candidate.casefold() in taken:
+        candidate, n = f"{text}-{n}", n + 1
+    taken.add(candidate.casefold())
+    return candidate
+
+
+# ---- values --------------------------------------------------------------------------------------
+
+def _number(text: str) -> bool:
+    return re.fullmatch(r"-?\d{1,3}(?:[ \u00a0]?\d{3})*(?:[.,]\d+)?|-?\d+(?:[.,]\d+)?", text) is not None
+
+
+def _date(text: str) -> str | None:
+    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+        try:
+            return dt.datetime.strptime(text, pattern).strftime("%d.%m.%Y")
+        except ValueError:
+            continue
+    return None
+
+
+def check_value(field: FieldDef, text: str) -> tuple[str, str | None]:
+    """(the value to write, a problem or None)."""
+    if field.kind == "number" and not _number(text):
+        return text, f"'{text[:40]}' is not a number"
+    if field.kind == "rating" and text not in ("1", "2", "3", "4", "5"):
+        return text, f"'{text[:40]}' is not a rating from 1 to 5"
+    if field.kind == "date":
+        date = _date(text)
+        return (date, None) if date else (text, f"'{text[:40]}' is not a date (write DD.MM.YYYY)")
+    limit = MAX_MULTI_LINE if field.kind == "multiline" else MAX_SINGLE_LINE
+    if len(text) > limit:
+        return text, f"{len(text)} characters, more than the {limit} this field holds"
+    if field.kind != "multiline" and "\n" in text:
+        return text, "a line break in a single-line field"
+    return text, None
+
+
+class RowChecker:
+    def __init__(self, fields: dict[str, FieldDef], region_names: dict[str, str]) -> None:
+        self.fields, self.region_names = fields, region_names
+
+    def __call__(self, row: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        values, problems = {}, []
+        for column, text in row.items():
+            if not text:
+                continue
+            if column not in self.fields:
+                problems.append((column, "unknown column (use the field ids listed in the README)"))
+                continue
+            if column == REGION_FIELD:
+                key = self.region_names.get(text.casefold())
+                if key is None:
+                    problems.append((column, f"unknown region '{text[:40]}' (use one of: {', '.join(REGIONS)})"))
+                values[column] = key or text
+                continue
+            values[column], problem = check_value(self.fields[column], text)
+            if problem:
+                problems.append((column, problem))
+        return values, problems
+
+
+# ---- producing one row ---------------------------------------------------------------------------
+
+class Producer:
+    """Everything a row needs, built once per process: documents, blank DOCX, region names."""
+
+    def __init__(self, call_path: Path, editions: list[str], formats: list[str], out_dir: Path) -> None:
+        call = load_call(call_path)
+        self.call, self.formats, self.out_dir = call, formats, out_dir
+        self.documents = localized_documents(call, editions, FILLED_FORMS)
+        from .build import render_bytes
+
+        self.render = render_bytes
+        self.blanks = {(d.form_id, d.lang): render_bytes(d, "docx") for d in self.documents} if "docx" in formats else {}
+        by_lang = localizers(call)
+        self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()} for lang, loc in by_lang.items()}
+
+    def values_for(self, values: dict[str, str], lang: str) -> dict[str, str]:
+        region = values.get(REGION_FIELD)
+        if region in REGIONS:
+            return {**values, REGION_FIELD: self.regions[lang.split("+")[-1]][region]}
+        return values
+
+    def __call__(self, folder: str, values: dict[str, str]) -> list[Output]:
+        from .docx_render import fill_docx
+
+        outputs = []
+        for document in self.documents:
+            own = {k: v for k, v in self.values_for(values, document.lang).items()
+                   if k in {f.id for f in document.fields()}}
+            rendered = {}
+            if "docx" in self.formats:
+                rendered["docx"] = fill_docx(self.blanks[(document.form_id, document.lang)], own)
+            if "pdf" in self.formats:
+                rendered["pdf"] = self.render(document, "pdf", own)
+            pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
+            for fmt, data in rendered.items():
+                relative = f"{folder}/{document.lang}/{document.form_id}.{fmt}"
+                write_file(self.out_dir / relative, data)
+                outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
+                                      hashlib.sha256(data).hexdigest(), pages))
+        return outputs
+
+
+_producer: Producer | None = None
+
+
+def _start_worker(*args) -> None:
+    global _producer
+    _producer = Producer(*args)
+
+
+def _work(folder: str, values: dict[str, str]) -> list[Output]:
+    return _producer(folder, values)
+
+
+# ---- the batch -------------------------------------------------------------------------------------
+
+def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str] = ("ru", "ky"),
+         formats: Iterable[str] = FORMATS, jobs: int | None = None,
+         progress: Callable[[int], None] = lambda done: None) -> Report:
+    editions, formats = _checked(editions, EDITIONS, "--lang"), _checked(formats, FORMATS, "--format")
+    producer = Producer(call_path, editions, formats, out_dir)
+    fields = {f.id: f for form in load_forms().values() if form.id in FILLED_FORMS for f in iter_field_defs(form)}
+    names = {text.casefold(): key for by_key in producer.regions.values() for key, text in by_key.items()}
+    names.update({key: key for key in REGIONS})
+    checker = RowChecker(fields, names)
+    report, taken = Report(), set()
+    jobs = jobs or min(2, os.cpu_count() or 1)
+
+    def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
+        for number, row in read_rows(data_path):
+            values, problems = checker(row)
+            for column, problem in problems:
+                report.problems.append(f"{data_path}: row {number}, column {column}: {problem}")
+            if problems:
+                continue
+            name = next((values[c] for c in NAME_COLUMNS if values.get(c)), "")
+            yield number, name, safe_folder_name(name, number, taken), values
+
+    def record(number: int, name: str, folder: str, outputs: list[Output]) -> None:
+        report.rows.append({"row": number, "name": name, "folder": folder, "files": [asdict(o) for o in outputs]})
+        progress(len(report.rows))
+
+    rows = accepted()
+    first = list(itertools.islice(rows, PARALLEL_FROM))
+    if jobs == 1 or len(first) < PARALLEL_FROM:
+        for number, name, folder, values in itertools.chain(first, rows):
+            record(number, name, folder, producer(folder, values))
+    else:
+        _run_in_pool(jobs, (call_path, editions, formats, out_dir), itertools.chain(first, rows), record)
+    report.rows.sort(key=lambda r: r["row"])
+    manifest = {"call": producer.call.id, "rows": report.rows, "problems": report.problems}
+    write_file(out_dir / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    return report
+
+
+def _run_in_pool(jobs: int, setup: tuple, rows: Iterator, record) -> None:
+    """At most a few rows per process in flight: memory stays flat however long the data."""
+    with futures.ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=setup) as pool:
+        running: dict[futures.Future, tuple] = {}
+        for item in rows:
+            running[pool.submit(_work, item[2], item[3])] = item
+            if len(running) >= jobs * 4:
+                _collect(running, record, futures.FIRST_COMPLETED)
+        _collect(running, record, futures.ALL_COMPLETED)
+
+
+def _collect(running: dict, record, when) -> None:
+    done, _ = futures.wait(list(running), return_when=when)
+    for future in done:
+        number, name, folder, _ = running.pop(future)
+        record(number, name, folder, future.result())

@@ -1,0 +1,126 @@
+"""Rows in and tables out: CSV, XLSX (openpyxl) and YAML/JSON. The one module that imports openpyxl."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Iterator
+
+from .errors import FormgenError
+from .yamlfile import load_yaml
+
+MAX_DATA_BYTES = 50_000_000
+DATA_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
+
+
+def cell_text(value: object) -> str:
+    """A spreadsheet cell as the text a form shows: 12.0 → «12», a date → «28.02.2025»."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.strftime("%d.%m.%Y")
+    return str(value).strip()
+
+
+def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as the user sees it, {column: text}) for each data row, read lazily."""
+    suffix = path.suffix.lower()
+    if suffix not in DATA_SUFFIXES:
+        raise FormgenError(path, "", f"unknown data format '{suffix}'", f"give one of: {', '.join(DATA_SUFFIXES)}")
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the --data path") from None
+    if size > MAX_DATA_BYTES:
+        raise FormgenError(path, "", f"larger than {MAX_DATA_BYTES // 1_000_000} MB", "split the data into smaller files")
+    if suffix == ".csv":
+        return _csv_rows(path)
+    if suffix == ".xlsx":
+        return _xlsx_rows(path)
+    return _yaml_rows(path)
+
+
+def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as stream:
+            sample = stream.read(4096)
+            stream.seek(0)
+            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
+            reader = csv.DictReader(stream, dialect=dialect)
+            for number, row in enumerate(reader, start=2):
+                if None in row:
+                    raise FormgenError(path, f"row {number}", "more cells than the header has columns",
+                                       "quote values that contain the separator")
+                yield number, {str(k).strip(): cell_text(v) for k, v in row.items() if k is not None}
+    except UnicodeDecodeError:
+        raise FormgenError(path, "", "not UTF-8 text", "save the CSV as UTF-8 (Excel: CSV UTF-8)") from None
+    except csv.Error as exc:
+        raise FormgenError(path, "", f"malformed CSV: {exc}", "check quotes and separators") from None
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise FormgenError(path, "", f"not a readable .xlsx: {exc}", "save it again from Excel or LibreOffice") from None
+    try:
+        rows = workbook.worksheets[0].iter_rows(values_only=True)
+        header = [cell_text(c) for c in next(rows, ())]
+        for number, row in enumerate(rows, start=2):
+            if any(v not in (None, "") for v in row):
+                yield number, {h: cell_text(v) for h, v in zip(header, row) if h}
+    finally:
+        workbook.close()
+
+
+def _yaml_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+    data = load_yaml(path)
+    if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
+        raise FormgenError(path, "top level", "expected a list of rows", "write `- field_id: value` items")
+    for number, row in enumerate(data, start=1):
+        yield number, {str(k): cell_text(v) for k, v in row.items()}
+
+
+def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[list[str]]]]) -> list[Path]:
+    """Write {sheet: (labels, ids, rows)} as one workbook (.xlsx), one CSV per sheet, or one JSON."""
+    suffix = path.suffix.lower()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if suffix == ".xlsx":
+        return [_write_xlsx(path, tables)]
+    if suffix == ".json":
+        data = {sheet: [dict(zip(ids, row)) for row in rows] for sheet, (_, ids, rows) in tables.items()}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        return [path]
+    if suffix == ".csv":
+        written = []
+        for sheet, (labels, ids, rows) in tables.items():
+            target = path.with_name(f"{path.stem}-{sheet}.csv")
+            with target.open("w", encoding="utf-8-sig", newline="") as stream:
+                writer = csv.writer(stream)
+                writer.writerow(ids)
+                writer.writerows(rows)
+            written.append(target)
+        return written
+    raise FormgenError(path, "", f"unknown output format '{suffix}'", "end --out with .xlsx, .csv or .json")
+
+
+def _write_xlsx(path: Path, tables) -> Path:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    for sheet, (labels, ids, rows) in tables.items():
+        worksheet = workbook.create_sheet(sheet)
+        worksheet.freeze_panes = "A3"
+        worksheet.append(labels)
+        worksheet.append(ids)
+        for row in rows:
+            worksheet.append(row)
+    workbook.save(path)
+    return path
