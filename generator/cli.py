@@ -118,6 +118,27 @@ def fill(
         raise typer.Exit(1)
 
 
+@app.command()
+@reports_errors
+def collect(
+    inputs: List[Path] = typer.Argument(..., help="Returned forms (PDF, DOCX) or folders of them."),
+    out: Path = typer.Option(Path("applications.xlsx"), "--out", help=".xlsx, .csv (one file per table) or .json"),
+    call: Path = CALL_OPTION,
+    lang: Lang = typer.Option(Lang.ky, "--lang", help="Language of the column labels: ru or ky."),
+) -> None:
+    """Read returned forms into one table per sheet: general, activities, groups, donors, problems."""
+    from .call import load_call
+    from .collect import Forms, collect as run_collect, tables
+    from .spreadsheet import write_tables
+
+    if lang.value not in ("ru", "ky"):
+        raise typer.BadParameter("labels are in one language: ru or ky", param_hint="--lang")
+    settings = load_call(call)
+    applications, problems = run_collect(inputs, settings)
+    written = write_tables(out, tables(applications, problems, Forms(settings), lang.value))
+    typer.echo(f"{len(applications)} applications, {len(problems)} problem(s): {', '.join(map(str, written))}")
+
+
 @app.command("new-call")
 @reports_errors
 def new_call(

@@ -51,7 +51,9 @@ def safe_folder_name(name: str, row_number: int, taken: set[str]) -> str:
     text = unicodedata.normalize("NFC", name)
     text = re.sub(r'[\x00-\x1f<>:"/\\|?*]+', "_", text)
     text = re.sub(r"\.{2,}", "_", text).strip(" .")
-    text = re.sub(r"\s+", " ", text)[:MAX_FOLDER_NAME].rstrip(" .") or f"row-{row_number}"
+    text = re.sub(r"\s+", " ", text)[:MAX_FOLDER_NAME].rstrip(" .")
+    if not any(char.isalnum() for char in text):
+        text = f"row-{row_number}"
     if text.split(".")[0].lower() in WINDOWS_RESERVED:
         text = f"_{text}"
     candidate, n = text, 2

@@ -99,6 +99,11 @@ def control_tag(sdt) -> str | None:
     return tag.get(qn("w:val")) if tag is not None else None
 
 
+def control_alias(sdt) -> str | None:
+    alias = sdt.find(f"{qn('w:sdtPr')}/{qn('w:alias')}")
+    return alias.get(qn("w:val")) if alias is not None else None
+
+
 def control_kind(sdt) -> str:
     pr = sdt.find(qn("w:sdtPr"))
     if pr.find(qn("w:date")) is not None:

@@ -341,3 +341,27 @@ def _open_letterhead(path: Path) -> pikepdf.Pdf:
         pdf.close()
         raise FormgenError(path, "", "the PDF has no page", "give a one-page letterhead")
     return pdf
+
+
+def read_pdf_values(path: Path) -> dict[str, str]:
+    """{field name: value} of a filled PDF's AcroForm; raises pikepdf errors for broken files."""
+    with pikepdf.open(path) as pdf:
+        form = pdf.Root.get("/AcroForm")
+        values: dict[str, str] = {}
+        for field in (form.get("/Fields") or []) if form is not None else []:
+            _collect_field(field, "", values, depth=0)
+        return values
+
+
+def _collect_field(field: Dictionary, prefix: str, values: dict[str, str], depth: int) -> None:
+    if depth > 8 or len(values) > 10_000:  # a hostile file may nest or repeat fields without end
+        return
+    name = str(field.get("/T", ""))
+    full = f"{prefix}.{name}" if prefix and name else (name or prefix)
+    value = field.get("/V")
+    if value is not None and full:
+        text = str(value)[1:] if isinstance(value, Name) else str(value)
+        values[full] = "" if text == "Off" else text.replace("\r\n", "\n").replace("\r", "\n")
+    for kid in field.get("/Kids") or []:
+        if "/T" in kid:
+            _collect_field(kid, full, values, depth + 1)

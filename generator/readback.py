@@ -17,26 +17,39 @@ from .errors import FormgenError
 
 MAX_FILE_BYTES = 50_000_000
 MAX_PART_BYTES = 20_000_000
+MAX_UNPACKED_BYTES = 100_000_000
+MAX_ENTRIES = 2000
 DOCUMENT_PART = "word/document.xml"
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
 def read_docx_values(source: Union[str, Path, BinaryIO]) -> dict[str, str]:
     """`{field id: value}` for every content control with a tag; placeholders read as ''."""
+    values: dict[str, str] = {}
+    for tag, _, value in read_docx_controls(source):
+        if tag and tag not in values:
+            values[tag] = value
+    return values
+
+
+def read_docx_controls(source: Union[str, Path, BinaryIO]) -> list[tuple[str | None, str | None, str]]:
+    """(tag, alias, value) of every content control in document order. LibreOffice 7.x drops the
+    tags when it saves, but keeps the controls, their order and their alias (the field's label)."""
     name = str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<stream>")
     root = _document_xml(source, name)
-    values: dict[str, str] = {}
-    for sdt in ooxml.iter_controls(root):
-        tag = ooxml.control_tag(sdt)
-        if tag and tag not in values:
-            values[tag] = "" if ooxml.showing_placeholder(sdt) else ooxml.control_text(sdt)
-    return values
+    return [(ooxml.control_tag(sdt), ooxml.control_alias(sdt),
+             "" if ooxml.showing_placeholder(sdt) else ooxml.control_text(sdt))
+            for sdt in ooxml.iter_controls(root)]
 
 
 def _document_xml(source, name: str):
     data = _read_limited(source, name)
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
+            unpacked = sum(entry.file_size for entry in package.infolist())
+            if unpacked > MAX_UNPACKED_BYTES or len(package.infolist()) > MAX_ENTRIES:
+                raise FormgenError(name, "", f"unpacks to {unpacked // 1_000_000} MB in {len(package.infolist())} parts",
+                                   "a filled form is far smaller; is this the right file?")
             info = package.getinfo(DOCUMENT_PART)
             if info.file_size > MAX_PART_BYTES:
                 raise FormgenError(name, DOCUMENT_PART, f"part is {info.file_size} bytes unpacked",

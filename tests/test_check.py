@@ -64,7 +64,7 @@ def test_placeholder_mismatch(source_copy):
 
 def test_unknown_field_kind(source_copy):
     path = source_copy[0] / "annex2.yaml"
-    edit(path, "{id: villages, kind: number}", "{id: villages, kind: integer}")
+    edit(path, "{id: villages, kind: number, required: true}", "{id: villages, kind: integer, required: true}")
     problems = run(source_copy)
     assert any(str(path) in p and "blocks[3].rows[8].field.kind: unknown field kind 'integer'" in p
                and "use one of: text, multiline, number, date, rating" in p for p in problems), problems
@@ -72,14 +72,14 @@ def test_unknown_field_kind(source_copy):
 
 def test_duplicate_field_id(source_copy):
     path = source_copy[0] / "annex2.yaml"
-    edit(path, "{id: villages, kind: number}", "{id: population, kind: number}")
+    edit(path, "{id: villages, kind: number, required: true}", "{id: population, kind: number}")
     problems = run(source_copy)
     assert any(str(path) in p and "duplicate field id 'population'" in p for p in problems), problems
 
 
 def test_field_id_shared_between_forms(source_copy):
     path = source_copy[0] / "annex2.yaml"
-    edit(path, "{id: villages, kind: number}", "{id: contacts, kind: number}")
+    edit(path, "{id: villages, kind: number, required: true}", "{id: contacts, kind: number}")
     problems = run(source_copy)
     assert any("field 'contacts': also used in" in p for p in problems), problems
 
@@ -128,7 +128,7 @@ def test_stale_compiled_catalog(source_copy):
 
 def test_check_command_exits_non_zero_with_one_line_per_problem(source_copy):
     forms, locales, call = source_copy
-    edit(forms / "annex2.yaml", "{id: villages, kind: number}", "{id: villages, kind: integer}")
+    edit(forms / "annex2.yaml", "{id: villages, kind: number, required: true}", "{id: villages, kind: integer, required: true}")
     edit(call, "results_date: 2025-03-07", "results_date: soon")
     result = CliRunner().invoke(app, ["check", "--forms", str(forms), "--locales", str(locales), "--call", str(call)])
     assert result.exit_code == 1

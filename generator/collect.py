@@ -1,0 +1,229 @@
+"""`formgen collect`: returned forms (PDF or DOCX, either language) back into tables.
+
+Returned files come from outside: each is size-checked and read within bounds, and a file that
+cannot be read becomes a line in the problems table; the batch goes on. Every input file ends up
+in the data or in the problems.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .build import EDITIONS, localized_documents
+from .call import CallSettings
+from .errors import FormgenError
+from .fill import FILLED_FORMS, check_value
+from .model import Document, Field, Table
+
+MAX_RETURNED_BYTES = 30_000_000
+KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx"}
+GENERAL, PROBLEMS = "general", "problems"
+
+
+@dataclass
+class Returned:
+    path: Path
+    form: str
+    lang: str
+    values: dict[str, str]
+
+
+@dataclass
+class Application:
+    key: str
+    files: list[Returned] = field(default_factory=list)
+
+    def values(self) -> dict[str, str]:
+        merged: dict[str, str] = {}
+        for returned in self.files:
+            merged.update(returned.values)
+        return merged
+
+
+class Forms:
+    """What a returned file is matched against: every form in every language."""
+
+    def __init__(self, call: CallSettings) -> None:
+        self.documents = [d for d in localized_documents(call, EDITIONS, FILLED_FORMS)]
+        self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
+
+    def identify(self, names: Iterable[str]) -> str | None:
+        names = set(names)
+        scores = {form: len(names & {f.id for f in fields}) for form, fields in self.fields.items()}
+        best = max(scores, key=scores.get)
+        return best if scores[best] else None
+
+    def by_labels(self, aliases: list[str | None]) -> Document | None:
+        """The edition whose controls carry these labels, in this order (a LibreOffice 7.x save,
+        which also drops the label of a drop-down)."""
+        for document in self.documents:
+            labels = [f.label for f in document.fields()]
+            if (len(labels) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
+                    and all(a is None or a == label for a, label in zip(aliases, labels))):
+                return document
+        return None
+
+
+# ---- reading one file ----------------------------------------------------------------------------
+
+def file_kind(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_RETURNED_BYTES:
+            raise FormgenError(path, "", f"{size // 1_000_000} MB, more than a returned form can be "
+                               f"({MAX_RETURNED_BYTES // 1_000_000} MB)", "send the form without scanned attachments")
+        with path.open("rb") as stream:
+            head = stream.read(4)
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the file") from None
+    if head not in KINDS:
+        raise FormgenError(path, "", "not a PDF or DOCX", "send the form as the PDF or DOCX it was made as")
+    return KINDS[head]
+
+
+def read_returned(path: Path, forms: Forms) -> Returned:
+    kind = file_kind(path)
+    values = _pdf_values(path) if kind == "pdf" else None
+    lang = ""
+    if kind == "docx":
+        values, lang = _docx_values(path, forms)
+    form = forms.identify(values)
+    if not form:
+        raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
+    known = {f.id for f in forms.fields[form]}
+    return Returned(path, form, lang, {k: v for k, v in values.items() if k in known})
+
+
+def _pdf_values(path: Path) -> dict[str, str]:
+    import pikepdf
+
+    from .pdf_form import read_pdf_values
+
+    try:
+        return read_pdf_values(path)
+    except pikepdf.PasswordError:
+        raise FormgenError(path, "", "the PDF is encrypted", "ask for the form saved without a password") from None
+    except (pikepdf.PdfError, ValueError, RecursionError) as exc:
+        raise FormgenError(path, "", f"damaged PDF: {str(exc).splitlines()[0][:80]}",
+                           "ask for the form saved again") from None
+
+
+def _docx_values(path: Path, forms: Forms) -> tuple[dict[str, str], str]:
+    from .readback import read_docx_controls
+
+    controls = read_docx_controls(path)
+    if not controls:
+        raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
+    tagged = {tag: value for tag, _, value in controls if tag}
+    if tagged:
+        return tagged, ""
+    document = forms.by_labels([alias for _, alias, _ in controls])
+    if document is None:
+        raise FormgenError(path, "", "its controls lost their tags and do not match a form",
+                           "ask for the form filled in the original file")
+    # LibreOffice 7.x: no tags and no placeholder flag; the order and labels identify each field
+    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}, \
+        document.lang
+
+
+def _unless_placeholder(value: str, field: Field) -> str:
+    bare = value.replace("\u00a0", " ").strip()
+    return "" if not bare or bare.strip("[]") == field.hint else value
+
+
+# ---- the batch -------------------------------------------------------------------------------------
+
+def input_files(paths: Iterable[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+        else:
+            yield path
+
+
+def application_key(path: Path) -> str:
+    """Files in one folder are one application; an edition folder (ru, ky, ru+ky) belongs to its parent."""
+    folder = path.parent
+    return str(folder.parent if folder.name in EDITIONS else folder)
+
+
+def collect(paths: Iterable[Path], call: CallSettings) -> tuple[list[Application], list[tuple[str, str]]]:
+    forms = Forms(call)
+    applications: dict[str, Application] = {}
+    problems: list[tuple[str, str]] = []
+    for path in input_files(paths):
+        try:
+            returned = read_returned(path, forms)
+        except FormgenError as exc:
+            problems.append((str(path), exc.problem + (f" ({exc.fix})" if exc.fix else "")))
+            continue
+        key = application_key(path)
+        while any(f.form == returned.form for f in applications.get(key, Application(key)).files):
+            key += "+"  # a second letter in one folder is another application
+        applications.setdefault(key, Application(key)).files.append(returned)
+    for application in applications.values():
+        problems += answer_problems(application, forms)
+    return list(applications.values()), problems
+
+
+def answer_problems(application: Application, forms: Forms) -> list[tuple[str, str]]:
+    from .definitions import iter_field_defs, load_forms
+
+    definitions = {f.id: f for form in load_forms().values() for f in iter_field_defs(form)}
+    problems = []
+    present = {f.form for f in application.files}
+    for form in FILLED_FORMS:
+        if form not in present:
+            problems.append((application.key, f"no {form} in this application"))
+    for returned in application.files:
+        for field in forms.fields[returned.form]:
+            definition, value = definitions[field.id], returned.values.get(field.id, "")
+            field_id = field.id
+            if not value and definition.required:
+                problems.append((str(returned.path), f"required field '{field_id}' is empty"))
+            elif value and definition.kind in ("number", "rating"):
+                _, problem = check_value(definition, value)
+                if problem:
+                    problems.append((str(returned.path), f"{field_id}: {problem}"))
+    return problems
+
+
+def tables(applications: list[Application], problems: list[tuple[str, str]], forms: Forms, lang: str):
+    """{sheet: (labels, ids, rows)}: general, one per list table, problems."""
+    document_fields = [f for d in forms.documents if d.lang == lang for f in d.fields()]
+    grids = _grid_columns(forms, lang)
+    grid_ids = {fid for columns in grids.values() for _, ids in columns.values() for fid in ids.values()}
+    general = [f for f in document_fields if f.id not in grid_ids]
+    result = {GENERAL: (["application", "files", *(f.label for f in general)],
+                        ["application", "files", *(f.id for f in general)],
+                        [[a.key, "; ".join(str(r.path) for r in a.files),
+                          *(a.values().get(f.id, "") for f in general)] for a in applications])}
+    for grid, columns in grids.items():
+        rows = []
+        for application in applications:
+            values = application.values()
+            for number, (_, ids) in columns.items():
+                cells = [values.get(ids[c], "") for c in ids]
+                if any(cells):
+                    rows.append([application.key, str(number), *cells])
+        first = next(iter(columns.values()))
+        result[grid] = (["application", "row", *first[0]], ["application", "row", *first[1]], rows)
+    result[PROBLEMS] = (["file", "problem"], ["file", "problem"], [list(p) for p in problems])
+    return result
+
+
+def _grid_columns(forms: Forms, lang: str) -> dict[str, dict[int, tuple[list[str], dict[str, str]]]]:
+    """grid id → row number → (column headers, {column id: field id})."""
+    from .definitions import load_forms
+    from .model import GridDef
+
+    document = next(d for d in forms.documents if d.lang == lang and d.form_id == "annex2")
+    grids: dict = {}
+    tables_in_order = [b for b in document.blocks if isinstance(b, Table) and b.header_rows]
+    definitions = [b for b in load_forms()["annex2"].blocks if isinstance(b, GridDef)]
+    for grid, table in zip(definitions, tables_in_order):
+        headers = [cell[0].text for cell in table.rows[0][1:]]
+        grids[grid.id] = {r: (headers, {c.id: f"{grid.id}_{r}_{c.id}" for c in grid.columns})
+                          for r in range(1, grid.rows + 1)}
+    return grids

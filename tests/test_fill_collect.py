@@ -1,0 +1,212 @@
+"""Prefill in bulk, type into the returned forms as people do, collect them back, compare cell by cell."""
+import io
+import json
+import shutil
+import time
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from generator import DEFAULT_CALL, ooxml
+from generator.call import load_call
+from generator.cli import app
+from generator.collect import Forms, collect, tables
+from generator.fill import fill, safe_folder_name
+from test_docx import open_docx
+from test_pdf import click, type_text, widgets
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ODD_NAMES = ['Кара-Суу "Жаңы"', "Ала-Бука & Ко", "<Ош> айыл", "Токтогул/Чолпон", "..", "../../etc",
+             "Ысык-Ата " + "өтө узун ат " * 12, "Кочкор", "кочкор", "CON", "Нарын.", "  Талас  "]
+
+
+def municipalities(count: int = 30) -> list[dict[str, str]]:
+    rows = []
+    for i in range(count):
+        name = ODD_NAMES[i] if i < len(ODD_NAMES) else f"Айыл аймагы №{i}"
+        rows.append({"aa_name": name, "sender_head": f"Башчы {i} «Ү»", "sender_region": ["Чүй", "Ошской", "naryn"][i % 3],
+                     "sender_district": f"Район {i}", "population": str(1000 + i), "interaction_rating": str(i % 5 + 1),
+                     "letter_date": "20.02.2025", "contacts": f"тел. {i}\nэл. почта: a{i}@example.kg"})
+    return rows
+
+
+def write_csv(path: Path, rows: list[dict[str, str]]) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_safe_folder_names():
+    taken: set[str] = set()
+    names = [safe_folder_name(n, i, taken) for i, n in enumerate(ODD_NAMES)]
+    assert all("/" not in n and "\\" not in n and ".." not in n and n.strip() == n and n for n in names)
+    assert len({n.casefold() for n in names}) == len(names)  # unique, also on case-blind disks
+    assert names[4] == "row-4" and names[7:12] == ["Кочкор", "кочкор-2", "_CON", "Нарын", "Талас"]
+    assert safe_folder_name("Кочкор", 99, {"кочкор", "кочкор-2"}) == "Кочкор-3"
+    assert len(names[6]) <= 80
+
+
+def test_bad_rows_are_reported_and_the_others_produced(tmp_path):
+    rows = municipalities(3)
+    rows[1].update({"population": "много", "interaction_rating": "7"})
+    rows[2]["sender_region"] = "Атлантида"
+    data = write_csv(tmp_path / "data.csv", rows)
+    result = CliRunner().invoke(app, ["fill", "--data", str(data), "--out", str(tmp_path / "out"), "--format", "docx",
+                                      "--lang", "ky"])
+    assert result.exit_code == 1
+    assert f"{data}: row 3, column population: 'много' is not a number" in result.output
+    assert f"{data}: row 3, column interaction_rating: '7' is not a rating from 1 to 5" in result.output
+    assert f"{data}: row 4, column sender_region: unknown region 'Атлантида'" in result.output
+    assert "1 rows written" in result.output
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    assert [r["row"] for r in manifest["rows"]] == [2] and len(manifest["problems"]) == 3
+
+
+def test_unknown_column_and_over_long_value(tmp_path):
+    data = tmp_path / "data.yaml"
+    data.write_text("- {aa_name: Кочкор, nickname: x}\n- {aa_name: Нарын, sender_head: '" + "я" * 301 + "'}\n"
+                    "- {aa_name: Талас}\n", encoding="utf-8")
+    report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ru"], ["docx"], jobs=1)
+    assert report.problems == [f"{data}: row 1, column nickname: unknown column (use the field ids listed in the README)",
+                               f"{data}: row 2, column sender_head: 301 characters, more than the 300 this field holds"]
+    assert [r["folder"] for r in report.rows] == ["Талас"]
+
+
+def type_into_pdf(path: Path, typed: dict[str, str], rating: tuple[str, str] | None) -> None:
+    data = path.read_bytes()
+    places = widgets(data)
+    pdf = pdfium.PdfDocument(data)
+    pdf.init_forms()
+    pages = [pdf[i] for i in range(len(pdf))]
+    for field_id, text in typed.items():
+        (page_number, rect, _), = places[field_id]
+        type_text(pdf, pages[page_number], rect, text)
+    if rating:
+        page_number, rect, _ = next(p for p in places[rating[0]] if p[2] == rating[1])
+        click(pdf, pages[page_number], rect)
+    pdfium_c.FORM_ForceToKillFocus(pdf.formenv.raw)
+    saved = io.BytesIO()
+    pdf.save(saved)
+    pdf.close()
+    path.write_bytes(saved.getvalue())
+
+
+def type_into_docx(path: Path, typed: dict[str, str]) -> None:
+    document = open_docx(path.read_bytes())
+    for sdt in ooxml.iter_controls(document.element.body):
+        if ooxml.control_tag(sdt) in typed:
+            ooxml.set_control_value(sdt, typed[ooxml.control_tag(sdt)], ooxml.control_lang(sdt))
+    document.save(path)
+
+
+@pytest.fixture(scope="module")
+def round_trip(tmp_path_factory):
+    root = tmp_path_factory.mktemp("round")
+    rows = municipalities()
+    data = write_csv(root / "municipalities.csv", rows)
+    report = fill(data, DEFAULT_CALL, root / "prefilled", ["ru", "ky"], ["docx", "pdf"], jobs=2)
+    assert report.problems == [] and len(report.rows) == 30
+    returned, expected = root / "returned", []
+    for i, (row, produced) in enumerate(zip(rows, report.rows)):
+        lang, fmt = ("ky", "ru")[i % 2], ("pdf", "docx")[i // 2 % 2]
+        target = returned / produced["folder"]
+        target.mkdir(parents=True)
+        typed = {"sender_municipality": f"Аймак {i} Ң", "postal_address": f"Көчө {i}\nүй {i}",
+                 "activities_1_name": f"Иш-чара {i} «Ө»", "activities_1_people": str(10 * i)}
+        for form in ("interest_letter", "annex2"):
+            source = root / "prefilled" / produced["folder"] / lang / f"{form}.{fmt}"
+            copy = target / source.name
+            shutil.copy(source, copy)
+            own = {k: v for k, v in typed.items() if (k.startswith("sender") == (form == "interest_letter"))}
+            if fmt == "pdf":
+                type_into_pdf(copy, own, ("activity_rating", "2") if form == "annex2" else None)
+            else:
+                type_into_docx(copy, {**own, **({"activity_rating": "2"} if form == "annex2" else {})})
+        region = {"Чүй": {"ru": "Чуйской", "ky": "Чүй"}, "Ошской": {"ru": "Ошской", "ky": "Ош"},
+                  "naryn": {"ru": "Нарынской", "ky": "Нарын"}}[row["sender_region"]][lang]
+        row = {k: v.strip() for k, v in row.items()}  # cells are read without surrounding spaces
+        expected.append({**row, **typed, "sender_region": region, "activity_rating": "2", "folder": str(target)})
+    call = load_call(DEFAULT_CALL)
+    applications, problems = collect([returned], call)
+    return expected, applications, problems, tables(applications, problems, Forms(call), "ky"), returned
+
+
+def test_round_trip_equals_the_data(round_trip, tmp_path):
+    expected, applications, problems, result, returned = round_trip
+    labels, ids, rows = result["general"]
+    assert len(rows) == len(expected) == 30
+    by_folder = {row[0]: dict(zip(ids, row)) for row in rows}
+    for want in expected:
+        got = by_folder[want["folder"]]
+        for key, value in want.items():
+            if key != "folder" and not key.startswith("activities_"):  # list tables: their own sheet
+                assert got[key] == value, (want["folder"], key)
+        untouched = set(ids) - set(want) - {"application", "files"}
+        assert {key: got[key] for key in untouched if got[key]} == {}  # and nothing else was filled
+    activities = {(r[0], r[1]): r for r in result["activities"][2]}
+    assert len(activities) == 30
+    for want in expected:
+        row = activities[(want["folder"], "1")]
+        assert row[2] == want["activities_1_name"] and row[4] == want["activities_1_people"]
+    assert not [p for p in problems if "not a" in p[1] or "damaged" in p[1]]
+
+    out = tmp_path / "applications.xlsx"
+    result = CliRunner().invoke(app, ["collect", str(returned), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["general"]
+    assert [c.value for c in sheet[2]][:4] == ["application", "files", "outgoing_number", "outgoing_date"]
+    assert sheet.max_row == 2 + 30
+
+
+def test_libreoffice_74_save_without_tags_reads_by_position():
+    call = load_call(DEFAULT_CALL)
+    applications, problems = collect([FIXTURES / "libreoffice74"], call)
+    expected = json.loads((FIXTURES / "libreoffice74" / "expected.json").read_text(encoding="utf-8"))
+    values = applications[0].values()
+    for form, fields in expected.items():
+        for field_id, value in fields.items():
+            # LibreOffice 7.4 itself drops the line breaks of multi-line controls when it saves
+            assert values[field_id] == value.replace("\n", ""), field_id
+    assert values["sender_district"] == ""  # an unfilled placeholder is not a value
+
+
+def hostile_files(folder: Path) -> dict[str, str]:
+    """file name → the problem it must be reported with."""
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not a form")
+    (folder / "broken.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\nbroken")
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.save(folder / "locked.pdf", encryption=pikepdf.Encryption(owner="o", user="u"))
+    with zipfile.ZipFile(folder / "bomb.docx", "w", zipfile.ZIP_DEFLATED) as bomb:
+        bomb.writestr("word/document.xml", b"<w:document>" + b" " * 300_000_000 + b"</w:document>")
+    with zipfile.ZipFile(folder / "huge-parts.docx", "w", zipfile.ZIP_DEFLATED) as huge:
+        huge.writestr("word/document.xml", "<w:document xmlns:w='x'/>")
+        huge.writestr("word/media/scan.tiff", b"\0" * 150_000_000)
+    with (folder / "huge.pdf").open("wb") as big:  # 200 MB, sparse: the test itself stays light
+        big.write(b"%PDF-1.7\n")
+        big.truncate(200_000_000)
+    return {"notes.txt": "not a PDF or DOCX", "broken.pdf": "damaged PDF", "locked.pdf": "encrypted",
+            "bomb.docx": "unpacks to 300 MB", "huge-parts.docx": "unpacks to 150 MB", "huge.pdf": "200 MB"}
+
+
+def test_untrusted_files_are_reported_and_the_batch_goes_on(tmp_path):
+    expected = hostile_files(tmp_path / "in")
+    shutil.copytree(FIXTURES / "libreoffice74", tmp_path / "in" / "good")
+    started = time.perf_counter()
+    applications, problems = collect([tmp_path / "in"], load_call(DEFAULT_CALL))
+    assert time.perf_counter() - started < 20  # bounded, though the files are hostile
+    assert len(applications) == 1  # the good folder still made it
+    reported = {Path(file).name: problem for file, problem in problems}
+    for name, fragment in expected.items():
+        assert fragment in reported[name], (name, reported.get(name))
