@@ -103,14 +103,16 @@ def fill(
     from .call import load_call
     from .fill import fill as run_fill
 
+    from .spreadsheet import read_rows
+
     target = out or Path("output") / load_call(call).id / "prefilled"
-    if sys.stderr.isatty():
-        with typer.progressbar(length=0, label="rows", file=sys.stderr, show_pos=True) as bar:
-            report = run_fill(data, call, target, [l.value for l in lang or []] or ["ru", "ky"],
-                              [f.value for f in fmt or []], jobs, progress=lambda done: bar.update(1))
+    editions, formats = [l.value for l in lang or []] or ["ru", "ky"], [f.value for f in fmt or []]
+    if sys.stderr.isatty():  # a progress bar for people; nothing in logs and pipes
+        total = sum(1 for _ in read_rows(data))
+        with typer.progressbar(length=total, label="rows", file=sys.stderr, show_pos=True) as bar:
+            report = run_fill(data, call, target, editions, formats, jobs, progress=lambda done: bar.update(1))
     else:
-        report = run_fill(data, call, target, [l.value for l in lang or []] or ["ru", "ky"],
-                          [f.value for f in fmt or []], jobs)
+        report = run_fill(data, call, target, editions, formats, jobs)
     for problem in report.problems:
         typer.echo(problem, err=True)
     typer.echo(f"{len(report.rows)} rows written into {target}, {len(report.problems)} problem(s)")

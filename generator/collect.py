@@ -45,8 +45,11 @@ class Forms:
     """What a returned file is matched against: every form in every language."""
 
     def __init__(self, call: CallSettings) -> None:
+        from .definitions import iter_field_defs, load_forms
+
         self.documents = [d for d in localized_documents(call, EDITIONS, FILLED_FORMS)]
         self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
+        self.definitions = {f.id: f for form in load_forms().values() for f in iter_field_defs(form)}
 
     def identify(self, names: Iterable[str]) -> str | None:
         names = set(names)
@@ -168,9 +171,7 @@ def collect(paths: Iterable[Path], call: CallSettings) -> tuple[list[Application
 
 
 def answer_problems(application: Application, forms: Forms) -> list[tuple[str, str]]:
-    from .definitions import iter_field_defs, load_forms
-
-    definitions = {f.id: f for form in load_forms().values() for f in iter_field_defs(form)}
+    definitions = forms.definitions
     problems = []
     present = {f.form for f in application.files}
     for form in FILLED_FORMS:
