@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Callable
 
 from babel.dates import format_date, format_time, get_month_names
 
@@ -40,12 +41,23 @@ def _with_case(text: str, lang: str, case: str, inflect) -> str:
 
 @dataclass(frozen=True)
 class Phrase:
+    """Text that may take a Kyrgyz case ending: on its last word, or on its last number read aloud."""
+
     text: str
     lang: str
+    inflect: Callable[[str, str], str] = kyrgyz.word_with_case
 
     def __format__(self, spec: str) -> str:
         _, case = _parse_spec(spec, ())
-        return _with_case(self.text, self.lang, case, kyrgyz.word_with_case)
+        return _with_case(self.text, self.lang, case, self.inflect)
+
+
+def Number(value: int, lang: str) -> Phrase:  # noqa: N802 (reads as the value it makes)
+    return Phrase(str(value), lang, kyrgyz.number_with_case)
+
+
+def Time(value: dt.time, lang: str) -> Phrase:  # noqa: N802
+    return Phrase(format_time(value, TIME_PATTERN, locale=lang), lang, kyrgyz.number_with_case)
 
 
 @dataclass(frozen=True)
@@ -64,27 +76,6 @@ class Name:
             from .russian import decline_name
             return decline_name(self.text, case)
         return _with_case(self.text, self.lang, case, kyrgyz.word_with_case)
-
-
-@dataclass(frozen=True)
-class Number:
-    value: int
-    lang: str
-
-    def __format__(self, spec: str) -> str:
-        _, case = _parse_spec(spec, ())
-        return _with_case(str(self.value), self.lang, case, kyrgyz.number_with_case)
-
-
-@dataclass(frozen=True)
-class Time:
-    value: dt.time
-    lang: str
-
-    def __format__(self, spec: str) -> str:
-        _, case = _parse_spec(spec, ())
-        text = format_time(self.value, TIME_PATTERN, locale=self.lang)
-        return _with_case(text, self.lang, case, kyrgyz.number_with_case)
 
 
 @dataclass(frozen=True)
