@@ -28,6 +28,7 @@ FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)  # core properties:
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 BODY_PART = "word/document.xml"
 GRID_ROW_TWIPS = 454  # 8 mm
+SHORT_TABLE_ROWS = 16  # a list table up to this many rows is kept on one page
 EMPTY_CELL_PLACEHOLDER = "\u00a0" * 6  # table cells: an empty-looking, still clickable control
 
 ALIGN = {"annex": WD_ALIGN_PARAGRAPH.RIGHT, "title": WD_ALIGN_PARAGRAPH.CENTER,
@@ -86,12 +87,17 @@ class _Writer:
         widths = _column_widths(table.widths)
         for col, width in zip(grid.columns, widths):
             col.width = width
+        # Word keeps a table on one page when every row but the last keeps with the next
+        whole = table.keep_together or (table.header_rows and len(table.rows) <= SHORT_TABLE_ROWS)
         for index, (row, cells) in enumerate(zip(grid.rows, table.rows)):
             _row_properties(row, header=index < table.header_rows, grid=table.header_rows > 0)
             for cell, width, paragraphs in zip(row.cells, widths, cells):
                 cell.width = width
                 for number, paragraph in enumerate(paragraphs):
-                    self.paragraph(paragraph, target=cell.paragraphs[0] if number == 0 else cell.add_paragraph())
+                    p = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
+                    self.paragraph(paragraph, target=p)
+                    if whole and index < len(table.rows) - 1:
+                        p.paragraph_format.keep_with_next = True
 
 
 def _column_widths(relative: tuple[float, ...]) -> list[int]:

@@ -23,6 +23,7 @@ from .pdf_form import Widget, add_form
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = A4
+SHORT_TABLE = PAGE_HEIGHT / 2  # a list table up to this tall is never split across pages
 # GOST R 7.0.97 asks for at least 20 mm left, 10 right, 20 top and bottom.
 LEFT, RIGHT, TOP, BOTTOM = 25 * MM, 15 * MM, 20 * MM, 20 * MM
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
@@ -538,7 +539,9 @@ def table_chunks(table: Table) -> list[Chunk]:
         chunk.keep_with_next = True
     for chunk in rows[table.header_rows:]:
         chunk.header = header
-    if table.keep_together:  # a signature block: names and lines stay together
+    # a signature block stays together; so does a list table short enough to print on one page
+    short = table.header_rows and sum(chunk.height for chunk in rows) < SHORT_TABLE
+    if table.keep_together or short:
         for chunk in rows[:-1]:
             chunk.keep_with_next = True
     return rows
