@@ -1,3 +1,4 @@
+import os
 import shutil
 from pathlib import Path
 
@@ -8,6 +9,14 @@ from generator.build import localized_documents
 from generator.call import load_call
 
 SEEDS = Path(__file__).resolve().parent / "seeds"
+
+
+def require(present: object, what: str, how: str) -> None:
+    """A tool the test needs: CI installs it (.ci/run), so there its absence fails; elsewhere it skips."""
+    if not present:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI must provide {what}: {how} (see .ci/run)")
+        pytest.skip(f"{what} is not installed: {how}")
 
 
 @pytest.fixture(scope="session")

@@ -1,13 +1,13 @@
 """pdf.js (Firefox's engine) fills and saves a formgen PDF; the values and their Kyrgyz letters survive."""
 import io
 import json
-import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from conftest import require
 from generator.build import render_bytes
 from generator.collect import read_returned, Forms
 from generator.pdf_form import read_pdf_values
@@ -19,10 +19,7 @@ READY = shutil.which("node") and (PDFJS / "node_modules" / "pdfjs-dist").is_dir(
 
 @pytest.fixture(scope="module")
 def node():
-    if not READY:
-        if os.environ.get("CI"):
-            pytest.fail("CI must run `npm install` in tests/pdfjs (see .ci/run)")
-        pytest.skip("pdf.js is not installed: npm install --prefix tests/pdfjs")
+    require(READY, "pdf.js", "npm install --prefix tests/pdfjs")
     return shutil.which("node")
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import require
 from generator.cli import app
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -65,10 +66,7 @@ def _kilobytes(text: str) -> int:
 
 @pytest.fixture(scope="module")
 def browser():
-    if not CHROMIUM:
-        if os.environ.get("CI"):
-            pytest.fail("CI must install Debian's chromium (see .ci/run)")
-        pytest.skip("no chromium on this machine")
+    require(CHROMIUM, "Chromium", "apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
