@@ -163,9 +163,14 @@ def test_round_trip_equals_the_data(round_trip, tmp_path):
     out = tmp_path / "applications.xlsx"
     result = CliRunner().invoke(app, ["collect", str(returned), "--out", str(out)])
     assert result.exit_code == 0, result.output
-    sheet = load_workbook(out)["general"]
+    workbook = load_workbook(out)
+    sheet = workbook["general"]
     assert [c.value for c in sheet[2]][:4] == ["application", "files", "outgoing_number", "outgoing_date"]
     assert sheet.max_row == 2 + 30
+    written = {row[0]: [cell or "" for cell in row] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert written == {row[0]: row for row in rows}  # the workbook holds the table cell for cell
+    files_read = {f for row in rows for f in row[1].split("; ")}
+    assert files_read == {str(p) for p in returned.rglob("*.*")}  # every returned file is in the data
 
 
 def test_libreoffice_74_save_without_tags_reads_by_position():
