@@ -10,8 +10,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from generator import DEFAULT_CALL, LANGUAGES
-from generator.build import FORMATS, build, localized_documents, render_bytes
+from generator import DEFAULT_CALL
+from generator.build import EDITIONS, FORMATS, build, localized_documents, render_bytes
 from generator.call import load_call
 
 
@@ -23,7 +23,7 @@ def main(argv: list[str]) -> None:
     runs = int(argv[0]) if argv and argv[0].isdigit() else 20
     formats = [argv[i + 1] for i, a in enumerate(argv) if a == "--format"] or list(FORMATS)
     call = load_call(DEFAULT_CALL)
-    documents = localized_documents(call, LANGUAGES)
+    documents = localized_documents(call, EDITIONS)
     print(f"{runs} runs, formats {', '.join(formats)}; medians after one warm-up run")
     for document in documents:
         for fmt in formats:
@@ -34,13 +34,19 @@ def main(argv: list[str]) -> None:
                 size = len(render_bytes(document, fmt))
                 samples.append(time.perf_counter() - start)
             print(f"{document.lang}/{document.form_id}.{fmt:<5} {median_ms(samples)}  {size / 1024:6.1f} KB")
-    with tempfile.TemporaryDirectory() as out:
-        samples = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            build(DEFAULT_CALL, Path(out), formats=formats)
-            samples.append(time.perf_counter() - start)
-    print(f"full build (load, localize, render, write {len(documents) * len(formats)} files): {median_ms(samples)}")
+    scopes = {
+        "letter and Annex 2, ru and ky, DOCX": dict(langs=["ru", "ky"], form_ids=["interest_letter", "annex2"],
+                                                   formats=["docx"], site=False),
+        f"everything: {len(documents)} documents × {len(formats)} formats, manifest, page, zip": dict(formats=formats),
+    }
+    for label, options in scopes.items():
+        with tempfile.TemporaryDirectory() as out:
+            samples = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                build(DEFAULT_CALL, Path(out), **options)
+                samples.append(time.perf_counter() - start)
+        print(f"full build, {label}: {median_ms(samples)}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import BinaryIO, Mapping
 
 from docx import Document as new_docx
@@ -31,17 +33,48 @@ GRID_ROW_TWIPS = 454  # 8 mm
 SHORT_TABLE_ROWS = 16  # a list table up to this many rows is kept on one page
 EMPTY_CELL_PLACEHOLDER = "\u00a0" * 6  # table cells: an empty-looking, still clickable control
 
-ALIGN = {"annex": WD_ALIGN_PARAGRAPH.RIGHT, "title": WD_ALIGN_PARAGRAPH.CENTER,
-         "body": WD_ALIGN_PARAGRAPH.JUSTIFY, "bullet": WD_ALIGN_PARAGRAPH.JUSTIFY,
-         "heading": WD_ALIGN_PARAGRAPH.LEFT, "header_cell": WD_ALIGN_PARAGRAPH.CENTER,
-         "number_cell": WD_ALIGN_PARAGRAPH.CENTER}
-BOLD = {"title", "heading", "header_cell"}
+
+
+@dataclass(frozen=True)
+class ParagraphLook:
+    """A named Word paragraph style for each style of the model: clerks can restyle a whole form."""
+
+    align: int = WD_ALIGN_PARAGRAPH.LEFT
+    before: float = 0
+    after: float = 0
+    first_indent: float = 0  # mm
+    left_indent: float = 0  # mm
+    bold: bool = False
+    keep_with_next: bool = False
+    base: str = "Normal"
+
+
+LOOKS = {
+    "body": ParagraphLook(WD_ALIGN_PARAGRAPH.JUSTIFY, after=3, first_indent=12.5),
+    "plain": ParagraphLook(before=4),
+    "annex": ParagraphLook(WD_ALIGN_PARAGRAPH.RIGHT),
+    "addressee": ParagraphLook(after=3, left_indent=TEXT_WIDTH / 2 / Mm(1)),
+    "title": ParagraphLook(WD_ALIGN_PARAGRAPH.CENTER, before=6, after=6, bold=True),
+    "heading": ParagraphLook(before=12, after=6, bold=True, keep_with_next=True),
+    "bullet": ParagraphLook(WD_ALIGN_PARAGRAPH.JUSTIFY, after=6, base="List Bullet"),
+    "answer": ParagraphLook(after=6, left_indent=6.35),  # under the text of the bullet above
+    "stamp": ParagraphLook(before=4),
+    "cell": ParagraphLook(),
+    "header_cell": ParagraphLook(WD_ALIGN_PARAGRAPH.CENTER, bold=True),
+    "number_cell": ParagraphLook(WD_ALIGN_PARAGRAPH.CENTER),
+    "signature": ParagraphLook(keep_with_next=True),
+    "signature_line": ParagraphLook(before=16),
+}
+KEEP = " keep"  # a variant that keeps with the next row: short tables stay on one page
+
+
+def style_id(style: str, keep: bool = False) -> str:
+    return "Form" + "".join(part.title() for part in style.split("_")) + ("Keep" if keep else "")
 
 
 def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` as DOCX to `out`; `values` prefill controls by field id."""
-    docx = new_docx()
-    _setup_styles(docx, document.language)
+    docx = new_docx(io.BytesIO(_template(document.language)))
     _setup_page(docx, document)
     _set_properties(docx, document)
     body = docx.element.body
@@ -59,16 +92,15 @@ class _Writer:
         self.docx, self.lang, self.values = docx, lang, values
         self.next_id = 1
 
-    def paragraph(self, paragraph: Paragraph, target=None) -> None:
-        p = (target or self.docx).add_paragraph() if target is None or not hasattr(target, "_p") else target
-        _format_paragraph(p, paragraph.style)
-        if paragraph.style == "bullet":
-            p.style = self.docx.styles["List Bullet"]
-        bold = paragraph.style in BOLD
+    def paragraph(self, paragraph: Paragraph, target=None, keep: bool = False) -> None:
+        p = target if target is not None else self.docx.add_paragraph()
+        look = paragraph.style if paragraph.style in LOOKS else "plain"
+        p._p.get_or_add_pPr().style = style_id(look, keep)
+        if paragraph.style == "signature_line":
+            ooxml.bottom_border(p._p.get_or_add_pPr())
         inline = len(paragraph.runs) > 1
         for run in paragraph.runs:
-            p._p.append(self.control(run, inline) if isinstance(run, Field)
-                        else ooxml.text_run(run, paragraph.lang, bold=bold))
+            p._p.append(self.control(run, inline) if isinstance(run, Field) else ooxml.text_run(run, paragraph.lang))
 
     def control(self, field: Field, inline: bool):
         control_id, self.next_id = self.next_id, self.next_id + 1
@@ -93,11 +125,10 @@ class _Writer:
             _row_properties(row, header=index < table.header_rows, grid=table.header_rows > 0)
             for cell, width, paragraphs in zip(row.cells, widths, cells):
                 cell.width = width
+                keep = bool(whole) and index < len(table.rows) - 1
                 for number, paragraph in enumerate(paragraphs):
                     p = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
-                    self.paragraph(paragraph, target=p)
-                    if whole and index < len(table.rows) - 1:
-                        p.paragraph_format.keep_with_next = True
+                    self.paragraph(paragraph, target=p, keep=keep)
 
 
 def _column_widths(relative: tuple[float, ...]) -> list[int]:
@@ -116,31 +147,6 @@ def _row_properties(row, header: bool, grid: bool) -> None:
         properties.append(ooxml.element("w:trHeight", val=str(GRID_ROW_TWIPS), hRule="atLeast"))
 
 
-def _format_paragraph(p, style: str) -> None:
-    fmt = p.paragraph_format
-    fmt.alignment = ALIGN.get(style, WD_ALIGN_PARAGRAPH.LEFT)
-    fmt.space_after = Pt(6) if style in ("body", "bullet", "heading", "title", "answer", "addressee") else Pt(0)
-    if style == "body":
-        fmt.first_line_indent = Mm(12.5)
-    elif style == "answer":
-        fmt.left_indent = Mm(6.35)  # under the text of the bullet above
-    elif style == "addressee":
-        fmt.left_indent = TEXT_WIDTH // 2
-    elif style == "title":
-        fmt.space_before, fmt.space_after = Pt(12), Pt(12)
-    elif style == "heading":
-        fmt.space_before, fmt.keep_with_next = Pt(12), True
-    elif style == "signature":
-        fmt.keep_with_next = True
-    elif style == "signature_line":
-        fmt.space_before = Pt(24)
-        ooxml.bottom_border(p._p.get_or_add_pPr())
-    elif style in ("stamp", "plain"):
-        fmt.space_before = Pt(12)
-    if style in ("cell", "header_cell", "number_cell"):
-        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
-
-
 def _setup_styles(docx, lang: str) -> None:
     normal = docx.styles["Normal"]
     normal.font.name, normal.font.size = FONT, FONT_SIZE
@@ -148,12 +154,35 @@ def _setup_styles(docx, lang: str) -> None:
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
     normal.element.get_or_add_rPr().append(ooxml.run_properties(lang).find(qn("w:lang")))
-    bullet = docx.styles["List Bullet"]
-    bullet.paragraph_format.space_after = Pt(6)
+    for name, look in LOOKS.items():
+        _add_paragraph_style(docx, name, look, keep=False)
+        _add_paragraph_style(docx, name, look, keep=True)
     placeholder = docx.styles.add_style("Placeholder Text", WD_STYLE_TYPE.CHARACTER)
     placeholder.element.set(qn("w:styleId"), ooxml.PLACEHOLDER_STYLE_ID)
     placeholder.font.color.rgb = RGBColor(0x80, 0x80, 0x80)
     placeholder.hidden, placeholder.unhide_when_used = False, True
+
+
+@lru_cache(maxsize=None)
+def _template(lang: str) -> bytes:
+    """python-docx's default template with this tool's styles, made once per language and process."""
+    docx = new_docx()
+    _setup_styles(docx, lang)
+    buffer = io.BytesIO()
+    docx.save(buffer)
+    return buffer.getvalue()
+
+
+def _add_paragraph_style(docx, name: str, look: ParagraphLook, keep: bool) -> None:
+    style = docx.styles.add_style(f"Form {name.replace('_', ' ')}{KEEP if keep else ''}", WD_STYLE_TYPE.PARAGRAPH)
+    style.element.set(qn("w:styleId"), style_id(name, keep))
+    style.base_style = docx.styles[look.base]
+    style.hidden, style.unhide_when_used, style.quick_style = False, False, not keep
+    fmt = style.paragraph_format
+    fmt.alignment, fmt.space_before, fmt.space_after = look.align, Pt(look.before), Pt(look.after)
+    fmt.first_line_indent, fmt.left_indent = Mm(look.first_indent), Mm(look.left_indent)
+    fmt.keep_with_next = look.keep_with_next or keep
+    style.font.bold = look.bold or None
 
 
 def _setup_page(docx, document: Document) -> None:

@@ -23,20 +23,18 @@ def element(tag: str, **attrs: str):
     return node
 
 
-def run_properties(lang: str, style: str | None = None, bold: bool = False):
+def run_properties(lang: str, style: str | None = None):
     rpr = element("w:rPr")
     if style:
         rpr.append(element("w:rStyle", val=style))
-    if bold:
-        rpr.append(element("w:b"))
     rpr.append(element("w:lang", val=LANG_TAGS[lang], eastAsia=LANG_TAGS[lang], bidi=LANG_TAGS[lang]))
     return rpr
 
 
-def text_run(text: str, lang: str, style: str | None = None, bold: bool = False):
+def text_run(text: str, lang: str, style: str | None = None):
     """A `w:r` holding text; line breaks become `w:br`, tabs `w:tab`."""
     run = element("w:r")
-    run.append(run_properties(lang, style, bold))
+    run.append(run_properties(lang, style))
     for i, line in enumerate(text.split("\n")):
         if i:
             run.append(element("w:br"))
