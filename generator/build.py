@@ -81,7 +81,7 @@ def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iter
 def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
           formats: Iterable[str] = FORMATS, letterhead: Path | None = None, letterhead_pdf: Path | None = None,
           site: bool = True) -> list[Output]:
-    langs, formats = _checked(langs, EDITIONS, "--lang"), _checked(formats, FORMATS, "--format")
+    langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
     call = load_call(call_path)
     call_dir = out_dir / call.id
     outputs = []
@@ -112,7 +112,7 @@ def pdf_pages(data: bytes) -> int:
     return page_count(data)
 
 
-def _checked(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:
+def checked_choices(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:
     chosen = list(dict.fromkeys(chosen)) or list(allowed)
     for value in chosen:
         if value not in allowed:

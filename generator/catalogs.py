@@ -59,6 +59,7 @@ def compiled(catalog: Catalog) -> bytes:
 
 
 def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
+    """Write each language's .mo where it differs from what its .po compiles to."""
     written = []
     for lang in LANGUAGES:
         data = compiled(read_catalog(po_path(lang, locales_dir)))
@@ -96,31 +97,32 @@ def extract_forms(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
         yield lineno, None, message_id, []
 
 
-def template() -> Catalog:
+def template(forms_dir: Path | None = None) -> Catalog:
     """Every message id in use, as a .pot catalog (the same ids `pybabel extract` finds)."""
+    from . import FORMS_DIR
     from .check import used_message_ids
     from .definitions import load_forms
 
     catalog = Catalog(domain=DOMAIN, project="formgen", fuzzy=False)
-    for message_id, where in used_message_ids(list(load_forms().values())).items():
+    for message_id, where in used_message_ids(list(load_forms(forms_dir or FORMS_DIR).values())).items():
         catalog.add(message_id, locations=[(Path(where).name, 0)])
     return catalog
 
 
-def write_template(output: Path) -> int:
+def write_template(output: Path, forms_dir: Path | None = None) -> int:
     from babel.messages.pofile import write_po
 
-    catalog = template()
+    catalog = template(forms_dir)
     with output.open("wb") as stream:
         write_po(stream, catalog, width=0, omit_header=False)
     return len(catalog)
 
 
-def update_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
+def update_catalogs(locales_dir: Path = LOCALES_DIR, forms_dir: Path | None = None) -> list[Path]:
     """Babel's `update`: new ids arrive empty (check reports them until translated)."""
     from babel.messages.pofile import write_po
 
-    pot = template()
+    pot = template(forms_dir)
     updated = []
     for lang in LANGUAGES:
         path = po_path(lang, locales_dir)

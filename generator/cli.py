@@ -32,6 +32,8 @@ class Format(str, Enum):
 
 
 CALL_OPTION = typer.Option(DEFAULT_CALL, "--call", help="Call settings file (YAML).", show_default=False)
+FORMS_OPTION = typer.Option(FORMS_DIR, "--forms", help="Folder of form definitions.", show_default=False)
+LOCALES_OPTION = typer.Option(LOCALES_DIR, "--locales", help="Folder of catalogs.", show_default=False)
 
 
 def reports_errors(command):
@@ -72,8 +74,8 @@ def build(
 @reports_errors
 def check(
     call: Path = CALL_OPTION,
-    forms: Path = typer.Option(FORMS_DIR, "--forms", help="Folder of form definitions.", show_default=False),
-    locales: Path = typer.Option(LOCALES_DIR, "--locales", help="Folder of catalogs.", show_default=False),
+    forms: Path = FORMS_OPTION,
+    locales: Path = LOCALES_OPTION,
 ) -> None:
     """Validate form definitions, catalogs and call settings; one line per problem."""
     from .check import check as run_check
@@ -98,8 +100,6 @@ def fill(
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Processes to use. Default: one per core (2 at most)."),
 ) -> None:
     """Write each municipality's prefilled letter and Annex 2 into a folder named after it."""
-    import sys
-
     from .call import load_call
     from .fill import fill as run_fill
 
@@ -173,31 +173,32 @@ def read(file: Path = typer.Argument(..., help="A filled DOCX made by formgen.")
 @reports_errors
 def catalogs_extract(
     output: Path = typer.Option(LOCALES_DIR / "forms.pot", "--output", help="Template to write."),
+    forms: Path = FORMS_OPTION,
 ) -> None:
     """Write the .pot template with every message id the forms and the code use."""
     from .catalogs import write_template
 
-    count = write_template(output)
+    count = write_template(output, forms)
     typer.echo(f"wrote {count} message ids to {output}")
 
 
 @catalogs_app.command("update")
 @reports_errors
-def catalogs_update() -> None:
+def catalogs_update(forms: Path = FORMS_OPTION, locales: Path = LOCALES_OPTION) -> None:
     """Add new message ids to every language's .po (as empty, to translate) and mark removed ones."""
     from .catalogs import update_catalogs
 
-    for path in update_catalogs():
+    for path in update_catalogs(locales, forms):
         typer.echo(f"updated {path}")
 
 
 @catalogs_app.command("compile")
 @reports_errors
-def catalogs_compile() -> None:
+def catalogs_compile(locales: Path = LOCALES_OPTION) -> None:
     """Compile every .po into the .mo the generator reads."""
     from .catalogs import compile_catalogs
 
-    written = compile_catalogs()
+    written = compile_catalogs(locales)
     for path in written:
         typer.echo(f"compiled {path}")
     if not written:

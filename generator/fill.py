@@ -18,7 +18,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .build import EDITIONS, FORMATS, LETTER, Output, _checked, localized_documents, localizers, pdf_pages, write_file
+from .build import (EDITIONS, FORMATS, LETTER, Output, checked_choices, localized_documents, localizers, pdf_pages,
+                    render_bytes, write_file)
 from .call import load_call
 from .definitions import iter_field_defs, load_forms
 from .localize import N_
@@ -128,9 +129,6 @@ class Producer:
         call = load_call(call_path)
         self.call, self.formats, self.out_dir = call, formats, out_dir
         self.documents = localized_documents(call, editions, FILLED_FORMS)
-        from .build import render_bytes
-
-        self.render = render_bytes
         self.blanks = {(d.form_id, d.lang): render_bytes(d, "docx") for d in self.documents} if "docx" in formats else {}
         by_lang = localizers(call)
         self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()} for lang, loc in by_lang.items()}
@@ -152,7 +150,7 @@ class Producer:
             if "docx" in self.formats:
                 rendered["docx"] = fill_docx(self.blanks[(document.form_id, document.lang)], own)
             if "pdf" in self.formats:
-                rendered["pdf"] = self.render(document, "pdf", own)
+                rendered["pdf"] = render_bytes(document, "pdf", own)
             pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
             for fmt, data in rendered.items():
                 relative = f"{folder}/{document.lang}/{document.form_id}.{fmt}"
@@ -179,7 +177,7 @@ def _work(folder: str, values: dict[str, str]) -> list[Output]:
 def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str] = ("ru", "ky"),
          formats: Iterable[str] = FORMATS, jobs: int | None = None,
          progress: Callable[[int], None] = lambda done: None) -> Report:
-    editions, formats = _checked(editions, EDITIONS, "--lang"), _checked(formats, FORMATS, "--format")
+    editions, formats = checked_choices(editions, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
     producer = Producer(call_path, editions, formats, out_dir)
     fields = {f.id: f for form in load_forms().values() if form.id in FILLED_FORMS for f in iter_field_defs(form)}
     names = {text.casefold(): key for by_key in producer.regions.values() for key, text in by_key.items()}

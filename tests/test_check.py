@@ -154,3 +154,24 @@ def test_character_the_pdf_fonts_lack(source_copy):
     problems = run(source_copy)
     assert any(str(po) in p and "\'☎\' (U+260E BLACK TELEPHONE) is not in the PDF font" in p for p in problems), problems
     assert any("office.address.ky: character \'✆\'" in p for p in problems), problems
+
+
+def test_translator_workflow_extract_update_compile(source_copy, tmp_path):
+    """A developer adds a paragraph; extract, update and compile bring it to the translators."""
+    forms, locales, call = source_copy
+    edit(forms / "interest_letter.yaml", "  - {p: letter.body_3}\n", "  - {p: letter.body_3}\n  - {p: letter.body_new}\n")
+    runner = CliRunner()
+    pot = tmp_path / "forms.pot"
+    assert runner.invoke(app, ["catalogs", "extract", "--forms", str(forms), "--output", str(pot)]).exit_code == 0
+    assert 'msgid "letter.body_new"' in pot.read_text(encoding="utf-8")
+    assert runner.invoke(app, ["catalogs", "update", "--forms", str(forms), "--locales", str(locales)]).exit_code == 0
+    ky = locales / "ky/LC_MESSAGES/forms.po"
+    assert 'msgid "letter.body_new"\nmsgstr ""' in ky.read_text(encoding="utf-8")
+    problems = run(source_copy)
+    assert any('"letter.body_new": empty translation' in p for p in problems), problems
+    for lang, text in (("ru", "Новый абзац."), ("ky", "Жаңы абзац.")):
+        edit(locales / lang / "LC_MESSAGES/forms.po", 'msgid "letter.body_new"\nmsgstr ""',
+             f'msgid "letter.body_new"\nmsgstr "{text}"')
+    assert runner.invoke(app, ["catalogs", "compile", "--locales", str(locales)]).exit_code == 0
+    assert run(source_copy) == []
+    assert "Жаңы абзац." in (locales / "ky/LC_MESSAGES/forms.mo").read_bytes().decode("utf-8", "replace")
