@@ -9,7 +9,7 @@ from typing import Iterator
 
 from babel.messages.catalog import Catalog
 
-from . import LANGUAGES, LOCALES_DIR
+from . import LANGUAGES
 from .call import CallSettings, load_call
 from .catalogs import compiled, mo_path, po_path, read_catalog
 from .definitions import form_paths, iter_field_defs, load_form, message_ids

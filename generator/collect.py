@@ -178,9 +178,9 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
         if form not in present:
             problems.append((application.key, f"no {form} in this application"))
     for returned in application.files:
-        for field in forms.fields[returned.form]:
-            definition, value = definitions[field.id], returned.values.get(field.id, "")
-            field_id = field.id
+        for form_field in forms.fields[returned.form]:
+            field_id = form_field.id
+            definition, value = definitions[field_id], returned.values.get(field_id, "")
             if not value and definition.required:
                 problems.append((str(returned.path), f"required field '{field_id}' is empty"))
             elif value and definition.kind in ("number", "rating"):

@@ -1,7 +1,6 @@
 """`formgen check` passes on the repository and names each fault of a broken copy precisely."""
 import re
 
-import pytest
 from typer.testing import CliRunner
 
 from generator import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR

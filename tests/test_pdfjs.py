@@ -1,5 +1,4 @@
 """pdf.js (Firefox's engine) fills and saves a formgen PDF; the values and their Kyrgyz letters survive."""
-import io
 import json
 import shutil
 import subprocess

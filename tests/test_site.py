@@ -1,5 +1,4 @@
 """The download page and the zip, checked in a real headless Chromium."""
-import io
 import json
 import os
 import re
