@@ -18,6 +18,7 @@ from lxml import etree
 
 from . import ooxml
 from .model import Document, Field, Paragraph, Table
+from .zips import write_zip
 
 FONT = "Times New Roman"
 FONT_SIZE = Pt(12)
@@ -27,7 +28,6 @@ MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = Mm(25), Mm(15), Mm(20), M
 HEADER_DISTANCE = Mm(10)
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)  # core properties: same bytes every build
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 BODY_PART = "word/document.xml"
 GRID_ROW_TWIPS = 454  # 8 mm
 SHORT_TABLE_ROWS = 16  # a list table up to this many rows is kept on one page
@@ -239,20 +239,10 @@ def fill_docx(blank: bytes, values: Mapping[str, str]) -> bytes:
             if value:
                 ooxml.set_control_value(sdt, value, ooxml.control_lang(sdt))
         body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-        out = io.BytesIO()
-        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-            for info in source.infolist():
-                target.writestr(info, body if info.filename == BODY_PART else source.read(info.filename))
-    return out.getvalue()
+        return write_zip((name, body if name == BODY_PART else source.read(name)) for name in source.namelist())
 
 
 def normalized_zip(data: bytes) -> bytes:
     """The same package with fixed entry dates and order, so equal inputs give equal bytes."""
-    source = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            info = zipfile.ZipInfo(name, ZIP_TIME)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            target.writestr(info, source.read(name))
-    return out.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return write_zip((name, source.read(name)) for name in source.namelist())

@@ -1,22 +1,26 @@
 """Put the letter's body into a municipality's own letterhead DOCX (docxtpl subdocument).
 
 The letterhead comes from outside. It is opened within size limits, and the only template code it
-may hold is the one placeholder `{{ letter }}`: any other Jinja tag is refused before docxtpl sees
-the file, and rendering runs in Jinja's sandbox with autoescape, as a second fence.
+may hold is the one placeholder `{{ letter }}`. Every part of the package is read as docxtpl will
+see it (parsed, so `&#123;` counts as `{`, whatever the part is called) and any other Jinja tag is
+refused before rendering; rendering runs in Jinja's sandbox with autoescape, as a second fence.
 """
 from __future__ import annotations
 
 import io
 import re
-import zipfile
 from pathlib import Path
 
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2 import StrictUndefined
 from jinja2.sandbox import SandboxedEnvironment
+from lxml import etree
 
 from .docx_render import normalized_zip
 from .errors import FormgenError
+from .zips import READ_ERRORS, open_package
 
 MAX_LETTERHEAD_BYTES = 10_000_000
 MAX_UNPACKED_BYTES = 60_000_000
@@ -24,15 +28,20 @@ MAX_ENTRIES = 1000
 PLACEHOLDER = re.compile(r"\{\{\s*p?\s*letter\s*\}\}")
 TEMPLATE_CODE = re.compile(r"\{\{|\{%|\{#")
 PLACEHOLDER_TEXT = "{{ letter }}"
+NOT_A_DOCX = ("not a Word document (.docx)", "give the letterhead as .docx (Word: File → Save As → Word Document)")
 
 
 def place_in_letterhead(letterhead: Path, letter_docx: bytes) -> bytes:
     """The letterhead with the letter's body (all its content controls) at `{{ letter }}`, or at its end."""
     data = _read_letterhead(letterhead)
-    parts = _xml_parts(letterhead, data)
-    has_placeholder = _check_template_code(letterhead, parts)
-    template = DocxTemplate(io.BytesIO(data))
-    _mark_placeholder_paragraph(template.get_docx(), has_placeholder)
+    open_package(data, str(letterhead), MAX_UNPACKED_BYTES, MAX_ENTRIES)  # no zip bombs past this line
+    try:
+        template = DocxTemplate(io.BytesIO(data))
+        docx = template.get_docx()
+    except (PackageNotFoundError, etree.XMLSyntaxError, *READ_ERRORS):
+        raise FormgenError(letterhead, "", *NOT_A_DOCX) from None
+    _check_template_code(letterhead, docx)
+    _mark_placeholder_paragraph(letterhead, docx)
     body = template.new_subdoc(io.BytesIO(letter_docx))
     environment = SandboxedEnvironment(autoescape=True, undefined=StrictUndefined)
     template.render({"letter": body}, jinja_env=environment, autoescape=True)
@@ -53,57 +62,55 @@ def _read_letterhead(path: Path) -> bytes:
     return data
 
 
-def _xml_parts(path: Path, data: bytes) -> dict[str, str]:
-    """The XML parts that docxtpl renders, read within bounds (no zip bombs)."""
-    try:
-        package = zipfile.ZipFile(io.BytesIO(data))
-        entries = package.infolist()
-        if len(entries) > MAX_ENTRIES or sum(e.file_size for e in entries) > MAX_UNPACKED_BYTES:
-            raise FormgenError(path, "", "unpacks to too many or too large parts",
-                               "save the letterhead again from Word as a plain .docx")
-        if "word/document.xml" not in package.namelist():
-            raise zipfile.BadZipFile
-        names = [n for n in package.namelist()
-                 if re.fullmatch(r"word/(document|header\d*|footer\d*|footnotes)\.xml|docProps/\w+\.xml", n)]
-        return {name: package.read(name).decode("utf-8", "replace") for name in names}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, ValueError):
-        raise FormgenError(path, "", "not a Word document (.docx)",
-                           "give the letterhead as .docx (Word: File → Save As → Word Document)") from None
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
 
 
-def _check_template_code(path: Path, parts: dict[str, str]) -> bool:
-    """True when the body has the placeholder; an error for any other template code anywhere."""
+def _part_text(part) -> str:
+    """What Jinja would see in a part: its text joined (tags between braces vanish, as docxtpl
+    strips them) and, apart, every attribute value."""
+    if not str(part.content_type).endswith("xml"):
+        return ""
+    try:  # the serialised part, re-read by plain lxml: exactly the XML docxtpl hands to Jinja
+        element = etree.fromstring(part.blob, _PARSER)
+    except etree.XMLSyntaxError:
+        return ""
+    attributes = "\n".join(v for node in element.iter() for v in node.attrib.values())
+    return "".join(element.itertext()) + "\n" + attributes
+
+
+def _check_template_code(path: Path, docx) -> None:
+    main = docx.part
     found = 0
-    for name, xml in parts.items():
-        text = re.sub(r"<[^>]+>", "", xml)
-        if name == "word/document.xml":
-            found = len(PLACEHOLDER.findall(text))
-            text = PLACEHOLDER.sub("", text)
-        match = TEMPLATE_CODE.search(text)
+    for part in docx.part.package.iter_parts():
+        text = _part_text(part)
+        count = len(PLACEHOLDER.findall(text))
+        if count and part is not main:
+            raise FormgenError(path, str(part.partname), f"{PLACEHOLDER_TEXT} outside the body",
+                               "put it in a paragraph of the page's body, where the letter goes")
+        found += count
+        match = TEMPLATE_CODE.search(PLACEHOLDER.sub("", text))
         if match:
-            snippet = text[match.start():match.start() + 40].split("\n")[0]
-            raise FormgenError(path, name, f"template code other than {PLACEHOLDER_TEXT}: '{snippet}'",
-                               f"delete it; the only placeholder allowed is {PLACEHOLDER_TEXT}, written exactly")
+            snippet = PLACEHOLDER.sub("", text)[match.start():match.start() + 40].split("\n")[0]
+            raise FormgenError(path, str(part.partname).lstrip("/"), f"template code other than {PLACEHOLDER_TEXT}: "
+                               f"'{snippet}'", f"delete it; the only placeholder allowed is {PLACEHOLDER_TEXT}, "
+                               "written exactly")
     if found > 1:
         raise FormgenError(path, "word/document.xml", f"{PLACEHOLDER_TEXT} appears {found} times",
                            "keep one placeholder where the letter goes")
-    return found == 1
 
 
-def _mark_placeholder_paragraph(docx, has_placeholder: bool) -> None:
+def _mark_placeholder_paragraph(path: Path, docx) -> None:
     """docxtpl puts a subdocument in place of a whole paragraph written `{{p letter }}`."""
-    if has_placeholder:
-        paragraph = next(p for p in _all_paragraphs(docx) if PLACEHOLDER.search(p.text))
-        for run in paragraph.runs[1:]:
-            run._r.getparent().remove(run._r)
-        paragraph.runs[0].text = "{{p letter }}"
+    body = docx.element.body
+    for paragraph in body.iter(qn("w:p")):
+        if PLACEHOLDER.search("".join(t.text or "" for t in paragraph.iter(qn("w:t")))):
+            for child in [c for c in paragraph if c.tag != qn("w:pPr")]:
+                paragraph.remove(child)
+            break
     else:
-        docx.add_paragraph("{{p letter }}")
-
-
-def _all_paragraphs(docx):
-    yield from docx.paragraphs
-    for table in docx.tables:
-        for row in table.rows:
-            for cell in row.cells:
-                yield from cell.paragraphs
+        paragraph = docx.add_paragraph()._p
+        if PLACEHOLDER.search("".join(body.itertext())):
+            raise FormgenError(path, "word/document.xml", f"{PLACEHOLDER_TEXT} is split or inside a field",
+                               "type it again as plain text in a paragraph of its own")
+    run = etree.SubElement(paragraph, qn("w:r"))
+    etree.SubElement(run, qn("w:t")).text = "{{p letter }}"

@@ -5,8 +5,6 @@ The file comes from outside: it is opened with size limits and no external entit
 """
 from __future__ import annotations
 
-import io
-import zipfile
 from pathlib import Path
 from typing import BinaryIO, Union
 
@@ -14,6 +12,7 @@ from lxml import etree
 
 from . import ooxml
 from .errors import FormgenError
+from .zips import open_package, read_part
 
 MAX_FILE_BYTES = 50_000_000
 MAX_PART_BYTES = 20_000_000
@@ -43,23 +42,8 @@ def read_docx_controls(source: Union[str, Path, BinaryIO]) -> list[tuple[str | N
 
 
 def _document_xml(source, name: str):
-    data = _read_limited(source, name)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as package:
-            unpacked = sum(entry.file_size for entry in package.infolist())
-            if unpacked > MAX_UNPACKED_BYTES or len(package.infolist()) > MAX_ENTRIES:
-                raise FormgenError(name, "", f"unpacks to {unpacked // 1_000_000} MB in {len(package.infolist())} parts",
-                                   "a filled form is far smaller; is this the right file?")
-            info = package.getinfo(DOCUMENT_PART)
-            if info.file_size > MAX_PART_BYTES:
-                raise FormgenError(name, DOCUMENT_PART, f"part is {info.file_size} bytes unpacked",
-                                   f"a form is far smaller than {MAX_PART_BYTES} bytes; is this the right file?")
-            with package.open(info) as part:
-                xml = part.read(MAX_PART_BYTES + 1)
-    except (zipfile.BadZipFile, KeyError):
-        raise FormgenError(name, "", "not a Word document (.docx)", "give a .docx file made by formgen") from None
-    if len(xml) > MAX_PART_BYTES:
-        raise FormgenError(name, DOCUMENT_PART, "part is larger than its header says", "the file is damaged")
+    package = open_package(_read_limited(source, name), name, MAX_UNPACKED_BYTES, MAX_ENTRIES)
+    xml = read_part(package, DOCUMENT_PART, MAX_PART_BYTES, name)
     try:
         return etree.fromstring(xml, _PARSER)
     except etree.XMLSyntaxError as exc:

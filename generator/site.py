@@ -1,18 +1,16 @@
 """The download page (Kyrgyz and Russian, two linked pages, no script) and the zip of every file."""
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from .localize import Localizer, N_
+from .zips import write_zip
 
 PAGES = {"ky": "index.html", "ru": "index.ru.html"}  # Kyrgyz, the state language, is the front page
 EDITION_ORDER = ("ky", "ru", "ru+ky")
 STYLE = "style.css"
-ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEXTS = {
     "title": N_("site.title"), "lead": N_("site.lead"), "deadline_label": N_("site.deadline.label"),
     "deadline": N_("site.deadline"), "results": N_("site.results"), "documents": N_("site.documents.heading"),
@@ -51,13 +49,7 @@ def zip_entry_name(call_id: str, output) -> str:
 
 def forms_zip(call_id: str, outputs, read) -> bytes:
     """Every file of the manifest, byte for byte, with fixed dates so the zip is deterministic."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for output in outputs:
-            info = zipfile.ZipInfo(zip_entry_name(call_id, output), ZIP_TIME)
-            info.compress_type, info.external_attr = zipfile.ZIP_DEFLATED, 0o644 << 16
-            archive.writestr(info, read(output.path))
-    return buffer.getvalue()
+    return write_zip((zip_entry_name(call_id, output), read(output.path)) for output in outputs)
 
 
 def _environment() -> Environment:

@@ -98,7 +98,7 @@ def test_zip_bomb_is_refused(tmp_path, letter):
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as package:
         package.writestr("word/document.xml", "<a/>")
         package.writestr("word/media/huge.bin", b"\0" * 80_000_000)
-    with pytest.raises(FormgenError, match="unpacks to too many or too large parts"):
+    with pytest.raises(FormgenError, match="unpacks to 80 MB in 2 parts"):
         place_in_letterhead(bomb, letter[1])
 
 
@@ -154,3 +154,44 @@ def test_encrypted_pdf_letterhead(tmp_path):
         pdf.save(locked, encryption=pikepdf.Encryption(owner="o", user="u"))
     with pytest.raises(FormgenError, match="encrypted"):
         with_letterhead(b"", locked)
+
+
+def rewritten(path, old: bytes, new: bytes, rename: dict[str, str] | None = None):
+    """The same package with bytes replaced in every part and parts renamed."""
+    source = zipfile.ZipFile(path)
+    target_path = path.with_name("edited-" + path.name)
+    with zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename).replace(old, new)
+            for before, after in (rename or {}).items():
+                data = data.replace(before.encode(), after.encode())
+            target.writestr((rename or {}).get(info.filename, info.filename), data)
+    return target_path
+
+
+def test_template_code_hidden_by_character_references_is_refused(tmp_path, letter):
+    path = rewritten(make_letterhead(tmp_path), "Конец бланка".encode(), b"&#123;&#123; 7*7 &#125;&#125;")
+    with pytest.raises(FormgenError, match=r"template code other than .*'\{\{ 7\*7"):
+        place_in_letterhead(path, letter[1])
+
+
+def test_template_code_in_a_renamed_part_is_refused(tmp_path, letter):
+    original = make_letterhead(tmp_path)
+    document = docx.Document(original)
+    document.sections[0].header.paragraphs[0].text = "{{ 6*7 }}"
+    document.save(original)
+    path = rewritten(original, b'Target="header1.xml"', b'Target="hdr.xml"', rename={"word/header1.xml": "word/hdr.xml"})
+    with pytest.raises(FormgenError, match=r"word/hdr.xml: template code other than"):
+        place_in_letterhead(path, letter[1])
+
+
+def test_placeholder_in_a_table_cell_and_a_macro_file(tmp_path, letter):
+    document = docx.Document()
+    document.add_table(rows=1, cols=1).cell(0, 0).paragraphs[0].text = "{{ letter }}"
+    path = tmp_path / "table.docx"
+    document.save(path)
+    result = docx.Document(io.BytesIO(place_in_letterhead(path, letter[1])))
+    assert len(list(ooxml.iter_controls(result.element.body))) == len(list(letter[0].fields()))
+    macro = rewritten(path, b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")
+    with pytest.raises(FormgenError, match="not a Word document"):
+        place_in_letterhead(macro, letter[1])
