@@ -35,10 +35,28 @@ class Application:
     files: list[Returned] = field(default_factory=list)
 
     def values(self) -> dict[str, str]:
+        """Every file's answers together: the same form sent twice (PDF and DOCX, or two
+        languages) fills in what the other left empty."""
         merged: dict[str, str] = {}
         for returned in self.files:
-            merged.update(returned.values)
+            for field_id, value in returned.values.items():
+                if not merged.get(field_id):  # the first answer given wins
+                    merged[field_id] = value
         return merged
+
+    def conflicts(self) -> list[tuple[str, str]]:
+        """(file, problem) where two files of this application give different answers."""
+        first: dict[str, tuple[str, Path]] = {}
+        problems = []
+        for returned in self.files:
+            for field_id, value in returned.values.items():
+                if not value:
+                    continue
+                if field_id in first and first[field_id][0] != value:
+                    problems.append((str(returned.path), f"{field_id}: '{value[:40]}' differs from "
+                                     f"'{first[field_id][0][:40]}' in {first[field_id][1].name}; the first is kept"))
+                first.setdefault(field_id, (value, returned.path))
+        return problems
 
 
 class Forms:
@@ -107,7 +125,7 @@ def _pdf_values(path: Path) -> dict[str, str]:
         return read_pdf_values(path)
     except pikepdf.PasswordError:
         raise FormgenError(path, "", "the PDF is encrypted", "ask for the form saved without a password") from None
-    except (pikepdf.PdfError, ValueError, RecursionError) as exc:
+    except (pikepdf.PdfError, ValueError, RecursionError, AttributeError, TypeError) as exc:
         raise FormgenError(path, "", f"damaged PDF: {str(exc).splitlines()[0][:80]}",
                            "ask for the form saved again") from None
 
@@ -162,8 +180,6 @@ def collect(paths: Iterable[Path], call: CallSettings) -> tuple[list[Application
             problems.append((str(path), exc.problem + (f" ({exc.fix})" if exc.fix else "")))
             continue
         key = application_key(path)
-        while any(f.form == returned.form for f in applications.get(key, Application(key)).files):
-            key += "+"  # a second letter in one folder is another application
         applications.setdefault(key, Application(key)).files.append(returned)
     for application in applications.values():
         problems += answer_problems(application, forms)
@@ -171,22 +187,21 @@ def collect(paths: Iterable[Path], call: CallSettings) -> tuple[list[Application
 
 
 def answer_problems(application: Application, forms: Forms) -> list[tuple[str, str]]:
-    definitions = forms.definitions
-    problems = []
+    problems = application.conflicts()
+    values = application.values()
     present = {f.form for f in application.files}
     for form in FILLED_FORMS:
         if form not in present:
             problems.append((application.key, f"no {form} in this application"))
-    for returned in application.files:
-        for form_field in forms.fields[returned.form]:
-            field_id = form_field.id
-            definition, value = definitions[field_id], returned.values.get(field_id, "")
+            continue
+        for form_field in forms.fields[form]:
+            definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
             if not value and definition.required:
-                problems.append((str(returned.path), f"required field '{field_id}' is empty"))
+                problems.append((application.key, f"{form}: required field '{form_field.id}' is empty"))
             elif value and definition.kind in ("number", "rating"):
                 _, problem = check_value(definition, value)
                 if problem:
-                    problems.append((str(returned.path), f"{field_id}: {problem}"))
+                    problems.append((application.key, f"{form_field.id}: {problem}"))
     return problems
 
 

@@ -343,25 +343,39 @@ def _open_letterhead(path: Path) -> pikepdf.Pdf:
     return pdf
 
 
+MAX_FIELD_NODES = 20_000  # a form has a few hundred; a hostile file may nest or repeat them without end
+
+
 def read_pdf_values(path: Path) -> dict[str, str]:
-    """{field name: value} of a filled PDF's AcroForm; raises pikepdf errors for broken files."""
+    """{field name: value} for every field of a filled PDF's AcroForm ('' where it has no value).
+
+    Walks the field tree once, each object at most once and a bounded number in all, skipping
+    anything that is not a field dictionary; raises pikepdf errors for files it cannot open.
+    """
     with pikepdf.open(path) as pdf:
         form = pdf.Root.get("/AcroForm")
+        fields = form.get("/Fields") if isinstance(form, Dictionary) else None
+        stack = [(field, "") for field in reversed(fields)] if isinstance(fields, Array) else []
         values: dict[str, str] = {}
-        for field in (form.get("/Fields") or []) if form is not None else []:
-            _collect_field(field, "", values, depth=0)
+        seen: set[tuple[int, int]] = set()
+        while stack and len(seen) < MAX_FIELD_NODES:
+            field, prefix = stack.pop()
+            if not isinstance(field, Dictionary) or (field.is_indirect and field.objgen in seen):
+                continue
+            seen.add(field.objgen if field.is_indirect else (-len(seen), 0))
+            name = str(field.get("/T", ""))
+            full = f"{prefix}.{name}" if prefix and name else (name or prefix)
+            kids = field.get("/Kids")
+            named_kids = [k for k in kids if isinstance(k, Dictionary) and "/T" in k] if isinstance(kids, Array) else []
+            if named_kids:
+                stack.extend((kid, full) for kid in reversed(named_kids))
+            elif full:
+                values[full] = _value_text(field.get("/V"))
         return values
 
 
-def _collect_field(field: Dictionary, prefix: str, values: dict[str, str], depth: int) -> None:
-    if depth > 8 or len(values) > 10_000:  # a hostile file may nest or repeat fields without end
-        return
-    name = str(field.get("/T", ""))
-    full = f"{prefix}.{name}" if prefix and name else (name or prefix)
-    value = field.get("/V")
-    if value is not None and full:
-        text = str(value)[1:] if isinstance(value, Name) else str(value)
-        values[full] = "" if text == "Off" else text.replace("\r\n", "\n").replace("\r", "\n")
-    for kid in field.get("/Kids") or []:
-        if "/T" in kid:
-            _collect_field(kid, full, values, depth + 1)
+def _value_text(value) -> str:
+    if value is None:
+        return ""
+    text = str(value)[1:] if isinstance(value, Name) else str(value)
+    return "" if text == "Off" else text.replace("\r\n", "\n").replace("\r", "\n")

@@ -215,3 +215,43 @@ def test_untrusted_files_are_reported_and_the_batch_goes_on(tmp_path):
     reported = {Path(file).name: problem for file, problem in problems}
     for name, fragment in expected.items():
         assert fragment in reported[name], (name, reported.get(name))
+
+
+def test_hostile_pdf_field_trees(tmp_path):
+    from pikepdf import Array, Dictionary, String
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page()
+        pdf.Root.AcroForm = Dictionary(Fields=Array([1, 2]))  # not field dictionaries at all
+        pdf.save(folder / "numbers.pdf")
+    with pikepdf.new() as pdf:  # 60 kids of 60 kids …, nine levels: 60^9 paths through few objects
+        pdf.add_blank_page()
+        node = pdf.make_indirect(Dictionary(T=String("x")))
+        for _ in range(9):
+            node = pdf.make_indirect(Dictionary(T=String("x"), Kids=Array([node] * 60)))
+        pdf.Root.AcroForm = Dictionary(Fields=Array([node]))
+        pdf.save(folder / "tree.pdf")
+    started = time.perf_counter()
+    applications, problems = collect([folder], load_call(DEFAULT_CALL))
+    assert time.perf_counter() - started < 10
+    assert applications == [] and {Path(f).name for f, _ in problems} == {"numbers.pdf", "tree.pdf"}
+
+
+def test_one_application_from_the_same_forms_in_several_files(tmp_path):
+    """fill's own output: ru and ky, DOCX and PDF of both forms in one municipality's folder."""
+    data = write_csv(tmp_path / "data.csv", municipalities(2))
+    fill(data, DEFAULT_CALL, tmp_path / "out", ["ru", "ky"], ["docx", "pdf"], jobs=1)
+    folder = sorted(p for p in (tmp_path / "out").iterdir() if p.is_dir())[0]
+    typed = folder / "ru" / "annex2.docx"  # read after ky/annex2.docx, which keeps the prefilled figure
+    type_into_docx(typed, {"villages": "7", "population": "not a number"})
+    applications, problems = collect([tmp_path / "out"], load_call(DEFAULT_CALL))
+    assert len(applications) == 2 and all(len(a.files) == 8 for a in applications)
+    mine = next(a for a in applications if a.key == str(folder))
+    assert mine.values()["villages"] == "7" and mine.values()["sender_head"].startswith("Башчы")
+    prefilled = mine.values()["population"]
+    assert prefilled.isdigit()
+    assert (str(typed), f"population: 'not a number' differs from '{prefilled}' in annex2.docx; the first is kept") \
+        in problems
+    assert (str(folder), "population: 'not a number' is not a number") not in problems  # the first answer is kept
