@@ -131,8 +131,9 @@ def collect(
     """Read returned forms into one table per sheet: general, activities, groups, donors, problems."""
     from .call import load_call
     from .collect import Forms, collect as run_collect, tables
-    from .spreadsheet import write_tables
+    from .spreadsheet import check_output, write_tables
 
+    check_output(out)
     if lang.value not in ("ru", "ky"):
         raise typer.BadParameter("labels are in one language: ru or ky", param_hint="--lang")
     settings = load_call(call)

@@ -11,6 +11,9 @@ class FormgenError(Exception):
         self.file, self.place, self.problem, self.fix = str(file), place, problem, fix
         super().__init__(self.line())
 
+    def __reduce__(self):  # raised in a worker process, it must cross back whole
+        return type(self), (self.file, self.place, self.problem, self.fix)
+
     def line(self) -> str:
         where = f"{self.file}: {self.place}" if self.place else self.file
         tail = f" ({self.fix})" if self.fix else ""

@@ -23,14 +23,16 @@ from .build import (EDITIONS, FORMATS, LETTER, Output, checked_choices, localize
 from .call import load_call
 from .definitions import iter_field_defs, load_forms
 from .localize import N_
-from .model import FieldDef
-from .spreadsheet import read_rows
+from .errors import FormgenError
+from .model import RATING_CHOICES, FieldDef
+from .spreadsheet import NotAValue, read_rows
 
 FILLED_FORMS = (LETTER, "annex2")
 NAME_COLUMNS = ("aa_name", "municipality", "sender_municipality")  # the folder is named after the first given
 MAX_SINGLE_LINE = 300
 MAX_MULTI_LINE = 5000
 MAX_FOLDER_NAME = 80
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # XML cannot hold them
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
 # Oblasts, as the letter writes them: «Чуйской области» / «Чүй облусунун».
 REGIONS = {"batken": N_("region.batken"), "jalal_abad": N_("region.jalal_abad"), "issyk_kul": N_("region.issyk_kul"),
@@ -83,11 +85,13 @@ def check_value(field: FieldDef, text: str) -> tuple[str, str | None]:
     """(the value to write, a problem or None)."""
     if field.kind == "number" and not _number(text):
         return text, f"'{text[:40]}' is not a number"
-    if field.kind == "rating" and text not in ("1", "2", "3", "4", "5"):
+    if field.kind == "rating" and text not in RATING_CHOICES:
         return text, f"'{text[:40]}' is not a rating from 1 to 5"
     if field.kind == "date":
         date = _date(text)
         return (date, None) if date else (text, f"'{text[:40]}' is not a date (write DD.MM.YYYY)")
+    if CONTROL_CHARACTERS.search(text):
+        return text, "holds a control character (invisible; retype the value)"
     limit = MAX_MULTI_LINE if field.kind == "multiline" else MAX_SINGLE_LINE
     if len(text) > limit:
         return text, f"{len(text)} characters, more than the {limit} this field holds"
@@ -103,6 +107,9 @@ class RowChecker:
     def __call__(self, row: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
         values, problems = {}, []
         for column, text in row.items():
+            if isinstance(text, NotAValue):
+                problems.append((column, "a list or mapping, not a single value"))
+                continue
             if not text:
                 continue
             if column not in self.fields:
@@ -168,8 +175,16 @@ def _start_worker(*args) -> None:
     _producer = Producer(*args)
 
 
-def _work(folder: str, values: dict[str, str]) -> list[Output]:
-    return _producer(folder, values)
+def _produce(producer: Producer, folder: str, values: dict[str, str]) -> list[Output] | FormgenError:
+    """One row's files, or the error that stopped them (a full disk, a folder in the way)."""
+    try:
+        return producer(folder, values)
+    except FormgenError as exc:
+        return exc
+
+
+def _work(folder: str, values: dict[str, str]) -> list[Output] | FormgenError:
+    return _produce(_producer, folder, values)
 
 
 # ---- the batch -------------------------------------------------------------------------------------
@@ -196,15 +211,18 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
             name = next((values[c] for c in NAME_COLUMNS if values.get(c)), "")
             yield number, name, safe_folder_name(name, number, taken), values
 
-    def record(number: int, name: str, folder: str, outputs: list[Output]) -> None:
-        report.rows.append({"row": number, "name": name, "folder": folder, "files": [asdict(o) for o in outputs]})
-        progress(len(report.rows))
+    def record(number: int, name: str, folder: str, outputs: list[Output] | FormgenError) -> None:
+        if isinstance(outputs, FormgenError):
+            report.problems.append(f"{data_path}: row {number}: {outputs.line()}")
+        else:
+            report.rows.append({"row": number, "name": name, "folder": folder, "files": [asdict(o) for o in outputs]})
+        progress(len(report.rows) + len(report.problems))
 
     rows = accepted()
     first = list(itertools.islice(rows, PARALLEL_FROM))
     if jobs == 1 or len(first) < PARALLEL_FROM:
         for number, name, folder, values in itertools.chain(first, rows):
-            record(number, name, folder, producer(folder, values))
+            record(number, name, folder, _produce(producer, folder, values))
     else:
         _run_in_pool(jobs, (call_path, editions, formats, out_dir), itertools.chain(first, rows), record)
     report.rows.sort(key=lambda r: r["row"])

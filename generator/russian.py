@@ -18,6 +18,8 @@ def _tools() -> tuple[PetrovichDeclinationMaker, PetrovichGenderDetector]:
 
 def decline_name(full_name: str, case: str) -> str:
     """«Имя Фамилия» or «Имя Отчество Фамилия» in `case`; other word counts are left as written."""
+    if case != "nom" and case not in CASES:
+        raise ValueError(f"case '{case}' is not written for Russian names; use one of: nom, {', '.join(CASES)}")
     words = full_name.split()
     if case == "nom" or len(words) not in (2, 3):
         return full_name

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from pathlib import Path
 from typing import Iterator
 
@@ -14,8 +15,14 @@ MAX_DATA_BYTES = 50_000_000
 DATA_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
 
 
+class NotAValue(str):
+    """A data cell holding a list or a mapping: the row is refused with its column."""
+
+
 def cell_text(value: object) -> str:
     """A spreadsheet cell as the text a form shows: 12.0 → «12», a date → «28.02.2025»."""
+    if isinstance(value, (list, dict)):
+        return NotAValue("")
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -48,9 +55,8 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         with path.open(encoding="utf-8-sig", newline="") as stream:
-            sample = stream.read(4096)
+            dialect = _dialect(stream.readline())
             stream.seek(0)
-            dialect = csv.Sniffer().sniff(sample, delimiters=",;\t") if sample else csv.excel
             reader = csv.DictReader(stream, dialect=dialect)
             for number, row in enumerate(reader, start=2):
                 if None in row:
@@ -61,6 +67,12 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         raise FormgenError(path, "", "not UTF-8 text", "save the CSV as UTF-8 (Excel: CSV UTF-8)") from None
     except csv.Error as exc:
         raise FormgenError(path, "", f"malformed CSV: {exc}", "check quotes and separators") from None
+
+
+def _dialect(header: str) -> type[csv.Dialect]:
+    """The separator the header uses most: `,` (Excel), `;` (Excel in Russian) or a tab."""
+    separator = max(",;\t", key=header.count) if any(s in header for s in ",;\t") else ","
+    return type("Data", (csv.excel,), {"delimiter": separator})
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -81,16 +93,41 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 def _yaml_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    data = load_yaml(path)
+    data = load_yaml(path, aliases=False)
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise FormgenError(path, "top level", "expected a list of rows", "write `- field_id: value` items")
     for number, row in enumerate(data, start=1):
         yield number, {str(k): cell_text(v) for k, v in row.items()}
 
 
+OUTPUT_SUFFIXES = (".xlsx", ".csv", ".json")
+ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def check_output(path: Path) -> None:
+    """Refuse a wrong --out before any file is read."""
+    if path.suffix.lower() not in OUTPUT_SUFFIXES:
+        raise FormgenError(path, "", f"unknown output format '{path.suffix}'", "end --out with .xlsx, .csv or .json")
+
+
+def safe_cell(value: str) -> str:
+    """Text from a returned form as a spreadsheet shows it, never as a formula: a leading = + - @
+    gets an apostrophe (as Excel does when a user types text), invisible control characters a �."""
+    value = ILLEGAL_IN_XML.sub("\ufffd", value)
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
 def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[list[str]]]]) -> list[Path]:
     """Write {sheet: (labels, ids, rows)} as one workbook (.xlsx), one CSV per sheet, or one JSON."""
-    suffix = path.suffix.lower()
+    check_output(path)
+    try:
+        return _write_tables(path, path.suffix.lower(), tables)
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot write: {exc.strerror or exc}", "choose another --out") from None
+
+
+def _write_tables(path: Path, suffix: str, tables) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".xlsx":
         return [_write_xlsx(path, tables)]
@@ -105,10 +142,10 @@ def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[
             with target.open("w", encoding="utf-8-sig", newline="") as stream:
                 writer = csv.writer(stream)
                 writer.writerow(ids)
-                writer.writerows(rows)
+                writer.writerows([safe_cell(cell) for cell in row] for row in rows)
             written.append(target)
         return written
-    raise FormgenError(path, "", f"unknown output format '{suffix}'", "end --out with .xlsx, .csv or .json")
+    return []
 
 
 def _write_xlsx(path: Path, tables) -> Path:
@@ -121,6 +158,6 @@ def _write_xlsx(path: Path, tables) -> Path:
         worksheet.append(labels)
         worksheet.append(ids)
         for row in rows:
-            worksheet.append(row)
+            worksheet.append([safe_cell(cell) for cell in row])
     workbook.save(path)
     return path

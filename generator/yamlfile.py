@@ -15,13 +15,23 @@ class _TextDatesLoader(yaml.SafeLoader):
     """SafeLoader that leaves dates as text, so a wrong date gets our message, not a crash."""
 
 
+class _NoAliasesLoader(_TextDatesLoader):
+    """For data from outside: an alias can make a few bytes unfold into gigabytes."""
+
+    def compose_node(self, parent, index):
+        if self.check_event(yaml.events.AliasEvent):
+            mark = self.peek_event().start_mark
+            raise yaml.YAMLError(f"aliases (*name) are not allowed in data, line {mark.line + 1}")
+        return super().compose_node(parent, index)
+
+
 _TextDatesLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
 
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path, aliases: bool = True) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
@@ -35,7 +45,7 @@ def load_yaml(path: Path) -> Any:
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
     try:
-        return yaml.load(text, Loader=_TextDatesLoader)  # noqa: S506 (a SafeLoader)
+        return yaml.load(text, Loader=_TextDatesLoader if aliases else _NoAliasesLoader)  # noqa: S506 (SafeLoaders)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -16,7 +16,9 @@ from typer.testing import CliRunner
 from generator import DEFAULT_CALL, ooxml
 from generator.call import load_call
 from generator.cli import app
+from generator.build import localized_documents, render_bytes
 from generator.collect import Forms, collect, tables
+from generator.errors import FormgenError
 from generator.fill import fill, safe_folder_name
 from test_docx import open_docx
 from test_pdf import click, type_text, widgets
@@ -255,3 +257,61 @@ def test_one_application_from_the_same_forms_in_several_files(tmp_path):
     assert (str(typed), f"population: 'not a number' differs from '{prefilled}' in annex2.docx; the first is kept") \
         in problems
     assert (str(folder), "population: 'not a number' is not a number") not in problems  # the first answer is kept
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_row_that_cannot_be_written_does_not_stop_the_others(tmp_path, jobs):
+    rows = municipalities(10)
+    data = write_csv(tmp_path / "data.csv", rows)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "Кочкор").write_text("a file where the folder should go")
+    report = fill(data, DEFAULT_CALL, out, ["ky"], ["docx"], jobs=jobs)
+    assert len(report.rows) == 9
+    assert len(report.problems) == 1 and "row 9: " in report.problems[0] and "cannot write" in report.problems[0]
+
+
+def test_control_characters_are_refused(tmp_path):
+    data = tmp_path / "data.csv"
+    data.write_text("aa_name,population\nАйыл\x01А,100\nТалас,5\n", encoding="utf-8")
+    report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ru"], ["docx"], jobs=1)
+    assert report.problems == [f"{data}: row 2, column aa_name: holds a control character (invisible; retype the value)"]
+    assert [r["folder"] for r in report.rows] == ["Талас"]
+
+
+def test_data_files_of_every_shape(tmp_path):
+    one_column = tmp_path / "one.csv"
+    one_column.write_text("aa_name\nКочкор\n", encoding="utf-8")
+    semicolons = tmp_path / "semi.csv"
+    semicolons.write_text("aa_name;population\nНарын;1 200\n", encoding="utf-8-sig")
+    for data in (one_column, semicolons):
+        report = fill(data, DEFAULT_CALL, tmp_path / data.stem, ["ru"], ["docx"], jobs=1)
+        assert report.problems == [] and len(report.rows) == 1
+    bomb = tmp_path / "bomb.yaml"
+    bomb.write_text("- &a {aa_name: x}\n- *a\n", encoding="utf-8")
+    with pytest.raises(FormgenError, match="aliases .* are not allowed"):
+        fill(bomb, DEFAULT_CALL, tmp_path / "b", ["ru"], ["docx"], jobs=1)
+    nested = tmp_path / "nested.yaml"
+    nested.write_text("- {aa_name: [a, b]}\n- {aa_name: Талас}\n", encoding="utf-8")
+    report = fill(nested, DEFAULT_CALL, tmp_path / "n", ["ru"], ["docx"], jobs=1)
+    assert report.problems == [f"{nested}: row 1, column aa_name: a list or mapping, not a single value"]
+
+
+def test_returned_text_never_becomes_a_formula(tmp_path):
+    document = localized_documents(load_call(DEFAULT_CALL), ["ky"], ["annex2"])[0]
+    folder = tmp_path / "in" / "Кочкор"
+    folder.mkdir(parents=True)
+    values = {"aa_name": '=HYPERLINK("http://example.invalid","click")', "postal_address": "ok\x01bell",
+              "phone_fax": "+996 555 000", "email_site": "@home"}
+    (folder / "annex2.pdf").write_bytes(render_bytes(document, "pdf", values))
+    out = tmp_path / "applications.xlsx"
+    result = CliRunner().invoke(app, ["collect", str(tmp_path / "in"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    sheet = load_workbook(out)["general"]
+    ids = [c.value for c in sheet[2]]
+    row = {i: c for i, c in zip(ids, sheet[3])}
+    assert all(row[i].data_type == "s" for i in values)
+    assert row["aa_name"].value == "'" + values["aa_name"] and row["postal_address"].value == "ok\ufffdbell"
+    assert row["phone_fax"].value == "'+996 555 000"
+    bad = CliRunner().invoke(app, ["collect", str(tmp_path / "in"), "--out", str(tmp_path / "x.ods")])
+    assert bad.exit_code == 1 and "unknown output format '.ods'" in bad.output

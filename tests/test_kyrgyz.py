@@ -64,3 +64,11 @@ def test_bad_spec_is_an_error():
         format(Number(5, "ky"), "genitive")
     with pytest.raises(ValueError, match="Kyrgyz only"):
         format(Number(5, "ru"), "dat")
+
+
+def test_russian_names_refuse_a_case_they_do_not_have():
+    from generator.values import Name
+
+    assert format(Name("Мирлан Молдобеков", "ru"), "dat") == "Мирлану Молдобекову"
+    with pytest.raises(ValueError, match="not written for Russian names"):
+        format(Name("Мирлан Молдобеков", "ru"), "loc")
