@@ -9,7 +9,7 @@ import io
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Callable, Iterable
 
 import fontpkg
 from fontTools import subset
@@ -119,3 +119,17 @@ def font_problems(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(
                                 f"font{'s' if len(missing) > 1 else ''} {', '.join(missing)} "
                                 "(it would print as a blank box; use another character)")
     return problems
+
+
+def split_to_width(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
+    """A word wider than `width` (a long address, a URL) cut into pieces that fit, each as long as
+    it can be: a binary search on the prefix, so a 5000-character word costs milliseconds."""
+    pieces = []
+    while len(word) > 1 and measure(word) > width:
+        low, high = 1, len(word) - 1  # the longest prefix that fits lies in [low, high]; one char always goes
+        while low < high:
+            middle = (low + high + 1) // 2
+            low, high = (middle, high) if measure(word[:middle]) <= width else (low, middle - 1)
+        pieces.append(word[:low])
+        word = word[low:]
+    return pieces + [word]

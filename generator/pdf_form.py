@@ -17,7 +17,7 @@ from typing import Mapping, Sequence
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-from .fonts import Face, face
+from .fonts import Face, face, split_to_width
 
 FIELD_FACE = "sans"
 # PDFium types non-Latin text in the form's own font only when it classes that font as "symbol",
@@ -210,12 +210,9 @@ def wrap(font: Face, text: str, size: float, width: float) -> list[str]:
             else:
                 lines.append(line)
                 line = word
-            while font.width(line, size) > width and len(line) > 1:  # a word longer than the line
-                cut = len(line) - 1
-                while cut > 1 and font.width(line[:cut], size) > width:
-                    cut -= 1
-                lines.append(line[:cut])
-                line = line[cut:]
+            if font.width(line, size) > width:  # a word longer than the line
+                *whole, line = split_to_width(line, width, lambda text: font.width(text, size))
+                lines += whole
         lines.append(line)
     return lines
 

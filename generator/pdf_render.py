@@ -17,7 +17,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
-from .fonts import face
+from .fonts import face, split_to_width
 from .model import Document, Field, Paragraph, Table
 from .pdf_form import Widget, add_form
 
@@ -374,14 +374,7 @@ def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
 
 def split_long(word: str, style: Style, width: float) -> list[str]:
     """A word wider than the line (a long address or URL) in pieces that fit."""
-    pieces = []
-    while pdfmetrics.stringWidth(word, style.font, style.size) > width and len(word) > 1:
-        cut = len(word) - 1
-        while cut > 1 and pdfmetrics.stringWidth(word[:cut], style.font, style.size) > width:
-            cut -= 1
-        pieces.append(word[:cut])
-        word = word[cut:]
-    return pieces + [word]
+    return split_to_width(word, width, lambda text: pdfmetrics.stringWidth(text, style.font, style.size))
 
 
 def field_box(field: Field, style: Style, width: float) -> Box:

@@ -433,3 +433,19 @@ def test_font_problems_name_the_place_and_the_character():
     assert len(problems) == 2
     assert problems[0].startswith("ky/forms.po: msgid \"a\": character '€' (U+20AC EURO SIGN)")
     assert "U+260E" in problems[1] and problems[1].startswith("call.yaml: phones")
+
+
+def test_a_long_word_is_cut_into_pieces_that_fit_with_few_measurements():
+    from generator.fonts import split_to_width
+
+    calls = []
+
+    def measure(text: str) -> float:
+        calls.append(text)
+        return 5.0 * len(text)
+
+    word = "x" * 5000
+    pieces = split_to_width(word, 400, measure)
+    assert "".join(pieces) == word and all(measure(p) <= 400 for p in pieces)
+    assert [len(p) for p in pieces[:-1]] == [80] * 62 and len(pieces[-1]) == 40
+    assert len(calls) < 63 * 12 + 100  # a binary search per piece, not a character at a time
