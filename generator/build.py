@@ -93,17 +93,24 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
         if letterhead_pdf and "pdf" in rendered and document.form_id == LETTER:
             from .pdf_form import with_letterhead
             rendered["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf)
-        pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
-        for fmt, data in rendered.items():
-            relative = f"{document.lang}/{document.form_id}.{fmt}"
-            write_file(call_dir / relative, data)
-            outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
-                                  hashlib.sha256(data).hexdigest(), pages))
+        outputs += write_outputs(call_dir, "", document, rendered)
     write_file(call_dir / MANIFEST, manifest_bytes(call, outputs))
     if site:
         from .site import site_files
         for file in site_files(localizers(call), outputs, lambda path: (call_dir / path).read_bytes()):
             write_file(call_dir / file.name, file.data)
+    return outputs
+
+
+def write_outputs(root: Path, folder: str, document: Document, rendered: dict[str, bytes]) -> list[Output]:
+    """Write one document's formats under root/folder/<lang>/ and describe them for a manifest."""
+    pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
+    outputs = []
+    for fmt, data in rendered.items():
+        relative = "/".join(filter(None, (folder, document.lang, f"{document.form_id}.{fmt}")))
+        write_file(root / relative, data)
+        outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
+                              hashlib.sha256(data).hexdigest(), pages))
     return outputs
 
 

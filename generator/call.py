@@ -9,7 +9,7 @@ from typing import Any
 
 from . import LANGUAGES
 from .errors import FormgenError
-from .yamlfile import load_yaml
+from .yamlfile import load_yaml, parse_yaml
 
 CALL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -170,3 +170,8 @@ def _bad() -> dt.datetime:
 
 def load_call(path: Path) -> CallSettings:
     return _Reader(path).call(load_yaml(path))
+
+
+def parse_call(text: str, path: Path) -> CallSettings:
+    """Settings from text not yet written to `path`."""
+    return _Reader(path).call(parse_yaml(text, path))

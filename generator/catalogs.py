@@ -76,8 +76,8 @@ def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> gettext.GNU
         with path.open("rb") as stream:
             return gettext.GNUTranslations(stream)
     except OSError:
-        raise FormgenError(path, "", "compiled catalog is missing",
-                           "run `formgen catalogs compile`") from None
+        problem = "corrupt compiled catalog" if path.exists() else "compiled catalog is missing"
+        raise FormgenError(path, "", problem, "run `formgen catalogs compile`") from None
     except Exception as exc:  # gettext raises bare OSError/struct errors on a corrupt .mo
         raise FormgenError(path, "", f"corrupt compiled catalog: {exc}",
                            "run `formgen catalogs compile`") from None

@@ -91,7 +91,9 @@ def call_texts(call: CallSettings) -> Iterator[tuple[str, str]]:
                 yield from walk(item, f"{place}.{key}" if place else str(key))
         elif isinstance(value, str):
             yield f"{call.source}: {place}", value
-    yield from walk(dataclasses.asdict(call), "")
+    settings = dataclasses.asdict(call)
+    settings.pop("source")  # the file's own path is not printed on any form
+    yield from walk(settings, "")
 
 
 def used_message_ids(forms: list[FormDef]) -> dict[str, str]:

@@ -25,7 +25,6 @@ GENERAL, PROBLEMS = "general", "problems"
 class Returned:
     path: Path
     form: str
-    lang: str
     values: dict[str, str]
 
 
@@ -104,16 +103,12 @@ def file_kind(path: Path) -> str:
 
 
 def read_returned(path: Path, forms: Forms) -> Returned:
-    kind = file_kind(path)
-    values = _pdf_values(path) if kind == "pdf" else None
-    lang = ""
-    if kind == "docx":
-        values, lang = _docx_values(path, forms)
+    values = _pdf_values(path) if file_kind(path) == "pdf" else _docx_values(path, forms)
     form = forms.identify(values)
     if not form:
         raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
     known = {f.id for f in forms.fields[form]}
-    return Returned(path, form, lang, {k: v for k, v in values.items() if k in known})
+    return Returned(path, form, {k: v for k, v in values.items() if k in known})
 
 
 def _pdf_values(path: Path) -> dict[str, str]:
@@ -130,22 +125,24 @@ def _pdf_values(path: Path) -> dict[str, str]:
                            "ask for the form saved again") from None
 
 
-def _docx_values(path: Path, forms: Forms) -> tuple[dict[str, str], str]:
+def _docx_values(path: Path, forms: Forms) -> dict[str, str]:
     from .readback import read_docx_controls
 
     controls = read_docx_controls(path)
     if not controls:
         raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
-    tagged = {tag: value for tag, _, value in controls if tag}
+    tagged: dict[str, str] = {}
+    for tag, _, value in controls:
+        if tag:
+            tagged.setdefault(tag, value)  # as read_docx_values: the first control of a tag counts
     if tagged:
-        return tagged, ""
+        return tagged
     document = forms.by_labels([alias for _, alias, _ in controls])
     if document is None:
         raise FormgenError(path, "", "its controls lost their tags and do not match a form",
                            "ask for the form filled in the original file")
     # LibreOffice 7.x: no tags and no placeholder flag; the order and labels identify each field
-    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}, \
-        document.lang
+    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}
 
 
 def _unless_placeholder(value: str, field: Field) -> str:
@@ -158,7 +155,7 @@ def _unless_placeholder(value: str, field: Field) -> str:
 def input_files(paths: Iterable[Path]) -> Iterator[Path]:
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            yield from sorted(p for p in path.rglob("*") if p.is_file())
         else:
             yield path
 
@@ -231,7 +228,7 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
 
 def _grid_columns(forms: Forms, lang: str) -> dict[str, dict[int, tuple[list[str], dict[str, str]]]]:
     """grid id → row number → (column headers, {column id: field id})."""
-    from .definitions import load_forms
+    from .definitions import grid_field_id, load_forms
     from .model import GridDef
 
     document = next(d for d in forms.documents if d.lang == lang and d.form_id == "annex2")
@@ -240,6 +237,6 @@ def _grid_columns(forms: Forms, lang: str) -> dict[str, dict[int, tuple[list[str
     definitions = [b for b in load_forms()["annex2"].blocks if isinstance(b, GridDef)]
     for grid, table in zip(definitions, tables_in_order):
         headers = [cell[0].text for cell in table.rows[0][1:]]
-        grids[grid.id] = {r: (headers, {c.id: f"{grid.id}_{r}_{c.id}" for c in grid.columns})
+        grids[grid.id] = {r: (headers, {c.id: grid_field_id(grid, r, c) for c in grid.columns})
                           for r in range(1, grid.rows + 1)}
     return grids

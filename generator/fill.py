@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import concurrent.futures as futures
 import datetime as dt
-import hashlib
 import itertools
 import json
 import os
@@ -18,8 +17,8 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .build import (EDITIONS, FORMATS, LETTER, Output, checked_choices, localized_documents, localizers, pdf_pages,
-                    render_bytes, write_file)
+from .build import (EDITIONS, FORMATS, LETTER, Output, checked_choices, localized_documents, localizers,
+                    render_bytes, write_file, write_outputs)
 from .call import load_call
 from .definitions import iter_field_defs, load_forms
 from .localize import N_
@@ -136,7 +135,8 @@ class Producer:
         call = load_call(call_path)
         self.call, self.formats, self.out_dir = call, formats, out_dir
         self.documents = localized_documents(call, editions, FILLED_FORMS)
-        self.blanks = {(d.form_id, d.lang): render_bytes(d, "docx") for d in self.documents} if "docx" in formats else {}
+        self.field_ids = [{f.id for f in d.fields()} for d in self.documents]
+        self._blanks: dict[tuple[str, str], bytes] = {}
         by_lang = localizers(call)
         self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()} for lang, loc in by_lang.items()}
 
@@ -146,24 +146,25 @@ class Producer:
             return {**values, REGION_FIELD: self.regions[lang.split("+")[-1]][region]}
         return values
 
+    def blank(self, document) -> bytes:
+        """The document's empty DOCX, rendered on first use in this process."""
+        key = (document.form_id, document.lang)
+        if key not in self._blanks:
+            self._blanks[key] = render_bytes(document, "docx")
+        return self._blanks[key]
+
     def __call__(self, folder: str, values: dict[str, str]) -> list[Output]:
         from .docx_render import fill_docx
 
         outputs = []
-        for document in self.documents:
-            own = {k: v for k, v in self.values_for(values, document.lang).items()
-                   if k in {f.id for f in document.fields()}}
+        for document, field_ids in zip(self.documents, self.field_ids):
+            own = {k: v for k, v in self.values_for(values, document.lang).items() if k in field_ids}
             rendered = {}
             if "docx" in self.formats:
-                rendered["docx"] = fill_docx(self.blanks[(document.form_id, document.lang)], own)
+                rendered["docx"] = fill_docx(self.blank(document), own)
             if "pdf" in self.formats:
                 rendered["pdf"] = render_bytes(document, "pdf", own)
-            pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
-            for fmt, data in rendered.items():
-                relative = f"{folder}/{document.lang}/{document.form_id}.{fmt}"
-                write_file(self.out_dir / relative, data)
-                outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
-                                      hashlib.sha256(data).hexdigest(), pages))
+            outputs += write_outputs(self.out_dir, folder, document, rendered)
         return outputs
 
 

@@ -5,7 +5,8 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .call import CallSettings, call_id, load_call
+from .build import write_file
+from .call import CallSettings, call_id, load_call, parse_call
 from .errors import FormgenError
 
 
@@ -17,12 +18,12 @@ def _next_year(day: dt.date) -> dt.date:
 
 
 def _replace_value(text: str, key: str, value: str, path: Path) -> str:
-    pattern = re.compile(rf"^({re.escape(key)}:[ \t]*)[^\n#]*?([ \t]*(?:#.*)?)$", re.MULTILINE)
-    new, count = pattern.subn(lambda m: f"{m.group(1)}{value}{m.group(2)}", text, count=1)
-    if not count:
-        raise FormgenError(path, key, "key not found on a line of its own",
-                           f"write it as `{key}: <value>` at the top level")
-    return new
+    pattern = re.compile(rf"^({re.escape(key)}:[ \t]*)([^\n#]*?)([ \t]*(?:#.*)?)$", re.MULTILINE)
+    match = pattern.search(text)
+    if not match or not match.group(2).strip():
+        raise FormgenError(path, key, "value not on the key's own line",
+                           f"write it as `{key}: <value>` on one line at the top level")
+    return text[:match.start()] + f"{match.group(1)}{value}{match.group(3)}" + text[match.end():]
 
 
 def new_call_text(old: CallSettings, source_text: str, new_id: str, path: Path) -> str:
@@ -47,10 +48,6 @@ def write_new_call(source: Path, new_id: str, target: Path) -> Path:
     if target.exists():
         raise FormgenError(target, "", "already exists", "choose another --id or --out, or delete the file")
     text = new_call_text(old, source.read_text(encoding="utf-8"), new_id, source)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise FormgenError(target, "", f"cannot write: {exc.strerror or exc}", "choose another --out") from None
-    load_call(target)  # the new file must be valid as written (id pattern, date order)
+    parse_call(text, target)  # valid as it will be written, or nothing is written
+    write_file(target, text.encode("utf-8"))
     return target

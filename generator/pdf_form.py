@@ -88,8 +88,12 @@ def check_values(widgets: Sequence[Widget], values: Mapping[str, str]) -> None:
     unknown = sorted(set(values) - set(kinds))
     if unknown:
         raise ValueError(f"values for fields this form does not have: {', '.join(unknown)}")
+    choices_of: dict[str, set[str]] = {}
+    for widget in widgets:
+        if widget.kind == "rating":
+            choices_of.setdefault(widget.field_id, set()).add(widget.choice)
     for field_id, value in values.items():
-        choices = {w.choice for w in widgets if w.field_id == field_id and w.kind == "rating"}
+        choices = choices_of.get(field_id)
         if choices and value and value not in choices:
             raise ValueError(f"field {field_id}: {value!r} is not one of {', '.join(sorted(choices))}")
 

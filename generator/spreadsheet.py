@@ -58,6 +58,7 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
             dialect = _dialect(stream.readline())
             stream.seek(0)
             reader = csv.DictReader(stream, dialect=dialect)
+            _check_header(path, reader.fieldnames or [])
             for number, row in enumerate(reader, start=2):
                 if None in row:
                     raise FormgenError(path, f"row {number}", "more cells than the header has columns",
@@ -67,6 +68,15 @@ def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         raise FormgenError(path, "", "not UTF-8 text", "save the CSV as UTF-8 (Excel: CSV UTF-8)") from None
     except csv.Error as exc:
         raise FormgenError(path, "", f"malformed CSV: {exc}", "check quotes and separators") from None
+
+
+def _check_header(path: Path, header: list[str]) -> None:
+    """Two columns of one name would silently lose one of them."""
+    seen = set()
+    for name in (str(h).strip() for h in header if h):
+        if name in seen:
+            raise FormgenError(path, "row 1", f"column '{name}' appears twice", "keep one column per field id")
+        seen.add(name)
 
 
 def _dialect(header: str) -> type[csv.Dialect]:
@@ -85,6 +95,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     try:
         rows = workbook.worksheets[0].iter_rows(values_only=True)
         header = [cell_text(c) for c in next(rows, ())]
+        _check_header(path, header)
         for number, row in enumerate(rows, start=2):
             if any(v not in (None, "") for v in row):
                 yield number, {h: cell_text(v) for h, v in zip(header, row) if h}

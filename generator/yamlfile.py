@@ -44,6 +44,11 @@ def load_yaml(path: Path, aliases: bool = True) -> Any:
         raise FormgenError(path, f"byte {exc.start}", "not UTF-8 text", "save the file as UTF-8") from None
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
+    return parse_yaml(text, path, aliases)
+
+
+def parse_yaml(text: str, path: Path, aliases: bool = True) -> Any:
+    """YAML text (of `path`, for the messages) with dates left as text."""
     try:
         return yaml.load(text, Loader=_TextDatesLoader if aliases else _NoAliasesLoader)  # noqa: S506 (SafeLoaders)
     except yaml.YAMLError as exc:

@@ -156,3 +156,13 @@ def test_new_call_command_then_build(tmp_path):
     assert (tmp_path / "out" / "2026" / "ky" / "annex2.docx").exists()
     again = runner.invoke(app, ["new-call", "--from", str(source), "--id", "2026"])
     assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_new_call_refuses_a_value_it_cannot_rewrite_and_writes_nothing(tmp_path):
+    source = tmp_path / "block.yaml"
+    source.write_text(DEFAULT_CALL.read_text(encoding="utf-8").replace(
+        "donor_years: [2022, 2024]", "donor_years:\n  - 2022\n  - 2024"), encoding="utf-8")
+    load_call(source)  # valid as it is
+    result = CliRunner().invoke(app, ["new-call", "--from", str(source), "--id", "2026"])
+    assert result.exit_code == 1 and "donor_years: value not on the key's own line" in result.output
+    assert not (tmp_path / "2026.yaml").exists()

@@ -315,3 +315,10 @@ def test_returned_text_never_becomes_a_formula(tmp_path):
     assert row["phone_fax"].value == "'+996 555 000"
     bad = CliRunner().invoke(app, ["collect", str(tmp_path / "in"), "--out", str(tmp_path / "x.ods")])
     assert bad.exit_code == 1 and "unknown output format '.ods'" in bad.output
+
+
+def test_a_column_given_twice_is_refused(tmp_path):
+    data = tmp_path / "twice.csv"
+    data.write_text("aa_name,population,aa_name\nКочкор,1,Нарын\n", encoding="utf-8")
+    result = CliRunner().invoke(app, ["fill", "--data", str(data), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1 and f"error: {data}: row 1: column 'aa_name' appears twice" in result.output
