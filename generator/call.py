@@ -8,8 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from . import LANGUAGES
-from .errors import FormgenError
-from .yamlfile import load_yaml, parse_yaml
+from .yamlfile import YamlReader, load_yaml, parse_yaml
 
 CALL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
@@ -49,25 +48,8 @@ class CallSettings:
     source: str = ""
 
 
-class _Reader:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, place: str, problem: str, fix: str) -> FormgenError:
-        return FormgenError(self.path, place, problem, fix)
-
-    def mapping(self, data: Any, place: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
-        if not isinstance(data, dict):
-            raise self.fail(place or "top level", "expected a mapping", "write `key: value` lines")
-        for key in keys:
-            if key not in data:
-                raise self.fail(place or "top level", f"missing key '{key}'",
-                                f"add '{key}:' (see forms/calls/2025.yaml)")
-        unknown = sorted(set(map(str, data)) - set(keys) - set(optional))
-        if unknown:
-            raise self.fail(f"{place}.{unknown[0]}".lstrip("."), "unknown key",
-                            f"use only: {', '.join(keys + optional)}")
-        return data
+class _Reader(YamlReader):
+    """Reads one call settings file."""
 
     def text(self, value: Any, place: str, pattern: re.Pattern | None = None, what: str = "",
              fix: str = "") -> str:
@@ -92,9 +74,8 @@ class _Reader:
             raise self.fail(place, f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-07") from None
 
     def deadline(self, value: Any, place: str) -> dt.datetime:
-        text = value.isoformat(sep=" ") if isinstance(value, dt.datetime) else str(value)
-        try:
-            return dt.datetime.strptime(text[:16], "%Y-%m-%d %H:%M") if len(text) in (16, 19) else _bad()
+        try:  # the loader leaves dates as text
+            return dt.datetime.strptime(str(value), "%Y-%m-%d %H:%M")
         except ValueError:
             raise self.fail(place, f"'{value}' is not a date and hour",
                             f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00") from None
@@ -162,10 +143,6 @@ def call_id(value: Any, path: Path) -> str:
     """A call id is a folder name in the output: no separators, no '..'."""
     return _Reader(path).text(value, "id", CALL_ID, "call id",
                               "use letters, digits, '.', '_' and '-', starting with a letter or digit")
-
-
-def _bad() -> dt.datetime:
-    raise ValueError
 
 
 def load_call(path: Path) -> CallSettings:

@@ -10,7 +10,7 @@ from .errors import FormgenError
 from .model import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
                     FormDef, GridDef, LabelTableDef, NumberedFieldsDef, ParagraphDef, RowDef,
                     SignaturesDef)
-from .yamlfile import load_yaml
+from .yamlfile import YamlReader, load_yaml
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 MESSAGE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
@@ -20,27 +20,8 @@ MAX_GRID_ROWS = 200
 BILINGUAL_LAYOUTS = ("columns", "stacked")
 
 
-class _Reader:
-    """Walks one definition file, knowing where it is so every error can say so."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def fail(self, place: str, problem: str, fix: str) -> FormgenError:
-        return FormgenError(self.path, place, problem, fix)
-
-    def mapping(self, value: Any, place: str, required: tuple[str, ...], optional: tuple[str, ...]) -> dict:
-        if not isinstance(value, dict):
-            raise self.fail(place, f"expected a mapping, found {type(value).__name__}",
-                            "write it as `key: value` lines")
-        for key in required:
-            if key not in value:
-                raise self.fail(place, f"missing key '{key}'", f"add '{key}:'")
-        unknown = sorted(set(value) - set(required) - set(optional), key=str)
-        if unknown:
-            raise self.fail(place, f"unknown key '{unknown[0]}'",
-                            f"use one of: {', '.join(required + optional)}")
-        return value
+class _Reader(YamlReader):
+    """Reads one form definition."""
 
     def message_id(self, value: Any, place: str) -> str:
         if not isinstance(value, str) or not MESSAGE_ID.match(value):

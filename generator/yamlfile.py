@@ -57,3 +57,26 @@ def parse_yaml(text: str, path: Path, aliases: bool = True) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise FormgenError(path, place, f"malformed YAML: {problem}",
                            "fix the indentation or quoting there") from None
+
+
+class YamlReader:
+    """Walks one YAML file, knowing where it is so every error can say so."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def fail(self, place: str, problem: str, fix: str) -> FormgenError:
+        return FormgenError(self.path, place, problem, fix)
+
+    def mapping(self, value: Any, place: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+        where = place or "top level"
+        if not isinstance(value, dict):
+            raise self.fail(where, f"expected a mapping, found {type(value).__name__}", "write `key: value` lines")
+        for key in required:
+            if key not in value:
+                raise self.fail(where, f"missing key '{key}'", f"add '{key}:'")
+        unknown = sorted(set(map(str, value)) - set(required) - set(optional))
+        if unknown:
+            raise self.fail(f"{place}.{unknown[0]}".lstrip("."), f"unknown key '{unknown[0]}'",
+                            f"use one of: {', '.join(required + optional)}")
+        return value
