@@ -6,6 +6,7 @@ grey run inside the control, marked by `w:showingPlcHdr`, which Word and LibreOf
 """
 from __future__ import annotations
 
+import datetime as dt
 from typing import Iterator
 
 from docx.oxml import OxmlElement
@@ -75,16 +76,14 @@ def content_control(tag: str, kind: str, alias: str, placeholder: str, lang: str
     pr.append(element("w:tag", val=tag))
     pr.append(element("w:id", val=str(control_id)))
     pr.append(element("w:lock", val="sdtLocked"))
-    if not value:
-        pr.append(element("w:showingPlcHdr"))
+    pr.append(element("w:showingPlcHdr"))
     pr.append(_control_type(kind, lang, choices))
     content = element("w:sdtContent")
-    if value:
-        content.append(text_run(value, lang))
-    else:
-        content.append(text_run(placeholder, lang, style=PLACEHOLDER_STYLE_ID))
+    content.append(text_run(placeholder, lang, style=PLACEHOLDER_STYLE_ID))
     sdt.append(pr)
     sdt.append(content)
+    if value:
+        set_control_value(sdt, value, lang)
     return sdt
 
 
@@ -155,6 +154,13 @@ def set_control_value(sdt, value: str, lang: str) -> None:
     for child in list(content):
         content.remove(child)
     content.append(text_run(value, lang))
+    date = pr.find(qn("w:date"))
+    if date is not None:  # Word's date picker opens on the date written, when it is one
+        try:
+            day = dt.datetime.strptime(value.strip(), "%d.%m.%Y")
+            date.set(qn("w:fullDate"), day.strftime("%Y-%m-%dT00:00:00Z"))
+        except ValueError:
+            date.attrib.pop(qn("w:fullDate"), None)
 
 
 def bottom_border(paragraph_properties) -> None:

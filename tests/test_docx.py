@@ -147,3 +147,11 @@ def test_prefilled_values_are_written_into_controls(documents):
 def test_rendering_is_deterministic(documents):
     document = documents[("annex2", "ky")]
     assert render_bytes(document, "docx") == render_bytes(document, "docx")
+
+
+def test_a_prefilled_date_is_the_date_pickers_date(documents):
+    data = render_bytes(documents[("interest_letter", "ky")], "docx", {"letter_date": "20.02.2025"})
+    body = open_docx(data).element.body
+    sdt = next(s for s in ooxml.iter_controls(body) if ooxml.control_tag(s) == "letter_date")
+    assert sdt.find(f"{qn('w:sdtPr')}/{qn('w:date')}").get(qn("w:fullDate")) == "2025-02-20T00:00:00Z"
+    assert not ooxml.showing_placeholder(sdt) and ooxml.control_text(sdt) == "20.02.2025"
