@@ -64,10 +64,13 @@ def build(
 ) -> None:
     """Write OUT/<call id>/<lang>/<form>.<format> and OUT/<call id>/manifest.json."""
     from .build import MANIFEST, build as run_build
+    from .call import load_call
 
     outputs = run_build(call, out, [l.value for l in lang or []], form or None, [f.value for f in fmt or []],
                         letterhead=letterhead, letterhead_pdf=letterhead_pdf, site=not no_site)
-    typer.echo(f"wrote {len(outputs)} files and {MANIFEST} into {out}")
+    call_dir = out / load_call(call).id
+    site_note = "" if no_site else f", the download page {call_dir / 'index.html'} and the zip"
+    typer.echo(f"wrote {len(outputs)} files, {call_dir / MANIFEST}{site_note}")
 
 
 @app.command()
