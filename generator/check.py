@@ -17,6 +17,7 @@ from .errors import FormgenError
 from .fonts import font_problems
 from .localize import CODE_MESSAGES, Localizer, placeholders
 from .model import FormDef
+from .collect import HEADERS as COLLECT_HEADERS
 from .fill import REGIONS
 from .site import LISTS, SITE_MESSAGES, TEXTS
 
@@ -108,6 +109,8 @@ def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
         used.setdefault(message_id, "generator/site.py")
     for message_id in REGIONS.values():
         used.setdefault(message_id, "generator/fill.py")
+    for message_id in COLLECT_HEADERS:
+        used.setdefault(message_id, "generator/collect.py")
     return used
 
 

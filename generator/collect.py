@@ -10,15 +10,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .build import EDITIONS, localized_documents
+from .build import EDITIONS, localized_documents, localizers
 from .call import CallSettings
 from .errors import FormgenError
 from .fill import FILLED_FORMS, check_value
+from .localize import N_
 from .model import Document, Field, Table
 
 MAX_RETURNED_BYTES = 30_000_000
 KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx"}
 GENERAL, PROBLEMS = "general", "problems"
+HEADERS = (N_("collect.application"), N_("collect.files"), N_("collect.row"), N_("collect.file"),
+           N_("collect.problem"))
 
 
 @dataclass
@@ -65,6 +68,7 @@ class Forms:
         from .definitions import iter_field_defs, load_forms
 
         self.documents = [d for d in localized_documents(call, EDITIONS, FILLED_FORMS)]
+        self.localizers = localizers(call)
         self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
         self.definitions = {f.id: f for form in load_forms().values() for f in iter_field_defs(form)}
 
@@ -208,7 +212,9 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
     grids = _grid_columns(forms, lang)
     grid_ids = {fid for columns in grids.values() for _, ids in columns.values() for fid in ids.values()}
     general = [f for f in document_fields if f.id not in grid_ids]
-    result = {GENERAL: (["application", "files", *(f.label for f in general)],
+    localizer = forms.localizers[lang]
+    application_label, files_label, row_label, file_label, problem_label = (localizer.text(m) for m in HEADERS)
+    result = {GENERAL: ([application_label, files_label, *(f.label for f in general)],
                         ["application", "files", *(f.id for f in general)],
                         [[a.key, "; ".join(str(r.path) for r in a.files),
                           *(a.values().get(f.id, "") for f in general)] for a in applications])}
@@ -221,8 +227,8 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
                 if any(cells):
                     rows.append([application.key, str(number), *cells])
         first = next(iter(columns.values()))
-        result[grid] = (["application", "row", *first[0]], ["application", "row", *first[1]], rows)
-    result[PROBLEMS] = (["file", "problem"], ["file", "problem"], [list(p) for p in problems])
+        result[grid] = ([application_label, row_label, *first[0]], ["application", "row", *first[1]], rows)
+    result[PROBLEMS] = ([file_label, problem_label], ["file", "problem"], [list(p) for p in problems])
     return result
 
 
