@@ -128,8 +128,12 @@ def checked_choices(chosen: Iterable[str], allowed: tuple[str, ...], option: str
 
 
 def manifest_bytes(call: CallSettings, outputs: list[Output]) -> bytes:
-    manifest = {"call": call.id, "files": [asdict(o) for o in outputs]}
-    return (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    return json_bytes({"call": call.id, "files": [asdict(o) for o in outputs]})
+
+
+def json_bytes(data: object) -> bytes:
+    """JSON as people read it (Cyrillic as such, indented), the same bytes every time."""
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
 def write_file(path: Path, data: bytes) -> None:

@@ -70,7 +70,8 @@ class Forms:
         self.documents = [d for d in localized_documents(call, EDITIONS, FILLED_FORMS)]
         self.localizers = localizers(call)
         self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
-        self.definitions = {f.id: f for form in load_forms().values() for f in iter_field_defs(form)}
+        self.forms = load_forms()
+        self.definitions = {f.id: f for form in self.forms.values() for f in iter_field_defs(form)}
 
     def identify(self, names: Iterable[str]) -> str | None:
         names = set(names)
@@ -234,13 +235,13 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
 
 def _grid_columns(forms: Forms, lang: str) -> dict[str, dict[int, tuple[list[str], dict[str, str]]]]:
     """grid id → row number → (column headers, {column id: field id})."""
-    from .definitions import grid_field_id, load_forms
+    from .definitions import grid_field_id
     from .model import GridDef
 
     document = next(d for d in forms.documents if d.lang == lang and d.form_id == "annex2")
     grids: dict = {}
     tables_in_order = [b for b in document.blocks if isinstance(b, Table) and b.header_rows]
-    definitions = [b for b in load_forms()["annex2"].blocks if isinstance(b, GridDef)]
+    definitions = [b for b in forms.forms["annex2"].blocks if isinstance(b, GridDef)]
     for grid, table in zip(definitions, tables_in_order):
         headers = [cell[0].text for cell in table.rows[0][1:]]
         grids[grid.id] = {r: (headers, {c.id: grid_field_id(grid, r, c) for c in grid.columns})

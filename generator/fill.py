@@ -9,7 +9,6 @@ from __future__ import annotations
 import concurrent.futures as futures
 import datetime as dt
 import itertools
-import json
 import os
 import re
 import unicodedata
@@ -18,7 +17,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .build import (EDITIONS, FORMATS, LETTER, Output, checked_choices, localized_documents, localizers,
-                    render_bytes, write_file, write_outputs)
+                    json_bytes, render_bytes, write_file, write_outputs)
 from .call import load_call
 from .definitions import iter_field_defs, load_forms
 from .localize import N_
@@ -140,10 +139,10 @@ class Producer:
         by_lang = localizers(call)
         self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()} for lang, loc in by_lang.items()}
 
-    def values_for(self, values: dict[str, str], lang: str) -> dict[str, str]:
+    def values_for(self, values: dict[str, str], document) -> dict[str, str]:
         region = values.get(REGION_FIELD)
-        if region in REGIONS:
-            return {**values, REGION_FIELD: self.regions[lang.split("+")[-1]][region]}
+        if region in REGIONS:  # the region's name in the language its field is written in
+            return {**values, REGION_FIELD: self.regions[document.language][region]}
         return values
 
     def blank(self, document) -> bytes:
@@ -158,7 +157,7 @@ class Producer:
 
         outputs = []
         for document, field_ids in zip(self.documents, self.field_ids):
-            own = {k: v for k, v in self.values_for(values, document.lang).items() if k in field_ids}
+            own = {k: v for k, v in self.values_for(values, document).items() if k in field_ids}
             rendered = {}
             if "docx" in self.formats:
                 rendered["docx"] = fill_docx(self.blank(document), own)
@@ -228,7 +227,7 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
         _run_in_pool(jobs, (call_path, editions, formats, out_dir), itertools.chain(first, rows), record)
     report.rows.sort(key=lambda r: r["row"])
     manifest = {"call": producer.call.id, "rows": report.rows, "problems": report.problems}
-    write_file(out_dir / "manifest.json", (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode("utf-8"))
+    write_file(out_dir / "manifest.json", json_bytes(manifest))
     return report
 
 
