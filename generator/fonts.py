@@ -1,21 +1,20 @@
-"""The PT fonts: where they are, their deterministic subsets, and which characters they cover.
+"""The PT fonts the PDFs use: their subsets, metrics, and which characters they cover.
 
-The only module that imports fontTools. Renderers get plain data (`Face`): the subset's bytes and
-the metrics needed to build a PDF font from it.
+The subsets (Latin, Latin-1, Cyrillic, general punctuation, №) ship with the package in
+`fontdata/`, made once by tools/make_font_subsets.py with fontTools; reading them here costs
+about a millisecond, so no run of formgen subsets a font. Renderers get plain data (`Face`): the
+subset's bytes and the metrics needed to build a PDF font from it.
 """
 from __future__ import annotations
 
-import io
+import json
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Callable, Iterable
 
-import fontpkg
-from fontTools import subset
-from fontTools.ttLib import TTFont
-
-# face key → (family, weight, style)
+# face key → (family, weight, style) of the source font (fontpkg) the subset is made from
 FACES = {
     "serif": ("PT Serif", 400, "normal"),
     "serif-bold": ("PT Serif", 700, "normal"),
@@ -24,6 +23,8 @@ FACES = {
 # What the forms can show and a user may type: Latin, Latin-1, Cyrillic, general punctuation, №.
 SUBSET_RANGES = ((0x20, 0x7E), (0xA0, 0xFF), (0x400, 0x4FF), (0x2000, 0x206F), (0x2116, 0x2116))
 SUBSET_CODEPOINTS = frozenset(c for low, high in SUBSET_RANGES for c in range(low, high + 1))
+FONT_DATA = Path(__file__).parent / "fontdata"  # <key>.ttf and the metrics of each
+METRICS_FILE = "metrics.json"
 
 
 @dataclass(frozen=True)
@@ -50,55 +51,25 @@ class Face:
         return char in self.glyph_ids
 
 
-def font_path(key: str) -> str:
-    family, weight, style = FACES[key]
-    return str(fontpkg.path(family, weight, style))
+@lru_cache(maxsize=None)
+def face(key: str) -> Face:
+    """One face's shipped subset, read once per process."""
+    return Face(key=key, family=FACES[key][0], data=(FONT_DATA / f"{key}.ttf").read_bytes(),
+                **_face_metrics(key))
+
+
+def _face_metrics(key: str) -> dict:
+    metrics = dict(_metrics()[key])
+    metrics.pop("source")
+    metrics["glyph_ids"] = {chr(code): gid for code, gid in metrics.pop("cmap")}
+    metrics["advances"] = tuple(metrics["advances"])
+    metrics["bbox"] = tuple(metrics["bbox"])
+    return metrics
 
 
 @lru_cache(maxsize=None)
-def face(key: str) -> Face:
-    """The subset of one face, built once per process."""
-    font = TTFont(font_path(key), recalcTimestamp=False)
-    subsetter = subset.Subsetter(_subset_options())
-    subsetter.populate(unicodes=sorted(SUBSET_CODEPOINTS))
-    subsetter.subset(font)
-    buffer = io.BytesIO()
-    font.save(buffer, reorderTables=True)
-    return _face_from(key, font, buffer.getvalue())
-
-
-def _subset_options() -> subset.Options:
-    options = subset.Options()
-    options.hinting = False
-    options.layout_features = []  # no shaping: PDF text is drawn glyph by glyph
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG"]
-    options.notdef_outline = True
-    options.recalc_timestamp = False
-    return options
-
-
-def _face_from(key: str, font: TTFont, data: bytes) -> Face:
-    upm = font["head"].unitsPerEm
-    scale = 1000 / upm
-    order = font.getGlyphOrder()
-    index = {name: gid for gid, name in enumerate(order)}
-    cmap = font.getBestCmap()
-    hmtx = font["hmtx"]
-    head, os2 = font["head"], font["OS/2"]
-    return Face(
-        key=key,
-        family=FACES[key][0],
-        postscript_name=font["name"].getDebugName(6) or key,
-        data=data,
-        units_per_em=upm,
-        glyph_ids={chr(code): index[name] for code, name in sorted(cmap.items())},
-        advances=tuple(round(hmtx[name][0] * scale) for name in order),
-        ascent=round(font["hhea"].ascent * scale),
-        descent=round(font["hhea"].descent * scale),
-        cap_height=round(getattr(os2, "sCapHeight", 700 / scale) * scale),
-        bbox=tuple(round(v * scale) for v in (head.xMin, head.yMin, head.xMax, head.yMax)),
-        italic_angle=float(font["post"].italicAngle),
-    )
+def _metrics() -> dict:
+    return json.loads((FONT_DATA / METRICS_FILE).read_text(encoding="utf-8"))
 
 
 def font_problems(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FACES)) -> list[str]:
