@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import json
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
@@ -13,7 +11,8 @@ from . import FORMS_DIR, LANGUAGES, LOCALES_DIR
 from .call import CallSettings, load_call
 from .catalogs import load_translations, po_path
 from .definitions import load_forms
-from .errors import FormgenError, UsageError
+from .errors import UsageError
+from .files import json_bytes, write_file
 from .localize import Localizer
 from .bilingual import bilingual
 from .model import Document
@@ -21,7 +20,6 @@ from .model import Document
 FORMATS = ("docx", "pdf")
 EDITIONS = (*LANGUAGES, "ru+ky")  # ru+ky: one document in both languages, Kyrgyz first
 MANIFEST = "manifest.json"
-LETTER = "interest_letter"  # the form that goes on a municipality's letterhead
 
 
 @dataclass(frozen=True)
@@ -85,12 +83,13 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
     call = load_call(call_path)
     call_dir = out_dir / call.id
     outputs = []
+    on_letterhead = {form.id for form in load_forms().values() if form.letterhead}
     for document in localized_documents(call, langs, form_ids):
         rendered = {fmt: render_bytes(document, fmt) for fmt in formats}
-        if letterhead and "docx" in rendered and document.form_id == LETTER:
+        if letterhead and "docx" in rendered and document.form_id in on_letterhead:
             from .letterhead import place_in_letterhead
             rendered["docx"] = place_in_letterhead(letterhead, rendered["docx"])
-        if letterhead_pdf and "pdf" in rendered and document.form_id == LETTER:
+        if letterhead_pdf and "pdf" in rendered and document.form_id in on_letterhead:
             from .pdf_form import with_letterhead
             rendered["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf)
         outputs += write_outputs(call_dir, "", document, rendered)
@@ -129,20 +128,3 @@ def checked_choices(chosen: Iterable[str], allowed: tuple[str, ...], option: str
 
 def manifest_bytes(call: CallSettings, outputs: list[Output]) -> bytes:
     return json_bytes({"call": call.id, "files": [asdict(o) for o in outputs]})
-
-
-def json_bytes(data: object) -> bytes:
-    """JSON as people read it (Cyrillic as such, indented), the same bytes every time."""
-    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
-
-
-def write_file(path: Path, data: bytes) -> None:
-    """Write through a temporary file, so a failed build never leaves half a file behind."""
-    temporary = path.with_name(f".{path.name}.tmp")
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
-        os.replace(temporary, path)
-    except OSError as exc:
-        raise FormgenError(path, "", f"cannot write: {exc.strerror or exc}",
-                           "choose a folder you can write to with --out") from None

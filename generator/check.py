@@ -15,11 +15,10 @@ from .catalogs import compiled, mo_path, po_path, read_catalog
 from .definitions import form_paths, iter_field_defs, load_form, message_ids
 from .errors import FormgenError
 from .fonts import font_problems
-from .localize import CODE_MESSAGES, Localizer, placeholders
+from .localize import Localizer, placeholders
 from .model import FormDef
-from .collect import HEADERS as COLLECT_HEADERS
-from .fill import REGIONS
-from .site import LISTS, SITE_MESSAGES, TEXTS
+from .site import LISTS, TEXTS
+from .translate import used_message_ids
 
 
 def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
@@ -95,23 +94,6 @@ def call_texts(call: CallSettings) -> Iterator[tuple[str, str]]:
     settings = dataclasses.asdict(call)
     settings.pop("source")  # the file's own path is not printed on any form
     yield from walk(settings, "")
-
-
-def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
-    """message id → where it is used first."""
-    used: dict[str, str] = {}
-    for form in forms:
-        for message_id in message_ids(form):
-            used.setdefault(message_id, form.source)
-    for message_id in CODE_MESSAGES:
-        used.setdefault(message_id, "generator/localize.py")
-    for message_id in SITE_MESSAGES:
-        used.setdefault(message_id, "generator/site.py")
-    for message_id in REGIONS.values():
-        used.setdefault(message_id, "generator/fill.py")
-    for message_id in COLLECT_HEADERS:
-        used.setdefault(message_id, "generator/collect.py")
-    return used
 
 
 def duplicate_field_ids(forms: list[FormDef]) -> list[str]:

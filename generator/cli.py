@@ -180,7 +180,7 @@ def catalogs_extract(
     forms: Path = FORMS_OPTION,
 ) -> None:
     """Write the .pot template with every message id the forms and the code use."""
-    from .catalogs import write_template
+    from .translate import write_template
 
     count = write_template(output, forms)
     typer.echo(f"wrote {count} message ids to {output}")
@@ -190,7 +190,7 @@ def catalogs_extract(
 @reports_errors
 def catalogs_update(forms: Path = FORMS_OPTION, locales: Path = LOCALES_OPTION) -> None:
     """Add new message ids to every language's .po (as empty, to translate) and mark removed ones."""
-    from .catalogs import update_catalogs
+    from .translate import update_catalogs
 
     for path in update_catalogs(locales, forms):
         typer.echo(f"updated {path}")

@@ -14,14 +14,12 @@ from .build import EDITIONS, localized_documents, localizers
 from .call import CallSettings
 from .errors import FormgenError
 from .fill import FILLED_FORMS, check_value
-from .localize import N_
+from .messages import COLLECT_HEADERS as HEADERS
 from .model import Document, Field, Table
 
 MAX_RETURNED_BYTES = 30_000_000
 KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx"}
 GENERAL, PROBLEMS = "general", "problems"
-HEADERS = (N_("collect.application"), N_("collect.files"), N_("collect.row"), N_("collect.file"),
-           N_("collect.problem"))
 
 
 @dataclass

@@ -178,33 +178,21 @@ class _Reader(YamlReader):
 
 
 def grid_field_id(grid: GridDef, row: int, column: ColumnDef) -> str:
-    return f"{grid.id}_{row}_{column.id}"
+    return grid.field_id(row, column)
 
 
 def numbered_field_id(block: NumberedFieldsDef, number: int) -> str:
-    return f"{block.id}_{number}"
+    return block.field_id(number)
 
 
 def iter_field_defs(form: FormDef) -> Iterator[FieldDef]:
     """Every field of a form in reading order, grid cells and numbered lists expanded."""
-    for block in form.blocks:
-        if isinstance(block, ParagraphDef):
-            yield from block.fields
-        elif isinstance(block, FieldBlockDef):
-            yield block.field
-        elif isinstance(block, SignaturesDef):
-            for part in block.parts:
-                yield from part.fields
-        elif isinstance(block, LabelTableDef):
-            for row in block.rows:
-                yield from (row.value.fields if isinstance(row.value, ParagraphDef) else (row.value,))
-        elif isinstance(block, NumberedFieldsDef):
-            for n in range(1, block.count + 1):
-                yield FieldDef(numbered_field_id(block, n), block.kind)
-        elif isinstance(block, GridDef):
-            for r in range(1, block.rows + 1):
-                for column in block.columns:
-                    yield FieldDef(grid_field_id(block, r, column), column.kind)
+    return form.field_defs()
+
+
+def message_ids(form: FormDef) -> Iterator[str]:
+    """Every message id a form definition uses, in reading order (may repeat)."""
+    return form.message_ids()
 
 
 def load_form(path: Path) -> FormDef:
@@ -226,35 +214,3 @@ def load_forms(forms_dir: Path = FORMS_DIR) -> dict[str, FormDef]:
                                "give each form its own id")
         forms[form.id] = form
     return forms
-
-
-def _field_messages(fields: tuple[FieldDef, ...]) -> Iterator[str]:
-    for field in fields:
-        yield from (m for m in (field.hint, field.label) if m)
-
-
-def message_ids(form: FormDef) -> Iterator[str]:
-    """Every message id a form definition uses, in reading order (may repeat)."""
-    yield form.title
-    for block in form.blocks:
-        paragraphs: tuple[ParagraphDef, ...] = ()
-        if isinstance(block, ParagraphDef):
-            paragraphs = (block,)
-        elif isinstance(block, SignaturesDef):
-            paragraphs = block.parts
-        elif isinstance(block, FieldBlockDef):
-            yield from _field_messages((block.field,))
-        elif isinstance(block, LabelTableDef):
-            for row in block.rows:
-                yield row.label
-                if isinstance(row.value, ParagraphDef):
-                    paragraphs += (row.value,)
-                else:
-                    yield from _field_messages((row.value,))
-        elif isinstance(block, NumberedFieldsDef):
-            yield block.label
-        elif isinstance(block, GridDef):
-            yield from (column.header for column in block.columns)
-        for paragraph in paragraphs:
-            yield paragraph.text
-            yield from _field_messages(paragraph.fields)

@@ -16,25 +16,23 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .build import (EDITIONS, FORMATS, LETTER, Output, checked_choices, localized_documents, localizers,
-                    json_bytes, render_bytes, write_file, write_outputs)
+from .build import (EDITIONS, FORMATS, Output, checked_choices, localized_documents, localizers, render_bytes,
+                    write_outputs)
 from .call import load_call
 from .definitions import iter_field_defs, load_forms
-from .localize import N_
 from .errors import FormgenError
+from .files import json_bytes, write_file
+from .messages import REGIONS
 from .model import RATING_CHOICES, FieldDef
 from .spreadsheet import NotAValue, read_rows
 
-FILLED_FORMS = (LETTER, "annex2")
+FILLED_FORMS = ("interest_letter", "annex2")
 NAME_COLUMNS = ("aa_name", "municipality", "sender_municipality")  # the folder is named after the first given
 MAX_SINGLE_LINE = 300
 MAX_MULTI_LINE = 5000
 MAX_FOLDER_NAME = 80
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # XML cannot hold them
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
-# Oblasts, as the letter writes them: «Чуйской области» / «Чүй облусунун».
-REGIONS = {"batken": N_("region.batken"), "jalal_abad": N_("region.jalal_abad"), "issyk_kul": N_("region.issyk_kul"),
-           "naryn": N_("region.naryn"), "osh": N_("region.osh"), "talas": N_("region.talas"), "chui": N_("region.chui")}
 REGION_FIELD = "sender_region"
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 

@@ -6,17 +6,12 @@ import gettext
 from string import Formatter
 
 from .call import CallSettings
-from .definitions import grid_field_id, numbered_field_id
 from .errors import FormgenError
+from .messages import N_
 from .model import (RATING_CHOICES, Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef,
                     FormDef, GridDef, LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run,
                     SignaturesDef, Table)
 from .values import DATE_FORMS, call_values
-
-
-def N_(message_id: str) -> str:
-    """Marks a message id used by code, so `pybabel extract` finds it."""
-    return message_id
 
 
 PLACEHOLDER_BY_KIND = {
@@ -116,7 +111,7 @@ class Localizer:
 
     def grid_cell(self, grid: GridDef, row: int, column: ColumnDef, header: str) -> Cell:
         label = self.text(GRID_CELL_LABEL, column=header, row=row)
-        field = self.field(FieldDef(grid_field_id(grid, row, column), column.kind), label=label, hint="")
+        field = self.field(FieldDef(grid.field_id(row, column), column.kind), label=label, hint="")
         return self.cell((field,))
 
     def grid(self, block: GridDef) -> Table:
@@ -133,7 +128,7 @@ class Localizer:
     def numbered(self, block: NumberedFieldsDef) -> list[Paragraph]:
         paragraphs = []
         for n in range(1, block.count + 1):
-            definition = FieldDef(numbered_field_id(block, n), block.kind)
+            definition = FieldDef(block.field_id(n), block.kind)
             field = self.field(definition, label=self.text(block.label, number=n))
             paragraphs.append(Paragraph((f"{n}. ", field), self.lang, "answer"))
         return paragraphs
@@ -143,21 +138,14 @@ class Localizer:
         lines = tuple((Paragraph((), self.lang, "signature_line"),) for _ in block.parts)
         return Table(tuple(1.0 for _ in block.parts), (names, lines), borders=False, keep_together=True)
 
+    def field_block(self, block: FieldBlockDef) -> Paragraph:
+        return Paragraph((self.field(block.field),), self.lang, "answer")
+
     def blocks(self, form: FormDef) -> tuple[Block, ...]:
         blocks: list[Block] = []
         for block in form.blocks:
-            if isinstance(block, ParagraphDef):
-                blocks.append(self.paragraph(block))
-            elif isinstance(block, FieldBlockDef):
-                blocks.append(Paragraph((self.field(block.field),), self.lang, "answer"))
-            elif isinstance(block, LabelTableDef):
-                blocks.append(self.label_table(block))
-            elif isinstance(block, GridDef):
-                blocks.append(self.grid(block))
-            elif isinstance(block, NumberedFieldsDef):
-                blocks.extend(self.numbered(block))
-            elif isinstance(block, SignaturesDef):
-                blocks.append(self.signatures(block))
+            localized = BLOCKS[type(block)](self, block)
+            blocks.extend(localized if isinstance(localized, list) else (localized,))
         return tuple(blocks)
 
     def document(self, form: FormDef) -> Document:
@@ -165,6 +153,12 @@ class Localizer:
             form_id=form.id, lang=self.lang, call_id=self.call.id, title=self.text(form.title),
             blocks=self.blocks(form), letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
             page_numbers=form.page_numbers, footer=self.text(FOOTER))
+
+
+# The one place that turns each kind of block into what renderers draw (a list: several blocks).
+BLOCKS = {ParagraphDef: Localizer.paragraph, FieldBlockDef: Localizer.field_block,
+          LabelTableDef: Localizer.label_table, GridDef: Localizer.grid,
+          NumberedFieldsDef: Localizer.numbered, SignaturesDef: Localizer.signatures}
 
 
 def _merge_text(runs: list[Run]) -> tuple[Run, ...]:

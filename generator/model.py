@@ -1,6 +1,8 @@
 """The two models, as plain frozen dataclasses with no I/O.
 
-Definitions (`*Def`) are what `forms/*.yaml` says: structure, field ids and message ids.
+Definitions (`*Def`) are what `forms/*.yaml` says: structure, field ids and message ids. Each block
+knows its own fields (`field_defs`, grid cells and numbered lists expanded) and the message ids it
+uses (`message_ids`), so nothing else has to walk the block types.
 The localized document (`Document` and below) is what renderers draw: every message resolved to
 plain text in one language, every blank a `Field`. Renderers never see message ids or settings.
 """
@@ -25,6 +27,9 @@ class FieldDef:
     lines: int = 1
     required: bool = False  # `formgen collect` reports a returned form that leaves it empty
 
+    def message_ids(self) -> Iterator[str]:
+        yield from (m for m in (self.hint, self.label) if m)
+
 
 @dataclass(frozen=True)
 class ParagraphDef:
@@ -32,16 +37,37 @@ class ParagraphDef:
     style: str = "body"
     fields: tuple[FieldDef, ...] = ()
 
+    def field_defs(self) -> Iterator[FieldDef]:
+        yield from self.fields
+
+    def message_ids(self) -> Iterator[str]:
+        yield self.text
+        for field in self.fields:
+            yield from field.message_ids()
+
 
 @dataclass(frozen=True)
 class FieldBlockDef:
     field: FieldDef
+
+    def field_defs(self) -> Iterator[FieldDef]:
+        yield self.field
+
+    def message_ids(self) -> Iterator[str]:
+        yield from self.field.message_ids()
 
 
 @dataclass(frozen=True)
 class RowDef:
     label: str  # message id
     value: Union[FieldDef, ParagraphDef]
+
+    def field_defs(self) -> Iterator[FieldDef]:
+        yield from (self.value.field_defs() if isinstance(self.value, ParagraphDef) else (self.value,))
+
+    def message_ids(self) -> Iterator[str]:
+        yield self.label
+        yield from self.value.message_ids()
 
 
 @dataclass(frozen=True)
@@ -50,6 +76,14 @@ class LabelTableDef:
     widths: tuple[float, ...]
     rows: tuple[RowDef, ...]
 
+    def field_defs(self) -> Iterator[FieldDef]:
+        for row in self.rows:
+            yield from row.field_defs()
+
+    def message_ids(self) -> Iterator[str]:
+        for row in self.rows:
+            yield from row.message_ids()
+
 
 @dataclass(frozen=True)
 class NumberedFieldsDef:
@@ -57,6 +91,16 @@ class NumberedFieldsDef:
     count: int
     kind: str
     label: str  # message id with {number}
+
+    def field_id(self, number: int) -> str:
+        return f"{self.id}_{number}"
+
+    def field_defs(self) -> Iterator[FieldDef]:
+        for number in range(1, self.count + 1):
+            yield FieldDef(self.field_id(number), self.kind)
+
+    def message_ids(self) -> Iterator[str]:
+        yield self.label
 
 
 @dataclass(frozen=True)
@@ -73,10 +117,29 @@ class GridDef:
     columns: tuple[ColumnDef, ...]
     rows: int = 10
 
+    def field_id(self, row: int, column: ColumnDef) -> str:
+        return f"{self.id}_{row}_{column.id}"
+
+    def field_defs(self) -> Iterator[FieldDef]:
+        for row in range(1, self.rows + 1):
+            for column in self.columns:
+                yield FieldDef(self.field_id(row, column), column.kind)
+
+    def message_ids(self) -> Iterator[str]:
+        yield from (column.header for column in self.columns)
+
 
 @dataclass(frozen=True)
 class SignaturesDef:
     parts: tuple[ParagraphDef, ...]
+
+    def field_defs(self) -> Iterator[FieldDef]:
+        for part in self.parts:
+            yield from part.field_defs()
+
+    def message_ids(self) -> Iterator[str]:
+        for part in self.parts:
+            yield from part.message_ids()
 
 
 BlockDef = Union[ParagraphDef, FieldBlockDef, LabelTableDef, NumberedFieldsDef, GridDef, SignaturesDef]
@@ -92,6 +155,17 @@ class FormDef:
     bilingual: str = "stacked"  # layout of the ru+ky edition: columns | stacked
     pages: tuple[tuple[str, int], ...] = ()  # page budget per edition, e.g. (("ru", 1), ("ru+ky", 2))
     source: str = ""
+
+    def field_defs(self) -> Iterator[FieldDef]:
+        """Every field in reading order, grid cells and numbered lists expanded."""
+        for block in self.blocks:
+            yield from block.field_defs()
+
+    def message_ids(self) -> Iterator[str]:
+        """Every message id the definition uses, in reading order (may repeat)."""
+        yield self.title
+        for block in self.blocks:
+            yield from block.message_ids()
 
 
 # ---- the localized document --------------------------------------------------------------------

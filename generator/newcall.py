@@ -5,7 +5,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from .build import write_file
+from .files import write_file
 from .call import CallSettings, call_id, load_call, parse_call
 from .errors import FormgenError
 

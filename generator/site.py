@@ -5,7 +5,8 @@ from dataclasses import dataclass
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from .localize import Localizer, N_
+from .localize import Localizer
+from .messages import N_
 from .zips import write_zip
 
 PAGES = {"ky": "index.html", "ru": "index.ru.html"}  # Kyrgyz, the state language, is the front page

@@ -8,7 +8,7 @@ from babel.messages.extract import extract_from_dir
 from typer.testing import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.check import used_message_ids
+from generator.translate import used_message_ids
 from generator.cli import app
 from generator.definitions import load_forms
 
