@@ -18,15 +18,17 @@ TEXTS = {
     "steps": N_("site.steps.heading"), "fill": N_("site.fill.heading"), "contacts": N_("site.contacts.heading"),
     "address": N_("site.address"), "contact": N_("site.contact"), "checksums": N_("site.checksums.heading"),
     "checksums_note": N_("site.checksums.note"), "switch": N_("site.switch"), "footer": N_("site.footer"),
+    "document_column": N_("site.column.document"),
 }
 LISTS = {"step_list": (N_("site.step_1"), N_("site.step_2"), N_("site.step_3")),
          "fill_list": (N_("site.fill.docx"), N_("site.fill.pdf"), N_("site.fill.paper"))}
 DOCUMENT_NAMES = {"announcement": N_("site.doc.announcement"), "interest_letter": N_("site.doc.interest_letter"),
                   "annex2": N_("site.doc.annex2")}
 EDITIONS = {"ru": N_("site.edition.ru"), "ky": N_("site.edition.ky"), "ru+ky": N_("site.edition.ru+ky")}
+COLUMNS = {"ru": N_("site.column.ru"), "ky": N_("site.column.ky"), "ru+ky": N_("site.column.ru+ky")}
 FILE, DETAILS, SIZE, ZIP = N_("site.file"), N_("site.file.details"), N_("site.file.size"), N_("site.zip")
 SITE_MESSAGES = (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids), *DOCUMENT_NAMES.values(),
-                 *EDITIONS.values(), FILE, DETAILS, SIZE, ZIP)
+                 *EDITIONS.values(), *COLUMNS.values(), FILE, DETAILS, SIZE, ZIP)
 
 
 @dataclass(frozen=True)
@@ -58,22 +60,32 @@ def _environment() -> Environment:
                        undefined=StrictUndefined, keep_trailing_newline=True)
 
 
+def _document_name(localizer: Localizer, form_id: str) -> str:
+    return localizer.text(DOCUMENT_NAMES[form_id])
+
+
+def _button(localizer: Localizer, output, document: str) -> dict:
+    details = (localizer.text(DETAILS, pages=output.pages, size=kilobytes(output.bytes)) if output.pages
+               else localizer.text(SIZE, size=kilobytes(output.bytes)))
+    return {"href": output.path, "format": output.format.upper(), "details": details,
+            "label": localizer.text(FILE, document=document, edition=localizer.text(EDITIONS[output.lang]),
+                                    format=output.format.upper(), details=details)}
+
+
+def _editions(outputs) -> list[str]:
+    return sorted({o.lang for o in outputs}, key=EDITION_ORDER.index)
+
+
 def _documents(localizer: Localizer, outputs) -> list[dict]:
-    documents = []
-    for form_id, name_id in DOCUMENT_NAMES.items():
-        files = [o for o in outputs if o.form == form_id]
-        files.sort(key=lambda o: (EDITION_ORDER.index(o.lang), o.format))
-        if not files:
-            continue
-        name = localizer.text(name_id)
-        documents.append({"name": name, "files": [{
-            "href": o.path,
-            "text": localizer.text(FILE, document=name, edition=localizer.text(EDITIONS[o.lang]),
-                                   format=o.format.upper()),
-            "details": (localizer.text(DETAILS, pages=o.pages, size=kilobytes(o.bytes)) if o.pages
-                        else localizer.text(SIZE, size=kilobytes(o.bytes))),
-        } for o in files]})
-    return documents
+    """One row per form (in build order), one cell per edition, a button per format in each cell."""
+    form_ids = list(dict.fromkeys(o.form for o in outputs))
+    rows = []
+    for form_id in form_ids:
+        name = _document_name(localizer, form_id)
+        files = sorted((o for o in outputs if o.form == form_id), key=lambda o: o.format)
+        rows.append({"name": name, "cells": [[_button(localizer, o, name) for o in files if o.lang == lang]
+                                             for lang in _editions(outputs)]})
+    return rows
 
 
 def page(localizer: Localizer, outputs, zip_size: int) -> str:
@@ -84,6 +96,7 @@ def page(localizer: Localizer, outputs, zip_size: int) -> str:
     call_id = localizer.call.id
     return _environment().get_template("page.html").render(
         lang=lang, t=texts, other={"lang": other, "page": PAGES[other]},
+        editions=[localizer.text(COLUMNS[lang]) for lang in _editions(outputs)],
         documents=_documents(localizer, outputs),
         zip={"href": zip_name(call_id), "text": localizer.text(ZIP, size=kilobytes(zip_size))},
         checksums=[{"name": o.path, "sha256": o.sha256} for o in outputs])

@@ -60,7 +60,7 @@ def test_no_site_skips_it(tmp_path):
 
 
 def _kilobytes(text: str) -> int:
-    return int(re.search(r"(\d+) КБ", text).group(1))
+    return int(re.search(r"(\d+)\s*КБ", text).group(1))
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +76,41 @@ def browser():
         browser.close()
 
 
+EDITION_COLUMNS = {"ky": ("Кыргыз тилинде", "На кыргызском языке"), "ru": ("Орус тилинде", "На русском языке"),
+                   "ru+ky": ("Эки тилде", "На двух языках")}
+
+
+def _check_download_table(page, site, lang):
+    """One row per document, one column per edition, a DOCX and a PDF button in each cell."""
+    files = {entry["path"]: entry for entry in manifest(site)}
+    editions = page.locator("table.downloads thead th").all_inner_texts()[1:]
+    rows = page.locator("table.downloads tbody tr")
+    assert rows.count() == len({e["form"] for e in files.values()})
+    seen = set()
+    for r in range(rows.count()):
+        row = rows.nth(r)
+        cells = row.locator("td")
+        assert cells.count() == len(editions) == len({e["lang"] for e in files.values()})
+        forms = set()
+        for c in range(cells.count()):
+            buttons = cells.nth(c).locator("a.file")
+            assert buttons.all_inner_texts() and [b.split()[0] for b in buttons.all_inner_texts()] == ["DOCX", "PDF"]
+            for b in range(buttons.count()):
+                button = buttons.nth(b)
+                entry = files[button.get_attribute("href")]
+                forms.add(entry["form"])
+                seen.add(entry["path"])
+                assert editions[c] == EDITION_COLUMNS[entry["lang"]][lang == "ru"]  # in its edition's column
+                meta = button.locator(".meta").inner_text()
+                assert _kilobytes(meta) == max(1, round((site / entry["path"]).stat().st_size / 1024))
+                assert str(entry["pages"]) in meta
+                assert row.locator("th").inner_text() in button.get_attribute("aria-label")
+                box = button.bounding_box()
+                assert box["height"] >= 40 and box["x"] + box["width"] <= page.viewport_size["width"]
+        assert len(forms) == 1  # a row holds one document
+    assert seen == set(files)
+
+
 @pytest.mark.parametrize("width", [360, 1280])
 def test_page_in_chromium(site, browser, width, tmp_path):
     page = browser.new_page(viewport={"width": width, "height": 900})
@@ -83,22 +118,20 @@ def test_page_in_chromium(site, browser, width, tmp_path):
     for lang, other in (("ky", "ru"), ("ru", "ky")):
         assert page.get_attribute("html", "lang") == lang
         assert page.locator("h1").count() == 1 and page.locator(".deadline .when").inner_text()
-        links = page.locator("ul.files a")
-        assert links.count() == len(manifest(site))
-        for i in range(links.count()):
-            link = links.nth(i)
-            target = site / link.get_attribute("href")
-            assert target.is_file()
-            meta = link.locator("xpath=following-sibling::span").inner_text()
-            assert _kilobytes(meta) == max(1, round(target.stat().st_size / 1024))
-            assert any(fmt in link.inner_text() for fmt in ("PDF", "DOCX"))
+        _check_download_table(page, site, lang)
         zip_link = page.locator(".zip a")
         assert _kilobytes(zip_link.inner_text()) == max(1, round((site / zip_link.get_attribute("href")).stat().st_size / 1024))
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+        sums = page.locator("details .sums")
+        assert not sums.is_visible()  # folded away at the end of the page
+        assert page.locator("main > section").last.locator("details").count() == 1
         page.keyboard.press("Tab")
         assert page.evaluate("document.activeElement.className") == "switch"  # first stop: the language switch
         if SHOTS:
             SHOTS.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(SHOTS / f"site-{lang}-{width}.png"), full_page=True)
+        page.locator("details summary").click()
+        assert sums.is_visible() and sums.locator("dt").count() == len(manifest(site))
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.locator("a.switch").click()
         page.wait_for_load_state()
