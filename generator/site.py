@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from functools import lru_cache
 
 from .localize import Localizer
 from .messages import N_
@@ -55,7 +54,10 @@ def forms_zip(call_id: str, outputs, read) -> bytes:
     return write_zip((zip_entry_name(call_id, output), read(output.path)) for output in outputs)
 
 
-def _environment() -> Environment:
+@lru_cache(maxsize=None)
+def _environment():  # one per process: jinja then compiles each template once
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # only when a page is written, not for `check`
+
     return Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
                        undefined=StrictUndefined, keep_trailing_newline=True)
 

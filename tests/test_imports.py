@@ -1,0 +1,48 @@
+"""A command imports only the libraries it uses: checked in a fresh process, as a user runs it."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+PDF_STACK = {"reportlab", "pikepdf", "fontTools"}
+DOCX_STACK = {"docx", "docxtpl", "docxcompose"}
+SPREADSHEET = {"openpyxl"}
+WATCHED = PDF_STACK | DOCX_STACK | SPREADSHEET | {"jinja2"}
+
+# Runs the command line in a fresh interpreter and prints which watched packages it imported.
+SCRIPT = """
+import atexit, json, sys
+watched = set(json.loads(sys.argv[1]))
+atexit.register(lambda: print(json.dumps(sorted({m.split('.')[0] for m in sys.modules} & watched))))
+sys.argv = ["formgen", *sys.argv[2:]]
+from generator.cli import main
+main()
+"""
+
+
+def imported_by(*args: str) -> set[str]:
+    result = subprocess.run([sys.executable, "-c", SCRIPT, json.dumps(sorted(WATCHED)), *args],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return set(json.loads(result.stdout.strip().splitlines()[-1]))
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["check"]])
+def test_help_and_check_import_no_renderer(args):
+    assert imported_by(*args) & WATCHED == set()
+
+
+def test_a_docx_build_never_imports_the_pdf_stack(tmp_path):
+    loaded = imported_by("build", "--out", str(tmp_path), "--format", "docx", "--lang", "ru")
+    assert "docx" in loaded  # the check below could not fail if nothing were imported at all
+    assert loaded & PDF_STACK == set()
+    assert list(tmp_path.glob("*/ru/*.docx")) and not list(tmp_path.glob("*/ru/*.pdf"))
+
+
+def test_a_pdf_build_never_imports_the_docx_stack(tmp_path):
+    loaded = imported_by("build", "--out", str(tmp_path), "--format", "pdf", "--lang", "ky", "--no-site")
+    assert {"reportlab", "pikepdf"} <= loaded
+    assert loaded & (DOCX_STACK | SPREADSHEET | {"fontTools", "jinja2"}) == set()
