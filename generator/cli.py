@@ -1,7 +1,7 @@
 """The `formgen` command line."""
 from __future__ import annotations
 
-import functools
+import errno
 import json
 import sys
 from enum import Enum
@@ -9,11 +9,38 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from typer.core import TyperGroup
 
 from . import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
-from .errors import FormgenError
+from .errors import FormgenError, UsageError
 
-app = typer.Typer(help="Fillable Russian and Kyrgyz forms (DOCX, PDF) from one source.",
+INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
+
+
+class Commands(TyperGroup):
+    """The one place where every command's errors become one line on stderr and an exit code:
+    a command cannot forget it, and bad input never shows a traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except FormgenError as exc:
+            fail(f"error: {exc.line()}", exc.exit_code)
+        except KeyboardInterrupt:
+            fail("interrupted: output folders an earlier run wrote are as they were", INTERRUPTED)
+        except OSError as exc:  # what no command expected: a full disk, a closed pipe
+            if exc.errno == errno.EPIPE:
+                raise
+            where = f"{exc.filename}: " if exc.filename else ""
+            fail(f"error: {where}{exc.strerror or exc} (free some space or choose another place)", 1)
+
+
+def fail(line: str, code: int):
+    typer.echo(line.encode("utf-8", "backslashreplace").decode("utf-8"), err=True)
+    raise typer.Exit(code)
+
+
+app = typer.Typer(help="Fillable Russian and Kyrgyz forms (DOCX, PDF) from one source.", cls=Commands,
                   no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False)
 catalogs_app = typer.Typer(help="Translator workflow: extract message ids, update and compile catalogs.",
                            no_args_is_help=True)
@@ -36,20 +63,8 @@ FORMS_OPTION = typer.Option(FORMS_DIR, "--forms", help="Folder of form definitio
 LOCALES_OPTION = typer.Option(LOCALES_DIR, "--locales", help="Folder of catalogs.", show_default=False)
 
 
-def reports_errors(command):
-    """Turn a FormgenError into one line on stderr and its exit code: no traceback for bad input."""
-    @functools.wraps(command)
-    def wrapper(*args, **kwargs):
-        try:
-            return command(*args, **kwargs)
-        except FormgenError as exc:
-            typer.echo(f"error: {exc.line()}", err=True)
-            raise typer.Exit(exc.exit_code) from None
-    return wrapper
-
 
 @app.command()
-@reports_errors
 def build(
     call: Path = CALL_OPTION,
     out: Path = typer.Option(Path("output"), "--out", help="Folder to write into."),
@@ -74,7 +89,6 @@ def build(
 
 
 @app.command()
-@reports_errors
 def check(
     call: Path = CALL_OPTION,
     forms: Path = FORMS_OPTION,
@@ -93,7 +107,6 @@ def check(
 
 
 @app.command()
-@reports_errors
 def fill(
     data: Path = typer.Option(..., "--data", help="CSV, XLSX or YAML: one row per municipality, columns named by field ids."),
     call: Path = CALL_OPTION,
@@ -117,14 +130,13 @@ def fill(
     else:
         report = run_fill(data, call, target, editions, formats, jobs)
     for problem in report.problems:
-        typer.echo(problem, err=True)
+        typer.echo(problem, err=True)  # fill makes every problem printable
     typer.echo(f"{len(report.rows)} rows written into {target}, {len(report.problems)} problem(s)")
     if report.problems:
         raise typer.Exit(1)
 
 
 @app.command()
-@reports_errors
 def collect(
     inputs: List[Path] = typer.Argument(..., help="Returned forms (PDF, DOCX) or folders of them."),
     out: Path = typer.Option(Path("applications.xlsx"), "--out", help=".xlsx, .csv (one file per table) or .json"),
@@ -137,6 +149,9 @@ def collect(
     from .spreadsheet import check_output, write_tables
 
     check_output(out)
+    for path in inputs:
+        if not path.exists() and not path.is_symlink():
+            raise UsageError(path, "", "no such file or folder", "check the path of the returned forms")
     if lang.value not in ("ru", "ky"):
         raise typer.BadParameter("labels are in one language: ru or ky", param_hint="--lang")
     settings = load_call(call)
@@ -146,7 +161,6 @@ def collect(
 
 
 @app.command("new-call")
-@reports_errors
 def new_call(
     new_id: str = typer.Option(..., "--id", help="Id of the new call, e.g. 2026."),
     source: Optional[Path] = typer.Option(None, "--from", help="Settings of the call to start from. "
@@ -164,7 +178,6 @@ def new_call(
 
 
 @app.command()
-@reports_errors
 def read(file: Path = typer.Argument(..., help="A filled DOCX made by formgen.")) -> None:
     """Print the values of a filled DOCX as JSON {field id: value}."""
     from .readback import read_docx_values
@@ -174,7 +187,6 @@ def read(file: Path = typer.Argument(..., help="A filled DOCX made by formgen.")
 
 
 @catalogs_app.command("extract")
-@reports_errors
 def catalogs_extract(
     output: Path = typer.Option(LOCALES_DIR / "forms.pot", "--output", help="Template to write."),
     forms: Path = FORMS_OPTION,
@@ -187,7 +199,6 @@ def catalogs_extract(
 
 
 @catalogs_app.command("update")
-@reports_errors
 def catalogs_update(forms: Path = FORMS_OPTION, locales: Path = LOCALES_OPTION) -> None:
     """Add new message ids to every language's .po (as empty, to translate) and mark removed ones."""
     from .translate import update_catalogs
@@ -197,7 +208,6 @@ def catalogs_update(forms: Path = FORMS_OPTION, locales: Path = LOCALES_OPTION) 
 
 
 @catalogs_app.command("compile")
-@reports_errors
 def catalogs_compile(locales: Path = LOCALES_OPTION) -> None:
     """Compile every .po into the .mo the generator reads."""
     from .catalogs import compile_catalogs

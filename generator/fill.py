@@ -11,6 +11,8 @@ import datetime as dt
 import itertools
 import os
 import re
+import shutil
+import signal
 import unicodedata
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -24,7 +26,8 @@ from .errors import FormgenError
 from .files import json_bytes, write_file
 from .messages import REGIONS
 from .model import RATING_CHOICES, FieldDef
-from .spreadsheet import NotAValue, read_rows
+from .outdir import staged_folder
+from .spreadsheet import BadRow, NotAValue, read_rows
 
 FILLED_FORMS = ("interest_letter", "annex2")
 NAME_COLUMNS = ("aa_name", "municipality", "sender_municipality")  # the folder is named after the first given
@@ -32,6 +35,7 @@ MAX_SINGLE_LINE = 300
 MAX_MULTI_LINE = 5000
 MAX_FOLDER_NAME = 80
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # XML cannot hold them
+NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")  # lone surrogates and noncharacters: no file can hold them
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
 REGION_FIELD = "sender_region"
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -88,6 +92,9 @@ def check_value(field: FieldDef, text: str) -> tuple[str, str | None]:
         return (date, None) if date else (text, f"'{text[:40]}' is not a date (write DD.MM.YYYY)")
     if CONTROL_CHARACTERS.search(text):
         return text, "holds a control character (invisible; retype the value)"
+    odd = NOT_TEXT.search(text)
+    if odd:
+        return text, f"holds U+{ord(odd.group()):04X}, which is not a character (retype the value)"
     limit = MAX_MULTI_LINE if field.kind == "multiline" else MAX_SINGLE_LINE
     if len(text) > limit:
         return text, f"{len(text)} characters, more than the {limit} this field holds"
@@ -96,13 +103,34 @@ def check_value(field: FieldDef, text: str) -> tuple[str, str | None]:
     return text, None
 
 
-class RowChecker:
-    def __init__(self, fields: dict[str, FieldDef], region_names: dict[str, str]) -> None:
-        self.fields, self.region_names = fields, region_names
+def undrawable(text: str) -> str | None:
+    """A problem when the PDF's field font has no glyph for a character (emoji, CJK, Arabic):
+    the PDF would show an empty box where the value has a letter."""
+    from .fonts import face
 
-    def __call__(self, row: dict[str, str]) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    font = face("sans")
+    missing = [char for char in dict.fromkeys(text) if char not in "\n\r\t" and not font.covers(char)]
+    if not missing:
+        return None
+    shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() for c in missing[:3])
+    return f"the PDF font has no letter for {shown} (write it in Cyrillic or Latin letters)"
+
+
+def shown(text: str) -> str:
+    """Text from a data file as it can be printed and saved: a lone surrogate as \\udXXX."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+class RowChecker:
+    def __init__(self, fields: dict[str, FieldDef], region_names: dict[str, str], pdf: bool = True) -> None:
+        self.fields, self.region_names, self.pdf = fields, region_names, pdf
+
+    def __call__(self, row: dict[str, str] | BadRow) -> tuple[dict[str, str], list[tuple[str, str]]]:
+        if isinstance(row, BadRow):
+            return {}, [("", str(row))]
         values, problems = {}, []
         for column, text in row.items():
+            column = shown(column)
             if isinstance(text, NotAValue):
                 problems.append((column, "a list or mapping, not a single value"))
                 continue
@@ -118,6 +146,8 @@ class RowChecker:
                 values[column] = key or text
                 continue
             values[column], problem = check_value(self.fields[column], text)
+            if not problem and self.pdf:
+                problem = undrawable(text)
             if problem:
                 problems.append((column, problem))
         return values, problems
@@ -170,6 +200,7 @@ _producer: Producer | None = None
 
 def _start_worker(*args) -> None:
     global _producer
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
     _producer = Producer(*args)
 
 
@@ -178,6 +209,7 @@ def _produce(producer: Producer, folder: str, values: dict[str, str]) -> list[Ou
     try:
         return producer(folder, values)
     except FormgenError as exc:
+        shutil.rmtree(producer.out_dir / folder, ignore_errors=True)  # no half-written row on disk
         return exc
 
 
@@ -190,20 +222,35 @@ def _work(folder: str, values: dict[str, str]) -> list[Output] | FormgenError:
 def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str] = ("ru", "ky"),
          formats: Iterable[str] = FORMATS, jobs: int | None = None,
          progress: Callable[[int], None] = lambda done: None) -> Report:
+    """Write every row's files into `out_dir`, replacing what an earlier run wrote there only once
+    every row is done: a failed or interrupted run leaves the earlier output as it was."""
     editions, formats = checked_choices(editions, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
+    load_call(call_path)  # a bad call file is reported before anything is written
+    with staged_folder(out_dir) as staging:
+        return _fill(data_path, call_path, staging, editions, formats, usable_jobs(jobs), progress)
+
+
+def usable_jobs(jobs: int | None) -> int:
+    """The processes to render with: as asked, never more than the cores this process may use."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(jobs or 2, cores))
+
+
+def _fill(data_path: Path, call_path: Path, out_dir: Path, editions: list[str], formats: list[str], jobs: int,
+          progress: Callable[[int], None]) -> Report:
     producer = Producer(call_path, editions, formats, out_dir)
     fields = {f.id: f for form in load_forms().values() if form.id in FILLED_FORMS for f in iter_field_defs(form)}
     names = {text.casefold(): key for by_key in producer.regions.values() for key, text in by_key.items()}
     names.update({key: key for key in REGIONS})
-    checker = RowChecker(fields, names)
+    checker = RowChecker(fields, names, pdf="pdf" in formats)
     report, taken = Report(), set()
-    jobs = jobs or min(2, os.cpu_count() or 1)
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
         for number, row in read_rows(data_path):
             values, problems = checker(row)
             for column, problem in problems:
-                report.problems.append(f"{data_path}: row {number}, column {column}: {problem}")
+                place = f"row {number}, column {column}" if column else f"row {number}"
+                report.problems.append(shown(f"{data_path}: {place}: {problem}"))
             if problems:
                 continue
             name = next((values[c] for c in NAME_COLUMNS if values.get(c)), "")
@@ -211,7 +258,7 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
 
     def record(number: int, name: str, folder: str, outputs: list[Output] | FormgenError) -> None:
         if isinstance(outputs, FormgenError):
-            report.problems.append(f"{data_path}: row {number}: {outputs.line()}")
+            report.problems.append(shown(f"{data_path}: row {number}: {outputs.line()}"))
         else:
             report.rows.append({"row": number, "name": name, "folder": folder, "files": [asdict(o) for o in outputs]})
         progress(len(report.rows) + len(report.problems))
@@ -231,13 +278,16 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
 
 def _run_in_pool(jobs: int, setup: tuple, rows: Iterator, record) -> None:
     """At most a few rows per process in flight: memory stays flat however long the data."""
-    with futures.ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=setup) as pool:
-        running: dict[futures.Future, tuple] = {}
+    pool = futures.ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=setup)
+    running: dict[futures.Future, tuple] = {}
+    try:
         for item in rows:
             running[pool.submit(_work, item[2], item[3])] = item
             if len(running) >= jobs * 4:
                 _collect(running, record, futures.FIRST_COMPLETED)
         _collect(running, record, futures.ALL_COMPLETED)
+    finally:  # on Ctrl+C too: no worker left writing into a folder about to be removed
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _collect(running: dict, record, when) -> None:

@@ -1,10 +1,14 @@
 """Rows in and tables out: CSV, XLSX (openpyxl) and YAML/JSON. The one module that imports openpyxl."""
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
 import json
+import os
 import re
+import stat
+import zipfile
 from pathlib import Path
 from typing import Iterator
 
@@ -13,10 +17,18 @@ from .yamlfile import load_yaml
 
 MAX_DATA_BYTES = 50_000_000
 DATA_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
+MAX_CSV_CELL = 10_000_000  # csv's own limit (131 072) would stop the whole file; fill reports long cells itself
+MAX_XLSX_UNPACKED = 100_000_000
+MAX_XLSX_PARTS = 1000
+MAX_XLSX_STRINGS = 20_000_000  # openpyxl holds every shared string in memory
 
 
 class NotAValue(str):
     """A data cell holding a list or a mapping: the row is refused with its column."""
+
+
+class BadRow(str):
+    """A data row that could not be read (an unclosed quote, too many cells): the problem, by row."""
 
 
 def cell_text(value: object) -> str:
@@ -34,17 +46,15 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
-def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number as the user sees it, {column: text}) for each data row, read lazily."""
+Rows = Iterator[tuple[int, "dict[str, str] | BadRow"]]
+
+
+def read_rows(path: Path) -> Rows:
+    """(row number as the user sees it, {column: text} or the BadRow it is) for each data row, read lazily."""
     suffix = path.suffix.lower()
     if suffix not in DATA_SUFFIXES:
         raise FormgenError(path, "", f"unknown data format '{suffix}'", f"give one of: {', '.join(DATA_SUFFIXES)}")
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the --data path") from None
-    if size > MAX_DATA_BYTES:
-        raise FormgenError(path, "", f"larger than {MAX_DATA_BYTES // 1_000_000} MB", "split the data into smaller files")
+    check_regular_file(path, MAX_DATA_BYTES, "check the --data path")
     if suffix == ".csv":
         return _csv_rows(path)
     if suffix == ".xlsx":
@@ -52,22 +62,98 @@ def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
     return _yaml_rows(path)
 
 
-def _csv_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+def check_regular_file(path: Path, max_bytes: int, fix: str) -> int:
+    """The file's size, refusing before any read what would block or never end (a FIFO, a device)
+    or is not a file at all (a folder)."""
     try:
-        with path.open(encoding="utf-8-sig", newline="") as stream:
-            dialect = _dialect(stream.readline())
-            stream.seek(0)
-            reader = csv.DictReader(stream, dialect=dialect)
-            _check_header(path, reader.fieldnames or [])
-            for number, row in enumerate(reader, start=2):
-                if None in row:
-                    raise FormgenError(path, f"row {number}", "more cells than the header has columns",
-                                       "quote values that contain the separator")
-                yield number, {str(k).strip(): cell_text(v) for k, v in row.items() if k is not None}
+        info = path.stat()
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", fix) from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
+        raise FormgenError(path, "", what, fix)
+    if info.st_size > max_bytes:
+        raise FormgenError(path, "", f"larger than {max_bytes // 1_000_000} MB", "split it into smaller files")
+    return info.st_size
+
+
+# ---- CSV ---------------------------------------------------------------------------------------
+
+class _Lines:
+    """A CSV file's lines for csv.reader, remembering where each starts so that a broken record
+    (an unclosed quote runs to the end of the file) can be reported and reading resumed after it."""
+
+    def __init__(self, stream) -> None:
+        self.stream, self.count, self.starts = stream, 0, {}
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        start, raw = self.stream.tell(), self.stream.readline()
+        if not raw:
+            raise StopIteration
+        self.count += 1
+        self.starts[self.count] = start
+        if start == 0 and raw.startswith(codecs.BOM_UTF8):
+            raw = raw[len(codecs.BOM_UTF8):]
+        return raw.decode("utf-8")
+
+    def resume(self, line: int) -> None:
+        """Read again from the start of `line`; forget the lines before it."""
+        self.stream.seek(self.starts[line])
+        self.count = line - 1
+        self.starts = {}
+
+
+def _csv_rows(path: Path) -> Rows:
+    csv.field_size_limit(MAX_CSV_CELL)
+    with path.open("rb") as stream:
+        lines = _Lines(stream)
+        dialect = _dialect(stream.readline().decode("utf-8", "replace"))
+        stream.seek(0)
+        header = _csv_header(path, lines, dialect)
+        number, first_line = 1, lines.count + 1
+        reader = csv.reader(lines, dialect)
+        while True:
+            number += 1
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except (csv.Error, UnicodeDecodeError) as exc:
+                yield number, BadRow(_csv_problem(exc))
+                lines.resume(first_line + 1)
+                reader, first_line = csv.reader(lines, dialect), first_line + 1
+                continue
+            first_line = lines.count + 1
+            if len(cells) > len(header):
+                yield number, BadRow(f"{len(cells)} cells, more than the {len(header)} columns of the header "
+                                     "(quote values that contain the separator)")
+            elif any(cell.strip() for cell in cells):
+                yield number, {name: cell_text(cell) for name, cell in zip(header, cells) if name}
+
+
+def _csv_header(path: Path, lines: _Lines, dialect) -> list[str]:
+    try:
+        header = [name.strip() for name in next(csv.reader(lines, dialect), [])]
     except UnicodeDecodeError:
-        raise FormgenError(path, "", "not UTF-8 text", "save the CSV as UTF-8 (Excel: CSV UTF-8)") from None
+        raise FormgenError(path, "row 1", "not UTF-8 text", "save the CSV as UTF-8 (Excel: CSV UTF-8)") from None
     except csv.Error as exc:
-        raise FormgenError(path, "", f"malformed CSV: {exc}", "check quotes and separators") from None
+        raise FormgenError(path, "row 1", f"malformed header: {exc}", "check quotes and separators") from None
+    _check_header(path, header)
+    return header
+
+
+def _csv_problem(exc: Exception) -> str:
+    text = str(exc)
+    if isinstance(exc, UnicodeDecodeError):
+        return "not UTF-8 text (save the CSV as UTF-8; Excel: CSV UTF-8)"
+    if "field larger" in text:
+        return f"a cell longer than {MAX_CSV_CELL} characters, or a quote never closed (check the quotes)"
+    if "end of data" in text:
+        return "a quote opened here is never closed, the rest of the file would be one cell (close the quote)"
+    return f"malformed CSV: {text} (a quote inside a quoted value is written twice: \"\")"
 
 
 def _check_header(path: Path, header: list[str]) -> None:
@@ -82,12 +168,32 @@ def _check_header(path: Path, header: list[str]) -> None:
 def _dialect(header: str) -> type[csv.Dialect]:
     """The separator the header uses most: `,` (Excel), `;` (Excel in Russian) or a tab."""
     separator = max(",;\t", key=header.count) if any(s in header for s in ",;\t") else ","
-    return type("Data", (csv.excel,), {"delimiter": separator})
+    return type("Data", (csv.excel,), {"delimiter": separator, "strict": True})
 
 
-def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
+# ---- XLSX and YAML -----------------------------------------------------------------------------
+
+def _check_xlsx_package(path: Path) -> None:
+    """Refuse a zip bomb by the sizes its directory declares (zipfile never unpacks more than that)
+    before openpyxl, which would hold every shared string in memory, reads a byte of it."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            entries = package.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise FormgenError(path, "", f"not a readable .xlsx: {exc}", "save it again from Excel or LibreOffice") from None
+    unpacked = sum(entry.file_size for entry in entries)
+    strings = sum(entry.file_size for entry in entries if entry.filename.lower().endswith("sharedstrings.xml"))
+    if len(entries) > MAX_XLSX_PARTS or unpacked > MAX_XLSX_UNPACKED or strings > MAX_XLSX_STRINGS:
+        raise FormgenError(path, "", f"unpacks to {unpacked // 1_000_000} MB in {len(entries)} parts "
+                           f"({strings // 1_000_000} MB of text); the limits are {MAX_XLSX_UNPACKED // 1_000_000} MB, "
+                           f"{MAX_XLSX_PARTS} parts and {MAX_XLSX_STRINGS // 1_000_000} MB",
+                           "keep only the data sheet, or save the data as CSV")
+
+
+def _xlsx_rows(path: Path) -> Rows:
     from openpyxl import load_workbook
 
+    _check_xlsx_package(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -97,14 +203,16 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
         header = [cell_text(c) for c in next(rows, ())]
         _check_header(path, header)
         for number, row in enumerate(rows, start=2):
-            if any(v not in (None, "") for v in row):
+            if any(v not in (None, "") for v in row[len(header):]):
+                yield number, BadRow(f"a value right of the last column of the header ({len(header)} columns)")
+            elif any(v not in (None, "") for v in row):
                 yield number, {h: cell_text(v) for h, v in zip(header, row) if h}
     finally:
         workbook.close()
 
 
-def _yaml_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
-    data = load_yaml(path, aliases=False)
+def _yaml_rows(path: Path) -> Rows:
+    data = load_yaml(path, aliases=False, strings=True)
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise FormgenError(path, "top level", "expected a list of rows", "write `- field_id: value` items")
     for number, row in enumerate(data, start=1):
@@ -112,7 +220,7 @@ def _yaml_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
 
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".json")
-ILLEGAL_IN_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -141,25 +249,37 @@ def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[
 def _write_tables(path: Path, suffix: str, tables) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".xlsx":
-        return [_write_xlsx(path, tables)]
+        return [_replace(path, lambda temporary: _write_xlsx(temporary, tables))]
     if suffix == ".json":
         data = {sheet: [dict(zip(ids, row)) for row in rows] for sheet, (_, ids, rows) in tables.items()}
-        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return [path]
+        text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        return [_replace(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))]
     if suffix == ".csv":
-        written = []
-        for sheet, (labels, ids, rows) in tables.items():
-            target = path.with_name(f"{path.stem}-{sheet}.csv")
-            with target.open("w", encoding="utf-8-sig", newline="") as stream:
-                writer = csv.writer(stream)
-                writer.writerow(ids)
-                writer.writerows([safe_cell(cell) for cell in row] for row in rows)
-            written.append(target)
-        return written
+        return [_replace(path.with_name(f"{path.stem}-{sheet}.csv"), lambda temporary: _write_csv(temporary, ids, rows))
+                for sheet, (_, ids, rows) in tables.items()]
     return []
 
 
-def _write_xlsx(path: Path, tables) -> Path:
+def _replace(target: Path, write) -> Path:
+    """Write through a temporary file beside the target: a full disk never leaves half a workbook."""
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        write(temporary)
+        os.replace(temporary, target)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+    return target
+
+
+def _write_csv(path: Path, ids: list[str], rows: list[list[str]]) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(ids)
+        writer.writerows([safe_cell(cell) for cell in row] for row in rows)
+
+
+def _write_xlsx(path: Path, tables) -> None:
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -171,4 +291,3 @@ def _write_xlsx(path: Path, tables) -> Path:
         for row in rows:
             worksheet.append([safe_cell(cell) for cell in row])
     workbook.save(path)
-    return path

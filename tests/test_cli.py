@@ -1,4 +1,5 @@
 """The command line: builds, and one clear line with exit code 1 or 2 for bad input."""
+import errno
 import json
 import os
 from pathlib import Path
@@ -11,6 +12,7 @@ from generator import DEFAULT_CALL
 from generator.translate import used_message_ids
 from generator.cli import app
 from generator.definitions import load_forms
+from generator.errors import FormgenError
 
 runner = CliRunner()
 
@@ -134,3 +136,72 @@ def test_babel_extraction_finds_every_message_id():
     found = {message for _, _, message, _, _ in
              extract_from_dir(root, method_map, keywords={"N_": None}, options_map={})}
     assert found == set(used_message_ids(list(load_forms().values())))
+
+
+def leaf_commands(command, path=()):
+    """(the words that call it, the click command) for every command, however deep."""
+    children = getattr(command, "commands", None)
+    if children is None:
+        yield path, command
+        return
+    for name, child in children.items():
+        yield from leaf_commands(child, (*path, name))
+
+
+def required_arguments(command, value: str) -> list[str]:
+    args = []
+    for param in command.params:
+        if param.required:
+            args += [param.opts[0], value] if param.param_type_name == "option" else [value]
+    return args
+
+
+@pytest.mark.parametrize("error, code, start", [
+    (lambda: FormgenError("f.yaml", "line 3", "bad", "fix it"), 1, "error: f.yaml: line 3: bad (fix it)"),
+    (lambda: OSError(errno.ENOSPC, "No space left on device", "out.xlsx"), 1, "error: out.xlsx: No space left"),
+    (lambda: KeyboardInterrupt(), 130, "interrupted"),
+])
+def test_every_command_reports_errors_in_one_line(error, code, start, capsys, tmp_path):
+    from typer.main import get_command
+
+    group = get_command(app)
+    commands = list(leaf_commands(group))
+    assert len(commands) >= 8  # build, check, fill, collect, new-call, read, catalogs ×3
+
+    def fails(*args, **kwargs):
+        raise error()
+
+    for path, command in commands:
+        original, command.callback = command.callback, fails
+        try:
+            with pytest.raises(SystemExit) as exit:
+                group.main([*path, *required_arguments(command, str(tmp_path))], prog_name="formgen")
+        finally:
+            command.callback = original
+        output = capsys.readouterr()
+        assert exit.value.code == code and output.out == "", (path, output)
+        assert output.err.startswith(start) and output.err.count("\n") == 1, (path, output)
+
+
+def test_collect_of_a_path_that_does_not_exist_exits_2(tmp_path):
+    result = invoke("collect", tmp_path / "nowhere", "--out", tmp_path / "a.xlsx")
+    assert result.exit_code == 2
+    assert result.output == f"error: {tmp_path / 'nowhere'}: no such file or folder (check the path of the returned forms)\n"
+    assert not (tmp_path / "a.xlsx").exists()
+
+
+def test_a_full_disk_while_writing_the_workbook_is_one_line(tmp_path, monkeypatch):
+    import zipfile
+
+    def no_space(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(zipfile.ZipFile, "writestr", no_space)
+    (tmp_path / "returned").mkdir()
+    out = tmp_path / "applications.xlsx"
+    out.write_bytes(b"the previous workbook")
+    result = invoke("collect", tmp_path / "returned", "--out", out)
+    assert result.exit_code == 1 and result.output.count("\n") == 1
+    assert result.output.startswith(f"error: {out}: cannot write: No space left on device")
+    assert out.read_bytes() == b"the previous workbook"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["applications.xlsx", "returned"]

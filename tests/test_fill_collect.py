@@ -260,15 +260,29 @@ def test_one_application_from_the_same_forms_in_several_files(tmp_path):
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_a_row_that_cannot_be_written_does_not_stop_the_others(tmp_path, jobs):
-    rows = municipalities(10)
-    data = write_csv(tmp_path / "data.csv", rows)
+def test_a_row_that_cannot_be_written_does_not_stop_the_others(tmp_path, jobs, monkeypatch):
+    import generator.build as build
+
+    def full_disk_for_one_row(path, data):  # a worker forked from this process inherits it
+        if "Кочкор" in str(path) and path.suffix == ".pdf":
+            raise FormgenError(path, "", "cannot write: No space left on device", "free some space")
+        real_write_file(path, data)
+
+    real_write_file = build.write_file
+    monkeypatch.setattr(build, "write_file", full_disk_for_one_row)
+    data = write_csv(tmp_path / "data.csv", municipalities(10))
     out = tmp_path / "out"
-    out.mkdir()
-    (out / "Кочкор").write_text("a file where the folder should go")
-    report = fill(data, DEFAULT_CALL, out, ["ky"], ["docx"], jobs=jobs)
+    report = fill(data, DEFAULT_CALL, out, ["ky"], ["docx", "pdf"], jobs=jobs)
     assert len(report.rows) == 9
-    assert len(report.problems) == 1 and "row 9: " in report.problems[0] and "cannot write" in report.problems[0]
+    assert len(report.problems) == 1 and "row 9: " in report.problems[0] and "No space left" in report.problems[0]
+    assert manifest_agrees_with_disk(out)  # the row's DOCX, written before its PDF failed, is gone too
+
+
+def manifest_agrees_with_disk(out: Path) -> bool:
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    listed = {f["path"] for row in manifest["rows"] for f in row["files"]} | {"manifest.json"}
+    on_disk = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    return listed == on_disk
 
 
 def test_control_characters_are_refused(tmp_path):
