@@ -18,6 +18,7 @@ from lxml import etree
 
 from . import ooxml
 from .model import Document, Field, Paragraph, Table
+from .page_id import MM, QR_SIZE, QR_X, QR_Y, PageId, fingerprint, qr_png
 from .zips import write_zip
 
 FONT = "Times New Roman"
@@ -194,7 +195,19 @@ def _setup_page(docx, document: Document) -> None:
     if document.letterhead_mm:
         _reserve_letterhead(section, Mm(document.letterhead_mm))
         _write_footer(section.first_page_footer, document)
+        _add_page_code(section.first_page_footer, document, 2)
     _write_footer(section.footer, document)
+    _add_page_code(section.footer, document, 1)
+
+
+def _add_page_code(footer, document: Document, shape_id: int) -> None:
+    """The PDF's QR code where the PDF has it, naming the document but no page (Word lays out its own)."""
+    fields = ((f.id, f.kind, ",".join(f.choices)) for f in document.fields())
+    text = PageId(document.call_id, document.form_id, document.lang, 0, 0, fingerprint(fields)).text()
+    run = footer.paragraphs[-1].add_run()
+    run.add_picture(io.BytesIO(qr_png(text, quiet=0)), width=Mm(QR_SIZE / MM))
+    ooxml.float_on_page(run._r.find(".//" + qn("wp:inline")), Mm(QR_X / MM),
+                        PAGE_HEIGHT - Mm((QR_Y + QR_SIZE) / MM), shape_id)
 
 
 def _write_footer(footer, document: Document) -> None:

@@ -14,7 +14,7 @@ import re
 import shutil
 import signal
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -190,7 +190,8 @@ class Producer:
             if "docx" in self.formats:
                 rendered["docx"] = fill_docx(self.blank(document), own)
             if "pdf" in self.formats:
-                rendered["pdf"] = render_bytes(document, "pdf", own)
+                # the page codes name the row, so a scan's pages find their application
+                rendered["pdf"] = render_bytes(replace(document, row=folder), "pdf", own)
             outputs += write_outputs(self.out_dir, folder, document, rendered)
         return outputs
 

@@ -222,6 +222,7 @@ class Document:
     letterhead_mm: float = 0.0
     page_numbers: bool = False
     footer: str = ""  # names the call, so a printed page can be matched to it
+    row: str = ""  # a prefilled copy: its data row's folder name, which the page codes carry
 
     @property
     def language(self) -> str:

@@ -186,3 +186,38 @@ def page_number_field(lang: str) -> list:
     instr.append(code)
     end.append(element("w:fldChar", fldCharType="end"))
     return [begin, instr, end]
+
+
+def float_on_page(inline, left: int, top: int, shape_id: int) -> None:
+    """Turn a picture's `wp:inline` into a `wp:anchor` at (left, top) EMU from the page's corner,
+    in front of the text and without wrapping: it takes no room in the flow (the page's QR code)."""
+    anchor = OxmlElement("wp:anchor")
+    for name, value in (("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0"), ("simplePos", "0"),
+                        ("relativeHeight", str(shape_id)), ("behindDoc", "0"), ("locked", "1"),
+                        ("layoutInCell", "1"), ("allowOverlap", "1")):
+        anchor.set(name, value)
+    simple = OxmlElement("wp:simplePos")
+    simple.set("x", "0")
+    simple.set("y", "0")
+    anchor.append(simple)
+    for axis, offset in (("H", left), ("V", top)):
+        position = OxmlElement(f"wp:position{axis}")
+        position.set("relativeFrom", "page")
+        value = OxmlElement("wp:posOffset")
+        value.text = str(offset)
+        position.append(value)
+        anchor.append(position)
+    children = {child.tag: child for child in inline}
+    anchor.append(children[qn("wp:extent")])
+    effect = OxmlElement("wp:effectExtent")
+    for side in ("l", "t", "r", "b"):
+        effect.set(side, "0")
+    anchor.append(effect)
+    anchor.append(OxmlElement("wp:wrapNone"))
+    doc_pr = children[qn("wp:docPr")]
+    doc_pr.set("id", str(shape_id))
+    anchor.append(doc_pr)
+    for tag in ("wp:cNvGraphicFramePr", "a:graphic"):
+        if qn(tag) in children:
+            anchor.append(children[qn(tag)])
+    inline.getparent().replace(inline, anchor)

@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import face, split_to_width
 from .model import Document, Field, Paragraph, Table
+from .page_id import QR_GAP, QR_SIZE, QR_X, PageId, define_page_codes, draw_marks, fingerprint, form_name
 from .pdf_form import Widget, add_form
 
 MM = 72 / 25.4
@@ -86,6 +87,7 @@ STYLES = {
 }
 OTHER_STYLE = Style()
 FOOTER_SIZE, FOOTER_GREY = 7.0, 0.35
+FOOTER_LEFT = QR_X + QR_SIZE + QR_GAP  # the footer line sits beside the page's QR code
 
 
 # ---- boxes: what a line is made of -------------------------------------------------------------
@@ -194,10 +196,13 @@ class Pages:
             canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM - 10 * MM, str(self.index + 1))
         if self.document.footer:
             canvas.setFillGray(FOOTER_GREY)
+            room = PAGE_WIDTH - RIGHT - FOOTER_LEFT
             width = pdfmetrics.stringWidth(self.document.footer, SANS, FOOTER_SIZE)
-            canvas.setFont(SANS, FOOTER_SIZE * min(1.0, FRAME_WIDTH / width))  # both languages: smaller
-            canvas.drawCentredString(LEFT + FRAME_WIDTH / 2, BOTTOM - 14 * MM, self.document.footer)
+            canvas.setFont(SANS, FOOTER_SIZE * min(1.0, room / width))  # both languages: smaller
+            canvas.drawCentredString(FOOTER_LEFT + room / 2, BOTTOM - 14 * MM, self.document.footer)
             canvas.setFillGray(0)
+        draw_marks(canvas, PAGE_WIDTH, PAGE_HEIGHT)
+        canvas.doForm(form_name(self.index))  # the page's code, defined once the page count is known
         canvas.showPage()
         self.index += 1
 
@@ -220,6 +225,25 @@ class Chunk:
 
 def render_pdf(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` to `out` as one fillable PDF; `values` prefill fields by id."""
+    page_pdf, widgets = draw_document(document)
+    out.write(add_form(page_pdf, widgets, values or {}, document.language))
+
+
+def page_widgets(document: Document) -> list[list[Widget]]:
+    """Where every field (every ring of a rating) sits, page by page: what a scan is read by."""
+    _, widgets = draw_document(document)
+    pages: list[list[Widget]] = [[] for _ in range(max((w.page for w in widgets), default=0) + 1)]
+    for widget in widgets:
+        pages[widget.page].append(widget)
+    return pages
+
+
+def page_fingerprint(widgets: Sequence[Widget]) -> str:
+    return fingerprint((w.field_id, w.kind, w.choice, *w.rect) for w in widgets)
+
+
+def draw_document(document: Document) -> tuple[bytes, list[Widget]]:
+    """The drawn pages (without fields) and the widgets to add to them."""
     register_fonts()
     buffer = io.BytesIO()
     # initialFontName: else every page names Helvetica, a font that is not embedded
@@ -231,8 +255,15 @@ def render_pdf(document: Document, out: BinaryIO, values: Mapping[str, str] | No
     pages = Pages(canvas, document)
     place(document_chunks(document), pages)
     pages.finish_page()
+    define_page_codes(canvas, page_texts(document, pages.widgets, pages.index))
     canvas.save()
-    out.write(add_form(buffer.getvalue(), pages.widgets, values or {}, document.language))
+    return buffer.getvalue(), pages.widgets
+
+
+def page_texts(document: Document, widgets: Sequence[Widget], count: int) -> list[str]:
+    return [PageId(document.call_id, document.form_id, document.lang, index + 1, count,
+                   page_fingerprint([w for w in widgets if w.page == index]), document.row).text()
+            for index in range(count)]
 
 
 @lru_cache(maxsize=None)

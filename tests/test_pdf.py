@@ -372,7 +372,7 @@ def test_paper_has_all_text_in_order_on_a4_within_margins(case, documents, blank
     for number in range(len(pdf)):
         page = pdf[number]
         assert (round(page.get_width()), round(page.get_height())) == (595, 842)
-        image = page.render(scale=SCALE).to_pil()
+        image = without_page_id(page.render(scale=SCALE).to_pil())
         rgb = image.convert("RGB")
         small = rgb.resize((200, 280)).tobytes()
         pixels = (small[i:i + 3] for i in range(0, len(small), 3))
@@ -405,6 +405,20 @@ def test_fields_overlap_neither_text_nor_each_other(case, blank_pdfs):
                 for rect in rects:
                     assert not overlap((x0, y0, x1, y1), rect, 0.5), \
                         f"text {text_page.get_text_range(index, 1)!r} under a field on page {number + 1}"
+
+
+def without_page_id(image):
+    """The page with its QR code and registration marks painted over (tests/test_page_id.py checks them)."""
+    from PIL import ImageDraw
+
+    from generator.page_id import QR_SIZE, QR_X, QR_Y, mark_rects
+    from generator.pdf_render import PAGE_HEIGHT as height, PAGE_WIDTH as width
+
+    draw = ImageDraw.Draw(image)
+    for x0, y0, x1, y1 in mark_rects(width, height) + [(QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE)]:
+        draw.rectangle(((x0 - 1) * SCALE, (height - y1 - 1) * SCALE, (x1 + 1) * SCALE, (height - y0 + 1) * SCALE),
+                       fill="white")
+    return image
 
 
 def overlap(a, b, tolerance: float) -> bool:

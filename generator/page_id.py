@@ -1,0 +1,157 @@
+"""What a printed page says about itself, so a scan of it can be read back.
+
+Every PDF page carries, in its bottom margin, a QR code (reportlab's own encoder, level M) whose
+plain text names the call, the form, the edition, the page, the page count and a fingerprint of the
+page's field layout — `formgen 2025 annex2 ky 2/4 3fa9c1`, and a prefilled page adds its data
+row's folder name — and four solid registration squares near the corners that a scan is aligned
+by. The DOCX carries the same code without the page (Word lays out its own pages). This module
+holds the geometry both the renderer and the scan reader use, the text and its parsing.
+"""
+from __future__ import annotations
+
+import hashlib
+import struct
+import zlib
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from reportlab.graphics.barcode import qrencoder
+
+MM = 72 / 25.4
+PREFIX = "formgen"
+QR_SIZE = 15 * MM  # the code itself; white space around it is left by the layout
+QR_X, QR_Y = 25 * MM, 4.5 * MM  # lower left corner, under the left end of the text frame
+QR_GAP = 4 * MM  # between the code and the footer line beside it
+QR_MAX_BYTES = 106  # version 6 at level M: 41 modules of 0.37 mm, which a 150 dpi scan still resolves
+MARK_SIZE = 4 * MM
+MARK_INSET = 8 * MM  # from the page's edges to a mark's outer edges: inside what printers print
+FINGERPRINT_HEX = 6
+ROW_HASH_HEX = 4
+
+
+@dataclass(frozen=True)
+class PageId:
+    call: str
+    form: str
+    edition: str
+    page: int  # 1-based; 0 for a Word document's code, which names no page
+    pages: int
+    fingerprint: str
+    row: str = ""
+
+    def text(self) -> str:
+        where = f" {self.page}/{self.pages}" if self.page else ""
+        text = f"{PREFIX} {self.call} {self.form} {self.edition}{where} {self.fingerprint}"
+        return f"{text} {row_within(self.row, QR_MAX_BYTES - len(text.encode()) - 1)}" if self.row else text
+
+
+def parse(text: str) -> PageId | None:
+    """The `PageId` a code's text names, or None for a code formgen did not print."""
+    parts = text.split(" ")
+    if len(parts) < 5 or parts[0] != PREFIX:
+        return None
+    paged = "/" in parts[4]  # a Word document's code names no page
+    head = 6 if paged else 5
+    parts = text.split(" ", head)
+    if len(parts) < head:
+        return None
+    page, _, pages = parts[4].partition("/") if paged else ("0", "", "0")
+    if not (page.isdigit() and pages.isdigit()):
+        return None
+    row = parts[head] if len(parts) > head else ""
+    return PageId(parts[1], parts[2], parts[3], int(page), int(pages), parts[head - 1], row)
+
+
+def row_within(row: str, budget: int) -> str:
+    """The row's name, or when it is too long for the code its start and a hash that keeps it unique."""
+    if len(row.encode()) <= budget:
+        return row
+    digest = hashlib.sha256(row.encode()).hexdigest()[:ROW_HASH_HEX]
+    cut = row
+    while len(f"{cut}~{digest}".encode()) > budget:
+        cut = cut[:-1]
+    return f"{cut.rstrip()}~{digest}"
+
+
+def fingerprint(items: Iterable[Sequence[object]]) -> str:
+    """A short hash of a page's fields: (id, kind, choice, x0, y0, x1, y1), rounded to a point."""
+    lines = [" ".join(f"{v:.0f}" if isinstance(v, float) else str(v) for v in item) for item in items]
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()[:FINGERPRINT_HEX]
+
+
+# ---- drawing -------------------------------------------------------------------------------------
+
+def modules(text: str) -> list[list[bool]]:
+    code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    code.addData(text)
+    code.make()
+    return [[bool(m) for m in row] for row in code.modules]
+
+
+def draw_qr(canvas, text: str, x: float = QR_X, y: float = QR_Y, size: float = QR_SIZE) -> None:
+    """The code as one filled path, a rectangle per run of dark modules in a row."""
+    grid = modules(text)
+    step = size / len(grid)
+    path = canvas.beginPath()
+    for r, row in enumerate(grid):
+        top = y + size - (r + 1) * step
+        c = 0
+        while c < len(row):
+            if row[c]:
+                start = c
+                while c < len(row) and row[c]:
+                    c += 1
+                path.rect(x + start * step, top, (c - start) * step, step)
+            else:
+                c += 1
+    canvas.setFillGray(0)
+    canvas.drawPath(path, stroke=0, fill=1)
+
+
+def mark_rects(width: float, height: float) -> list[tuple[float, float, float, float]]:
+    """The four registration squares (x0, y0, x1, y1), clockwise from the top left."""
+    near, far_x, far_y = MARK_INSET, width - MARK_INSET - MARK_SIZE, height - MARK_INSET - MARK_SIZE
+    corners = [(near, far_y), (far_x, far_y), (far_x, near), (near, near)]
+    return [(x, y, x + MARK_SIZE, y + MARK_SIZE) for x, y in corners]
+
+
+def draw_marks(canvas, width: float, height: float) -> None:
+    canvas.setFillGray(0)
+    for x0, y0, x1, y1 in mark_rects(width, height):
+        canvas.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+
+
+def form_name(page_index: int) -> str:
+    """The page's code is a form XObject drawn on the page and defined once the page count is known."""
+    return f"formgenPageId{page_index}"
+
+
+def define_page_codes(canvas, texts: Sequence[str]) -> None:
+    for index, text in enumerate(texts):
+        canvas.beginForm(form_name(index))
+        draw_qr(canvas, text)
+        canvas.endForm()
+
+
+def qr_png(text: str, pixels_per_module: int = 8, quiet: int = 4) -> bytes:
+    """The code as a 1-bit greyscale PNG (for the Word footer), deterministic bytes."""
+    grid = modules(text)
+    side = (len(grid) + 2 * quiet) * pixels_per_module
+    rows = []
+    for r in range(-quiet, len(grid) + quiet):
+        bits = [False] * quiet + (grid[r] if 0 <= r < len(grid) else [False] * len(grid)) + [False] * quiet
+        pixels = [bit for bit in bits for _ in range(pixels_per_module)]
+        packed = bytearray((side + 7) // 8)
+        for i, dark in enumerate(pixels):
+            if not dark:
+                packed[i // 8] |= 0x80 >> (i % 8)
+        rows += [bytes([0]) + bytes(packed)] * pixels_per_module
+    return png(side, side, b"".join(rows))
+
+
+def png(width: int, height: int, scanlines: bytes) -> bytes:
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(scanlines, 9))
+            + chunk(b"IEND", b""))
