@@ -11,7 +11,7 @@ LAYERS = [
     {"__init__", "errors", "messages", "model", "yamlfile", "files", "outdir", "zips", "kyrgyz", "russian"},
     {"definitions", "call", "catalogs", "values", "project"},
     {"localize", "bilingual"},
-    {"docx_render", "ooxml", "pdf_render", "pdf_form", "fonts", "letterhead", "site", "readback", "spreadsheet"},
+    {"docx_render", "ooxml", "pdf_render", "pdf_form", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet"},
     {"build", "check", "fill", "collect", "newcall", "translate", "init"},
     {"cli"},
 ]
