@@ -82,13 +82,17 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
     langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
     call = load_call(call_path)
     call_dir = out_dir / call.id
+    own_letterhead = None
+    if letterhead and "docx" in formats:  # checked before anything is written
+        from .letterhead import checked_letterhead
+        own_letterhead = checked_letterhead(letterhead)
     outputs = []
     on_letterhead = {form.id for form in load_forms().values() if form.letterhead}
     for document in localized_documents(call, langs, form_ids):
         rendered = {fmt: render_bytes(document, fmt) for fmt in formats}
-        if letterhead and "docx" in rendered and document.form_id in on_letterhead:
-            from .letterhead import place_in_letterhead
-            rendered["docx"] = place_in_letterhead(letterhead, rendered["docx"])
+        if own_letterhead and "docx" in rendered and document.form_id in on_letterhead:
+            from .letterhead import place_letter
+            rendered["docx"] = place_letter(own_letterhead, rendered["docx"])
         if letterhead_pdf and "pdf" in rendered and document.form_id in on_letterhead:
             from .pdf_form import with_letterhead
             rendered["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf)

@@ -5,6 +5,7 @@ import zipfile
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from generator import ooxml
@@ -76,7 +77,7 @@ def test_not_a_docx(tmp_path, letter):
 
 def test_malformed_tag(tmp_path, letter):
     path = make_letterhead(tmp_path, ("{{ letter",))
-    with pytest.raises(FormgenError, match=r"word/document.xml: template code other than \{\{ letter \}\}: '\{\{ letter'"):
+    with pytest.raises(FormgenError, match=r"word/document.xml: line 2: template code other than \{\{ letter \}\} in text: '\{\{ letter'"):
         place_in_letterhead(path, letter[1])
 
 
@@ -89,7 +90,7 @@ def test_expression_reaching_python_internals_is_refused(tmp_path, letter):
     document = docx.Document(in_header)
     document.sections[0].header.paragraphs[0].text = "{% for x in range(10**9) %}x{% endfor %}"
     document.save(in_header)
-    with pytest.raises(FormgenError, match="word/header1.xml: template code"):
+    with pytest.raises(FormgenError, match="word/header1.xml: line 2: template code"):
         place_in_letterhead(in_header, letter[1])
 
 
@@ -181,7 +182,7 @@ def test_template_code_in_a_renamed_part_is_refused(tmp_path, letter):
     document.sections[0].header.paragraphs[0].text = "{{ 6*7 }}"
     document.save(original)
     path = rewritten(original, b'Target="header1.xml"', b'Target="hdr.xml"', rename={"word/header1.xml": "word/hdr.xml"})
-    with pytest.raises(FormgenError, match=r"word/hdr.xml: template code other than"):
+    with pytest.raises(FormgenError, match=r"word/hdr.xml: line 2: template code other than"):
         place_in_letterhead(path, letter[1])
 
 
@@ -195,3 +196,206 @@ def test_placeholder_in_a_table_cell_and_a_macro_file(tmp_path, letter):
     macro = rewritten(path, b"wordprocessingml.document.main+xml", b"ms-word.document.macroEnabled.main+xml")
     with pytest.raises(FormgenError, match="not a Word document"):
         place_in_letterhead(macro, letter[1])
+
+
+def with_entry(path, name: str, data: bytes, content_type: str | None = None):
+    """The same package with one more part (or a part replaced), declared in [Content_Types].xml."""
+    source = zipfile.ZipFile(path)
+    target_path = path.with_name("plus-" + path.name)
+    with zipfile.ZipFile(target_path, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            if info.filename == name:
+                continue
+            entry = source.read(info.filename)
+            if info.filename == "[Content_Types].xml" and content_type:
+                entry = entry.replace(b"</Types>", f'<Override PartName="/{name}" ContentType="{content_type}"/>'
+                                      "</Types>".encode())
+            target.writestr(info, entry)
+        target.writestr(name, data)
+    return target_path
+
+
+def part_with(path, name: str, old: bytes, new: bytes):
+    """The package with `old` replaced by `new` inside one part."""
+    with zipfile.ZipFile(path) as source:
+        data = source.read(name)
+    assert old in data, (name, old)
+    return with_entry(path, name, data.replace(old, new, 1))
+
+
+ATTACK = b"<!-- {{ letter.subdocx.save('%s') }} -->"
+
+
+@pytest.mark.parametrize("part, old, new, place", [
+    ("word/document.xml", b"<w:body>", b"<w:body>" + ATTACK, r"word/document.xml: line \d+: template code .* in a comment"),
+    ("word/document.xml", b"?>", b"?>" + ATTACK, r"word/document.xml: line \d+: template code .* in a comment"),
+    ("word/document.xml", b"<w:body>", b"<w:body><?jinja {{ letter.subdocx.save('%s') }}?>",
+     "in a processing instruction"),
+    ("word/header1.xml", b"<w:p>", b"<w:p><!-- {%% include '%s' %%} -->", r"word/header1.xml: line \d+: .* comment"),
+    ("word/styles.xml", b'w:styleId="Normal"', b'w:styleId="Normal" w:x="{{ \'%s\' }}"', r"word/styles.xml: .* in attribute x"),
+    ("docProps/core.xml", b"</cp:coreProperties>", b"<dc:title>{# %s #}</dc:title></cp:coreProperties>",
+     r"docProps/core.xml: line \d+: .* in text"),
+])
+def test_template_code_anywhere_writes_nothing_and_is_refused(tmp_path, letter, part, old, new, place):
+    target = tmp_path / "pwned.txt"
+    if b"%s" in new:
+        new = new % str(target).encode()
+    path = part_with(make_letterhead(tmp_path), part, old, new)
+    with pytest.raises(FormgenError, match=place + r".*\(delete it: nothing in a letterhead is run"):
+        place_in_letterhead(path, letter[1])
+    assert not target.exists()
+
+
+def test_template_code_in_a_text_box_and_footnotes_is_refused(tmp_path, letter):
+    box = ('<w:r><w:drawing><wp:anchor xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing">'
+           '<w:txbxContent><w:p><w:r><w:t>{{ letter }}</w:t></w:r></w:p></w:txbxContent></wp:anchor></w:drawing></w:r>')
+    path = part_with(make_letterhead(tmp_path, ("Бланк",)), "word/document.xml", b"<w:t>\xd0\x91", box.encode() + b"<w:t>\xd0\x91")
+    with pytest.raises(FormgenError, match=r"word/document.xml: line \d+: \{\{ letter \}\} where the letter cannot go"):
+        place_in_letterhead(path, letter[1])
+    notes = (b'<?xml version="1.0"?><w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             b'<w:footnote w:id="1"><w:p><w:r><w:t>{</w:t></w:r><w:r><w:t>{ 7*7 }}</w:t></w:r></w:p></w:footnote>'
+             b'</w:footnotes>')
+    split = with_entry(make_letterhead(tmp_path), "word/footnotes.xml", notes)
+    with pytest.raises(FormgenError, match=r"word/footnotes.xml: line 1: .* in a paragraph: '\{\{ 7\*7 \}\}'"):
+        place_in_letterhead(split, letter[1])
+
+
+def test_a_part_that_does_not_parse_refuses_the_file(tmp_path, letter):
+    notes = (b'<?xml version="1.0"?>\n<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             b'<w:footnote><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:footnote></w:footnotes>')
+    path = with_entry(make_letterhead(tmp_path), "word/footnotes.xml", notes)
+    with pytest.raises(FormgenError, match=r"word/footnotes.xml: line 2: does not parse: Entity 'xxe' not defined"
+                                           r".* \(save the letterhead again in Word or LibreOffice\)"):
+        place_in_letterhead(path, letter[1])
+    declared = notes.replace(b"?>\n", b'?>\n<!DOCTYPE w:footnotes [<!ENTITY xxe "{{ 7*7 }}">]>\n')
+    path = with_entry(make_letterhead(tmp_path), "word/footnotes.xml", declared)
+    with pytest.raises(FormgenError, match="word/footnotes.xml: has a DOCTYPE"):
+        place_in_letterhead(path, letter[1])
+    renamed = with_entry(make_letterhead(tmp_path), "word/notes.bin", notes,
+                         "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml")
+    with pytest.raises(FormgenError, match="word/notes.bin: line 2: does not parse"):
+        place_in_letterhead(renamed, letter[1])
+
+
+def test_placeholder_twice_or_outside_the_body(tmp_path, letter):
+    with pytest.raises(FormgenError, match=r"document.xml: line \d+: \{\{ letter \}\} appears 2 times"):
+        place_in_letterhead(make_letterhead(tmp_path, ("{{ letter }}", "{{letter}}")), letter[1])
+    path = make_letterhead(tmp_path, ("Бланк",))
+    document = docx.Document(path)
+    document.sections[0].header.paragraphs[0].text = "{{ letter }}"
+    document.save(path)
+    with pytest.raises(FormgenError, match=r"header1.xml: line \d+: \{\{ letter \}\} where the letter cannot go \(a header"):
+        place_in_letterhead(path, letter[1])
+
+
+def test_build_with_a_hostile_letterhead_writes_nothing(tmp_path):
+    from typer.testing import CliRunner
+    from generator.cli import app
+
+    target = tmp_path / "pwned.txt"
+    path = part_with(make_letterhead(tmp_path), "word/document.xml", b"<w:body>",
+                     b"<w:body>" + ATTACK % str(target).encode())
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "out"), "--letterhead", str(path), "--no-site"])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"error: {path}: word/document.xml: line ")
+    assert "template code other than {{ letter }} in a comment" in result.output
+    assert not target.exists() and not (tmp_path / "out").exists()
+
+
+def effective(style, attribute: str):
+    """A style's font name or size as Word resolves it: the first in its chain of bases that sets it."""
+    while style is not None:
+        value = getattr(style.font, attribute)
+        if value is not None:
+            return value
+        style = style.base_style
+    return None
+
+
+def letterhead_in_arial(tmp_path, **section):
+    path = make_letterhead(tmp_path)
+    document = docx.Document(path)
+    normal = document.styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", docx.shared.Pt(16)
+    normal.element.rPr.rFonts.set(qn("w:cs"), "Arial")
+    for key, value in section.items():
+        setattr(document.sections[0], key, value)
+    document.save(path)
+    return path
+
+
+def test_the_letter_keeps_its_font_and_footer_in_any_letterhead(tmp_path, letter):
+    document, data = letter
+    result = docx.Document(io.BytesIO(place_in_letterhead(letterhead_in_arial(tmp_path), data)))
+    letter_paragraphs = [p for p in result.paragraphs if p.style.style_id.startswith("Form")]
+    assert len(letter_paragraphs) > 10
+    for paragraph in letter_paragraphs:
+        assert effective(paragraph.style, "name") == "Times New Roman", paragraph.style.name
+        assert effective(paragraph.style, "size") == docx.shared.Pt(12), paragraph.style.name
+    assert effective(result.styles["Normal"], "name") == "Arial"  # the letterhead's own text keeps its look
+    footer = "\n".join(p.text for p in result.sections[0].footer.paragraphs)
+    assert "Дарек: Кара-Суу" in footer and document.footer in footer
+    assert document.call_id in document.footer
+    line = next(p for p in result.sections[0].footer.paragraphs if p.text == document.footer)
+    assert all(run.font.name == "Times New Roman" for run in line.runs)
+
+
+def test_footer_goes_on_a_first_page_footer_and_into_a_letterhead_without_footers(tmp_path, letter):
+    document, data = letter
+    path = letterhead_in_arial(tmp_path, different_first_page_header_footer=True)
+    result = docx.Document(io.BytesIO(place_in_letterhead(path, data)))
+    assert document.footer in "\n".join(p.text for p in result.sections[0].first_page_footer.paragraphs)
+    bare = tmp_path / "bare.docx"
+    plain = docx.Document()
+    plain.add_paragraph("{{ letter }}")
+    plain.save(bare)
+    result = docx.Document(io.BytesIO(place_in_letterhead(bare, data)))
+    assert [p.text for p in result.sections[0].footer.paragraphs if p.text] == [document.footer]
+
+
+def test_controls_read_back_by_tag_and_styles_exist(tmp_path, letter):
+    from generator.readback import read_docx_values
+
+    document, _ = letter
+    values = {field.id: f"значение {number} Ң Ө Ү" for number, field in enumerate(document.fields())
+              if field.kind in ("text", "multiline")}
+    filled = render_bytes(document, "docx", values)
+    result_bytes = place_in_letterhead(letterhead_in_arial(tmp_path), filled)
+    read = read_docx_values(io.BytesIO(result_bytes))
+    assert set(read) == {field.id for field in document.fields()}
+    assert {key: read[key] for key in values} == values
+    result = docx.Document(io.BytesIO(result_bytes))
+    ids = {style.style_id for style in result.styles}
+    used = {e.get(qn("w:val")) for e in result.element.body.iter(qn("w:pStyle"), qn("w:rStyle"), qn("w:tblStyle"))}
+    assert used <= ids
+    assert {s.element.basedOn_val for s in result.styles} - {None} <= ids
+    source = docx.Document(io.BytesIO(filled))
+    letter_styles = {p.style.name for p in source.paragraphs} | {p.style.name for t in source.tables
+                                                                 for c in t._cells for p in c.paragraphs}
+    assert "Form body" in letter_styles and letter_styles <= {p.style.name for p in result.paragraphs} | {
+        p.style.name for t in result.tables for c in t._cells for p in c.paragraphs}
+    control_ids = [e.get(qn("w:id")) for e in result.element.body.iter(qn("w:sdtPr"))
+                   for e in e.iterchildren(qn("w:id"))]
+    assert len(control_ids) == len(set(control_ids))
+
+
+def test_the_logo_in_the_header_is_kept(tmp_path, letter):
+    result = docx.Document(io.BytesIO(place_in_letterhead(make_letterhead(tmp_path), letter[1])))
+    header = result.sections[0].header
+    blips = header._element.xpath(".//a:blip/@r:embed")
+    assert len(blips) == 1
+    assert header.part.related_parts[blips[0]].blob == PIXEL
+
+
+def test_placeholder_split_over_runs_as_word_writes_it(tmp_path, letter):
+    document = docx.Document()
+    document.add_paragraph("Бланк")
+    paragraph = document.add_paragraph()
+    for piece in ("{{", " let", "ter }", "}"):
+        paragraph.add_run(piece).bold = piece == " let"
+    document.add_paragraph("Конец")
+    path = tmp_path / "split.docx"
+    document.save(path)
+    result = docx.Document(io.BytesIO(place_in_letterhead(path, letter[1])))
+    text = static_text(result.element.body)
+    assert "{" not in text and text.index("Бланк") < text.index("КЫЗЫКДАРЛЫК КАТЫ") < text.index("Конец")
