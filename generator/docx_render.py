@@ -4,14 +4,19 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+import copy
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import BinaryIO, Mapping
+from typing import BinaryIO, Iterator, Mapping
 
 from docx import Document as new_docx
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI
+from docx.opc.parts.coreprops import CorePropertiesPart
+from docx.opc.pkgwriter import _ContentTypesItem  # the [Content_Types].xml python-docx itself writes
+from docx.parts.document import DocumentPart
 from docx.oxml.ns import qn
 from docx.shared import Emu, Mm, Pt, RGBColor
 from lxml import etree
@@ -75,7 +80,7 @@ def style_id(style: str, keep: bool = False) -> str:
 
 def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` as DOCX to `out`; `values` prefill controls by field id."""
-    docx = new_docx(io.BytesIO(_template(document.language)))
+    docx = _fresh_docx(document.language)
     _setup_page(docx, document)
     _set_properties(docx, document)
     body = docx.element.body
@@ -83,9 +88,7 @@ def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | N
     writer = _Writer(docx, document.language, values or {})
     for block in document.blocks:
         writer.table(block) if isinstance(block, Table) else writer.paragraph(block)
-    buffer = io.BytesIO()
-    docx.save(buffer)
-    out.write(normalized_zip(buffer.getvalue()))
+    out.write(write_zip(_package_entries(docx, _shared_blobs(document.language))))
 
 
 class _Writer:
@@ -172,6 +175,42 @@ def _template(lang: str) -> bytes:
     buffer = io.BytesIO()
     docx.save(buffer)
     return buffer.getvalue()
+
+
+@lru_cache(maxsize=None)
+def _loaded_template(lang: str):
+    """The template opened once per language and process; its parts other than the body and the
+    core properties (800 KB of styles, the theme, …) are never changed by a render."""
+    return new_docx(io.BytesIO(_template(lang)))
+
+
+def _fresh_docx(lang: str):
+    """A document to render into: a copy of the template that shares its unchanged parts
+    (copying only the body: 2 ms, where opening the template costs 20)."""
+    template = _loaded_template(lang)
+    shared = {id(part): part for part in _shared_blobs(lang)}
+    return copy.deepcopy(template, shared)
+
+
+@lru_cache(maxsize=None)
+def _shared_blobs(lang: str) -> dict:
+    """The template's parts that a render leaves alone → their serialized bytes, made once."""
+    parts = _loaded_template(lang).part.package.iter_parts()
+    return {part: part.blob for part in parts if not isinstance(part, (DocumentPart, CorePropertiesPart))}
+
+
+def _package_entries(docx, shared: dict) -> Iterator[tuple[str, bytes]]:
+    """The package's zip entries in the order python-docx saves them; shared parts as made once."""
+    package = docx.part.package
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    yield CONTENT_TYPES_URI.membername, _ContentTypesItem.from_parts(parts).blob
+    yield PACKAGE_URI.rels_uri.membername, package.rels.xml
+    for part in parts:
+        yield part.partname.membername, shared.get(part) or part.blob
+        if len(part.rels):
+            yield part.partname.rels_uri.membername, part.rels.xml
 
 
 def _add_paragraph_style(docx, name: str, look: ParagraphLook, keep: bool) -> None:
