@@ -17,6 +17,7 @@ from .errors import FormgenError
 from .fonts import font_problems
 from .localize import Localizer, placeholders
 from .model import FormDef
+from .values import name_doubts
 from .site import LISTS, TEXTS
 from .translate import used_message_ids
 
@@ -42,6 +43,7 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
         problems += font_problems(catalog_texts(catalogs, locales_dir))
     if call:
         problems += font_problems(call_texts(call))
+        problems += contact_name_problems(call)
     if not problems and call:
         problems += hardcoded_call_values(catalogs, call, locales_dir)
         problems += localization_problems(forms, call, catalogs, locales_dir)
@@ -62,6 +64,17 @@ def _call_literals(call: CallSettings, lang: str) -> dict[str, str]:
                        (call.donor_years[1], "donor_last_year")):
         literals.setdefault(str(year), name)
     return literals
+
+
+def contact_name_problems(call: CallSettings) -> Iterator[str]:
+    """A name the grammar rules cannot be trusted with needs its dative written in the call."""
+    if "dat" in call.contact.name_cases:
+        return
+    for lang in LANGUAGES:
+        name = call.contact.name[lang]
+        if doubts := name_doubts(name, lang):
+            yield (f"{call.source}: contact.name.{lang}: '{name}' {' and '.join(doubts)}, so the rules may decline "
+                   f"it wrongly (write its dative as contact.name_dative: {{ru: …, ky: …}})")
 
 
 def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, locales_dir: Path) -> Iterator[str]:

@@ -27,6 +27,7 @@ VOICELESS = set("кпстфхцчшщ")
 LOW_VOWEL = {"а": "а", "ы": "а", "я": "а", "у": "а", "ю": "а", "о": "о", "ё": "о",
              "е": "е", "и": "е", "э": "е", "ө": "ө", "ү": "ө"}
 CASES = ("nom", "dat", "loc", "abl")
+PATRONYMIC_WORDS = ("уулу", "кызы")  # «Бакыт уулу» son of Бакыт, «Токтогул кызы» daughter of Токтогул
 
 
 def spoken_last_word(number: int) -> str:
@@ -70,11 +71,12 @@ def case_suffix(word: str, case: str) -> str:
 
 
 def possessive_case_suffix(word: str, case: str) -> str:
-    """After a 3rd-person possessive (мартЫ) the dative is -на/-не, the locative -нда/-нде."""
+    """After a 3rd-person possessive (мартЫ, уулУ) the dative is -на/-не, the locative -нда/-нде,
+    the ablative -нан/-нен (январынан)."""
     if case == "nom":
         return ""
     vowel = LOW_VOWEL[_last_vowel(word)]
-    endings = {"dat": "н" + vowel, "loc": "нд" + vowel, "abl": "нд" + vowel + "н"}
+    endings = {"dat": "н" + vowel, "loc": "нд" + vowel, "abl": "н" + vowel + "н"}
     if case not in endings:
         raise ValueError(f"unknown case '{case}', expected one of {', '.join(CASES)}")
     return endings[case]
@@ -91,6 +93,15 @@ def number_with_case(text: str, case: str) -> str:
 def word_with_case(text: str, case: str) -> str:
     """«Молдобеков» + dat → «Молдобековго»: the ending follows the last word's last syllable."""
     return text + case_suffix(text.rstrip("ь"), case)
+
+
+def name_with_case(text: str, case: str) -> str:
+    """«Мирлан Молдобеков» → «…Молдобековго»; a patronymic «уулу»/«кызы» (son/daughter OF) is
+    possessive: «Нурлан Бакыт уулуна», «Айпери Токтогул кызына»."""
+    last = text.split()[-1].lower() if text.split() else ""
+    if last.rsplit("-", 1)[-1] in PATRONYMIC_WORDS:
+        return text + possessive_case_suffix(last, case)
+    return word_with_case(text, case)
 
 
 def possessive_month(nominative: str, case: str = "nom") -> str:

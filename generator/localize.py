@@ -11,7 +11,7 @@ from .messages import N_
 from .model import (RATING_CHOICES, Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef,
                     FormDef, GridDef, LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run,
                     SignaturesDef, Table)
-from .values import DATE_FORMS, call_values
+from .values import DATE_FORMS, Phrase, call_values
 
 
 PLACEHOLDER_BY_KIND = {
@@ -22,8 +22,10 @@ DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.dat
 GRID_NUMBER = N_("grid.number")
 GRID_CELL_LABEL = N_("grid.cell_label")
 FOOTER = N_("footer.call")
+# {donor_period}: «в течение 2022–2024 гг.» / «2022–2024-жылдары», or for one year «в 2027 г.» / «2027-жылы»
+DONOR_PERIOD = {"years": N_("period.donor_years"), "one_year": N_("period.donor_one_year")}
 CODE_MESSAGES = (*sorted(set(PLACEHOLDER_BY_KIND.values())), *DATE_PATTERN_MESSAGES.values(),
-                 GRID_NUMBER, GRID_CELL_LABEL, FOOTER)
+                 GRID_NUMBER, GRID_CELL_LABEL, FOOTER, *DONOR_PERIOD.values())
 assert set(DATE_PATTERN_MESSAGES) == set(DATE_FORMS)
 
 
@@ -39,6 +41,9 @@ class Localizer:
         self.catalog_path = catalog_path
         patterns = {form: self.message(msgid) for form, msgid in DATE_PATTERN_MESSAGES.items()}
         self.values = call_values(call, lang, patterns)
+        periods = {key: self.text(message_id) for key, message_id in DONOR_PERIOD.items()}  # both, so both are checked
+        first, last = call.donor_years
+        self.values["donor_period"] = Phrase(periods["one_year" if first == last else "years"], lang)
 
     def fail(self, message_id: str, problem: str, fix: str) -> FormgenError:
         return FormgenError(self.catalog_path, f"msgid \"{message_id}\"", problem, fix)

@@ -7,6 +7,7 @@ the same in both languages; only the spec, which is grammar, differs.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -75,7 +76,24 @@ class Name:
         if self.lang == "ru":
             from .russian import decline_name
             return decline_name(self.text, case)
-        return _with_case(self.text, self.lang, case, kyrgyz.word_with_case)
+        return _with_case(self.text, self.lang, case, kyrgyz.name_with_case)
+
+
+LATIN = re.compile(r"[A-Za-z]")
+INITIAL = re.compile(r"(?:^|\s)\w\.")
+
+
+def name_doubts(name: str, lang: str) -> list[str]:
+    """Why the rules may write this name wrongly in another case (then the call should give it)."""
+    doubts = []
+    if LATIN.search(name):
+        doubts.append("has Latin letters")
+    if INITIAL.search(name):
+        doubts.append("has an initial")
+    if lang == "ru":
+        from .russian import name_doubts as russian_doubts
+        doubts += russian_doubts(name)
+    return doubts
 
 
 @dataclass(frozen=True)

@@ -166,3 +166,12 @@ def test_new_call_refuses_a_value_it_cannot_rewrite_and_writes_nothing(tmp_path)
     result = CliRunner().invoke(app, ["new-call", "--from", str(source), "--id", "2026"])
     assert result.exit_code == 1 and "donor_years: value not on the key's own line" in result.output
     assert not (tmp_path / "2026.yaml").exists()
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_a_donor_period_of_one_year(tmp_path, fmt):
+    path = tmp_path / "c.yaml"
+    path.write_text(SECOND_CALL.replace("donor_years: [2023, 2025]", "donor_years: [2025, 2025]"), encoding="utf-8")
+    texts = {d.lang: text_of(d, fmt) for d in localized_documents(load_call(path), ("ru", "ky"), ["annex2"])}
+    assert "города в 2025 г. Формат перечня" in texts["ru"] and "4. 2025-жылы айыл аймагында" in texts["ky"]
+    assert "2025–2025" not in texts["ru"] + texts["ky"] and "в течение 2025" not in texts["ru"]

@@ -142,7 +142,7 @@ def test_value_of_the_call_written_into_a_sentence(source_copy):
     edit(source_copy[1] / "ru/LC_MESSAGES/forms.po", "{donor_first_year}–{donor_last_year} гг.", "2022–{donor_last_year} гг.")
     compile_catalogs(source_copy[1])
     problems = run(source_copy)
-    assert any('"annex2.donors.heading": contains \'2022\' from the call settings (write {donor_first_year} instead)'
+    assert any('"period.donor_years": contains \'2022\' from the call settings (write {donor_first_year} instead)'
                in p for p in problems), problems
 
 

@@ -72,3 +72,9 @@ def test_russian_names_refuse_a_case_they_do_not_have():
     assert format(Name("Мирлан Молдобеков", "ru"), "dat") == "Мирлану Молдобекову"
     with pytest.raises(ValueError, match="not written for Russian names"):
         format(Name("Мирлан Молдобеков", "ru"), "loc")
+
+
+def test_ablative_of_a_possessive_month():
+    date = Date(dt.date(2025, 1, 15), "ky", (("long", "d-MMMM"), ("short", "dd.MM.y")))
+    assert format(date, "abl") == "15-январынан"
+    assert format(date, "loc") == "15-январында" and format(date, "dat") == "15-январына"
