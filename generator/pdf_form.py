@@ -140,7 +140,7 @@ def radio_group(pdf: pikepdf.Pdf, buttons: list[Widget], value: str) -> pikepdf.
         kid.MK = Dictionary(CA=String("l"))  # "l" = a round dot, if a viewer redraws the button
         kid.AS = Name("/" + button.choice) if button.choice == value else Name.Off
         kid.AP = Dictionary(N=Dictionary({f"/{button.choice}": dot_appearance(pdf, button),
-                                          "/Off": stream(pdf, button, b"")}))
+                                          "/Off": stream(pdf, button, b"q Q")}))
         parent.Kids.append(attach(pdf, button, kid))
     return parent
 

@@ -36,7 +36,11 @@ BODY_SIZE = 10.0
 ASCENT, DESCENT = 0.92, 0.28  # of a line of text, per point of type: 1.2 line spacing
 HINT_FONT, HINT_SIZE, HINT_GREY = SANS, 6.5, 0.3
 MIN_HINT_SIZE = 5.0
-WRITE_ROOM = 13.0  # height above an underline for handwriting, and of the widget
+# Height above an underline for handwriting, and of its widget: PT Sans's full ascent and descent
+# (1.294 em) at FIELD_FONT_SIZE plus the text padding of a field above and below, so a viewer's
+# editor shows the foot of Ң, Ү and commas (tests check it against the font's metrics).
+WRITE_ROOM = 17.0
+RATING_ROOM = 13.0  # height above the baseline of a line of rating rings
 UNDERLINE_DROP = 2.0  # underline below the text baseline
 HINT_DEPTH = 7.5  # below the underline: the hint and a little air
 HINT_BELOW = HINT_SIZE - 1.0  # from the underline down to the hint's baseline
@@ -48,7 +52,7 @@ CELL_PAD = 3.0
 RULE = 0.5
 BLANK_WIDTHS = {"text": 50 * MM, "number": 22 * MM, "date": 32 * MM}
 BULLET_INDENT = 6 * MM
-RATING_BUTTON = 11.0
+RATING_BUTTON = 10.0  # the printed ring's diameter, and its widget's size: viewers draw their own ring there
 SIGNATURE_ROOM = 18.0
 SIGNATURE_GAP = 12.0  # between the columns of a signature block
 
@@ -71,7 +75,7 @@ class Style:
 # The spacing follows the DOCX renderer's, so both formats read alike.
 STYLES = {
     "body": Style(align="justify", first_indent=12.5 * MM, space_after=2),
-    "plain": Style(space_before=6, space_after=5, keep_with_previous=True),  # the date and contacts after the signatures
+    "plain": Style(space_before=4, space_after=5, keep_with_previous=True),  # the date and contacts after the signatures
     "annex": Style(align="right"),
     "addressee": Style(left=FRAME_WIDTH / 2, space_after=3),
     "title": Style(font=SERIF_BOLD, size=13, align="center", space_before=6, space_after=6, keep_with_next=True),
@@ -79,7 +83,7 @@ STYLES = {
     "bullet": Style(left=BULLET_INDENT, first_indent=-BULLET_INDENT, space_after=6, keep_with_next=True,
                     bullet=True, align="justify"),
     "answer": Style(left=BULLET_INDENT, space_after=6),
-    "stamp": Style(space_before=6, keep_with_previous=True),
+    "stamp": Style(space_before=4, keep_with_previous=True),
     "cell": Style(size=10),  # all tables: smaller type, as in the DOCX
     "header_cell": Style(font=SERIF_BOLD, size=9, align="center", valign="middle"),
     "number_cell": Style(size=10, align="center", valign="middle"),
@@ -114,7 +118,7 @@ class Blank:
 
     field: Field
     width: float
-    ascent: float = WRITE_ROOM
+    ascent: float = WRITE_ROOM - UNDERLINE_DROP  # the widget rises from the underline, below the baseline
 
     @property
     def stretches(self) -> bool:
@@ -147,11 +151,11 @@ class Rating:
     """Round buttons 1–5, each followed by its number."""
 
     field: Field
-    ascent: float = WRITE_ROOM
+    ascent: float = RATING_ROOM
 
     @property
     def width(self) -> float:
-        return len(self.field.choices) * (RATING_BUTTON + 16)
+        return len(self.field.choices) * (RATING_BUTTON + 17)
 
     @property
     def descent(self) -> float:
@@ -529,14 +533,14 @@ def draw_box_field(pages: Pages, box: BoxField, x: float, baseline: float) -> No
 
 def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None:
     canvas = pages.canvas
-    centre_y = baseline + 3.5
+    centre_y = baseline + 4.0
     half = RATING_BUTTON / 2
     step = rating.width / len(rating.field.choices)
     canvas.setFont(SERIF, 11)
     for number, choice in enumerate(rating.field.choices):
         centre_x = x + number * step + half
-        canvas.circle(centre_x, centre_y, half - 1.5)
-        canvas.drawString(centre_x + half + 2, baseline, choice)
+        canvas.circle(centre_x, centre_y, half - RULE / 2)  # the ring's outer edge is the widget's
+        canvas.drawString(centre_x + half + 2.5, baseline, choice)
         pages.add_widget(rating.field, (centre_x - half, centre_y - half, centre_x + half, centre_y + half), choice)
     if rating.field.hint:
         draw_hint(canvas, rating.field.hint, x, rating.width, baseline - UNDERLINE_DROP - HINT_BELOW)
