@@ -8,15 +8,17 @@ import zlib
 from pathlib import Path
 
 import pikepdf
+import pymupdf
 import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
 from typer.testing import CliRunner
 
+from generator import DEFAULT_CALL
 from generator.build import localized_documents, render_bytes
 from generator.call import load_call
-from generator import DEFAULT_CALL
 from generator.cli import app
+from generator.collect import Forms, read_returned
 from generator.fonts import face
 
 FIELD_PADDING = 2.0  # a viewer's inset above and below a field's text (border and padding)
@@ -123,3 +125,53 @@ def test_radio_widgets_coincide_with_their_printed_rings(build_pdfs):
             assert abs((ring[3] - ring[1]) - (y1 - y0)) < 1.0, f"{name}: ring {ring} ≠ widget {list(rect)}"
             checked += 1
     assert checked
+
+
+# ---- MuPDF (PyMuPDF, mutool, Sumatra, zathura-mupdf) ------------------------------------------------
+
+def test_mupdf_opens_every_pdf_without_a_warning(build_pdfs):
+    pymupdf.TOOLS.mupdf_warnings()  # forget earlier ones
+    for name, data in build_pdfs.items():
+        with pymupdf.open(stream=data, filetype="pdf") as pdf:
+            for page in pdf:
+                for widget in page.widgets():
+                    assert widget.field_name
+                page.get_pixmap(dpi=30)
+        assert pymupdf.TOOLS.mupdf_warnings() == "", name
+
+
+def mupdf_fill(data: bytes, values: dict[str, str]) -> bytes:
+    """Fill and save through MuPDF's widget API, as its viewers do."""
+    with pymupdf.open(stream=data, filetype="pdf") as pdf:
+        for page in pdf:
+            for widget in page.widgets():
+                value = values.get(widget.field_name)
+                if value is None:
+                    continue
+                if widget.field_type == pymupdf.PDF_WIDGET_TYPE_RADIOBUTTON:
+                    if widget.on_state() != value:
+                        continue
+                    widget.field_value = True
+                else:
+                    widget.field_value = value
+                widget.update()
+        return pdf.tobytes()
+
+
+@pytest.mark.parametrize("lang", ["ky", "ru+ky"])
+def test_collect_reads_a_form_filled_and_saved_by_mupdf_exactly(lang, call, tmp_path):
+    forms = Forms(call)
+    document = next(d for d in forms.documents if d.form_id == "annex2" and d.lang == lang)
+    values = {}
+    for number, field in enumerate(document.fields()):
+        if field.kind == "rating":
+            values[field.id] = field.choices[number % len(field.choices)]
+        elif field.kind == "multiline":
+            values[field.id] = f"Ң ң Ө ө Ү ү «{number}»\nэкинчи сап — № {number}"
+        else:
+            values[field.id] = f"Жаңы-Жол {number}, Ү ө ң"
+    saved = tmp_path / "mupdf.pdf"
+    saved.write_bytes(mupdf_fill(render_bytes(document, "pdf"), values))
+    returned = read_returned(saved, forms)
+    assert returned.form == "annex2"
+    assert returned.values == values
