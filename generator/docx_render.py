@@ -172,6 +172,7 @@ def _template(lang: str) -> bytes:
     """python-docx's default template with this tool's styles, made once per language and process."""
     docx = new_docx()
     _setup_styles(docx, lang)
+    _honest_package(docx)
     buffer = io.BytesIO()
     docx.save(buffer)
     return buffer.getvalue()
@@ -211,6 +212,20 @@ def _package_entries(docx, shared: dict) -> Iterator[tuple[str, bytes]]:
         yield part.partname.membername, shared.get(part) or part.blob
         if len(part.rels):
             yield part.partname.rels_uri.membername, part.rels.xml
+
+
+STALE_PARTS = ("/stylesWithEffects", "/thumbnail")  # python-docx's template: old styles, its own picture
+
+
+def _honest_package(docx) -> None:
+    """The template without parts that describe another document, and app.xml naming formgen."""
+    for rels in (docx.part.rels, docx.part.package.rels):
+        for rid, rel in list(rels.items()):
+            if rel.reltype.endswith(STALE_PARTS):
+                del rels[rid]
+    app = next(part for part in docx.part.package.iter_parts() if part.partname == "/docProps/app.xml")
+    app._blob = ooxml.app_properties()
+    ooxml.zoom_whole_page(docx.settings.element)
 
 
 def _add_paragraph_style(docx, name: str, look: ParagraphLook, keep: bool) -> None:

@@ -221,3 +221,18 @@ def float_on_page(inline, left: int, top: int, shape_id: int) -> None:
         if qn(tag) in children:
             anchor.append(children[qn(tag)])
     inline.getparent().replace(inline, anchor)
+
+
+def app_properties() -> bytes:
+    """docProps/app.xml saying what made the file. No page count: Word and LibreOffice count pages
+    when they save, and a number written here could only be a guess."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            '<Application>formgen</Application><DocSecurity>0</DocSecurity></Properties>').encode()
+
+
+def zoom_whole_page(settings) -> None:
+    """`w:zoom` with the `w:percent` ISO/IEC 29500 requires (python-docx's template leaves it out)."""
+    zoom = settings.find(qn("w:zoom"))
+    if zoom is not None:
+        zoom.set(qn("w:percent"), "100")
