@@ -99,7 +99,8 @@ class _Writer:
     def paragraph(self, paragraph: Paragraph, target=None, keep: bool = False) -> None:
         p = target if target is not None else self.docx.add_paragraph()
         look = paragraph.style if paragraph.style in LOOKS else "plain"
-        p._p.get_or_add_pPr().style = style_id(look, keep)
+        # pStyle comes first in pPr: inserted directly, not through python-docx's search of the schema
+        p._p.get_or_add_pPr().insert(0, ooxml.element("w:pStyle", val=style_id(look, keep)))
         if paragraph.style == "signature_line":
             ooxml.bottom_border(p._p.get_or_add_pPr())
         inline = len(paragraph.runs) > 1

@@ -31,6 +31,9 @@ FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 
 SERIF, SERIF_BOLD, SANS = "FormgenSerif", "FormgenSerifBold", "FormgenSans"
 FONT_FACES = {SERIF: "serif", SERIF_BOLD: "serif-bold", SANS: "sans"}
+# The same words are measured again and again (each line break tries them, bilingual editions
+# repeat the labels): remembered, as reportlab measures them.
+text_width = lru_cache(maxsize=8192)(pdfmetrics.stringWidth)
 
 BODY_SIZE = 10.0
 ASCENT, DESCENT = 0.92, 0.28  # of a line of text, per point of type: 1.2 line spacing
@@ -201,7 +204,7 @@ class Pages:
         if self.document.footer:
             canvas.setFillGray(FOOTER_GREY)
             room = PAGE_WIDTH - RIGHT - FOOTER_LEFT
-            width = pdfmetrics.stringWidth(self.document.footer, SANS, FOOTER_SIZE)
+            width = text_width(self.document.footer, SANS, FOOTER_SIZE)
             canvas.setFont(SANS, FOOTER_SIZE * min(1.0, room / width))  # both languages: smaller
             canvas.drawCentredString(FOOTER_LEFT + room / 2, BOTTOM - 14 * MM, self.document.footer)
             canvas.setFillGray(0)
@@ -369,7 +372,7 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
             used = 0.0
             continue
         unit_width = sum(box.width for box, _ in unit)
-        space_width = pdfmetrics.stringWidth(" ", style.font, style.size) if space and lines[-1] else 0.0
+        space_width = text_width(" ", style.font, style.size) if space and lines[-1] else 0.0
         if lines[-1] and used + space_width + unit_width > width + 0.01:
             lines.append([])
             used, space_width = 0.0, 0.0
@@ -402,14 +405,14 @@ def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
             else:
                 for word in split_long(part, style, width):
                     out.append((Word(word, style.font, style.size,
-                                     pdfmetrics.stringWidth(word, style.font, style.size)), space))
+                                     text_width(word, style.font, style.size)), space))
                     space = False
     return out
 
 
 def split_long(word: str, style: Style, width: float) -> list[str]:
     """A word wider than the line (a long address or URL) in pieces that fit."""
-    return split_to_width(word, width, lambda text: pdfmetrics.stringWidth(text, style.font, style.size))
+    return split_to_width(word, width, lambda text: text_width(text, style.font, style.size))
 
 
 def field_box(field: Field, style: Style, width: float) -> Box:
@@ -417,7 +420,7 @@ def field_box(field: Field, style: Style, width: float) -> Box:
         return Rating(field)
     if field.kind == "multiline":
         return BoxField(field, width)
-    hint = pdfmetrics.stringWidth(field.hint, HINT_FONT, HINT_SIZE) + 8
+    hint = text_width(field.hint, HINT_FONT, HINT_SIZE) + 8
     blank = max(BLANK_WIDTHS.get(field.kind, BLANK_WIDTHS["text"]), hint)
     return Blank(field, min(blank, width - max(style.first_indent, 0.0)))
 
@@ -443,7 +446,7 @@ def glue(items: list[object]) -> list[tuple[object, bool]]:
 def position(boxes: list[tuple[Box, bool]], style: Style, width: float, first: bool, last: bool) -> Line:
     boxed = bool(boxes) and isinstance(boxes[0][0], BoxField)
     indent = style.first_indent if first and not boxed else 0.0
-    space_width = pdfmetrics.stringWidth(" ", style.font, style.size)
+    space_width = text_width(" ", style.font, style.size)
     natural = sum(box.width + (space_width if space else 0) for box, space in boxes)
     free = width - indent - natural
     stretching = [n for n, (box, _) in enumerate(boxes) if isinstance(box, Blank) and box.stretches]
@@ -507,7 +510,7 @@ def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, ba
 
 def draw_hint(canvas: Canvas, hint: str, x: float, width: float, y: float) -> None:
     size = HINT_SIZE
-    while size > MIN_HINT_SIZE and pdfmetrics.stringWidth(hint, HINT_FONT, size) > width:
+    while size > MIN_HINT_SIZE and text_width(hint, HINT_FONT, size) > width:
         size -= 0.25
     canvas.setFillGray(HINT_GREY)
     canvas.setFont(HINT_FONT, size)
