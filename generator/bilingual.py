@@ -21,8 +21,7 @@ def edition(primary: str, secondary: str) -> str:
 
 def bilingual(primary: Document, secondary: Document, layout: str) -> Document:
     """`layout` columns: side by side (letter, announcement); stacked: one under the other (tables)."""
-    labels = {f.id: f.label for f in secondary.fields()}
-    relabel = _Relabel(labels)
+    relabel = _Relabel({f.id: f for f in secondary.fields()})
     pairs = list(zip(primary.blocks, secondary.blocks))
     blocks = _columns(pairs, relabel) if layout == "columns" else _stacked(pairs, relabel)
     return dataclasses.replace(
@@ -31,14 +30,23 @@ def bilingual(primary: Document, secondary: Document, layout: str) -> Document:
 
 
 class _Relabel:
-    def __init__(self, labels: dict[str, str]) -> None:
-        self.labels = labels
+    """A field labelled in both languages, and so are its options."""
+
+    def __init__(self, others: dict[str, Field]) -> None:
+        self.others = others
+
+    def field(self, field: Field) -> Field:
+        other = self.others[field.id]
+        return dataclasses.replace(field, label=_both(field.label, other.label),
+                                   choice_labels=tuple(map(_both, field.choice_labels, other.choice_labels)))
 
     def __call__(self, paragraph: Paragraph, style: str | None = None) -> Paragraph:
-        runs = tuple(dataclasses.replace(run, label=f"{run.label} / {self.labels[run.id]}")
-                     if isinstance(run, Field) and run.label != self.labels[run.id] else run
-                     for run in paragraph.runs)
+        runs = tuple(self.field(run) if isinstance(run, Field) else run for run in paragraph.runs)
         return dataclasses.replace(paragraph, runs=runs, style=style or paragraph.style)
+
+
+def _both(first: str, second: str) -> str:
+    return first if first == second else f"{first} / {second}"
 
 
 def _has_words(paragraph: Paragraph) -> bool:

@@ -85,13 +85,20 @@ def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> gettext.GNU
 
 def extract_forms(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """A `pybabel extract` method for form definitions (entry point `babel.extractors: formgen`)."""
-    from .definitions import _Reader, message_ids
+    from .definitions import SHARED_CHOICES, _Reader, message_ids, shared_choices
     import yaml
 
     text = fileobj.read().decode("utf-8")
-    form = _Reader(Path(getattr(fileobj, "name", "form.yaml"))).form(yaml.safe_load(text))
+    path = Path(getattr(fileobj, "name", "form.yaml"))
+    if path.name == SHARED_CHOICES:  # the lists forms share: their labels
+        reader = _Reader(path)
+        lists = reader.choice_lists(reader.mapping(yaml.safe_load(text), "", ("choices",))["choices"])
+        found = [option.label for options in lists.values() for option in options]
+    else:
+        shared = shared_choices(path.parent) if hasattr(fileobj, "name") else {}
+        found = list(message_ids(_Reader(path, shared).form(yaml.safe_load(text))))
     lines = text.splitlines()
-    for message_id in dict.fromkeys(message_ids(form)):
+    for message_id in dict.fromkeys(found):
         pattern = re.compile(rf"(?<![\w.]){re.escape(message_id)}(?![\w.])")
         lineno = next((i + 1 for i, line in enumerate(lines) if pattern.search(line)), 0)
         yield lineno, None, message_id, []

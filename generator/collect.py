@@ -13,9 +13,11 @@ from typing import Iterable, Iterator
 from .build import EDITIONS, localized_documents, localizers
 from .call import CallSettings
 from .errors import FormgenError
-from .fill import FILLED_FORMS, check_value
+from .definitions import column_sums
+from .fill import FILLED_FORMS, label_texts
+from .kinds import check_value, decimal_of, kind_of, plain_decimal
 from .messages import COLLECT_HEADERS as HEADERS
-from .model import Document, Field, Table
+from .model import Document, Field, FieldDef, FormDef, Table
 
 MAX_RETURNED_BYTES = 30_000_000
 KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx"}
@@ -27,6 +29,7 @@ class Returned:
     path: Path
     form: str
     values: dict[str, str]
+    problems: list[str] = field(default_factory=list)  # what the file itself shows: a broken signature
 
 
 @dataclass
@@ -70,6 +73,14 @@ class Forms:
         self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
         self.forms = load_forms()
         self.definitions = {f.id: f for form in self.forms.values() for f in iter_field_defs(form)}
+        self.options = label_texts(self.localizers.values())
+
+    def canonical(self, field_id: str, value: str) -> str:
+        """A returned answer as `collect` reports it: a choice's value for its label, yes/no, a plain sum."""
+        definition = self.definitions.get(field_id)
+        if not value or definition is None or definition.kind == "signature":
+            return value
+        return check_value(definition, value, self.options)[0]
 
     def identify(self, names: Iterable[str]) -> str | None:
         names = set(names)
@@ -81,7 +92,7 @@ class Forms:
         """The edition whose controls carry these labels, in this order (a LibreOffice 7.x save,
         which also drops the label of a drop-down)."""
         for document in self.documents:
-            labels = [f.label for f in document.fields()]
+            labels = [f.label for f in document.fields() if kind_of(f.kind).docx]
             if (len(labels) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
                     and all(a is None or a == label for a, label in zip(aliases, labels))):
                 return document
@@ -111,7 +122,27 @@ def read_returned(path: Path, forms: Forms) -> Returned:
     if not form:
         raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
     known = {f.id for f in forms.fields[form]}
-    return Returned(path, form, {k: v for k, v in values.items() if k in known})
+    returned = Returned(path, form, {k: forms.canonical(k, v) for k, v in values.items() if k in known})
+    signed = [k for k, v in returned.values.items() if v and forms.definitions[k].kind == "signature"]
+    if signed:
+        _check_signatures(returned, signed)
+    return returned
+
+
+def _check_signatures(returned: Returned, signed: list[str]) -> None:
+    """Each signed field's value says what pyHanko found; a signature that does not hold is a problem."""
+    from .signatures import signature_states
+
+    try:
+        states = signature_states(returned.path)
+    except Exception as exc:  # pyHanko raises many kinds on a damaged signature dictionary
+        states = {}
+        returned.problems.append(f"signatures cannot be checked: {str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__}")
+    for field_id in signed:
+        state = states.get(field_id)
+        returned.values[field_id] = state.summary() if state else "signed, not checked"
+        if state and not (state.intact and state.whole_file):
+            returned.problems.append(f"{field_id}: {state.summary()}")
 
 
 def _pdf_values(path: Path) -> dict[str, str]:
@@ -188,6 +219,7 @@ def collect(paths: Iterable[Path], call: CallSettings) -> tuple[list[Application
 
 def answer_problems(application: Application, forms: Forms) -> list[tuple[str, str]]:
     problems = application.conflicts()
+    problems += [(str(returned.path), problem) for returned in application.files for problem in returned.problems]
     values = application.values()
     present = {f.form for f in application.files}
     for form in FILLED_FORMS:
@@ -198,10 +230,27 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
             definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
             if not value and definition.required:
                 problems.append((application.key, f"{form}: required field '{form_field.id}' is empty"))
-            elif value and definition.kind in ("number", "rating"):
-                _, problem = check_value(definition, value)
+            elif value and _checked_on_return(definition):
+                _, problem = check_value(definition, value, forms.options)
                 if problem:
                     problems.append((application.key, f"{form_field.id}: {problem}"))
+        problems += [(application.key, p) for p in total_problems(forms.forms[form], values)]
+    return problems
+
+
+def _checked_on_return(definition: FieldDef) -> bool:
+    """Free text is taken as written unless the form limits its length; every other kind is checked."""
+    return definition.kind != "signature" and (definition.kind not in ("text", "multiline") or bool(definition.max_length))
+
+
+def total_problems(form: FormDef, values: dict[str, str]) -> list[str]:
+    """A returned grid total that is not the sum of its column's answers."""
+    problems = []
+    for total_id, expected in column_sums(form, values).items():
+        given = decimal_of(values.get(total_id, ""))
+        if given is not None and expected is not None and given != expected:
+            problems.append(f"{total_id}: total {plain_decimal(given)} is not the sum of its column, "
+                            f"{plain_decimal(expected)}")
     return problems
 
 
@@ -216,7 +265,8 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
     result = {GENERAL: ([application_label, files_label, *(f.label for f in general)],
                         ["application", "files", *(f.id for f in general)],
                         [[a.key, "; ".join(str(r.path) for r in a.files),
-                          *(a.values().get(f.id, "") for f in general)] for a in applications])}
+                          *(a.values().get(f.id, "") or kind_of(f.kind).unanswered for f in general)]
+                         for a in applications])}
     for grid, columns in grids.items():
         rows = []
         for application in applications:

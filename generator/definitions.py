@@ -2,26 +2,37 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any, Iterator
 
 from . import FORMS_DIR
 from .errors import FormgenError
+from .kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .model import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
-                    FormDef, GridDef, LabelTableDef, NumberedFieldsDef, ParagraphDef, RowDef,
+                    FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef, RowDef,
                     SignaturesDef)
 from .yamlfile import YamlReader, load_yaml
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 MESSAGE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 FORM_ORDER = ("announcement", "interest_letter", "annex2")
+SHARED_CHOICES = "choices.yaml"  # choice lists every form of the folder may use; not a form
 DEFAULT_GRID_ROWS = 10
 MAX_GRID_ROWS = 200
+MAX_OPTIONS = 200
 BILINGUAL_LAYOUTS = ("columns", "stacked")
+FIELD_KEYS = ("hint", "label", "lines", "required", "choices", "min", "max", "max_length")
+COLUMN_KEYS = ("kind", "choices", "min", "max", "max_length")
 
 
 class _Reader(YamlReader):
     """Reads one form definition."""
+
+    def __init__(self, path: Path, shared: dict[str, tuple[OptionDef, ...]] | None = None) -> None:
+        super().__init__(path)
+        self.lists = dict(shared or {})
 
     def message_id(self, value: Any, place: str) -> str:
         if not isinstance(value, str) or not MESSAGE_ID.match(value):
@@ -46,18 +57,79 @@ class _Reader(YamlReader):
         return value
 
     def field(self, field_id: str, spec: Any, place: str) -> FieldDef:
-        spec = self.mapping(spec, place, ("kind",), ("id", "hint", "label", "lines", "required"))
+        spec = self.mapping(spec, place, ("kind",), ("id", *FIELD_KEYS))
+        kind = self.kind(spec["kind"], f"{place}.kind")
         return FieldDef(
-            id=self.field_id(field_id, place),
-            kind=self.kind(spec["kind"], f"{place}.kind"),
+            id=self.field_id(field_id, place), kind=kind,
             hint=self.message_id(spec["hint"], f"{place}.hint") if "hint" in spec else None,
             label=self.message_id(spec["label"], f"{place}.label") if "label" in spec else None,
             lines=self.positive_int(spec.get("lines", 1), f"{place}.lines", 20),
             required=spec.get("required", False) is True,
-        )
+            **self.constraints(spec, kind, place))
+
+    def constraints(self, spec: dict, kind: str, place: str) -> dict:
+        """A field's choice list, min, max and max_length, each allowed only where its kind has a use for it."""
+        if kind == "choice" and "choices" not in spec:
+            raise self.fail(place, "a choice field needs 'choices'", "add `choices: LIST`, a list under the top-level `choices:`")
+        if "choices" in spec and kind != "choice":
+            raise self.fail(f"{place}.choices", f"a {kind} field has no choices", "use `kind: choice`, or drop `choices`")
+        for key, allowed, kinds in (("min", KINDS[kind].numeric, "number and amount"),
+                                    ("max", KINDS[kind].numeric, "number and amount"),
+                                    ("max_length", KINDS[kind].text, "text kinds")):
+            if key in spec and not allowed:
+                raise self.fail(f"{place}.{key}", f"a {kind} field takes no {key}", f"{key} applies to {kinds} fields")
+        found = {"min": self.decimal(spec, "min", place), "max": self.decimal(spec, "max", place),
+                 "max_length": self.positive_int(spec["max_length"], f"{place}.max_length", MAX_MULTI_LINE)
+                 if "max_length" in spec else None,
+                 "options": self.options_of(spec["choices"], f"{place}.choices") if "choices" in spec else ()}
+        if found["min"] is not None and found["max"] is not None and found["min"] > found["max"]:
+            raise self.fail(f"{place}.min", "min is larger than max", "swap them")
+        return found
+
+    def decimal(self, spec: dict, key: str, place: str) -> Decimal | None:
+        value = spec.get(key)
+        if value is None:
+            return None
+        if not isinstance(value, (int, float)) or isinstance(value, bool):
+            raise self.fail(f"{place}.{key}", f"'{value}' is not a number", f"write e.g. `{key}: 0`")
+        return Decimal(str(value))
+
+    def options_of(self, name: Any, place: str) -> tuple[OptionDef, ...]:
+        if name not in self.lists:
+            raise self.fail(place, f"no choice list '{name}'",
+                            f"define it under the top-level `choices:` or in {SHARED_CHOICES}"
+                            + (f"; lists here: {', '.join(self.lists)}" if self.lists else ""))
+        return self.lists[name]
+
+    def choice_lists(self, value: Any, place: str = "choices") -> dict[str, tuple[OptionDef, ...]]:
+        """`LIST: [{value: chui, label: MSGID}, …]` for each list."""
+        if not isinstance(value, dict):
+            raise self.fail(place, "expected a mapping of list name to options",
+                            "write `regions: [{value: chui, label: choice.chui}]`")
+        lists = {}
+        for name, options in value.items():
+            where = f"{place}.{name}"
+            self.field_id(name, where)
+            if not isinstance(options, list) or not 1 <= len(options) <= MAX_OPTIONS:
+                raise self.fail(where, f"expected a list of 1 to {MAX_OPTIONS} options", "add `- {value: v, label: msg.id}` items")
+            read = tuple(self.option(option, f"{where}[{i}]") for i, option in enumerate(options))
+            values = [option.value for option in read]
+            if len(set(values)) != len(values):
+                duplicate = next(v for v in values if values.count(v) > 1)
+                raise self.fail(where, f"value '{duplicate}' is given twice", "give each option its own value")
+            lists[name] = read
+        return lists
+
+    def option(self, spec: Any, place: str) -> OptionDef:
+        spec = self.mapping(spec, place, ("value", "label"))
+        value = spec["value"]
+        if not isinstance(value, str) or not OPTION_VALUE.match(value):
+            raise self.fail(f"{place}.value", f"'{value}' is not an option value",
+                            "use lower-case ASCII letters, digits and _ (quote numbers: '1')")
+        return OptionDef(value, self.message_id(spec["label"], f"{place}.label"))
 
     def inline_field(self, spec: Any, place: str) -> FieldDef:
-        spec = self.mapping(spec, place, ("id", "kind"), ("hint", "label", "lines", "required"))
+        spec = self.mapping(spec, place, ("id", "kind"), FIELD_KEYS)
         return self.field(spec["id"], spec, place)
 
     def paragraph(self, spec: dict, place: str, key: str = "p") -> ParagraphDef:
@@ -101,22 +173,29 @@ class _Reader(YamlReader):
         return tuple(float(w) for w in value)
 
     def column(self, spec: Any, place: str) -> ColumnDef:
-        spec = self.mapping(spec, place, ("id", "header", "width"), ("kind",))
+        spec = self.mapping(spec, place, ("id", "header", "width"), COLUMN_KEYS)
+        kind = self.kind(spec.get("kind", "text"), f"{place}.kind")
+        if KINDS[kind].docx is None:
+            raise self.fail(f"{place}.kind", f"a {kind} cannot be a table column", "put it in a paragraph or a field block")
         return ColumnDef(
             id=self.field_id(spec["id"], f"{place}.id"),
             header=self.message_id(spec["header"], f"{place}.header"),
             width=self.widths([spec["width"]], f"{place}.width", 1)[0],
-            kind=self.kind(spec.get("kind", "text"), f"{place}.kind"))
+            kind=kind, **self.constraints(spec, kind, place))
 
     def grid(self, spec: dict, place: str) -> GridDef:
-        spec = self.mapping(spec, place, ("grid", "columns"), ("rows",))
+        spec = self.mapping(spec, place, ("grid", "columns"), ("rows", "total"))
         columns = spec["columns"]
         if not isinstance(columns, list) or not columns:
             raise self.fail(f"{place}.columns", "expected a list of columns", "add `- {id, header, width}` items")
-        return GridDef(
+        grid = GridDef(
             id=self.field_id(spec["grid"], f"{place}.grid"),
             columns=tuple(self.column(c, f"{place}.columns[{i}]") for i, c in enumerate(columns)),
-            rows=self.positive_int(spec.get("rows", DEFAULT_GRID_ROWS), f"{place}.rows", MAX_GRID_ROWS))
+            rows=self.positive_int(spec.get("rows", DEFAULT_GRID_ROWS), f"{place}.rows", MAX_GRID_ROWS),
+            total=self.message_id(spec["total"], f"{place}.total") if "total" in spec else None)
+        if grid.total and not grid.total_columns():
+            raise self.fail(f"{place}.total", "no number or amount column to add up", "drop `total`, or give a column `kind: amount`")
+        return grid
 
     def numbered(self, spec: dict, place: str) -> NumberedFieldsDef:
         spec = self.mapping(spec, place, ("list", "count", "kind", "label"), ())
@@ -147,7 +226,8 @@ class _Reader(YamlReader):
 
     def form(self, data: Any) -> FormDef:
         data = self.mapping(data, "top level", ("id", "title", "blocks"),
-                            ("letterhead", "page_numbers", "bilingual", "pages"))
+                            ("letterhead", "page_numbers", "bilingual", "pages", "choices", "mark_required"))
+        self.lists.update(self.choice_lists(data["choices"]) if "choices" in data else {})
         if data.get("bilingual", "stacked") not in BILINGUAL_LAYOUTS:
             raise self.fail("bilingual", f"unknown layout '{data['bilingual']}'",
                             f"use one of: {', '.join(BILINGUAL_LAYOUTS)}")
@@ -159,7 +239,8 @@ class _Reader(YamlReader):
             blocks=tuple(self.block(b, f"blocks[{i}]") for i, b in enumerate(blocks)),
             letterhead=bool(data.get("letterhead", False)), page_numbers=bool(data.get("page_numbers", False)),
             bilingual=data.get("bilingual", "stacked"), pages=self.page_budget(data.get("pages", {})),
-            source=str(self.path))
+            source=str(self.path), mark_required=data.get("mark_required", True) is not False,
+            choice_labels=tuple(o.label for options in self.lists.values() for o in options))
         self.unique_fields(form)
         return form
 
@@ -195,12 +276,38 @@ def message_ids(form: FormDef) -> Iterator[str]:
     return form.message_ids()
 
 
+def column_sums(form: FormDef, values: dict[str, str]) -> dict[str, Decimal | None]:
+    """{total field id: the sum of its column} for every grid with a total; None where a cell is not
+    a number (that cell is reported on its own) or the column is empty."""
+    sums: dict[str, Decimal | None] = {}
+    for grid in (b for b in form.blocks if isinstance(b, GridDef) and b.total):
+        for column in grid.total_columns():
+            cells = [values.get(grid.field_id(r, column), "") for r in range(1, grid.rows + 1)]
+            numbers = [decimal_of(cell) for cell in cells if cell]
+            sums[grid.total_field(column).id] = sum(numbers, Decimal(0)) if numbers and None not in numbers else None
+    return sums
+
+
+def shared_choices(forms_dir: Path) -> dict[str, tuple[OptionDef, ...]]:
+    """The choice lists of `forms/choices.yaml`, shared by every form of the folder."""
+    path = forms_dir / SHARED_CHOICES
+    if not path.exists():
+        return {}
+    reader = _Reader(path)
+    data = reader.mapping(load_yaml(path), "", ("choices",))
+    return reader.choice_lists(data["choices"])
+
+
+def shared_choice_labels(forms_dir: Path) -> list[str]:
+    return [option.label for options in shared_choices(forms_dir).values() for option in options]
+
+
 def load_form(path: Path) -> FormDef:
-    return _Reader(path).form(load_yaml(path))
+    return _Reader(path, shared_choices(path.parent)).form(load_yaml(path))
 
 
 def form_paths(forms_dir: Path = FORMS_DIR) -> list[Path]:
-    paths = {p.stem: p for p in sorted(forms_dir.glob("*.yaml"))}
+    paths = {p.stem: p for p in sorted(forms_dir.glob("*.yaml")) if p.name != SHARED_CHOICES}
     ordered = [paths.pop(name) for name in FORM_ORDER if name in paths]
     return ordered + list(paths.values())
 

@@ -22,6 +22,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from lxml import etree
 
 from . import ooxml
+from .kinds import KINDS
 from .model import Document, Field, Paragraph, Table
 from .page_id import MM, QR_SIZE, QR_X, QR_Y, PageId, fingerprint, qr_png
 from .zips import write_zip
@@ -105,15 +106,21 @@ class _Writer:
             ooxml.bottom_border(p._p.get_or_add_pPr())
         inline = len(paragraph.runs) > 1
         for run in paragraph.runs:
-            p._p.append(self.control(run, inline) if isinstance(run, Field) else ooxml.text_run(run, paragraph.lang))
+            if not isinstance(run, Field):
+                p._p.append(ooxml.text_run(run, paragraph.lang))
+            elif KINDS[run.kind].docx is None:  # a signature: signed on paper
+                p._p.extend(ooxml.signature_line(run.hint or run.label, run.lang))
+            else:
+                p._p.append(self.control(run, inline))
 
     def control(self, field: Field, inline: bool):
         control_id, self.next_id = self.next_id, self.next_id + 1
         placeholder = field.hint or EMPTY_CELL_PLACEHOLDER
         if inline and field.hint:  # a blank inside a sentence: brackets show where it starts and ends
             placeholder = f"[{field.hint}]"
-        return ooxml.content_control(field.id, field.kind, field.label, placeholder, field.lang, control_id,
-                                     value=self.values.get(field.id), choices=field.choices)
+        return ooxml.content_control(field.id, KINDS[field.kind].docx, field.label, placeholder, field.lang,
+                                     control_id, value=self.values.get(field.id),
+                                     options=tuple(zip(field.choices, field.choice_labels or field.choices)))
 
     def table(self, table: Table) -> None:
         grid = self.docx.add_table(rows=len(table.rows), cols=len(table.widths))

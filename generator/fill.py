@@ -7,7 +7,6 @@ row number and column; the other rows are still produced.
 from __future__ import annotations
 
 import concurrent.futures as futures
-import datetime as dt
 import itertools
 import os
 import re
@@ -21,21 +20,18 @@ from typing import Callable, Iterable, Iterator
 from .build import (EDITIONS, FORMATS, Output, checked_choices, localized_documents, localizers, render_bytes,
                     write_outputs)
 from .call import load_call
-from .definitions import iter_field_defs, load_forms
+from .definitions import column_sums, iter_field_defs, load_forms
 from .errors import FormgenError
 from .files import json_bytes, write_file
+from .kinds import Options, check_value, decimal_of, plain_decimal, shown_values
 from .messages import REGIONS
-from .model import RATING_CHOICES, FieldDef
+from .model import FieldDef, FormDef
 from .outdir import staged_folder
 from .spreadsheet import BadRow, NotAValue, read_rows
 
 FILLED_FORMS = ("interest_letter", "annex2")
 NAME_COLUMNS = ("aa_name", "municipality", "sender_municipality")  # the folder is named after the first given
-MAX_SINGLE_LINE = 300
-MAX_MULTI_LINE = 5000
 MAX_FOLDER_NAME = 80
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # XML cannot hold them
-NOT_TEXT = re.compile("[\ud800-\udfff\ufffe\uffff]")  # lone surrogates and noncharacters: no file can hold them
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
 REGION_FIELD = "sender_region"
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
@@ -68,41 +64,6 @@ def safe_folder_name(name: str, row_number: int, taken: set[str]) -> str:
 
 # ---- values --------------------------------------------------------------------------------------
 
-def _number(text: str) -> bool:
-    return re.fullmatch(r"-?\d{1,3}(?:[ \u00a0]?\d{3})*(?:[.,]\d+)?|-?\d+(?:[.,]\d+)?", text) is not None
-
-
-def _date(text: str) -> str | None:
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).strftime("%d.%m.%Y")
-        except ValueError:
-            continue
-    return None
-
-
-def check_value(field: FieldDef, text: str) -> tuple[str, str | None]:
-    """(the value to write, a problem or None)."""
-    if field.kind == "number" and not _number(text):
-        return text, f"'{text[:40]}' is not a number"
-    if field.kind == "rating" and text not in RATING_CHOICES:
-        return text, f"'{text[:40]}' is not a rating from 1 to 5"
-    if field.kind == "date":
-        date = _date(text)
-        return (date, None) if date else (text, f"'{text[:40]}' is not a date (write DD.MM.YYYY)")
-    if CONTROL_CHARACTERS.search(text):
-        return text, "holds a control character (invisible; retype the value)"
-    odd = NOT_TEXT.search(text)
-    if odd:
-        return text, f"holds U+{ord(odd.group()):04X}, which is not a character (retype the value)"
-    limit = MAX_MULTI_LINE if field.kind == "multiline" else MAX_SINGLE_LINE
-    if len(text) > limit:
-        return text, f"{len(text)} characters, more than the {limit} this field holds"
-    if field.kind != "multiline" and "\n" in text:
-        return text, "a line break in a single-line field"
-    return text, None
-
-
 def undrawable(text: str) -> str | None:
     """A problem when the PDF's field font has no glyph for a character (emoji, CJK, Arabic):
     the PDF would show an empty box where the value has a letter."""
@@ -121,9 +82,30 @@ def shown(text: str) -> str:
     return text.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def label_texts(localizers) -> Options:
+    """A choice's label in every language, so `fill` and `collect` take any of them for its value."""
+    def texts(message_id: str) -> list[str]:
+        return [localizer.text(message_id) for localizer in localizers]
+    return Options(texts)
+
+
 class RowChecker:
-    def __init__(self, fields: dict[str, FieldDef], region_names: dict[str, str], pdf: bool = True) -> None:
+    def __init__(self, fields: dict[str, FieldDef], region_names: dict[str, str], pdf: bool = True,
+                 options: Options = Options(), forms: Iterable[FormDef] = ()) -> None:
         self.fields, self.region_names, self.pdf = fields, region_names, pdf
+        self.options, self.forms = options, list(forms)
+
+    def totals(self, values: dict[str, str], problems: list[tuple[str, str]]) -> None:
+        """Each grid total is the sum of its column; a total the data gives must agree."""
+        for form in self.forms:
+            for total_id, expected in column_sums(form, values).items():
+                if expected is None:
+                    continue
+                given = values.get(total_id)
+                if given and decimal_of(given) != expected:
+                    problems.append((total_id, f"{given} is not the sum of its column, {plain_decimal(expected)} "
+                                                "(leave the total empty: fill adds it up)"))
+                values[total_id] = plain_decimal(expected)
 
     def __call__(self, row: dict[str, str] | BadRow) -> tuple[dict[str, str], list[tuple[str, str]]]:
         if isinstance(row, BadRow):
@@ -145,11 +127,12 @@ class RowChecker:
                     problems.append((column, f"unknown region '{text[:40]}' (use one of: {', '.join(REGIONS)})"))
                 values[column] = key or text
                 continue
-            values[column], problem = check_value(self.fields[column], text)
+            values[column], problem = check_value(self.fields[column], text, self.options)
             if not problem and self.pdf:
                 problem = undrawable(text)
             if problem:
                 problems.append((column, problem))
+        self.totals(values, problems)
         return values, problems
 
 
@@ -168,6 +151,7 @@ class Producer:
         self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()} for lang, loc in by_lang.items()}
 
     def values_for(self, values: dict[str, str], document) -> dict[str, str]:
+        values = shown_values(document.fields(), values)
         region = values.get(REGION_FIELD)
         if region in REGIONS:  # the region's name in the language its field is written in
             return {**values, REGION_FIELD: self.regions[document.language][region]}
@@ -240,10 +224,11 @@ def usable_jobs(jobs: int | None) -> int:
 def _fill(data_path: Path, call_path: Path, out_dir: Path, editions: list[str], formats: list[str], jobs: int,
           progress: Callable[[int], None]) -> Report:
     producer = Producer(call_path, editions, formats, out_dir)
-    fields = {f.id: f for form in load_forms().values() if form.id in FILLED_FORMS for f in iter_field_defs(form)}
+    filled = [form for form in load_forms().values() if form.id in FILLED_FORMS]
+    fields = {f.id: f for form in filled for f in iter_field_defs(form)}
     names = {text.casefold(): key for by_key in producer.regions.values() for key, text in by_key.items()}
     names.update({key: key for key in REGIONS})
-    checker = RowChecker(fields, names, pdf="pdf" in formats)
+    checker = RowChecker(fields, names, "pdf" in formats, label_texts(localizers(producer.call).values()), filled)
     report, taken = Report(), set()
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:

@@ -7,25 +7,22 @@ from string import Formatter
 
 from .call import CallSettings
 from .errors import FormgenError
+from .kinds import KIND_MESSAGES, KINDS, RATING_CHOICES
 from .messages import N_
-from .model import (RATING_CHOICES, Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef,
-                    FormDef, GridDef, LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run,
-                    SignaturesDef, Table)
+from .model import (Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef, FormDef, GridDef,
+                    LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run, SignaturesDef, Table)
 from .values import DATE_FORMS, Phrase, call_values
 
-
-PLACEHOLDER_BY_KIND = {
-    "text": N_("placeholder.text"), "multiline": N_("placeholder.text"),
-    "number": N_("placeholder.number"), "date": N_("placeholder.date"), "rating": N_("placeholder.rating"),
-}
 DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.date_short")}
 GRID_NUMBER = N_("grid.number")
 GRID_CELL_LABEL = N_("grid.cell_label")
 FOOTER = N_("footer.call")
 # {donor_period}: «в течение 2022–2024 гг.» / «2022–2024-жылдары», or for one year «в 2027 г.» / «2027-жылы»
 DONOR_PERIOD = {"years": N_("period.donor_years"), "one_year": N_("period.donor_one_year")}
-CODE_MESSAGES = (*sorted(set(PLACEHOLDER_BY_KIND.values())), *DATE_PATTERN_MESSAGES.values(),
-                 GRID_NUMBER, GRID_CELL_LABEL, FOOTER, *DONOR_PERIOD.values())
+REQUIRED_NOTE = N_("required.note")  # «* — обязательно для заполнения», under a form with required blanks
+REQUIRED_MARK = "*"
+CODE_MESSAGES = (*KIND_MESSAGES, *DATE_PATTERN_MESSAGES.values(), GRID_NUMBER, GRID_CELL_LABEL, FOOTER,
+                 *DONOR_PERIOD.values(), REQUIRED_NOTE)
 assert set(DATE_PATTERN_MESSAGES) == set(DATE_FORMS)
 
 
@@ -39,6 +36,7 @@ class Localizer:
                  catalog_path: str = "") -> None:
         self.lang, self.translations, self.call = lang, translations, call
         self.catalog_path = catalog_path
+        self.marks = False  # whether required blanks get REQUIRED_MARK (the form being localized says)
         patterns = {form: self.message(msgid) for form, msgid in DATE_PATTERN_MESSAGES.items()}
         self.values = call_values(call, lang, patterns)
         periods = {key: self.text(message_id) for key, message_id in DONOR_PERIOD.items()}  # both, so both are checked
@@ -86,10 +84,16 @@ class Localizer:
     def field(self, definition: FieldDef, label: str | None = None, hint: str | None = None) -> Field:
         hint_text = self.text(definition.hint) if definition.hint else hint
         if hint_text is None:
-            hint_text = self.text(PLACEHOLDER_BY_KIND[definition.kind])
+            hint_text = self.text(KINDS[definition.kind].placeholder)
         label_text = self.text(definition.label) if definition.label else label or hint_text
+        choices = RATING_CHOICES if definition.kind == "rating" else tuple(o.value for o in definition.options)
+        labels = choices if definition.kind == "rating" else tuple(self.text(o.label) for o in definition.options)
         return Field(id=definition.id, kind=definition.kind, label=label_text, hint=hint_text, lang=self.lang,
-                     lines=definition.lines, choices=RATING_CHOICES if definition.kind == "rating" else ())
+                     lines=definition.lines, choices=choices, choice_labels=labels,
+                     max_length=definition.max_length or 0)
+
+    def marked(self, definition: FieldDef) -> bool:
+        return self.marks and definition.required
 
     def paragraph(self, definition: ParagraphDef, style: str | None = None, label: str | None = None) -> Paragraph:
         fields = {f.id: self.field(f, label=label) for f in definition.fields}
@@ -98,6 +102,10 @@ class Localizer:
         if sorted(placed) != sorted(fields):
             raise self.fail(definition.text, f"places fields {placed}, the form has {sorted(fields)}",
                             "put each field's {placeholder} in the message exactly once")
+        required = {f.id for f in definition.fields if self.marked(f)}
+        if required:
+            runs = _merge_text([piece for run in runs for piece in (
+                (run, REQUIRED_MARK) if isinstance(run, Field) and run.id in required else (run,))])
         return Paragraph(runs, self.lang, style or definition.style)
 
     def cell(self, runs: tuple[Run, ...], style: str = "cell") -> Cell:
@@ -109,15 +117,30 @@ class Localizer:
             label = self.text(row.label)
             if isinstance(row.value, ParagraphDef):
                 value = (self.paragraph(row.value, style="cell", label=label),)
+                marked = any(self.marked(f) for f in row.value.fields)
             else:
                 value = self.cell((self.field(row.value, label=label, hint=""),))
-            rows.append((self.cell((label,)), value))
+                marked = self.marked(row.value)
+            rows.append((self.cell((f"{label} {REQUIRED_MARK}" if marked else label,)), value))
         return Table(block.widths, tuple(rows))
 
     def grid_cell(self, grid: GridDef, row: int, column: ColumnDef, header: str) -> Cell:
         label = self.text(GRID_CELL_LABEL, column=header, row=row)
-        field = self.field(FieldDef(grid.field_id(row, column), column.kind), label=label, hint="")
-        return self.cell((field,))
+        return self.cell((self.field(grid.column_field(row, column), label=label, hint=""),))
+
+    def total_row(self, grid: GridDef, headers: list[str]) -> tuple[Cell, ...]:
+        """The total's label in the first column that is not added up, a field under each that is."""
+        title = self.text(grid.total)
+        added = grid.total_columns()
+        label_at = next((c.id for c in grid.columns if c not in added), None)
+        cells = [self.cell(() if label_at else (title,), "number_cell")]
+        for column, header in zip(grid.columns, headers):
+            if column in added:
+                field = self.field(grid.total_field(column), label=f"{title}: {header}", hint="")
+                cells.append(self.cell((field,)))
+            else:
+                cells.append(self.cell((title,) if column.id == label_at else (), "header_cell"))
+        return tuple(cells)
 
     def grid(self, block: GridDef) -> Table:
         headers = [self.text(c.header) for c in block.columns]
@@ -127,8 +150,9 @@ class Localizer:
             (self.cell((str(r),), "number_cell"),
              *(self.grid_cell(block, r, c, h) for c, h in zip(block.columns, headers)))
             for r in range(1, block.rows + 1))
+        total = (self.total_row(block, headers),) if block.total else ()
         widths = (6.0, *(c.width for c in block.columns))
-        return Table(widths, (head, *body), header_rows=1)
+        return Table(widths, (head, *body, *total), header_rows=1)
 
     def numbered(self, block: NumberedFieldsDef) -> list[Paragraph]:
         paragraphs = []
@@ -144,7 +168,8 @@ class Localizer:
         return Table(tuple(1.0 for _ in block.parts), (names, lines), borders=False, keep_together=True)
 
     def field_block(self, block: FieldBlockDef) -> Paragraph:
-        return Paragraph((self.field(block.field),), self.lang, "answer")
+        mark = (f"{REQUIRED_MARK} ",) if self.marked(block.field) else ()
+        return Paragraph((*mark, self.field(block.field)), self.lang, "answer")
 
     def blocks(self, form: FormDef) -> tuple[Block, ...]:
         blocks: list[Block] = []
@@ -154,9 +179,13 @@ class Localizer:
         return tuple(blocks)
 
     def document(self, form: FormDef) -> Document:
+        self.marks = form.mark_required and any(f.required for f in form.field_defs())
+        blocks = self.blocks(form)
+        if self.marks:  # says what the mark means, once, at the end
+            blocks += (Paragraph((self.text(REQUIRED_NOTE),), self.lang, "plain"),)
         return Document(
             form_id=form.id, lang=self.lang, call_id=self.call.id, title=self.text(form.title),
-            blocks=self.blocks(form), letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
+            blocks=blocks, letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
             page_numbers=form.page_numbers, footer=self.text(FOOTER))
 
 

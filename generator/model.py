@@ -9,14 +9,22 @@ plain text in one language, every blank a `Field`. Renderers never see message i
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Iterator, Union
 
-FIELD_KINDS = ("text", "multiline", "number", "date", "rating")
+from .kinds import KINDS, RATING_CHOICES  # noqa: F401 (RATING_CHOICES: re-exported)
+
+FIELD_KINDS = tuple(KINDS)
 PARAGRAPH_STYLES = ("body", "plain", "annex", "addressee", "title", "heading", "bullet", "answer", "stamp")
-RATING_CHOICES = ("1", "2", "3", "4", "5")
 
 
 # ---- definitions -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class OptionDef:
+    value: str  # what `collect` returns and the PDF exports: ASCII snake_case
+    label: str  # message id of what the form shows
+
 
 @dataclass(frozen=True)
 class FieldDef:
@@ -25,10 +33,15 @@ class FieldDef:
     hint: str | None = None  # message id of the grey placeholder / the small print under the line
     label: str | None = None  # message id naming the field in tooltips and spreadsheets
     lines: int = 1
-    required: bool = False  # `formgen collect` reports a returned form that leaves it empty
+    required: bool = False  # marked on the form; `formgen collect` reports a returned form that leaves it empty
+    options: tuple[OptionDef, ...] = ()  # a choice's list
+    min: Decimal | None = None  # number, amount
+    max: Decimal | None = None
+    max_length: int | None = None  # text kinds
 
     def message_ids(self) -> Iterator[str]:
         yield from (m for m in (self.hint, self.label) if m)
+        yield from (option.label for option in self.options)
 
 
 @dataclass(frozen=True)
@@ -109,6 +122,10 @@ class ColumnDef:
     header: str  # message id
     width: float
     kind: str = "text"
+    options: tuple[OptionDef, ...] = ()
+    min: Decimal | None = None
+    max: Decimal | None = None
+    max_length: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,17 +133,33 @@ class GridDef:
     id: str  # fields are <id>_<row>_<column id>
     columns: tuple[ColumnDef, ...]
     rows: int = 10
+    total: str | None = None  # message id labelling a last row with <id>_total_<column> under numeric columns
 
     def field_id(self, row: int, column: ColumnDef) -> str:
         return f"{self.id}_{row}_{column.id}"
 
+    def column_field(self, row: int, column: ColumnDef) -> FieldDef:
+        return FieldDef(self.field_id(row, column), column.kind, options=column.options,
+                        min=column.min, max=column.max, max_length=column.max_length)
+
+    def total_columns(self) -> tuple[ColumnDef, ...]:
+        """The columns a total row adds up: the number and amount columns."""
+        return tuple(column for column in self.columns if KINDS[column.kind].numeric)
+
+    def total_field(self, column: ColumnDef) -> FieldDef:
+        return FieldDef(f"{self.id}_total_{column.id}", column.kind)
+
     def field_defs(self) -> Iterator[FieldDef]:
         for row in range(1, self.rows + 1):
             for column in self.columns:
-                yield FieldDef(self.field_id(row, column), column.kind)
+                yield self.column_field(row, column)
+        if self.total:
+            yield from (self.total_field(column) for column in self.total_columns())
 
     def message_ids(self) -> Iterator[str]:
         yield from (column.header for column in self.columns)
+        yield from (option.label for column in self.columns for option in column.options)
+        yield from (self.total,) if self.total else ()
 
 
 @dataclass(frozen=True)
@@ -155,6 +188,8 @@ class FormDef:
     bilingual: str = "stacked"  # layout of the ru+ky edition: columns | stacked
     pages: tuple[tuple[str, int], ...] = ()  # page budget per edition, e.g. (("ru", 1), ("ru+ky", 2))
     source: str = ""
+    mark_required: bool = True  # a mark at each required blank and a note saying what it means
+    choice_labels: tuple[str, ...] = ()  # message ids of every choice list it may use (own and shared), used or not
 
     def field_defs(self) -> Iterator[FieldDef]:
         """Every field in reading order, grid cells and numbered lists expanded."""
@@ -164,6 +199,7 @@ class FormDef:
     def message_ids(self) -> Iterator[str]:
         """Every message id the definition uses, in reading order (may repeat)."""
         yield self.title
+        yield from self.choice_labels
         for block in self.blocks:
             yield from block.message_ids()
 
@@ -178,7 +214,9 @@ class Field:
     hint: str
     lang: str
     lines: int = 1
-    choices: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # values of a rating's or a choice's options
+    choice_labels: tuple[str, ...] = ()  # what each option shows, in the field's language
+    max_length: int = 0
 
 
 Run = Union[str, Field]

@@ -17,6 +17,10 @@ from docx.oxml.parser import oxml_parser
 PLACEHOLDER_STYLE_ID = "PlaceholderText"
 DATE_FORMAT = "dd.MM.yyyy"
 LANG_TAGS = {"ru": "ru-RU", "ky": "ky-KG"}
+BOX_FONT = "MS Gothic"  # Word's own check box glyphs; LibreOffice substitutes a font that has them
+BOX_CHECKED, BOX_EMPTY = "\u2612", "\u2610"  # ☒ ☐
+CHECKED, UNCHECKED = "yes", "no"
+SIGNATURE_LINE = "_" * 28
 
 
 def element(tag: str, **attrs: str):
@@ -66,25 +70,39 @@ def text_run(text: str, lang: str, style: str | None = None):
     return run
 
 
-def _control_type(kind: str, lang: str, choices: tuple[str, ...]):
-    if kind == "date":
+def _w14(tag: str, **attrs: str):
+    node = OxmlElement(f"w14:{tag}")
+    for name, value in attrs.items():
+        node.set(qn(f"w14:{name}"), value)
+    return node
+
+
+def _control_type(control: str, lang: str, options: tuple[tuple[str, str], ...]):
+    if control == "date":
         date = element("w:date")
         date.append(element("w:dateFormat", val=DATE_FORMAT))
         date.append(element("w:lid", val=LANG_TAGS[lang]))
         date.append(element("w:storeMappedDataAs", val="dateTime"))
         date.append(element("w:calendar", val="gregorian"))
         return date
-    if kind == "rating":
+    if control == "dropdown":
         dropdown = element("w:dropDownList")
-        for choice in choices:
-            dropdown.append(element("w:listItem", displayText=choice, value=choice))
+        for value, label in options:
+            dropdown.append(element("w:listItem", displayText=label, value=value))
         return dropdown
-    return element("w:text", multiLine="1") if kind == "multiline" else element("w:text")
+    if control == "checkbox":
+        box = _w14("checkbox")
+        box.append(_w14("checked", val="0"))
+        box.append(_w14("checkedState", val=f"{ord(BOX_CHECKED):04X}", font=BOX_FONT))
+        box.append(_w14("uncheckedState", val=f"{ord(BOX_EMPTY):04X}", font=BOX_FONT))
+        return box
+    return element("w:text", multiLine="1") if control == "multiline" else element("w:text")
 
 
-def content_control(tag: str, kind: str, alias: str, placeholder: str, lang: str, control_id: int,
-                    value: str | None = None, choices: tuple[str, ...] = ()):
-    """An inline `w:sdt` around one run: the placeholder in grey, or `value` when prefilled."""
+def content_control(tag: str, control: str, alias: str, placeholder: str, lang: str, control_id: int,
+                    value: str | None = None, options: tuple[tuple[str, str], ...] = ()):
+    """An inline `w:sdt` around one run: the placeholder in grey, or `value` when prefilled.
+    `control` is the kind's `docx` (kinds.KINDS): text, multiline, date, dropdown or checkbox."""
     sdt = element("w:sdt")
     pr = element("w:sdtPr")
     pr.append(run_properties(lang))
@@ -92,15 +110,30 @@ def content_control(tag: str, kind: str, alias: str, placeholder: str, lang: str
     pr.append(element("w:tag", val=tag))
     pr.append(element("w:id", val=str(control_id)))
     pr.append(element("w:lock", val="sdtLocked"))
-    pr.append(element("w:showingPlcHdr"))
-    pr.append(_control_type(kind, lang, choices))
     content = element("w:sdtContent")
-    content.append(text_run(placeholder, lang, style=PLACEHOLDER_STYLE_ID))
+    if control == "checkbox":  # no placeholder: the empty box is the blank
+        content.append(_box_run(False, lang))
+    else:
+        pr.append(element("w:showingPlcHdr"))
+        content.append(text_run(placeholder, lang, style=PLACEHOLDER_STYLE_ID))
+    pr.append(_control_type(control, lang, options))
     sdt.append(pr)
     sdt.append(content)
     if value:
         set_control_value(sdt, value, lang)
     return sdt
+
+
+def _box_run(checked: bool, lang: str):
+    run = text_run(BOX_CHECKED if checked else BOX_EMPTY, lang)
+    fonts = element("w:rFonts", ascii=BOX_FONT, eastAsia=BOX_FONT, hAnsi=BOX_FONT, hint="eastAsia")
+    run.find(qn("w:rPr")).insert(0, fonts)
+    return run
+
+
+def signature_line(label: str, lang: str) -> list:
+    """Where a signature goes in a DOCX: a line to sign on, its label in grey after it."""
+    return [text_run(SIGNATURE_LINE, lang), text_run(f" ({label})", lang, style=PLACEHOLDER_STYLE_ID)]
 
 
 def iter_controls(root) -> Iterator:
@@ -118,11 +151,14 @@ def control_alias(sdt) -> str | None:
 
 
 def control_kind(sdt) -> str:
+    """text, multiline, date, dropdown or checkbox."""
     pr = sdt.find(qn("w:sdtPr"))
     if pr.find(qn("w:date")) is not None:
         return "date"
     if pr.find(qn("w:dropDownList")) is not None or pr.find(qn("w:comboBox")) is not None:
-        return "rating"
+        return "dropdown"
+    if pr.find(qn("w14:checkbox")) is not None:
+        return "checkbox"
     text = pr.find(qn("w:text"))
     if text is not None and text.get(qn("w:multiLine")) in ("1", "true", "on"):
         return "multiline"
@@ -131,6 +167,14 @@ def control_kind(sdt) -> str:
 
 def showing_placeholder(sdt) -> bool:
     return sdt.find(f"{qn('w:sdtPr')}/{qn('w:showingPlcHdr')}") is not None
+
+
+def control_value(sdt) -> str:
+    """What a user gave: '' for a placeholder, yes/no for a check box, else the text shown."""
+    box = sdt.find(f"{qn('w:sdtPr')}/{qn('w14:checkbox')}/{qn('w14:checked')}")
+    if box is not None:
+        return CHECKED if box.get(qn("w14:val")) in ("1", "true") else UNCHECKED
+    return "" if showing_placeholder(sdt) else control_text(sdt)
 
 
 def control_text(sdt) -> str:
@@ -161,7 +205,8 @@ def control_lang(sdt) -> str:
 
 
 def set_control_value(sdt, value: str, lang: str) -> None:
-    """Replace a control's content with `value`, as Word does when a user types into it."""
+    """Replace a control's content with `value`, as Word does when a user types into it (a
+    drop-down's value shows its label; a check box takes yes or no)."""
     pr = sdt.find(qn("w:sdtPr"))
     flag = pr.find(qn("w:showingPlcHdr"))
     if flag is not None:
@@ -169,7 +214,13 @@ def set_control_value(sdt, value: str, lang: str) -> None:
     content = sdt.find(qn("w:sdtContent"))
     for child in list(content):
         content.remove(child)
-    content.append(text_run(value, lang))
+    box = pr.find(f"{qn('w14:checkbox')}/{qn('w14:checked')}")
+    if box is not None:
+        box.set(qn("w14:val"), "1" if value == CHECKED else "0")
+        content.append(_box_run(value == CHECKED, lang))
+        return
+    item = next((i for i in pr.iter(qn("w:listItem")) if i.get(qn("w:value")) == value), None)
+    content.append(text_run(item.get(qn("w:displayText")) if item is not None else value, lang))
     date = pr.find(qn("w:date"))
     if date is not None:  # Word's date picker opens on the date written, when it is one
         try:

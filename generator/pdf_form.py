@@ -32,6 +32,8 @@ FLAG_PRINT = 4
 FF_MULTILINE = 1 << 12
 FF_NO_TOGGLE_TO_OFF = 1 << 14
 FF_RADIO = 1 << 15
+FF_COMBO = 1 << 17
+CHECKED = "yes"  # a check box's on state: what it exports
 
 
 @dataclass(frozen=True)
@@ -39,12 +41,15 @@ class Widget:
     """One widget annotation: where a field (or one button of a rating) sits on a page."""
 
     field_id: str
-    kind: str  # text | multiline | number | date | rating
+    kind: str  # the field's kind (kinds.KINDS)
     label: str
     page: int  # 0-based
     rect: tuple[float, float, float, float]  # x0, y0, x1, y1 in points
     font_size: float = 10.0
-    choice: str = ""  # a rating button's export value
+    choice: str = ""  # a radio button's export value
+    control: str = "text"  # text | multiline | buttons | combo | check | signature (kinds.pdf_widget)
+    options: tuple[tuple[str, str], ...] = ()  # (export value, label) of a combo box
+    max_length: int = 0
 
     @property
     def width(self) -> float:
@@ -66,8 +71,15 @@ def add_form(page_pdf: bytes, widgets: Sequence[Widget], values: Mapping[str, st
         groups.setdefault(widget.field_id, []).append(widget)
     for field_id, group in groups.items():
         value = values.get(field_id, "")
-        if group[0].kind == "rating":
+        control = group[0].control
+        if control == "buttons":
             field = radio_group(pdf, group, value)
+        elif control == "check":
+            field = check_box(pdf, group[0], value)
+        elif control == "signature":
+            field = signature_field(pdf, group[0])
+        elif control == "combo":
+            field = combo_box(pdf, group[0], value, font)
         else:
             field = text_field(pdf, group[0], value, font)
         fields.append(field)
@@ -76,6 +88,8 @@ def add_form(page_pdf: bytes, widgets: Sequence[Widget], values: Mapping[str, st
         DR=Dictionary(Font=Dictionary({f"/{FONT_RESOURCE}": font})),
         DA=String(f"/{FONT_RESOURCE} 10 Tf 0 g"),
     )
+    if any(w.control == "signature" for w in widgets):
+        pdf.Root.AcroForm.SigFlags = 1  # SignaturesExist
     pdf.Root.Lang = String({"ru": "ru-RU", "ky": "ky-KG"}.get(lang, lang))
     out = io.BytesIO()
     pdf.save(out, deterministic_id=True, object_stream_mode=pikepdf.ObjectStreamMode.generate,
@@ -84,18 +98,20 @@ def add_form(page_pdf: bytes, widgets: Sequence[Widget], values: Mapping[str, st
 
 
 def check_values(widgets: Sequence[Widget], values: Mapping[str, str]) -> None:
-    kinds = {w.field_id: w.kind for w in widgets}
-    unknown = sorted(set(values) - set(kinds))
+    controls = {w.field_id: w.control for w in widgets}
+    unknown = sorted(set(values) - set(controls))
     if unknown:
         raise ValueError(f"values for fields this form does not have: {', '.join(unknown)}")
     choices_of: dict[str, set[str]] = {}
     for widget in widgets:
-        if widget.kind == "rating":
-            choices_of.setdefault(widget.field_id, set()).add(widget.choice)
+        allowed = {"buttons": {widget.choice}, "combo": {v for v, _ in widget.options},
+                   "check": {CHECKED, "no"}, "signature": set()}.get(widget.control)
+        if allowed is not None:
+            choices_of.setdefault(widget.field_id, set()).update(allowed)
     for field_id, value in values.items():
         choices = choices_of.get(field_id)
-        if choices and value and value not in choices:
-            raise ValueError(f"field {field_id}: {value!r} is not one of {', '.join(sorted(choices))}")
+        if choices is not None and value and value not in choices:
+            raise ValueError(f"field {field_id}: {value!r} is not one of {', '.join(sorted(choices)) or 'no value'}")
 
 
 # ---- fields ------------------------------------------------------------------------------------
@@ -123,9 +139,50 @@ def text_field(pdf: pikepdf.Pdf, widget: Widget, value: str, font: pikepdf.Objec
     field.TU = String(widget.label)
     field.Ff = FF_MULTILINE if widget.kind == "multiline" else 0
     field.DA = String(f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g")
+    if widget.max_length:
+        field.MaxLen = widget.max_length
     if value:
         field.V = String(value)
     field.AP = Dictionary(N=text_appearance(pdf, widget, value, font))
+    return attach(pdf, widget, field)
+
+
+def combo_box(pdf: pikepdf.Pdf, widget: Widget, value: str, font: pikepdf.Object) -> pikepdf.Object:
+    """A drop-down list: each option exports its value and shows its label, in the form's own font."""
+    field = widget_dict(pdf, widget)
+    field.FT = Name.Ch
+    field.Ff = FF_COMBO
+    field.T = String(widget.field_id)
+    field.TU = String(widget.label)
+    field.Opt = Array([Array([String(v), String(label)]) for v, label in widget.options])
+    field.DA = String(f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g")
+    shown = dict(widget.options).get(value, "")
+    if value:
+        field.V = String(value)
+        field.I = Array([[v for v, _ in widget.options].index(value)])
+    field.AP = Dictionary(N=text_appearance(pdf, widget, shown, font))
+    return attach(pdf, widget, field)
+
+
+def check_box(pdf: pikepdf.Pdf, widget: Widget, value: str) -> pikepdf.Object:
+    field = widget_dict(pdf, widget)
+    field.FT = Name.Btn
+    field.T = String(widget.field_id)
+    field.TU = String(widget.label)
+    field.MK = Dictionary(CA=String("8"))  # a cross, if a viewer redraws the box
+    on = value == CHECKED
+    field.V = field.AS = Name("/" + CHECKED) if on else Name.Off
+    field.AP = Dictionary(N=Dictionary({f"/{CHECKED}": cross_appearance(pdf, widget), "/Off": stream(pdf, widget, b"")}))
+    return attach(pdf, widget, field)
+
+
+def signature_field(pdf: pikepdf.Pdf, widget: Widget) -> pikepdf.Object:
+    """An empty signature field (/FT /Sig) where a PDF signer (Acrobat, pyHanko) puts its signature."""
+    field = widget_dict(pdf, widget)
+    field.FT = Name.Sig
+    field.T = String(widget.field_id)
+    field.TU = String(widget.label)
+    field.AP = Dictionary(N=stream(pdf, widget, b""))
     return attach(pdf, widget, field)
 
 
@@ -161,6 +218,13 @@ def dot_appearance(pdf: pikepdf.Pdf, widget: Widget) -> pikepdf.Stream:
     """A filled dot in the middle of the button; the ring around it is printed on the page."""
     radius = min(widget.width, widget.height) * 0.27
     return stream(pdf, widget, b"q 0 g " + circle_path(widget.width / 2, widget.height / 2, radius) + b" f Q")
+
+
+def cross_appearance(pdf: pikepdf.Pdf, widget: Widget) -> pikepdf.Stream:
+    """Two strokes corner to corner: a tick that needs no font."""
+    w, h, m = widget.width, widget.height, min(widget.width, widget.height) * 0.2
+    return stream(pdf, widget, f"q 0 G 1.2 w {m:.2f} {m:.2f} m {w - m:.2f} {h - m:.2f} l "
+                               f"{m:.2f} {h - m:.2f} m {w - m:.2f} {m:.2f} l S Q".encode())
 
 
 def circle_path(cx: float, cy: float, r: float) -> bytes:
@@ -344,6 +408,7 @@ def _open_letterhead(path: Path) -> pikepdf.Pdf:
     return pdf
 
 
+SIGNED = "signed"  # what a signature field reads as once signed; `signatures.py` says whether it holds
 MAX_FIELD_NODES = 20_000  # a form has a few hundred; a hostile file may nest or repeat them without end
 
 
@@ -371,7 +436,9 @@ def read_pdf_values(path: Path) -> dict[str, str]:
             if named_kids:
                 stack.extend((kid, full) for kid in reversed(named_kids))
             elif full:
-                values[full] = _value_text(field.get("/V"))
+                signature = field.get("/FT") == Name.Sig
+                values[full] = (SIGNED if isinstance(field.get("/V"), Dictionary) else "") if signature \
+                    else _value_text(field.get("/V"))
         return values
 
 

@@ -18,6 +18,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from .fonts import face, split_to_width
+from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
 from .page_id import QR_GAP, QR_SIZE, QR_X, PageId, define_page_codes, draw_marks, fingerprint, form_name
 from .pdf_form import Widget, add_form
@@ -53,10 +54,14 @@ BOX_GAP = 4.0  # between a box and the text above it
 FIELD_FONT_SIZE = 10.0
 CELL_PAD = 3.0
 RULE = 0.5
-BLANK_WIDTHS = {"text": 50 * MM, "number": 22 * MM, "date": 32 * MM}
 BULLET_INDENT = 6 * MM
 RATING_BUTTON = 10.0  # the printed ring's diameter, and its widget's size: viewers draw their own ring there
+OPTION_GAP = 8.0  # after an option's label, before the next button
+OPTION_ROW = 16.0  # between rows of options that do not fit one line
+OPTION_SIZE = 11.0  # a rating's digits; a choice's labels are set in the body size
+CHECK_BOX = 11.0
 SIGNATURE_ROOM = 18.0
+SIGNATURE_BLANK = 28.0  # height of a signature field above its line
 SIGNATURE_GAP = 12.0  # between the columns of a signature block
 
 
@@ -151,21 +156,53 @@ class BoxField:
 
 @dataclass
 class Rating:
-    """Round buttons 1–5, each followed by its number."""
+    """Round buttons, each followed by its label (a rating's 1–5, a choice's options), in as many
+    rows as the width needs."""
 
     field: Field
+    rows: list[list[tuple[float, int]]]  # per row: (x offset, option index)
+    width: float
     ascent: float = RATING_ROOM
 
     @property
-    def width(self) -> float:
-        return len(self.field.choices) * (RATING_BUTTON + 17)
+    def size(self) -> float:
+        return OPTION_SIZE if self.field.kind == "rating" else BODY_SIZE
 
     @property
     def descent(self) -> float:
-        return UNDERLINE_DROP + (HINT_DEPTH if self.field.hint else PLAIN_DEPTH)
+        return (len(self.rows) - 1) * OPTION_ROW + UNDERLINE_DROP + (HINT_DEPTH if self.field.hint else PLAIN_DEPTH)
 
 
-Box = Union[Word, Blank, BoxField, Rating]
+def rating_box(field: Field, width: float) -> Rating:
+    size = OPTION_SIZE if field.kind == "rating" else BODY_SIZE
+    steps = [max(RATING_BUTTON + 17, RATING_BUTTON + 2.5 + text_width(label, SERIF, size) + OPTION_GAP)
+             for label in field.choice_labels]
+    rows: list[list[tuple[float, int]]] = [[]]
+    x = 0.0
+    for index, step in enumerate(steps):
+        if rows[-1] and x + step > width:
+            rows.append([])
+            x = 0.0
+        rows[-1].append((x, index))
+        x += step
+    used = max(offset + steps[row[-1][1]] for row in rows for offset, _ in row[-1:])
+    return Rating(field, rows, min(used, width))
+
+
+@dataclass
+class CheckBox:
+    """A square to tick: yes when ticked."""
+
+    field: Field
+    width: float = CHECK_BOX + 4
+    ascent: float = WRITE_ROOM
+
+    @property
+    def descent(self) -> float:
+        return UNDERLINE_DROP + PLAIN_DEPTH
+
+
+Box = Union[Word, Blank, BoxField, Rating, CheckBox]
 BREAK = None  # a forced line break in the token stream
 
 
@@ -214,7 +251,9 @@ class Pages:
         self.index += 1
 
     def add_widget(self, field: Field, rect: tuple[float, float, float, float], choice: str = "") -> None:
-        self.widgets.append(Widget(field.id, field.kind, field.label, self.index, rect, FIELD_FONT_SIZE, choice))
+        self.widgets.append(Widget(field.id, field.kind, field.label, self.index, rect, FIELD_FONT_SIZE, choice,
+                                   control=pdf_widget(field), options=tuple(zip(field.choices, field.choice_labels)),
+                                   max_length=field.max_length))
 
 
 @dataclass
@@ -416,13 +455,19 @@ def split_long(word: str, style: Style, width: float) -> list[str]:
 
 
 def field_box(field: Field, style: Style, width: float) -> Box:
-    if field.kind == "rating":
-        return Rating(field)
-    if field.kind == "multiline":
+    widget = pdf_widget(field)
+    if widget == "buttons":
+        return rating_box(field, width - max(style.first_indent, 0.0))
+    if widget == "check":
+        return CheckBox(field)
+    if widget == "multiline":
         return BoxField(field, width)
     hint = text_width(field.hint, HINT_FONT, HINT_SIZE) + 8
-    blank = max(BLANK_WIDTHS.get(field.kind, BLANK_WIDTHS["text"]), hint)
-    return Blank(field, min(blank, width - max(style.first_indent, 0.0)))
+    if widget == "combo":  # as wide as its longest option
+        hint = max([hint] + [text_width(label, SANS, FIELD_FONT_SIZE) + 12 for label in field.choice_labels])
+    blank = max(KINDS[field.kind].blank_mm * MM, hint)
+    room = SIGNATURE_BLANK if widget == "signature" else WRITE_ROOM
+    return Blank(field, min(blank, width - max(style.first_indent, 0.0)), room - UNDERLINE_DROP)
 
 
 def glue(items: list[object]) -> list[tuple[object, bool]]:
@@ -486,6 +531,8 @@ def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
             draw_box_field(pages, box, x + offset, baseline)
         elif isinstance(box, Rating):
             draw_rating(pages, box, x + offset, baseline)
+        elif isinstance(box, CheckBox):
+            draw_check_box(pages, box, x + offset, baseline)
 
 
 def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, baseline: float,
@@ -523,7 +570,7 @@ def draw_blank(pages: Pages, blank: Blank, x: float, baseline: float) -> None:
     pages.canvas.line(x, underline, x + blank.width, underline)
     if blank.field.hint:
         draw_hint(pages.canvas, blank.field.hint, x, blank.width, underline - HINT_BELOW)
-    pages.add_widget(blank.field, (x, underline, x + blank.width, underline + WRITE_ROOM))
+    pages.add_widget(blank.field, (x, underline, x + blank.width, underline + blank.ascent + UNDERLINE_DROP))
 
 
 def draw_box_field(pages: Pages, box: BoxField, x: float, baseline: float) -> None:
@@ -536,17 +583,27 @@ def draw_box_field(pages: Pages, box: BoxField, x: float, baseline: float) -> No
 
 def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None:
     canvas = pages.canvas
-    centre_y = baseline + 4.0
     half = RATING_BUTTON / 2
-    step = rating.width / len(rating.field.choices)
-    canvas.setFont(SERIF, 11)
-    for number, choice in enumerate(rating.field.choices):
-        centre_x = x + number * step + half
-        canvas.circle(centre_x, centre_y, half - RULE / 2)  # the ring's outer edge is the widget's
-        canvas.drawString(centre_x + half + 2.5, baseline, choice)
-        pages.add_widget(rating.field, (centre_x - half, centre_y - half, centre_x + half, centre_y + half), choice)
-    if rating.field.hint:
-        draw_hint(canvas, rating.field.hint, x, rating.width, baseline - UNDERLINE_DROP - HINT_BELOW)
+    field = rating.field
+    canvas.setFont(SERIF, rating.size)
+    for number, row in enumerate(rating.rows):
+        row_baseline = baseline - number * OPTION_ROW
+        centre_y = row_baseline + 4.0
+        for offset, index in row:
+            centre_x = x + offset + half
+            canvas.circle(centre_x, centre_y, half - RULE / 2)  # the ring's outer edge is the widget's
+            canvas.drawString(centre_x + half + 2.5, row_baseline, field.choice_labels[index])
+            pages.add_widget(field, (centre_x - half, centre_y - half, centre_x + half, centre_y + half),
+                             field.choices[index])
+    if field.hint:
+        last = baseline - (len(rating.rows) - 1) * OPTION_ROW
+        draw_hint(canvas, field.hint, x, rating.width, last - UNDERLINE_DROP - HINT_BELOW)
+
+
+def draw_check_box(pages: Pages, box: CheckBox, x: float, baseline: float) -> None:
+    bottom = baseline - 1.0
+    pages.canvas.rect(x + 1, bottom, CHECK_BOX, CHECK_BOX)
+    pages.add_widget(box.field, (x + 1, bottom, x + 1 + CHECK_BOX, bottom + CHECK_BOX))
 
 
 # ---- tables ----------------------------------------------------------------------------------------
@@ -595,7 +652,8 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, c
     style = STYLES.get(first.style, STYLES["cell"])
     if first.style == "signature_line" and not first.runs:
         return Cell(SIGNATURE_ROOM, draw_signature_line)
-    if len(paragraphs) == 1 and len(first.runs) == 1 and isinstance(first.runs[0], Field) and borders:
+    if (len(paragraphs) == 1 and len(first.runs) == 1 and isinstance(first.runs[0], Field) and borders
+            and pdf_widget(first.runs[0]) in CELL_WIDGETS):
         return field_cell(first.runs[0])
     pad = CELL_PAD if borders else 0.0
     inner = width - 2 * pad - (0 if borders else SIGNATURE_GAP)
@@ -619,6 +677,9 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, c
             draw_line(pages, line, x + pad + left, y - line.ascent)
             y -= line.height
     return Cell(content + 2 * pad, draw)
+
+
+CELL_WIDGETS = ("text", "multiline", "combo")  # fill a table cell; buttons and boxes are laid out as text
 
 
 def field_cell(field: Field) -> Cell:

@@ -9,7 +9,7 @@ from generator.build import render_bytes
 from generator.readback import read_docx_values
 from seed_text import ADDED, missing_from, seed_section, words
 
-DOCX_KIND = {"text": "text", "number": "text", "multiline": "multiline", "date": "date", "rating": "rating"}
+DOCX_KIND = {"text": "text", "number": "text", "multiline": "multiline", "date": "date", "rating": "dropdown"}
 FORMS = [("announcement", "ru"), ("announcement", "ky"), ("interest_letter", "ru"), ("interest_letter", "ky"), ("annex2", "ru"), ("annex2", "ky")]
 
 

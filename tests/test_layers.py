@@ -8,10 +8,11 @@ import generator
 PACKAGE = Path(generator.__file__).parent
 # definitions and catalogs → localize → render → commands → command line
 LAYERS = [
-    {"__init__", "errors", "messages", "model", "yamlfile", "files", "outdir", "zips", "kyrgyz", "russian"},
+    {"__init__", "errors", "messages", "kinds", "model", "yamlfile", "files", "outdir", "zips", "kyrgyz", "russian"},
     {"definitions", "call", "catalogs", "values", "project"},
     {"localize", "bilingual"},
-    {"docx_render", "ooxml", "pdf_render", "pdf_form", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet"},
+    {"docx_render", "ooxml", "pdf_render", "pdf_form", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet",
+     "signatures"},
     {"build", "check", "fill", "collect", "newcall", "translate", "init"},
     {"cli"},
 ]

@@ -1,0 +1,45 @@
+"""Signatures in a returned PDF, checked with pyHanko (the only module that imports it).
+
+A signature field reads as signed when it holds a signature; this says whether that signature
+matches the bytes it signs, whether it covers the whole file (nothing added after signing), and
+whether its certificate chain could be checked. No trust roots are configured and nothing is
+fetched from the network, so a chain is reported as not verified rather than as valid.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class SignatureState:
+    field: str
+    intact: bool  # the signed bytes are the ones the signature was made over
+    whole_file: bool  # nothing was added to the file after signing
+    trusted: bool  # the certificate chain leads to a trusted root
+
+    def summary(self) -> str:
+        parts = ["signed", "whole file" if self.whole_file else "file changed after signing",
+                 "certificate trusted" if self.trusted else "certificate chain not verified"]
+        if not self.intact:
+            parts[0] = "signature does not match the file"
+        return ", ".join(parts)
+
+
+def signature_states(path: Path) -> dict[str, SignatureState]:
+    """{signature field name: state} for every signed field of the PDF."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    states = {}
+    with path.open("rb") as stream:
+        reader = PdfFileReader(stream, strict=False)
+        for signature in reader.embedded_signatures:
+            context = ValidationContext(trust_roots=[], allow_fetching=False)
+            status = validate_pdf_signature(signature, context, skip_diff=True)
+            states[signature.field_name] = SignatureState(
+                signature.field_name, bool(status.intact and status.valid),
+                status.coverage == SignatureCoverageLevel.ENTIRE_FILE, bool(status.trusted))
+    return states
