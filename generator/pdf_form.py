@@ -172,7 +172,7 @@ def check_box(pdf: pikepdf.Pdf, widget: Widget, value: str) -> pikepdf.Object:
     field.MK = Dictionary(CA=String("8"))  # a cross, if a viewer redraws the box
     on = value == CHECKED
     field.V = field.AS = Name("/" + CHECKED) if on else Name.Off
-    field.AP = Dictionary(N=Dictionary({f"/{CHECKED}": cross_appearance(pdf, widget), "/Off": stream(pdf, widget, b"")}))
+    field.AP = Dictionary(N=Dictionary({f"/{CHECKED}": cross_appearance(pdf, widget), "/Off": stream(pdf, widget, b"q Q")}))
     return attach(pdf, widget, field)
 
 
@@ -182,7 +182,7 @@ def signature_field(pdf: pikepdf.Pdf, widget: Widget) -> pikepdf.Object:
     field.FT = Name.Sig
     field.T = String(widget.field_id)
     field.TU = String(widget.label)
-    field.AP = Dictionary(N=stream(pdf, widget, b""))
+    field.AP = Dictionary(N=stream(pdf, widget, b"q Q"))
     return attach(pdf, widget, field)
 
 
