@@ -18,7 +18,7 @@ from docx.opc.parts.coreprops import CorePropertiesPart
 from docx.opc.pkgwriter import _ContentTypesItem  # the [Content_Types].xml python-docx itself writes
 from docx.parts.document import DocumentPart
 from docx.oxml.ns import qn
-from docx.shared import Emu, Mm, Pt, RGBColor
+from docx.shared import Emu, Mm, Pt, RGBColor, Twips
 from lxml import etree
 
 from . import ooxml
@@ -37,6 +37,7 @@ TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 FIXED_TIME = dt.datetime(2020, 1, 1, tzinfo=dt.timezone.utc)  # core properties: same bytes every build
 BODY_PART = "word/document.xml"
 GRID_ROW_TWIPS = 454  # 8 mm
+BOX_LINE_TWIPS = 400  # 20 pt, about 7 mm: a line of a box for handwriting, as in the PDF
 SHORT_TABLE_ROWS = 16  # a list table up to this many rows is kept on one page
 EMPTY_CELL_PLACEHOLDER = "\u00a0" * 6  # table cells: an empty-looking, still clickable control
 
@@ -97,27 +98,34 @@ class _Writer:
         self.docx, self.lang, self.values = docx, lang, values
         self.next_id = 1
 
-    def paragraph(self, paragraph: Paragraph, target=None, keep: bool = False) -> None:
+    def paragraph(self, paragraph: Paragraph, target=None, keep: bool = False, boxes: bool = True) -> None:
+        """`boxes`: a multi-line blank becomes a box of its lines (not in a grid, whose row is sized)."""
         p = target if target is not None else self.docx.add_paragraph()
         look = paragraph.style if paragraph.style in LOOKS else "plain"
         # pStyle comes first in pPr: inserted directly, not through python-docx's search of the schema
         p._p.get_or_add_pPr().insert(0, ooxml.element("w:pStyle", val=style_id(look, keep)))
         if paragraph.style == "signature_line":
-            ooxml.bottom_border(p._p.get_or_add_pPr())
+            ooxml.borders(p._p.get_or_add_pPr(), ("bottom",))
         inline = len(paragraph.runs) > 1
+        lines = _box_lines(_fields(paragraph)) if boxes else 0
+        if lines:  # words before the blank share its box, and no more room is taken
+            _box(p, lined=not inline)
+            lines = 1 if inline else lines
         for run in paragraph.runs:
             if not isinstance(run, Field):
                 p._p.append(ooxml.text_run(run, paragraph.lang))
             elif KINDS[run.kind].docx is None:  # a signature: signed on paper
                 p._p.extend(ooxml.signature_line(run.hint or run.label, run.lang))
             else:
-                p._p.append(self.control(run, inline))
+                p._p.append(self.control(run, inline, lines))
 
-    def control(self, field: Field, inline: bool):
+    def control(self, field: Field, inline: bool, lines: int = 1):
         control_id, self.next_id = self.next_id, self.next_id + 1
         placeholder = field.hint or EMPTY_CELL_PLACEHOLDER
         if inline and field.hint:  # a blank inside a sentence: brackets show where it starts and ends
             placeholder = f"[{field.hint}]"
+        if KINDS[field.kind].docx == "multiline" and lines:
+            placeholder += "\n" * (lines - 1)  # a box's empty lines below its hint
         return ooxml.content_control(field.id, KINDS[field.kind].docx, field.label, placeholder, field.lang,
                                      control_id, value=self.values.get(field.id),
                                      options=tuple(zip(field.choices, field.choice_labels or field.choices)))
@@ -134,13 +142,13 @@ class _Writer:
         # Word keeps a table on one page when every row but the last keeps with the next
         whole = table.keep_together or (table.header_rows and len(table.rows) <= SHORT_TABLE_ROWS)
         for index, (row, cells) in enumerate(zip(grid.rows, table.rows)):
-            _row_properties(row, header=index < table.header_rows, grid=table.header_rows > 0)
+            _row_properties(row, header=index < table.header_rows, lines=_handwriting_lines(cells) if table.borders else 0)
             for cell, width, paragraphs in zip(row.cells, widths, cells):
                 cell.width = width
                 keep = bool(whole) and index < len(table.rows) - 1
                 for number, paragraph in enumerate(paragraphs):
                     p = cell.paragraphs[0] if number == 0 else cell.add_paragraph()
-                    self.paragraph(paragraph, target=p, keep=keep)
+                    self.paragraph(paragraph, target=p, keep=keep, boxes=not table.borders)
 
 
 def _column_widths(relative: tuple[float, ...]) -> list[int]:
@@ -150,13 +158,35 @@ def _column_widths(relative: tuple[float, ...]) -> list[int]:
     return widths
 
 
-def _row_properties(row, header: bool, grid: bool) -> None:
+def _fields(paragraph: Paragraph) -> list[Field]:
+    return [run for run in paragraph.runs if isinstance(run, Field)]
+
+
+def _box_lines(fields) -> int:
+    return max([field.lines for field in fields if KINDS[field.kind].docx == "multiline"] or [0])
+
+
+def _handwriting_lines(cells) -> int:
+    """Lines of handwriting a row of blanks needs: a multi-line blank's lines, else one; 0 without blanks."""
+    fields = [field for paragraphs in cells for paragraph in paragraphs for field in _fields(paragraph)]
+    return max(_box_lines(fields), 1 if fields else 0)
+
+
+def _row_properties(row, header: bool, lines: int) -> None:
     properties = row._tr.get_or_add_trPr()
     properties.append(ooxml.element("w:cantSplit"))
     if header:
         properties.append(ooxml.element("w:tblHeader"))
-    elif grid:  # room to write by hand in a printed list table
-        properties.append(ooxml.element("w:trHeight", val=str(GRID_ROW_TWIPS), hRule="atLeast"))
+    elif lines:  # room to write by hand on a printed form, 8 mm a line
+        properties.append(ooxml.element("w:trHeight", val=str(GRID_ROW_TWIPS * lines), hRule="atLeast"))
+
+
+def _box(p, lined: bool) -> None:
+    """A paragraph with a multi-line blank printed as a box to write in; `lined`: 7 mm a line."""
+    if lined:
+        p.paragraph_format.line_spacing = Emu(Twips(BOX_LINE_TWIPS))
+        p.paragraph_format.line_spacing_rule = WD_LINE_SPACING.AT_LEAST
+    ooxml.borders(p._p.get_or_add_pPr(), ("top", "left", "bottom", "right"))
 
 
 def _setup_styles(docx, lang: str) -> None:

@@ -230,10 +230,12 @@ def set_control_value(sdt, value: str, lang: str) -> None:
             date.attrib.pop(qn("w:fullDate"), None)
 
 
-def bottom_border(paragraph_properties) -> None:
-    """A line under a paragraph: where a signature goes."""
+def borders(paragraph_properties, sides: tuple[str, ...]) -> None:
+    """Lines on these sides of a paragraph: under it where a signature goes, all round a box."""
     borders = element("w:pBdr")
-    borders.append(element("w:bottom", val="single", sz="6", space="1", color="000000"))
+    for side in ("top", "left", "bottom", "right"):  # the schema's order
+        if side in sides:
+            borders.append(element(f"w:{side}", val="single", sz="6", space="1", color="000000"))
     paragraph_properties.insert_element_before(
         borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
         "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",

@@ -6,6 +6,7 @@ from docx.oxml.ns import qn
 
 from generator import ooxml
 from generator.build import render_bytes
+from generator.model import Field, Table
 from generator.readback import read_docx_values
 from seed_text import ADDED, missing_from, seed_section, words
 
@@ -155,3 +156,63 @@ def test_a_prefilled_date_is_the_date_pickers_date(documents):
     sdt = next(s for s in ooxml.iter_controls(body) if ooxml.control_tag(s) == "letter_date")
     assert sdt.find(f"{qn('w:sdtPr')}/{qn('w:date')}").get(qn("w:fullDate")) == "2025-02-20T00:00:00Z"
     assert not ooxml.showing_placeholder(sdt) and ooxml.control_text(sdt) == "20.02.2025"
+
+
+# ---- room to write on paper ---------------------------------------------------------------------
+
+ROW_8MM = 454  # twips
+
+
+def row_lines(row, fields: dict) -> int:
+    """Lines of handwriting a table row holds: the most of its fields (a multi-line one has several)."""
+    tags = [ooxml.control_tag(s) for s in ooxml.iter_controls(row)]
+    return max([fields[tag].lines if fields[tag].kind == "multiline" else 1 for tag in tags] or [0])
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_every_bordered_table_row_with_a_blank_has_room_for_handwriting(key, documents, rendered):
+    fields = {f.id: f for f in documents[key].fields()}
+    checked = 0
+    for table in open_docx(rendered[key]).element.body.iter(qn("w:tbl")):
+        if table.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}") is None:
+            continue  # borderless: text set in columns, signatures
+        for row in table.iter(qn("w:tr")):
+            header = row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+            lines = row_lines(row, fields)
+            if header or not lines:
+                continue
+            height = row.find(f"{qn('w:trPr')}/{qn('w:trHeight')}")
+            assert height is not None, f"{key}: a row without a height for handwriting"
+            assert height.get(qn("w:hRule")) == "atLeast"
+            assert int(height.get(qn("w:val"))) >= ROW_8MM * lines
+            checked += 1
+    expected = sum(1 for block in documents[key].blocks if isinstance(block, Table) and block.borders
+                   for row in block.rows[block.header_rows:]
+                   if any(isinstance(run, Field) for cell in row for p in cell for run in p.runs))
+    assert checked == expected
+
+
+@pytest.mark.parametrize("key", FORMS)
+def test_multiline_blanks_outside_grids_are_boxes_of_their_lines(key, documents, rendered):
+    body = open_docx(rendered[key]).element.body
+    fields = {f.id: f for f in documents[key].fields()}
+    for sdt in ooxml.iter_controls(body):
+        field = fields[ooxml.control_tag(sdt)]
+        in_grid = any(t.find(f"{qn('w:tblPr')}/{qn('w:tblStyle')}") is not None
+                      for t in sdt.iterancestors(qn("w:tbl")))
+        if field.kind != "multiline" or in_grid:
+            continue
+        paragraph = next(sdt.iterancestors(qn("w:p")))
+        borders = paragraph.find(f"{qn('w:pPr')}/{qn('w:pBdr')}")
+        assert borders is not None and {etree_name(b) for b in borders} >= {"top", "left", "bottom", "right"}
+        words = "".join(t.text for t in paragraph.iter(qn("w:t")) if sdt not in t.iterancestors())
+        if words.strip():  # words before the blank share its box (the letter's contacts): no more room
+            continue
+        spacing = paragraph.find(f"{qn('w:pPr')}/{qn('w:spacing')}")
+        assert spacing.get(qn("w:lineRule")) == "atLeast" and int(spacing.get(qn("w:line"))) >= 400  # 7 mm
+        assert len(ooxml.control_text(sdt).split("\n")) == field.lines  # the placeholder's empty lines
+    assert read_docx_values(io.BytesIO(rendered[key])) == {f: "" for f in fields}
+
+
+def etree_name(element) -> str:
+    return element.tag.split("}")[1]
