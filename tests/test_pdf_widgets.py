@@ -109,7 +109,7 @@ def test_radio_widgets_coincide_with_their_printed_rings(build_pdfs):
         with pikepdf.open(io.BytesIO(data)) as pdf:
             radios = [(number, annotation.Rect) for number, page in enumerate(pdf.pages)
                       for annotation in page.obj.get("/Annots", [])
-                      if annotation.get("/Parent", annotation).get("/FT") == "/Btn"]
+                      if int(annotation.get("/Parent", annotation).get("/Ff", 0)) & (1 << 15)]  # radio
         document, images = pdfium.PdfDocument(data), {}
         for number, rect in radios:
             page = document[number]
