@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from . import FORMS_DIR, LANGUAGES, LOCALES_DIR
+from . import LANGUAGES
 from .call import CallSettings, load_call
 from .catalogs import load_translations, po_path
 from .definitions import load_forms
@@ -15,7 +15,8 @@ from .errors import UsageError
 from .files import json_bytes, write_file
 from .localize import Localizer
 from .bilingual import bilingual
-from .model import Document
+from .model import Document, FormDef
+from .project import BUILTIN, Project
 
 FORMATS = ("docx", "pdf")
 EDITIONS = (*LANGUAGES, "ru+ky")  # ru+ky: one document in both languages, Kyrgyz first
@@ -49,36 +50,42 @@ def render_bytes(document: Document, fmt: str, values: Mapping[str, str] | None 
 
 
 def localizers(call: CallSettings, langs: Iterable[str] = LANGUAGES,
-               locales_dir: Path = LOCALES_DIR) -> dict[str, Localizer]:
-    return {lang: Localizer(lang, load_translations(lang, locales_dir), call, str(po_path(lang, locales_dir)))
+               project: Project = BUILTIN) -> dict[str, Localizer]:
+    return {lang: Localizer(lang, load_translations(lang, project.locales_dir), call,
+                            str(po_path(lang, project.locales_dir)))
             for lang in langs}
 
 
-def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
-                        forms_dir: Path = FORMS_DIR, locales_dir: Path = LOCALES_DIR) -> list[Document]:
-    forms = load_forms(forms_dir)
-    chosen = list(form_ids or forms)
+def chosen_forms(forms: dict[str, FormDef], form_ids: Iterable[str] | None) -> list[FormDef]:
+    """The forms --form names (all when none), in the project's order."""
+    chosen = list(dict.fromkeys(form_ids or forms))
     unknown = [f for f in chosen if f not in forms]
     if unknown:
         raise UsageError("--form", unknown[0], "no such form", f"use one of: {', '.join(forms)}")
+    return [form for form_id, form in forms.items() if form_id in chosen]
+
+
+def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
+                        project: Project = BUILTIN) -> list[Document]:
+    forms = chosen_forms(load_forms(project.forms_dir), form_ids)
     langs = list(langs)
     needed = {part for edition in langs for part in edition.split("+")}
-    by_lang = localizers(call, [lang for lang in LANGUAGES if lang in needed], locales_dir)
+    by_lang = localizers(call, [lang for lang in LANGUAGES if lang in needed], project)
     documents = []
     for edition in langs:
-        for form_id in chosen:
+        for form in forms:
             if "+" in edition:
                 secondary, primary = edition.split("+")
-                documents.append(bilingual(by_lang[primary].document(forms[form_id]),
-                                           by_lang[secondary].document(forms[form_id]), forms[form_id].bilingual))
+                documents.append(bilingual(by_lang[primary].document(form), by_lang[secondary].document(form),
+                                           form.bilingual))
             else:
-                documents.append(by_lang[edition].document(forms[form_id]))
+                documents.append(by_lang[edition].document(form))
     return documents
 
 
 def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
           formats: Iterable[str] = FORMATS, letterhead: Path | None = None, letterhead_pdf: Path | None = None,
-          site: bool = True) -> list[Output]:
+          site: bool = True, project: Project = BUILTIN) -> list[Output]:
     langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
     call = load_call(call_path)
     call_dir = out_dir / call.id
@@ -87,20 +94,22 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
         from .letterhead import checked_letterhead
         own_letterhead = checked_letterhead(letterhead)
     outputs = []
-    on_letterhead = {form.id for form in load_forms().values() if form.letterhead}
-    for document in localized_documents(call, langs, form_ids):
+    forms = load_forms(project.forms_dir)
+    for document in localized_documents(call, langs, form_ids, project):
         rendered = {fmt: render_bytes(document, fmt) for fmt in formats}
-        if own_letterhead and "docx" in rendered and document.form_id in on_letterhead:
+        if own_letterhead and "docx" in rendered and forms[document.form_id].letterhead:
             from .letterhead import place_letter
             rendered["docx"] = place_letter(own_letterhead, rendered["docx"])
-        if letterhead_pdf and "pdf" in rendered and document.form_id in on_letterhead:
+        if letterhead_pdf and "pdf" in rendered and forms[document.form_id].letterhead:
             from .pdf_form import with_letterhead
             rendered["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf)
         outputs += write_outputs(call_dir, "", document, rendered)
     write_file(call_dir / MANIFEST, manifest_bytes(call, outputs))
     if site:
         from .site import site_files
-        for file in site_files(localizers(call), outputs, lambda path: (call_dir / path).read_bytes()):
+        titles = {form.id: form.title for form in forms.values()}
+        for file in site_files(localizers(call, project=project), titles, outputs,
+                               lambda path: (call_dir / path).read_bytes()):
             write_file(call_dir / file.name, file.data)
     return outputs
 

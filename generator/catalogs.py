@@ -1,6 +1,7 @@
 """Gettext catalogs: load, compile with Babel, extract message ids for `pybabel`, and check."""
 from __future__ import annotations
 
+import functools
 import gettext
 import io
 import re
@@ -59,7 +60,8 @@ def compiled(catalog: Catalog) -> bytes:
 
 
 def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
-    """Write each language's .mo where it differs from what its .po compiles to."""
+    """Write each language's .mo where it differs from what its .po compiles to. formgen itself reads
+    the .po; the .mo is for other gettext tools."""
     written = []
     for lang in LANGUAGES:
         data = compiled(read_catalog(po_path(lang, locales_dir)))
@@ -71,25 +73,32 @@ def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
 
 
 def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> gettext.GNUTranslations:
-    path = mo_path(lang, locales_dir)
+    """A language's messages, compiled in memory from its .po: what a translator saved is what the
+    next command uses, with no compile step and no .mo to fall out of date."""
+    path = po_path(lang, locales_dir)
     try:
-        with path.open("rb") as stream:
-            return gettext.GNUTranslations(stream)
-    except OSError:
-        problem = "corrupt compiled catalog" if path.exists() else "compiled catalog is missing"
-        raise FormgenError(path, "", problem, "run `formgen catalogs compile`") from None
-    except Exception as exc:  # gettext raises bare OSError/struct errors on a corrupt .mo
-        raise FormgenError(path, "", f"corrupt compiled catalog: {exc}",
-                           "run `formgen catalogs compile`") from None
+        stat = path.stat()
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}",
+                           "a project needs locales/ru and locales/ky; `formgen init` writes them") from None
+    return gettext.GNUTranslations(io.BytesIO(_compiled_po(str(path), stat.st_mtime_ns, stat.st_size)))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled_po(path: str, mtime_ns: int, size: int) -> bytes:
+    """Compiled once per version of the file in a process (the key changes when the file does)."""
+    return compiled(read_catalog(Path(path)))
 
 
 def extract_forms(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """A `pybabel extract` method for form definitions (entry point `babel.extractors: formgen`)."""
-    from .definitions import SHARED_CHOICES, _Reader, message_ids, shared_choices
+    from .definitions import SETTINGS_FILE, SHARED_CHOICES, _Reader, message_ids, shared_choices
     import yaml
 
-    text = fileobj.read().decode("utf-8")
     path = Path(getattr(fileobj, "name", "form.yaml"))
+    if path.name == SETTINGS_FILE:  # the project's settings hold no message ids
+        return
+    text = fileobj.read().decode("utf-8")
     if path.name == SHARED_CHOICES:  # the lists forms share: their labels
         reader = _Reader(path)
         lists = reader.choice_lists(reader.mapping(yaml.safe_load(text), "", ("choices",))["choices"])

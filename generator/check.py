@@ -11,12 +11,12 @@ from babel.messages.catalog import Catalog
 
 from . import LANGUAGES
 from .call import CallSettings, load_call
-from .catalogs import compiled, mo_path, po_path, read_catalog
-from .definitions import form_paths, iter_field_defs, load_form, message_ids
+from .catalogs import compiled, po_path, read_catalog
+from .definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
 from .errors import FormgenError
 from .fonts import font_problems
 from .localize import Localizer, placeholders
-from .model import FormDef
+from .model import FormDef, ProjectSettings
 from .values import name_doubts
 from .site import LISTS, TEXTS
 from .translate import used_message_ids
@@ -37,6 +37,9 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
     call = attempt(load_call, call_path)
     catalogs = {lang: attempt(read_catalog, po_path(lang, locales_dir)) for lang in LANGUAGES}
     problems += duplicate_field_ids(forms)
+    settings = attempt(load_settings, forms_dir)
+    if settings and len(forms) == len(paths):
+        problems += settings_problems(settings, forms, forms_dir / SETTINGS_FILE)
     if all(catalogs.values()) and len(forms) == len(paths):  # else every message would look unused
         problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
     if all(catalogs.values()):
@@ -109,6 +112,16 @@ def call_texts(call: CallSettings) -> Iterator[tuple[str, str]]:
     yield from walk(settings, "")
 
 
+def settings_problems(settings: ProjectSettings, forms: list[FormDef], path: Path) -> list[str]:
+    """The project's settings name forms and fields that exist."""
+    form_ids = [form.id for form in forms]
+    field_ids = [field.id for form in forms for field in form.field_defs()]
+    return ([f"{path}: forms: no form '{f}' (list ids of the forms: {', '.join(form_ids)})"
+             for f in settings.order if f not in form_ids]
+            + [f"{path}: folder_name: no field '{f}' in the forms (list field ids, e.g. the municipality's name)"
+               for f in settings.folder_name if f not in field_ids])
+
+
 def duplicate_field_ids(forms: list[FormDef]) -> list[str]:
     owner: dict[str, str] = {}
     problems = []
@@ -136,14 +149,7 @@ def catalog_problems(catalogs: dict[str, Catalog], used: dict[str, str], locales
             if message.id and message.id not in used:
                 yield (f"{path}: line {message.lineno}: msgid \"{message.id}\": defined but not used "
                        "(delete it, or use it in a form definition)")
-        yield from stale_compiled(lang, catalog, locales_dir)
     yield from placeholder_problems(catalogs, locales_dir)
-
-
-def stale_compiled(lang: str, catalog: Catalog, locales_dir: Path) -> Iterator[str]:
-    path = mo_path(lang, locales_dir)
-    if not path.exists() or path.read_bytes() != compiled(catalog):
-        yield f"{path}: out of date with {po_path(lang, locales_dir).name} (run `formgen catalogs compile`)"
 
 
 def placeholder_problems(catalogs: dict[str, Catalog], locales_dir: Path) -> Iterator[str]:

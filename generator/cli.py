@@ -11,7 +11,6 @@ from typing import List, Optional
 import typer
 from typer.core import TyperGroup
 
-from . import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
 from .errors import FormgenError, UsageError
 
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
@@ -58,16 +57,23 @@ class Format(str, Enum):
     pdf = "pdf"
 
 
-CALL_OPTION = typer.Option(DEFAULT_CALL, "--call", help="Call settings file (YAML).", show_default=False)
-FORMS_OPTION = typer.Option(FORMS_DIR, "--forms", help="Folder of form definitions.", show_default=False)
-LOCALES_OPTION = typer.Option(LOCALES_DIR, "--locales", help="Folder of catalogs.", show_default=False)
+CALL_OPTION = typer.Option(None, "--call", help="Call settings file (YAML), or the id of one of the project's "
+                           "calls. Default: the project's latest call.", show_default=False)
+PROJECT_OPTION = typer.Option(None, "--project", help="Project folder (forms/, locales/; `formgen init` makes one). "
+                              "Default: the current folder if it is one, else the built-in forms.",
+                              show_default=False)
+
+
+def project_of(folder: Optional[Path]):
+    from .project import find_project
+    return find_project(folder)
 
 
 
 @app.command()
 def build(
-    call: Path = CALL_OPTION,
-    out: Path = typer.Option(Path("output"), "--out", help="Folder to write into."),
+    call: Optional[Path] = CALL_OPTION,
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into. Default: the project's output/."),
     lang: Optional[List[Lang]] = typer.Option(None, "--lang", help="ru, ky or ru+ky (both in one document); repeat. Default: all three."),
     form: Optional[List[str]] = typer.Option(None, "--form", help="Form id; repeat for several. Default: all."),
     fmt: Optional[List[Format]] = typer.Option(None, "--format", help="docx or pdf; repeat. Default: both."),
@@ -76,62 +82,72 @@ def build(
     letterhead_pdf: Optional[Path] = typer.Option(None, "--letterhead-pdf", help="A letterhead .pdf: its first "
                                                   "page is the background of the PDF letter's first page."),
     no_site: bool = typer.Option(False, "--no-site", help="Skip the download page and the zip."),
+    project: Optional[Path] = PROJECT_OPTION,
 ) -> None:
     """Write OUT/<call id>/<lang>/<form>.<format> and OUT/<call id>/manifest.json."""
     from .build import MANIFEST, build as run_build
     from .call import load_call
 
-    outputs = run_build(call, out, [l.value for l in lang or []], form or None, [f.value for f in fmt or []],
-                        letterhead=letterhead, letterhead_pdf=letterhead_pdf, site=not no_site)
-    call_dir = out / load_call(call).id
+    chosen = project_of(project)
+    call_path, out = chosen.call(call), chosen.output(out)
+    outputs = run_build(call_path, out, [l.value for l in lang or []], form or None, [f.value for f in fmt or []],
+                        letterhead=letterhead, letterhead_pdf=letterhead_pdf, site=not no_site, project=chosen)
+    call_dir = out / load_call(call_path).id
     site_note = "" if no_site else f", the download page {call_dir / 'index.html'} and the zip"
-    typer.echo(f"wrote {len(outputs)} files, {call_dir / MANIFEST}{site_note}")
+    typer.echo(f"wrote {len(outputs)} files of {chosen}, {call_dir / MANIFEST}{site_note}")
 
 
 @app.command()
 def check(
-    call: Path = CALL_OPTION,
-    forms: Path = FORMS_OPTION,
-    locales: Path = LOCALES_OPTION,
+    call: Optional[Path] = CALL_OPTION,
+    project: Optional[Path] = PROJECT_OPTION,
 ) -> None:
     """Validate form definitions, catalogs and call settings; one line per problem."""
     from .check import check as run_check
 
-    problems = run_check(forms, locales, call)
+    chosen = project_of(project)
+    problems = run_check(chosen.forms_dir, chosen.locales_dir, chosen.call(call))
     for problem in problems:
         typer.echo(problem, err=True)
     if problems:
-        typer.echo(f"{len(problems)} problem(s)", err=True)
+        typer.echo(f"{len(problems)} problem(s) in {chosen}", err=True)
         raise typer.Exit(1)
-    typer.echo("ok: definitions, catalogs and call settings are consistent")
+    typer.echo(f"ok: definitions, catalogs and call settings of {chosen} are consistent")
 
 
 @app.command()
 def fill(
     data: Path = typer.Option(..., "--data", help="CSV, XLSX or YAML: one row per municipality, columns named by field ids."),
-    call: Path = CALL_OPTION,
-    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into. Default: output/<call id>/prefilled."),
+    call: Optional[Path] = CALL_OPTION,
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder to write into. Default: the project's "
+                                       "output/<call id>/prefilled."),
     lang: Optional[List[Lang]] = typer.Option(None, "--lang", help="ru, ky or ru+ky; repeat. Default: ru and ky."),
     fmt: Optional[List[Format]] = typer.Option(None, "--format", help="docx or pdf; repeat. Default: both."),
+    form: Optional[List[str]] = typer.Option(None, "--form", help="Form id; repeat. Default: every form with fields."),
     jobs: Optional[int] = typer.Option(None, "--jobs", min=1, help="Processes to use. Default: one per core (2 at most)."),
+    project: Optional[Path] = PROJECT_OPTION,
 ) -> None:
-    """Write each municipality's prefilled letter and Annex 2 into a folder named after it."""
+    """Write each municipality's prefilled forms into a folder named after it."""
     from .call import load_call
     from .fill import fill as run_fill
 
     from .spreadsheet import read_rows
 
-    target = out or Path("output") / load_call(call).id / "prefilled"
+    chosen = project_of(project)
+    call_path = chosen.call(call)
+    target = out or chosen.output(None) / load_call(call_path).id / "prefilled"
     editions, formats = [l.value for l in lang or []] or ["ru", "ky"], [f.value for f in fmt or []]
+    options = {"form_ids": form or None, "project": chosen}
     if sys.stderr.isatty():  # a progress bar for people; nothing in logs and pipes
         total = sum(1 for _ in read_rows(data))
         with typer.progressbar(length=total, label="rows", file=sys.stderr, show_pos=True) as bar:
-            report = run_fill(data, call, target, editions, formats, jobs, progress=lambda done: bar.update(1))
+            report = run_fill(data, call_path, target, editions, formats, jobs, progress=lambda done: bar.update(1),
+                              **options)
     else:
-        report = run_fill(data, call, target, editions, formats, jobs)
+        report = run_fill(data, call_path, target, editions, formats, jobs, **options)
     for problem in report.problems:
         typer.echo(problem, err=True)  # fill makes every problem printable
-    typer.echo(f"{len(report.rows)} rows written into {target}, {len(report.problems)} problem(s)")
+    typer.echo(f"{len(report.rows)} rows written into {target} from {chosen}, {len(report.problems)} problem(s)")
     if report.problems:
         raise typer.Exit(1)
 
@@ -140,10 +156,11 @@ def fill(
 def collect(
     inputs: List[Path] = typer.Argument(..., help="Returned forms (PDF, DOCX) or folders of them."),
     out: Path = typer.Option(Path("applications.xlsx"), "--out", help=".xlsx, .csv (one file per table) or .json"),
-    call: Path = CALL_OPTION,
+    call: Optional[Path] = CALL_OPTION,
     lang: Lang = typer.Option(Lang.ky, "--lang", help="Language of the column labels: ru or ky."),
+    project: Optional[Path] = PROJECT_OPTION,
 ) -> None:
-    """Read returned forms into one table per sheet: general, activities, groups, donors, problems."""
+    """Read returned forms into tables: general, one per list table (grid) of the forms, problems."""
     from .call import load_call
     from .collect import Forms, collect as run_collect, tables
     from .spreadsheet import check_output, write_tables
@@ -154,69 +171,95 @@ def collect(
             raise UsageError(path, "", "no such file or folder", "check the path of the returned forms")
     if lang.value not in ("ru", "ky"):
         raise typer.BadParameter("labels are in one language: ru or ky", param_hint="--lang")
-    settings = load_call(call)
-    applications, problems = run_collect(inputs, settings)
-    written = write_tables(out, tables(applications, problems, Forms(settings), lang.value))
-    typer.echo(f"{len(applications)} applications, {len(problems)} problem(s): {', '.join(map(str, written))}")
+    chosen = project_of(project)
+    forms = Forms(load_call(chosen.call(call)), chosen)
+    applications, problems = run_collect(inputs, forms=forms)
+    written = write_tables(out, tables(applications, problems, forms, lang.value))
+    typer.echo(f"{len(applications)} applications, {len(problems)} problem(s) by the forms of {chosen}: "
+               f"{', '.join(map(str, written))}")
 
 
 @app.command("new-call")
 def new_call(
     new_id: str = typer.Option(..., "--id", help="Id of the new call, e.g. 2026."),
-    source: Optional[Path] = typer.Option(None, "--from", help="Settings of the call to start from. "
-                                          "Default: the packaged 2025 call."),
+    source: Optional[Path] = typer.Option(None, "--from", help="Settings of the call to start from (a file or a "
+                                          "call id). Default: the project's latest call."),
     out: Optional[Path] = typer.Option(None, "--out", help="File to write. Default: <id>.yaml beside --from, "
-                                       "or in the current folder."),
+                                       "or in the project's forms/calls (the current folder for the built-in forms)."),
+    project: Optional[Path] = PROJECT_OPTION,
 ) -> None:
     """Write a new call's settings: a copy of --from with the new id and every date one year later."""
     from .newcall import write_new_call
 
-    target = out or ((source.parent if source else Path.cwd()) / f"{new_id}.yaml")
-    written = write_new_call(source or DEFAULT_CALL, new_id, target)
-    typer.echo(f"wrote {written}: edit the dates, period and contacts, then run "
+    chosen = project_of(project)
+    folder = source.parent if source and source.suffix else (chosen.calls_dir if chosen.root else Path.cwd())
+    target = out or folder / f"{new_id}.yaml"
+    written = write_new_call(chosen.call(source), new_id, target)
+    typer.echo(f"wrote {written} from {chosen}: edit the dates, period and contacts, then run "
                f"`formgen check --call {written}` and `formgen build --call {written}`")
 
 
 @app.command()
-def read(file: Path = typer.Argument(..., help="A filled DOCX made by formgen.")) -> None:
-    """Print the values of a filled DOCX as JSON {field id: value}."""
+def read(file: Path = typer.Argument(..., help="A filled DOCX made by formgen."),
+         project: Optional[Path] = PROJECT_OPTION) -> None:
+    """Print the values of a filled DOCX as JSON {field id: value}; say on stderr which form it is."""
+    from .definitions import load_forms
     from .readback import read_docx_values
 
-    json.dump(read_docx_values(file), sys.stdout, ensure_ascii=False, indent=2)
+    chosen = project_of(project)
+    values = read_docx_values(file)
+    json.dump(values, sys.stdout, ensure_ascii=False, indent=2)
     typer.echo()
+    forms = [form.id for form in load_forms(chosen.forms_dir).values()
+             if {f.id for f in form.field_defs()} & set(values)]
+    typer.echo(f"{len(values)} fields of {', '.join(forms) or 'no form'} of {chosen}", err=True)
 
 
 @catalogs_app.command("extract")
 def catalogs_extract(
-    output: Path = typer.Option(LOCALES_DIR / "forms.pot", "--output", help="Template to write."),
-    forms: Path = FORMS_OPTION,
+    output: Optional[Path] = typer.Option(None, "--output", help="Template to write. Default: the project's "
+                                          "locales/forms.pot."),
+    project: Optional[Path] = PROJECT_OPTION,
 ) -> None:
     """Write the .pot template with every message id the forms and the code use."""
     from .translate import write_template
 
-    count = write_template(output, forms)
-    typer.echo(f"wrote {count} message ids to {output}")
+    chosen = project_of(project)
+    output = output or chosen.locales_dir / "forms.pot"
+    count = write_template(output, chosen.forms_dir)
+    typer.echo(f"wrote {count} message ids of {chosen} to {output}")
 
 
 @catalogs_app.command("update")
-def catalogs_update(forms: Path = FORMS_OPTION, locales: Path = LOCALES_OPTION) -> None:
+def catalogs_update(project: Optional[Path] = PROJECT_OPTION) -> None:
     """Add new message ids to every language's .po (as empty, to translate) and mark removed ones."""
     from .translate import update_catalogs
 
-    for path in update_catalogs(locales, forms):
+    chosen = project_of(project)
+    for path in update_catalogs(chosen.locales_dir, chosen.forms_dir):
         typer.echo(f"updated {path}")
+    typer.echo(f"updated the catalogs of {chosen}")
 
 
 @catalogs_app.command("compile")
-def catalogs_compile(locales: Path = LOCALES_OPTION) -> None:
-    """Compile every .po into the .mo the generator reads."""
+def catalogs_compile(project: Optional[Path] = PROJECT_OPTION) -> None:
+    """Compile every .po into a .mo for other gettext tools (formgen itself reads the .po)."""
     from .catalogs import compile_catalogs
 
-    written = compile_catalogs(locales)
-    for path in written:
+    chosen = project_of(project)
+    for path in compile_catalogs(chosen.locales_dir):
         typer.echo(f"compiled {path}")
-    if not written:
-        typer.echo("all compiled catalogs are up to date")
+    typer.echo(f"the compiled catalogs of {chosen} are up to date")
+
+
+@app.command()
+def init(folder: Path = typer.Argument(..., help="The project folder to make (new or empty).")) -> None:
+    """Make a project folder: a working copy of the built-in forms, call settings and catalogs."""
+    from .init import init_project
+
+    written = init_project(folder)
+    typer.echo(f"wrote {len(written)} files into project {folder.resolve()}: edit forms/ and locales/, "
+               f"then run `formgen check --project {folder}` and `formgen build --project {folder}`")
 
 
 def main() -> None:

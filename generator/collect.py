@@ -14,10 +14,11 @@ from .build import EDITIONS, localized_documents, localizers
 from .call import CallSettings
 from .errors import FormgenError
 from .definitions import column_sums
-from .fill import FILLED_FORMS, label_texts
+from .fill import fillable_forms, label_texts
 from .kinds import check_value, decimal_of, kind_of, plain_decimal
 from .messages import COLLECT_HEADERS as HEADERS
-from .model import Document, Field, FieldDef, FormDef, Table
+from .model import Document, Field, FieldDef, FormDef, GridDef
+from .project import BUILTIN, Project
 
 MAX_RETURNED_BYTES = 30_000_000
 KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx"}
@@ -65,14 +66,12 @@ class Application:
 class Forms:
     """What a returned file is matched against: every form in every language."""
 
-    def __init__(self, call: CallSettings) -> None:
-        from .definitions import iter_field_defs, load_forms
-
-        self.documents = [d for d in localized_documents(call, EDITIONS, FILLED_FORMS)]
-        self.localizers = localizers(call)
+    def __init__(self, call: CallSettings, project: Project = BUILTIN) -> None:
+        self.forms = {form.id: form for form in fillable_forms(project)}
+        self.documents = localized_documents(call, EDITIONS, list(self.forms), project)
+        self.localizers = localizers(call, project=project)
         self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
-        self.forms = load_forms()
-        self.definitions = {f.id: f for form in self.forms.values() for f in iter_field_defs(form)}
+        self.definitions = {f.id: f for form in self.forms.values() for f in form.field_defs()}
         self.options = label_texts(self.localizers.values())
 
     def canonical(self, field_id: str, value: str) -> str:
@@ -200,8 +199,9 @@ def application_key(path: Path) -> str:
     return str(folder.parent if folder.name in EDITIONS else folder)
 
 
-def collect(paths: Iterable[Path], call: CallSettings) -> tuple[list[Application], list[tuple[str, str]]]:
-    forms = Forms(call)
+def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Project = BUILTIN,
+            forms: Forms | None = None) -> tuple[list[Application], list[tuple[str, str]]]:
+    forms = forms or Forms(call, project)
     applications: dict[str, Application] = {}
     problems: list[tuple[str, str]] = []
     for path in input_files(paths):
@@ -222,7 +222,7 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
     problems += [(str(returned.path), problem) for returned in application.files for problem in returned.problems]
     values = application.values()
     present = {f.form for f in application.files}
-    for form in FILLED_FORMS:
+    for form in forms.forms:
         if form not in present:
             problems.append((application.key, f"no {form} in this application"))
             continue
@@ -255,43 +255,33 @@ def total_problems(form: FormDef, values: dict[str, str]) -> list[str]:
 
 
 def tables(applications: list[Application], problems: list[tuple[str, str]], forms: Forms, lang: str):
-    """{sheet: (labels, ids, rows)}: general, one per list table, problems."""
-    document_fields = [f for d in forms.documents if d.lang == lang for f in d.fields()]
-    grids = _grid_columns(forms, lang)
-    grid_ids = {fid for columns in grids.values() for _, ids in columns.values() for fid in ids.values()}
-    general = [f for f in document_fields if f.id not in grid_ids]
+    """{sheet: (labels, ids, rows)}: general, one per grid of the forms (named by its id), problems."""
     localizer = forms.localizers[lang]
+    grids = [grid for form in forms.forms.values() for grid in form.blocks if isinstance(grid, GridDef)]
+    grid_ids = {grid.field_id(row, column)  # the cells; a total stays in the general table
+                for grid in grids for row in range(1, grid.rows + 1) for column in grid.columns}
+    general = [f for d in forms.documents if d.lang == lang for f in d.fields() if f.id not in grid_ids]
     application_label, files_label, row_label, file_label, problem_label = (localizer.text(m) for m in HEADERS)
     result = {GENERAL: ([application_label, files_label, *(f.label for f in general)],
                         ["application", "files", *(f.id for f in general)],
                         [[a.key, "; ".join(str(r.path) for r in a.files),
                           *(a.values().get(f.id, "") or kind_of(f.kind).unanswered for f in general)]
                          for a in applications])}
-    for grid, columns in grids.items():
-        rows = []
-        for application in applications:
-            values = application.values()
-            for number, (_, ids) in columns.items():
-                cells = [values.get(ids[c], "") for c in ids]
-                if any(cells):
-                    rows.append([application.key, str(number), *cells])
-        first = next(iter(columns.values()))
-        result[grid] = ([application_label, row_label, *first[0]], ["application", "row", *first[1]], rows)
+    for grid in grids:
+        sheet = grid.id if grid.id not in result else f"{grid.id}-{len(result)}"
+        result[sheet] = ([application_label, row_label, *(localizer.text(c.header) for c in grid.columns)],
+                         ["application", "row", *(c.id for c in grid.columns)], grid_rows(grid, applications))
     result[PROBLEMS] = ([file_label, problem_label], ["file", "problem"], [list(p) for p in problems])
     return result
 
 
-def _grid_columns(forms: Forms, lang: str) -> dict[str, dict[int, tuple[list[str], dict[str, str]]]]:
-    """grid id → row number → (column headers, {column id: field id})."""
-    from .definitions import grid_field_id
-    from .model import GridDef
-
-    document = next(d for d in forms.documents if d.lang == lang and d.form_id == "annex2")
-    grids: dict = {}
-    tables_in_order = [b for b in document.blocks if isinstance(b, Table) and b.header_rows]
-    definitions = [b for b in forms.forms["annex2"].blocks if isinstance(b, GridDef)]
-    for grid, table in zip(definitions, tables_in_order):
-        headers = [cell[0].text for cell in table.rows[0][1:]]
-        grids[grid.id] = {r: (headers, {c.id: grid_field_id(grid, r, c) for c in grid.columns})
-                          for r in range(1, grid.rows + 1)}
-    return grids
+def grid_rows(grid: GridDef, applications: list[Application]) -> list[list[str]]:
+    """One row per non-empty row of the grid in each application."""
+    rows = []
+    for application in applications:
+        values = application.values()
+        for number in range(1, grid.rows + 1):
+            cells = [values.get(grid.field_id(number, column), "") for column in grid.columns]
+            if any(cells):
+                rows.append([application.key, str(number), *cells])
+    return rows

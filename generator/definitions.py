@@ -10,15 +10,16 @@ from . import FORMS_DIR
 from .errors import FormgenError
 from .kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .model import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
-                    FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef, RowDef,
-                    SignaturesDef)
+                    FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
+                    ProjectSettings, RowDef, SignaturesDef)
 from .yamlfile import YamlReader, load_yaml
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 MESSAGE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-FORM_ORDER = ("announcement", "interest_letter", "annex2")
-SHARED_CHOICES = "choices.yaml"  # choice lists every form of the folder may use; not a form
+SETTINGS_FILE = "project.yaml"  # the project's settings (model.ProjectSettings)
+SHARED_CHOICES = "choices.yaml"  # choice lists every form of the folder may use
+NOT_FORMS = (SETTINGS_FILE, SHARED_CHOICES)
 DEFAULT_GRID_ROWS = 10
 MAX_GRID_ROWS = 200
 MAX_OPTIONS = 200
@@ -50,6 +51,11 @@ class _Reader(YamlReader):
         if value not in FIELD_KINDS:
             raise self.fail(place, f"unknown field kind '{value}'", f"use one of: {', '.join(FIELD_KINDS)}")
         return value
+
+    def id_list(self, value: Any, place: str) -> tuple[str, ...]:
+        if not isinstance(value, list):
+            raise self.fail(place, "expected a list of ids", "write [first_id, second_id]")
+        return tuple(self.field_id(item, f"{place}[{i}]") for i, item in enumerate(value))
 
     def positive_int(self, value: Any, place: str, limit: int) -> int:
         if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= limit:
@@ -307,12 +313,22 @@ def load_form(path: Path) -> FormDef:
 
 
 def form_paths(forms_dir: Path = FORMS_DIR) -> list[Path]:
-    paths = {p.stem: p for p in sorted(forms_dir.glob("*.yaml")) if p.name != SHARED_CHOICES}
-    ordered = [paths.pop(name) for name in FORM_ORDER if name in paths]
-    return ordered + list(paths.values())
+    """Every form definition of a folder, by file name (its settings and shared lists are not forms)."""
+    return [p for p in sorted(forms_dir.glob("*.yaml")) if p.name not in NOT_FORMS]
+
+
+def load_settings(forms_dir: Path = FORMS_DIR) -> ProjectSettings:
+    path = forms_dir / SETTINGS_FILE
+    if not path.exists():
+        return ProjectSettings()
+    reader = _Reader(path)
+    data = reader.mapping(load_yaml(path), "", (), ("forms", "folder_name"))
+    return ProjectSettings(order=reader.id_list(data.get("forms", []), "forms"),
+                           folder_name=reader.id_list(data.get("folder_name", []), "folder_name"))
 
 
 def load_forms(forms_dir: Path = FORMS_DIR) -> dict[str, FormDef]:
+    """Every form of a folder, in the order its settings give (the others after, by file name)."""
     forms: dict[str, FormDef] = {}
     for path in form_paths(forms_dir):
         form = load_form(path)
@@ -320,4 +336,9 @@ def load_forms(forms_dir: Path = FORMS_DIR) -> dict[str, FormDef]:
             raise FormgenError(path, "id", f"form id '{form.id}' is used by {forms[form.id].source} too",
                                "give each form its own id")
         forms[form.id] = form
-    return forms
+    order = load_settings(forms_dir).order
+    for form_id in order:
+        if form_id not in forms:
+            raise FormgenError(forms_dir / SETTINGS_FILE, "forms", f"no form '{form_id}'",
+                               f"list form ids of {forms_dir}: {', '.join(forms)}")
+    return {form_id: forms[form_id] for form_id in (*order, *(f for f in forms if f not in order))}

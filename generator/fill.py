@@ -17,20 +17,19 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .build import (EDITIONS, FORMATS, Output, checked_choices, localized_documents, localizers, render_bytes,
-                    write_outputs)
+from .build import (EDITIONS, FORMATS, Output, checked_choices, chosen_forms, localized_documents, localizers,
+                    render_bytes, write_outputs)
 from .call import load_call
-from .definitions import column_sums, iter_field_defs, load_forms
-from .errors import FormgenError
+from .definitions import column_sums, load_forms, load_settings
+from .errors import FormgenError, UsageError
 from .files import json_bytes, write_file
 from .kinds import Options, check_value, decimal_of, plain_decimal, shown_values
 from .messages import REGIONS
 from .model import FieldDef, FormDef
 from .outdir import staged_folder
+from .project import BUILTIN, Project
 from .spreadsheet import BadRow, NotAValue, read_rows
 
-FILLED_FORMS = ("interest_letter", "annex2")
-NAME_COLUMNS = ("aa_name", "municipality", "sender_municipality")  # the folder is named after the first given
 MAX_FOLDER_NAME = 80
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
 REGION_FIELD = "sender_region"
@@ -41,6 +40,15 @@ WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10
 class Report:
     rows: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+
+
+def fillable_forms(project: Project = BUILTIN, form_ids: Iterable[str] | None = None) -> list[FormDef]:
+    """The forms --form names, or every form of the project that has fields, in the project's order."""
+    forms = chosen_forms(load_forms(project.forms_dir), form_ids)
+    blank = next((form.id for form in forms if form_ids and not any(form.field_defs())), None)
+    if blank:
+        raise UsageError("--form", blank, "has no fields to fill", "choose a form with blanks")
+    return [form for form in forms if any(form.field_defs())]
 
 
 # ---- names -------------------------------------------------------------------------------------
@@ -141,13 +149,14 @@ class RowChecker:
 class Producer:
     """Everything a row needs, built once per process: documents, blank DOCX, region names."""
 
-    def __init__(self, call_path: Path, editions: list[str], formats: list[str], out_dir: Path) -> None:
+    def __init__(self, call_path: Path, editions: list[str], formats: list[str], out_dir: Path,
+                 form_ids: list[str], project: Project = BUILTIN) -> None:
         call = load_call(call_path)
         self.call, self.formats, self.out_dir = call, formats, out_dir
-        self.documents = localized_documents(call, editions, FILLED_FORMS)
+        self.documents = localized_documents(call, editions, form_ids, project)
         self.field_ids = [{f.id for f in d.fields()} for d in self.documents]
         self._blanks: dict[tuple[str, str], bytes] = {}
-        by_lang = localizers(call)
+        by_lang = localizers(call, project=project)
         self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()} for lang, loc in by_lang.items()}
 
     def values_for(self, values: dict[str, str], document) -> dict[str, str]:
@@ -206,13 +215,16 @@ def _work(folder: str, values: dict[str, str]) -> list[Output] | FormgenError:
 
 def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str] = ("ru", "ky"),
          formats: Iterable[str] = FORMATS, jobs: int | None = None,
-         progress: Callable[[int], None] = lambda done: None) -> Report:
+         progress: Callable[[int], None] = lambda done: None, form_ids: Iterable[str] | None = None,
+         project: Project = BUILTIN) -> Report:
     """Write every row's files into `out_dir`, replacing what an earlier run wrote there only once
     every row is done: a failed or interrupted run leaves the earlier output as it was."""
     editions, formats = checked_choices(editions, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
     load_call(call_path)  # a bad call file is reported before anything is written
+    forms = fillable_forms(project, form_ids)
     with staged_folder(out_dir) as staging:
-        return _fill(data_path, call_path, staging, editions, formats, usable_jobs(jobs), progress)
+        setup = (call_path, editions, formats, staging, [form.id for form in forms], project)
+        return _fill(data_path, setup, forms, usable_jobs(jobs), progress)
 
 
 def usable_jobs(jobs: int | None) -> int:
@@ -221,14 +233,15 @@ def usable_jobs(jobs: int | None) -> int:
     return max(1, min(jobs or 2, cores))
 
 
-def _fill(data_path: Path, call_path: Path, out_dir: Path, editions: list[str], formats: list[str], jobs: int,
-          progress: Callable[[int], None]) -> Report:
-    producer = Producer(call_path, editions, formats, out_dir)
-    filled = [form for form in load_forms().values() if form.id in FILLED_FORMS]
-    fields = {f.id: f for form in filled for f in iter_field_defs(form)}
+def _fill(data_path: Path, setup: tuple, forms: list[FormDef], jobs: int, progress: Callable[[int], None]) -> Report:
+    """`setup`: what a Producer is made of, in this process and in each worker."""
+    producer = Producer(*setup)
+    fields = {f.id: f for form in forms for f in form.field_defs()}
+    name_columns = load_settings(setup[-1].forms_dir).folder_name
     names = {text.casefold(): key for by_key in producer.regions.values() for key, text in by_key.items()}
     names.update({key: key for key in REGIONS})
-    checker = RowChecker(fields, names, "pdf" in formats, label_texts(localizers(producer.call).values()), filled)
+    checker = RowChecker(fields, names, "pdf" in producer.formats, label_texts(localizers(producer.call, project=setup[-1]).values()),
+                         forms)
     report, taken = Report(), set()
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
@@ -239,7 +252,7 @@ def _fill(data_path: Path, call_path: Path, out_dir: Path, editions: list[str], 
                 report.problems.append(shown(f"{data_path}: {place}: {problem}"))
             if problems:
                 continue
-            name = next((values[c] for c in NAME_COLUMNS if values.get(c)), "")
+            name = next((values[c] for c in name_columns if values.get(c)), "")
             yield number, name, safe_folder_name(name, number, taken), values
 
     def record(number: int, name: str, folder: str, outputs: list[Output] | FormgenError) -> None:
@@ -255,10 +268,10 @@ def _fill(data_path: Path, call_path: Path, out_dir: Path, editions: list[str], 
         for number, name, folder, values in itertools.chain(first, rows):
             record(number, name, folder, _produce(producer, folder, values))
     else:
-        _run_in_pool(jobs, (call_path, editions, formats, out_dir), itertools.chain(first, rows), record)
+        _run_in_pool(jobs, setup, itertools.chain(first, rows), record)
     report.rows.sort(key=lambda r: r["row"])
     manifest = {"call": producer.call.id, "rows": report.rows, "problems": report.problems}
-    write_file(out_dir / "manifest.json", json_bytes(manifest))
+    write_file(producer.out_dir / "manifest.json", json_bytes(manifest))
     return report
 
 

@@ -204,6 +204,14 @@ class FormDef:
             yield from block.message_ids()
 
 
+@dataclass(frozen=True)
+class ProjectSettings:
+    """`forms/project.yaml`: what concerns all the forms of a project together."""
+
+    order: tuple[str, ...] = ()  # form ids: download page, bundle, `fill`; the rest follow by file name
+    folder_name: tuple[str, ...] = ()  # field ids: `fill` names a row's folder after the first given
+
+
 # ---- the localized document --------------------------------------------------------------------
 
 @dataclass(frozen=True)

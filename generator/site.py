@@ -14,20 +14,17 @@ STYLE = "style.css"
 TEXTS = {
     "title": N_("site.title"), "lead": N_("site.lead"), "deadline_label": N_("site.deadline.label"),
     "deadline": N_("site.deadline"), "results": N_("site.results"), "documents": N_("site.documents.heading"),
-    "steps": N_("site.steps.heading"), "fill": N_("site.fill.heading"), "contacts": N_("site.contacts.heading"),
+    "steps": N_("site.steps.heading"), "fill": N_("site.fill.heading"), "contacts_heading": N_("site.contacts.heading"),
     "address": N_("site.address"), "contact": N_("site.contact"), "checksums": N_("site.checksums.heading"),
     "checksums_note": N_("site.checksums.note"), "switch": N_("site.switch"), "footer": N_("site.footer"),
     "document_column": N_("site.column.document"),
 }
 LISTS = {"step_list": (N_("site.step_1"), N_("site.step_2"), N_("site.step_3")),
          "fill_list": (N_("site.fill.docx"), N_("site.fill.pdf"), N_("site.fill.paper"))}
-DOCUMENT_NAMES = {"announcement": N_("site.doc.announcement"), "interest_letter": N_("site.doc.interest_letter"),
-                  "annex2": N_("site.doc.annex2")}
 EDITIONS = {"ru": N_("site.edition.ru"), "ky": N_("site.edition.ky"), "ru+ky": N_("site.edition.ru+ky")}
 COLUMNS = {"ru": N_("site.column.ru"), "ky": N_("site.column.ky"), "ru+ky": N_("site.column.ru+ky")}
 FILE, DETAILS, SIZE, ZIP = N_("site.file"), N_("site.file.details"), N_("site.file.size"), N_("site.zip")
-SITE_MESSAGES = (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids), *DOCUMENT_NAMES.values(),
-                 *EDITIONS.values(), *COLUMNS.values(), FILE, DETAILS, SIZE, ZIP)
+SITE_MESSAGES = (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids), *EDITIONS.values(), *COLUMNS.values(), FILE, DETAILS, SIZE, ZIP)
 
 
 @dataclass(frozen=True)
@@ -62,10 +59,6 @@ def _environment():  # one per process: jinja then compiles each template once
                        undefined=StrictUndefined, keep_trailing_newline=True)
 
 
-def _document_name(localizer: Localizer, form_id: str) -> str:
-    return localizer.text(DOCUMENT_NAMES[form_id])
-
-
 def _button(localizer: Localizer, output, document: str) -> dict:
     details = (localizer.text(DETAILS, pages=output.pages, size=kilobytes(output.bytes)) if output.pages
                else localizer.text(SIZE, size=kilobytes(output.bytes)))
@@ -78,19 +71,20 @@ def _editions(outputs) -> list[str]:
     return sorted({o.lang for o in outputs}, key=EDITION_ORDER.index)
 
 
-def _documents(localizer: Localizer, outputs) -> list[dict]:
-    """One row per form (in build order), one cell per edition, a button per format in each cell."""
+def _documents(localizer: Localizer, titles: dict[str, str], outputs) -> list[dict]:
+    """One row per form (in build order) named by its title, one cell per edition, a button per
+    format in each cell."""
     form_ids = list(dict.fromkeys(o.form for o in outputs))
     rows = []
     for form_id in form_ids:
-        name = _document_name(localizer, form_id)
+        name = localizer.text(titles[form_id])
         files = sorted((o for o in outputs if o.form == form_id), key=lambda o: o.format)
         rows.append({"name": name, "cells": [[_button(localizer, o, name) for o in files if o.lang == lang]
                                              for lang in _editions(outputs)]})
     return rows
 
 
-def page(localizer: Localizer, outputs, zip_size: int) -> str:
+def page(localizer: Localizer, titles: dict[str, str], outputs, zip_size: int) -> str:
     lang = localizer.lang
     other = next(code for code in PAGES if code != lang)
     texts = {key: localizer.text(message_id) for key, message_id in TEXTS.items()}
@@ -99,16 +93,17 @@ def page(localizer: Localizer, outputs, zip_size: int) -> str:
     return _environment().get_template("page.html").render(
         lang=lang, t=texts, other={"lang": other, "page": PAGES[other]},
         editions=[localizer.text(COLUMNS[lang]) for lang in _editions(outputs)],
-        documents=_documents(localizer, outputs),
+        documents=_documents(localizer, titles, outputs),
         zip={"href": zip_name(call_id), "text": localizer.text(ZIP, size=kilobytes(zip_size))},
         checksums=[{"name": o.path, "sha256": o.sha256} for o in outputs])
 
 
-def site_files(localizers: dict[str, Localizer], outputs, read) -> list[SiteFile]:
+def site_files(localizers: dict[str, Localizer], titles: dict[str, str], outputs, read) -> list[SiteFile]:
+    """The pages, their style and the zip; `titles`: form id → the message id of its title."""
     call_id = next(iter(localizers.values())).call.id
     archive = forms_zip(call_id, outputs, read)
     files = [SiteFile(zip_name(call_id), archive),
              SiteFile(STYLE, _environment().loader.get_source(_environment(), STYLE)[0].encode("utf-8"))]
     for lang, name in PAGES.items():
-        files.append(SiteFile(name, page(localizers[lang], outputs, len(archive)).encode("utf-8")))
+        files.append(SiteFile(name, page(localizers[lang], titles, outputs, len(archive)).encode("utf-8")))
     return files

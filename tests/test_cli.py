@@ -88,7 +88,7 @@ def test_malformed_po(source_copy, tmp_path):
     forms, locales, call = source_copy
     po = locales / "ru" / "LC_MESSAGES" / "forms.po"
     po.write_text(po.read_text(encoding="utf-8").replace('msgstr "Печать"', 'msgstr "Печать'), encoding="utf-8")
-    result = invoke("check", "--forms", forms, "--locales", locales, "--call", call)
+    result = invoke("check", "--project", forms.parent, "--call", call)
     assert result.exit_code == 1
     assert f"{po}: line" in result.output and "malformed .po" in result.output
 
@@ -113,7 +113,8 @@ def test_read_prints_values(tmp_path):
     build_docx(tmp_path, "--lang", "ky", "--form", "interest_letter")
     result = invoke("read", tmp_path / "2025" / "ky" / "interest_letter.docx")
     assert result.exit_code == 0
-    assert json.loads(result.output)["sender_head"] == ""
+    assert json.loads(result.stdout)["sender_head"] == ""
+    assert result.stderr.startswith("11 fields of interest_letter of ")  # the summary names form and project
 
 
 def test_read_refuses_a_file_that_is_not_docx(tmp_path):
