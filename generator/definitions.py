@@ -1,6 +1,7 @@
 """Load and validate form definitions (`forms/*.yaml`) into `FormDef`s."""
 from __future__ import annotations
 
+import functools
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -309,6 +310,21 @@ def shared_choice_labels(forms_dir: Path) -> list[str]:
 
 
 def load_form(path: Path) -> FormDef:
+    return _load_form(path, _version(path), _version(path.parent / SHARED_CHOICES))
+
+
+def _version(path: Path) -> tuple[int, int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None  # missing: load_yaml names the fault, or there are no shared lists
+    return stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=64)
+def _load_form(path: Path, version: tuple | None, choices_version: tuple | None) -> FormDef:
+    """Read once per version of the file (and of the shared lists) in a process: commands load the
+    forms more than once."""
     return _Reader(path, shared_choices(path.parent)).form(load_yaml(path))
 
 

@@ -51,7 +51,7 @@ def test_kyrgyz_comes_first(editions):
     letter = editions[("interest_letter", "ru+ky")]
     first_row = letter.blocks[0].rows[0]
     assert first_row[0][0].lang == "ky" and first_row[1][0].lang == "ru"
-    assert letter.title.startswith("Кызыкдарлык каты")
+    assert letter.title.startswith("1-тиркеме. Кызыкдарлык каты")
 
 
 def test_documents_stay_within_their_page_budgets(tmp_path):
