@@ -83,5 +83,5 @@ def test_a_written_dative_settles_the_doubt(source_copy):
 def test_check_command_fails_on_a_doubtful_name(source_copy):
     forms, locales, call = source_copy
     _call_with_contact(source_copy, "Мирлан", "Мирлан")
-    result = CliRunner().invoke(app, ["check", "--call", str(call), "--forms", str(forms), "--locales", str(locales)])
+    result = CliRunner().invoke(app, ["check", "--call", str(call), "--project", str(forms.parent)])
     assert result.exit_code == 1 and "contact.name.ru: 'Мирлан' is a single word" in result.output
