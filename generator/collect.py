@@ -23,6 +23,7 @@ from .project import BUILTIN, Project
 MAX_RETURNED_BYTES = 30_000_000
 KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx"}
 GENERAL, PROBLEMS = "general", "problems"
+OWN_FILES = {"manifest.json"}  # what `fill` and `build` write beside the forms: skipped inside a folder
 
 
 @dataclass
@@ -204,7 +205,10 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
     forms = forms or Forms(call, project)
     applications: dict[str, Application] = {}
     problems: list[tuple[str, str]] = []
+    paths = list(paths)
     for path in input_files(paths):
+        if path.name in OWN_FILES and path not in paths:
+            continue
         try:
             returned = read_returned(path, forms)
         except FormgenError as exc:
