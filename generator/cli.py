@@ -154,7 +154,7 @@ def fill(
 
 @app.command()
 def collect(
-    inputs: List[Path] = typer.Argument(..., help="Returned forms (PDF, DOCX) or folders of them."),
+    inputs: List[Path] = typer.Argument(..., help="Returned forms (PDF, DOCX) and scans of them (PDF, PNG, JPEG, TIFF), or folders of them."),
     out: Path = typer.Option(Path("applications.xlsx"), "--out", help=".xlsx, .csv (one file per table) or .json"),
     call: Optional[Path] = CALL_OPTION,
     lang: Lang = typer.Option(Lang.ky, "--lang", help="Language of the column labels: ru or ky."),

@@ -7,6 +7,7 @@ in the data or in the problems.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -16,12 +17,14 @@ from .errors import FormgenError
 from .definitions import column_sums
 from .fill import fillable_forms, label_texts
 from .kinds import check_value, decimal_of, kind_of, plain_decimal
-from .messages import COLLECT_HEADERS as HEADERS
+from .messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
 from .model import Document, Field, FieldDef, FormDef, GridDef
 from .project import BUILTIN, Project
+from .spreadsheet import ToReview
 
 MAX_RETURNED_BYTES = 30_000_000
-KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx"}
+KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx", b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff",
+         b"MM\x00*": "tiff"}
 GENERAL, PROBLEMS = "general", "problems"
 OWN_FILES = {"manifest.json"}  # what `fill` and `build` write beside the forms: skipped inside a folder
 
@@ -32,6 +35,8 @@ class Returned:
     form: str
     values: dict[str, str]
     problems: list[str] = field(default_factory=list)  # what the file itself shows: a broken signature
+    readings: dict = field(default_factory=dict)  # a scanned page: field id → scan.Reading
+    page: object = None  # a scanned page: its page_id.PageId
 
 
 @dataclass
@@ -48,6 +53,23 @@ class Application:
                 if not merged.get(field_id):  # the first answer given wins
                     merged[field_id] = value
         return merged
+
+    def scanned(self) -> dict:
+        """field id → the first scan reading that holds a value or needs a person."""
+        readings: dict = {}
+        for returned in self.files:
+            for field_id, reading in returned.readings.items():
+                if reading.value or reading.review:
+                    readings.setdefault(field_id, reading)
+        return readings
+
+    def cells(self) -> dict[str, str]:
+        """values(), with the fields a person must check marked for the workbook."""
+        values = self.values()
+        for field_id, reading in self.scanned().items():
+            if reading.review and not values.get(field_id):
+                values[field_id] = ToReview("")
+        return values
 
     def conflicts(self) -> list[tuple[str, str]]:
         """(file, problem) where two files of this application give different answers."""
@@ -74,6 +96,7 @@ class Forms:
         self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
         self.definitions = {f.id: f for form in self.forms.values() for f in form.field_defs()}
         self.options = label_texts(self.localizers.values())
+        self.call_id = call.id
 
     def canonical(self, field_id: str, value: str) -> str:
         """A returned answer as `collect` reports it: a choice's value for its label, yes/no, a plain sum."""
@@ -81,6 +104,13 @@ class Forms:
         if not value or definition is None or definition.kind == "signature":
             return value
         return check_value(definition, value, self.options)[0]
+
+    @cached_property
+    def layouts(self):
+        """The printed pages of every form edition, for reading scans (made on the first scan)."""
+        from .scan import Layouts
+
+        return Layouts(self.documents, self.call_id)
 
     def identify(self, names: Iterable[str]) -> str | None:
         names = set(names)
@@ -111,9 +141,11 @@ def file_kind(path: Path) -> str:
             head = stream.read(4)
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the file") from None
-    if head not in KINDS:
-        raise FormgenError(path, "", "not a PDF or DOCX", "send the form as the PDF or DOCX it was made as")
-    return KINDS[head]
+    kind = next((kind for magic, kind in KINDS.items() if head.startswith(magic)), None)
+    if kind is None:
+        raise FormgenError(path, "", "not a PDF, DOCX or scan (PNG, JPEG, TIFF)",
+                           "send the form as the PDF or DOCX it was made as, or its scan")
+    return kind
 
 
 def read_returned(path: Path, forms: Forms) -> Returned:
@@ -210,20 +242,60 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
         if path.name in OWN_FILES and path not in paths:
             continue
         try:
-            returned = read_returned(path, forms)
+            found, file_problems = read_file(path, forms)
         except FormgenError as exc:
             problems.append((str(path), exc.problem + (f" ({exc.fix})" if exc.fix else "")))
             continue
-        key = application_key(path)
-        applications.setdefault(key, Application(key)).files.append(returned)
+        problems += file_problems
+        for key, returned in found:
+            applications.setdefault(key, Application(key)).files.append(returned)
     for application in applications.values():
         problems += answer_problems(application, forms)
     return list(applications.values()), problems
 
 
+def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
+    """([(application key, what the file holds)], problems): a filled PDF or DOCX, or a scan's pages."""
+    kind = file_kind(path)
+    if kind == "docx":
+        return [(application_key(path), read_returned(path, forms))], []
+    if kind == "pdf":
+        try:
+            return [(application_key(path), read_returned(path, forms))], []
+        except FormgenError as exc:
+            if "no field" not in exc.problem:  # damaged or encrypted: not a scan either
+                raise
+    return _read_scan(path, kind, forms)
+
+
+def _read_scan(path: Path, kind: str, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
+    """A scanned return: one entry per page identified, in the application its folder (or the row
+    named in a prefilled page's code) says."""
+    try:
+        from .scan import read_scan
+    except ImportError as exc:
+        raise FormgenError(path, "", f"a scan, and reading scans needs {exc.name or exc}",
+                           "pip install 'formgen[scan]' and Debian's tesseract-ocr-kir tesseract-ocr-rus") from None
+    result = read_scan(path, kind, forms.layouts)
+    found = []
+    for page in result.pages:
+        row = page.page_id.row
+        key = application_key(path)
+        if row and Path(key).name != row:  # prefilled pages of many rows in one folder
+            key = str(Path(key) / row)
+        values = {r.field_id: "" if r.review else r.value for r in page.readings}
+        found.append((key, Returned(Path(page.source), page.page_id.form, values,
+                                    readings={r.field_id: r for r in page.readings}, page=page.page_id)))
+    problems = result.problems + [(page.source, problem) for page in result.pages for problem in page.problems]
+    return found, problems
+
+
 def answer_problems(application: Application, forms: Forms) -> list[tuple[str, str]]:
+    from .scan import page_problems
+
     problems = application.conflicts()
     problems += [(str(returned.path), problem) for returned in application.files for problem in returned.problems]
+    problems += page_problems([(str(r.path), r.page) for r in application.files if r.page])
     values = application.values()
     present = {f.form for f in application.files}
     for form in forms.forms:
@@ -266,10 +338,11 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
                 for grid in grids for row in range(1, grid.rows + 1) for column in grid.columns}
     general = [f for d in forms.documents if d.lang == lang for f in d.fields() if f.id not in grid_ids]
     application_label, files_label, row_label, file_label, problem_label = (localizer.text(m) for m in HEADERS)
-    result = {GENERAL: ([application_label, files_label, *(f.label for f in general)],
-                        ["application", "files", *(f.id for f in general)],
+    confidence_label, review_label = (localizer.text(m) for m in SCAN_HEADERS)
+    result = {GENERAL: ([application_label, files_label, *(f.label for f in general), confidence_label, review_label],
+                        ["application", "files", *(f.id for f in general), "confidence", "review"],
                         [[a.key, "; ".join(str(r.path) for r in a.files),
-                          *(a.values().get(f.id, "") or kind_of(f.kind).unanswered for f in general)]
+                          *(_cell(a.cells(), f) for f in general), *_scan_columns(a)]
                          for a in applications])}
     for grid in grids:
         sheet = grid.id if grid.id not in result else f"{grid.id}-{len(result)}"
@@ -283,9 +356,22 @@ def grid_rows(grid: GridDef, applications: list[Application]) -> list[list[str]]
     """One row per non-empty row of the grid in each application."""
     rows = []
     for application in applications:
-        values = application.values()
+        values = application.cells()
         for number in range(1, grid.rows + 1):
             cells = [values.get(grid.field_id(number, column), "") for column in grid.columns]
-            if any(cells):
+            if any(cells) or any(isinstance(cell, ToReview) for cell in cells):
                 rows.append([application.key, str(number), *cells])
     return rows
+
+
+def _cell(cells: dict[str, str], form_field: Field) -> str:
+    value = cells.get(form_field.id, "")
+    return value if value or isinstance(value, ToReview) else kind_of(form_field.kind).unanswered
+
+
+def _scan_columns(application: Application) -> list[str]:
+    """The lowest confidence of the fields read from scans (empty when nothing was scanned) and the
+    fields a person must check."""
+    scanned = application.scanned()
+    confidence = f"{min(r.confidence for r in scanned.values()):.0f}" if scanned else ""
+    return [confidence, ", ".join(field_id for field_id, r in scanned.items() if r.review)]

@@ -13,6 +13,8 @@ def N_(message_id: str) -> str:
 COLLECT_APPLICATION, COLLECT_FILES, COLLECT_ROW, COLLECT_FILE, COLLECT_PROBLEM = (
     N_("collect.application"), N_("collect.files"), N_("collect.row"), N_("collect.file"), N_("collect.problem"))
 COLLECT_HEADERS = (COLLECT_APPLICATION, COLLECT_FILES, COLLECT_ROW, COLLECT_FILE, COLLECT_PROBLEM)
+# the columns scanned returns add: the lowest OCR confidence and the fields a person must check
+SCAN_HEADERS = (N_("collect.confidence"), N_("collect.review"))
 
 # Oblasts, as the letter writes them: «Чуйской области» / «Чүй облусунун».
 REGIONS = {"batken": N_("region.batken"), "jalal_abad": N_("region.jalal_abad"), "issyk_kul": N_("region.issyk_kul"),

@@ -289,5 +289,19 @@ def _write_xlsx(path: Path, tables) -> None:
         worksheet.append(labels)
         worksheet.append(ids)
         for row in rows:
-            worksheet.append([safe_cell(cell) for cell in row])
+            worksheet.append([_marked(worksheet, cell) if isinstance(cell, ToReview) else safe_cell(cell)
+                              for cell in row])
     workbook.save(path)
+
+
+class ToReview(str):
+    """A cell a person must check (a scanned field read with too little confidence): marked in the workbook."""
+
+
+def _marked(worksheet, value: str):
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import PatternFill
+
+    cell = WriteOnlyCell(worksheet, value=safe_cell(value))
+    cell.fill = PatternFill("solid", fgColor="FFE699")
+    return cell

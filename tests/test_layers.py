@@ -12,7 +12,7 @@ LAYERS = [
     {"definitions", "call", "catalogs", "values", "project"},
     {"localize", "bilingual"},
     {"docx_render", "ooxml", "pdf_render", "pdf_form", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet",
-     "signatures"},
+     "signatures", "scan", "scan_pages", "scan_codes", "scan_align", "scan_ocr"},
     {"build", "check", "fill", "collect", "newcall", "translate", "init"},
     {"cli"},
 ]

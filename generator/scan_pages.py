@@ -1,0 +1,93 @@
+"""Scanned pages as greyscale images: the pages of a PDF (PDFium, through pypdfium2) and the frames
+of PNG, JPEG and TIFF files (Pillow). Sizes are checked before anything is decoded."""
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+from typing import Iterator
+
+import numpy as np
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+from PIL import Image
+
+from .errors import FormgenError
+
+MAX_PAGES = 60  # in one scan file
+MAX_PIXELS = 60_000_000  # one page: A4 at 600 dpi is 35 million
+MAX_DPI, MIN_DPI, DEFAULT_DPI = 600, 100, 200
+IMAGE_KINDS = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff", b"MM\x00*": "tiff"}
+
+
+def image_kind(head: bytes) -> str | None:
+    return next((kind for magic, kind in IMAGE_KINDS.items() if head.startswith(magic)), None)
+
+
+def image_pages(path: Path) -> Iterator[np.ndarray]:
+    """Each frame of a PNG, JPEG or (multi-page) TIFF, greyscale."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(path) as image:
+                frames = getattr(image, "n_frames", 1)
+                if frames > MAX_PAGES:
+                    raise FormgenError(path, "", f"{frames} pages, more than a scan of a form has ({MAX_PAGES})",
+                                       "send each application's pages in a file of its own")
+                for frame in range(frames):
+                    image.seek(frame)
+                    if image.width * image.height > MAX_PIXELS:
+                        raise FormgenError(path, f"page {frame + 1}", f"{image.width}×{image.height} pixels, "
+                                           "more than a page scanned at 600 dpi", "scan at 150–300 dpi")
+                    yield np.asarray(image.convert("L"))
+        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+            raise FormgenError(path, "", f"damaged image: {str(exc)[:80]}", "scan the pages again") from None
+
+
+def pdf_pages(source: Path | bytes) -> Iterator[np.ndarray]:
+    """Each page of a PDF, drawn greyscale at the resolution of its largest image (a scanner's)."""
+    try:
+        pdf = pdfium.PdfDocument(source)
+    except pdfium.PdfiumError as exc:
+        raise FormgenError(source if isinstance(source, Path) else "PDF", "", f"damaged PDF: {exc}",
+                           "ask for the file again") from None
+    try:
+        if len(pdf) > MAX_PAGES:
+            raise FormgenError(source, "", f"{len(pdf)} pages, more than a scan of a form has ({MAX_PAGES})",
+                               "send each application's pages in a file of its own")
+        for index in range(len(pdf)):
+            page = pdf[index]
+            dpi = _scan_dpi(page)
+            width, height = page.get_size()
+            if width * height * (dpi / 72) ** 2 > MAX_PIXELS:
+                raise FormgenError(source, f"page {index + 1}", "a page too large for a form",
+                                   "scan A4 pages at 150–300 dpi")
+            yield render_page(page, dpi)
+    finally:
+        pdf.close()
+
+
+def render_page(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
+    pixels = page.render(scale=dpi / 72, grayscale=True, may_draw_forms=True).to_numpy()
+    return np.array(pixels[:, :, 0] if pixels.ndim == 3 else pixels)
+
+
+def render_pdf_page(data: bytes, index: int, dpi: float) -> np.ndarray:
+    """One page of a PDF made in memory (a blank form, to compare a scan with)."""
+    pdf = pdfium.PdfDocument(data)
+    try:
+        return render_page(pdf[index], dpi)
+    finally:
+        pdf.close()
+
+
+def _scan_dpi(page: pdfium.PdfPage) -> float:
+    """The resolution of the page's largest image: a scanner's page is one image. Pages without
+    images (printed to PDF) are drawn at the default."""
+    width_in = page.get_width() / 72
+    best = 0
+    for item in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=2):
+        pixels_wide, _ = item.get_px_size()
+        best = max(best, pixels_wide)
+    if not best:
+        return DEFAULT_DPI
+    return float(min(MAX_DPI, max(MIN_DPI, best / width_in)))

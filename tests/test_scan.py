@@ -1,0 +1,272 @@
+"""Paper returns: the tool's own prefilled forms are printed (rendered), marked by pen, scanned
+(skewed, scaled, blurred, noisy, JPEG, black and white, shuffled, turned) and `collect` reads them
+back field by field. Everything is generated here; no image is stored in the repository."""
+from __future__ import annotations
+
+import dataclasses
+import io
+import random
+
+import numpy as np
+import pypdfium2 as pdfium
+import pytest
+from PIL import Image, ImageDraw, ImageFilter
+
+from generator import DEFAULT_CALL
+from generator.build import localized_documents, render_bytes
+from generator.call import load_call
+from generator.collect import Forms, collect, tables
+from generator.pdf_render import PAGE_HEIGHT, page_widgets
+from conftest import require
+
+
+
+@pytest.fixture(autouse=True)
+def scanning_tools():
+    """The scan extra and Debian's models: CI installs them (.ci/run); elsewhere the tests skip."""
+    try:
+        from generator.scan_ocr import tessdata
+        import cv2, tesserocr, zxingcpp  # noqa: F401
+        tessdata()
+        present = True
+    except Exception:
+        present = False
+    require(present, "the scan extra and tesseract's kir/rus models",
+            "pip install '.[scan]'; apt-get install tesseract-ocr-kir tesseract-ocr-rus")
+
+FORMS = ("interest_letter", "annex2")
+TEXT = {
+    "ky": {"phone_fax": "0312 54-12-78", "sender_head": "Асанов Бакыт Үсөнович", "sender_municipality": "Жаңы-Жол айыл аймагы",
+           "sender_district": "Ысык-Ата", "sender_region": "Чүй облусунун", "municipality": "Жаңы-Жол",
+           "sign_municipality": "Жаңы-Жол", "sign_kenesh": "Жаңы-Жол айылдык",
+           "outgoing_number": "15/204", "contacts": "Кант шаары, Ленин көчөсү 12; тел. 0312 54-12-78",
+           "aa_name": "Жаңы-Жол айыл аймагы", "postal_address": "Чүй облусу, Ысык-Ата району, Өрнөк айылы",
+           "procurement_specialist": "Мамытова Гүлнара Төлөгөновна",
+           "interaction_comment": "Жергиликтүү кеңеш менен иш үзгүлтүксүз жүрөт, бирок айрым маселелер чечилбей калууда.",
+           "problem_1": "Ичүүчү суу менен камсыз кылуу", "problem_2": "Жолдорду оңдоо",
+           "problem_3": "Мектепке чейинки балдар бакчасынын жетишсиздиги",
+           "activities_1_name": "Мектептин чатырын оңдоо", "activities_1_initiators": "Айыл өкмөтү жана ата-энелер",
+           "groups_1_name": "Аялдар кеңеши", "donors_1_donor": "Өнүктүрүү фонду"},
+    "ru": {"phone_fax": "0313 45-67-89", "sender_head": "Иванов Сергей Петрович", "sender_municipality": "Сокулукский айыльный аймак",
+           "sender_district": "Сокулукского", "sender_region": "Чуйской области", "municipality": "Сокулук",
+           "sign_municipality": "Сокулукского", "sign_kenesh": "Сокулукского айыльного",
+           "outgoing_number": "07-112", "contacts": "село Сокулук, улица Фрунзе 44; тел. 0313 45-67-89",
+           "aa_name": "Сокулукский айыльный аймак", "postal_address": "Чуйская область, Сокулукский район, село Сокулук",
+           "procurement_specialist": "Петрова Анна Викторовна",
+           "interaction_comment": "Взаимодействие с местным кенешем налажено, но часть вопросов решается медленно.",
+           "problem_1": "Обеспечение питьевой водой", "problem_2": "Ремонт внутренних дорог",
+           "problem_3": "Нехватка мест в детских садах",
+           "activities_1_name": "Ремонт крыши школы", "activities_1_initiators": "Айыл окмоту и родители",
+           "groups_1_name": "Совет женщин", "donors_1_donor": "Фонд развития"},
+}
+NUMBERS = {"territory_ha": "12500", "villages": "7", "population": "15230", "distance_district": "12",
+           "distance_region": "85", "distance_capital": "140", "own_revenue": "3450000", "activities_1_people": "320",
+           "letter_date": "03.02.2025", "outgoing_date": "01.02.2025"}
+PEN = {"interaction_rating": ("4", "circle"), "activity_rating": ("2", "tick")}
+
+
+@pytest.fixture(scope="module")
+def call():
+    return load_call(DEFAULT_CALL)
+
+
+@pytest.fixture(scope="module")
+def documents(call):
+    return {(d.form_id, d.lang): d for d in localized_documents(call, ("ru", "ky", "ru+ky"), FORMS)}
+
+
+@pytest.fixture(scope="module")
+def forms(call):
+    return Forms(call)
+
+
+def values_for(document, lang: str) -> dict[str, str]:
+    ids = {f.id for f in document.fields()}
+    return {k: v for k, v in {**TEXT[lang], **NUMBERS}.items() if k in ids}
+
+
+# ---- printing and scanning -------------------------------------------------------------------------
+
+def printed(document, values: dict[str, str], dpi: int, row: str = "") -> list[Image.Image]:
+    """The filled form as paper: every page drawn (fields included) at `dpi`, greyscale."""
+    data = render_bytes(dataclasses.replace(document, row=row), "pdf", values)
+    pdf = pdfium.PdfDocument(data)
+    pdf.init_forms()
+    pages = [pdf[i].render(scale=dpi / 72, may_draw_forms=True).to_pil().convert("L") for i in range(len(pdf))]
+    pdf.close()
+    return pages
+
+
+def pen(page: Image.Image, document, number: int, dpi: int, marks: dict[str, tuple[str, str]]) -> None:
+    """Marks made by hand on page `number` (0-based): a circle, a tick or a cross at a rating's choice."""
+    draw, scale = ImageDraw.Draw(page), dpi / 72
+    for widget in page_widgets(document)[number]:
+        if widget.field_id in marks and widget.choice == marks[widget.field_id][0]:
+            x0, y0, x1, y1 = widget.rect
+            cx, cy, r = (x0 + x1) / 2 * scale, (PAGE_HEIGHT - (y0 + y1) / 2) * scale, (x1 - x0) / 2 * scale
+            width = max(2, round(scale))
+            style = marks[widget.field_id][1]
+            if style == "circle":  # around the ring
+                draw.ellipse((cx - 1.5 * r, cy - 1.4 * r, cx + 1.5 * r, cy + 1.4 * r), outline=30, width=width)
+            elif style == "number":  # around the number beside the ring
+                nx = cx + 1.7 * r
+                draw.ellipse((nx - 1.2 * r, cy - 1.5 * r, nx + 1.3 * r, cy + 1.2 * r), outline=30, width=width)
+            elif style == "tick":
+                draw.line([(cx - r, cy), (cx - 0.2 * r, cy + 0.8 * r), (cx + 1.2 * r, cy - 1.3 * r)], fill=20, width=width)
+            else:  # a cross
+                draw.line([(cx - r, cy - r), (cx + r, cy + r)], fill=20, width=width)
+                draw.line([(cx - r, cy + r), (cx + r, cy - r)], fill=20, width=width)
+
+
+def scribble(page: Image.Image, box: tuple[float, float, float, float], dpi: int, seed: int) -> None:
+    """A handwritten signature (or scrawl) inside `box` (PDF points, y up)."""
+    rng, scale = random.Random(seed), dpi / 72
+    x0, y0, x1, y1 = box
+    points = [(rng.uniform(x0, x1) * scale, (PAGE_HEIGHT - rng.uniform(y0, y1)) * scale) for _ in range(12)]
+    ImageDraw.Draw(page).line(sorted(points), fill=25, width=max(2, round(scale)), joint="curve")
+
+
+def scanned(page: Image.Image, angle: float = 0.0, scale: float = 1.0, shift: tuple[int, int] = (0, 0),
+            blur: float = 0.0, noise: float = 0.0, bw: bool = False, seed: int = 0) -> Image.Image:
+    """What a scanner makes of a printed page: turned, scaled and shifted, blurred, noisy, or
+    reduced to black and white."""
+    w, h = page.size if abs(angle) not in (90, 270) else page.size[::-1]
+    image = page.rotate(angle, resample=Image.BILINEAR, fillcolor=235, expand=abs(angle) in (90, 180, 270))
+    if scale != 1.0:
+        image = image.resize((round(image.width * scale), round(image.height * scale)), Image.BILINEAR)
+    bed = Image.new("L", (round(w * 1.06), round(h * 1.06)), 235)  # the scanner's glass is larger than A4
+    bed.paste(image, ((bed.width - image.width) // 2 + shift[0], (bed.height - image.height) // 2 + shift[1]))
+    image = bed
+    if blur:
+        image = image.filter(ImageFilter.GaussianBlur(blur))
+    if noise:
+        pixels = np.asarray(image, dtype=np.float32)
+        pixels += np.random.default_rng(seed).normal(0, noise, pixels.shape)
+        image = Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8))
+    if bw:
+        image = image.point(lambda v: 255 if v > 150 else 0).convert("1")
+    return image
+
+
+def as_jpeg(image: Image.Image, quality: int = 70) -> Image.Image:
+    buffer = io.BytesIO()
+    image.convert("L").save(buffer, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buffer.getvalue()))
+
+
+# ---- checking ----------------------------------------------------------------------------------------
+
+def distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def check_fields(read: dict[str, str], expected: dict[str, str]) -> None:
+    """Ratings and numbers exact; text ≥ 95 % of characters right in every field, exact in ≥ 90 %."""
+    exact = 0
+    texts = 0
+    for field_id, value in expected.items():
+        got = read.get(field_id, "")
+        if field_id in NUMBERS or field_id in PEN:
+            assert got == value, field_id
+            continue
+        texts += 1
+        accuracy = 1 - distance(got, value) / len(value)
+        assert accuracy >= 0.95, (field_id, got, value)
+        exact += got == value
+    assert exact >= 0.9 * texts, f"{exact} of {texts} text fields exact"
+
+
+def application_values(applications, key_part: str) -> dict[str, str]:
+    matching = [a for a in applications if key_part in a.key]
+    assert len(matching) == 1, [a.key for a in applications]
+    return matching[0].values()
+
+
+# ---- the tests -----------------------------------------------------------------------------------------
+
+def test_a_kyrgyz_application_scanned_at_200_dpi_shuffled_and_turned_reads_back(tmp_path, documents, call):
+    letter, annex = documents[("interest_letter", "ky")], documents[("annex2", "ky")]
+    letter_values, annex_values = values_for(letter, "ky"), values_for(annex, "ky")
+    pages = printed(annex, annex_values, 200)
+    pen(pages[0], annex, 0, 200, {"interaction_rating": PEN["interaction_rating"]})
+    pen(pages[1], annex, 1, 200, {"activity_rating": PEN["activity_rating"]})
+    degraded = [scanned(p, angle=a, scale=s, shift=d, blur=0.6, noise=6, seed=n)
+                for n, (p, a, s, d) in enumerate(zip(pages, (2.0, -1.5, 180.0, 0.5), (0.97, 1.0, 1.03, 1.0),
+                                                     ((10, 25), (0, 0), (-8, 5), (20, -10))))]
+    order = [2, 0, 3, 1]  # shuffled; the third page upside down
+    folder = tmp_path / "Жаңы-Жол"
+    folder.mkdir()
+    first = as_jpeg(degraded[order[0]]).convert("L")
+    first.save(folder / "annex.pdf", "PDF", resolution=200, save_all=True,
+               append_images=[as_jpeg(degraded[i]) for i in order[1:]])
+    letter_page = printed(letter, letter_values, 200)[0]
+    scanned(letter_page, angle=-3.0, scale=1.02, blur=0.5).save(folder / "letter.jpg", quality=75)
+
+    applications, problems = collect([tmp_path], call)
+    assert not problems, problems
+    values = application_values(applications, "Жаңы-Жол")
+    expected = {**letter_values, **annex_values, **{k: v for k, (v, _) in PEN.items()}}
+    check_fields(values, expected)
+    empty = [f.id for f in annex.fields() if f.id not in expected]
+    assert all(values.get(field_id, "") == "" for field_id in empty), "nothing read where nothing was written"
+
+
+def test_a_russian_application_in_black_and_white_at_300_dpi_in_a_multipage_tiff(tmp_path, documents, call):
+    letter, annex = documents[("interest_letter", "ru")], documents[("annex2", "ru")]
+    letter_values, annex_values = values_for(letter, "ru"), values_for(annex, "ru")
+    pages = printed(letter, letter_values, 300) + printed(annex, annex_values, 300)
+    pen(pages[1], annex, 0, 300, {"interaction_rating": ("4", "cross")})
+    pen(pages[2], annex, 1, 300, {"activity_rating": ("2", "number")})
+    turned = [scanned(p, angle=90.0 if n == 3 else 1.0, blur=0.4, bw=True) for n, p in enumerate(pages)]
+    turned[0].save(tmp_path / "scan.tif", save_all=True, append_images=turned[1:], compression="group4")
+
+    applications, problems = collect([tmp_path / "scan.tif"], call)
+    assert not problems, problems
+    check_fields(applications[0].values(), {**letter_values, **annex_values, **{k: v for k, (v, _) in PEN.items()}})
+
+
+def test_pages_that_cannot_be_read_are_reported_and_nothing_is_dropped(tmp_path, documents, call, forms):
+    letter, annex = documents[("interest_letter", "ky")], documents[("annex2", "ky")]
+    letter_values = values_for(letter, "ky")
+    folder = tmp_path / "Ноокат"
+    folder.mkdir()
+    scanned(printed(letter, letter_values, 150)[0], angle=-4.0, scale=1.04).save(folder / "letter.png")
+    annex_page = printed(annex, {}, 150)[0]
+    pen(annex_page, annex, 0, 150, {"interaction_rating": ("2", "tick")})
+    pen(annex_page, annex, 0, 150, {"interaction_rating": ("5", "circle")})
+    blank = Image.new("L", annex_page.size, 245)
+    foreign = Image.new("L", annex_page.size, 250)
+    for line in range(40):
+        ImageDraw.Draw(foreign).text((120, 150 + line * 40), "Some other letter, not a form " * 3, fill=0)
+    other_call = printed(dataclasses.replace(letter, call_id="2024"), {}, 150)[0]
+    pages = [annex_page, scanned(annex_page, angle=0.7), blank, foreign, other_call]
+    pages[0].save(folder / "scan.pdf", "PDF", resolution=150, save_all=True, append_images=pages[1:])
+
+    applications, problems = collect([tmp_path], call)
+    def said(where: str, text: str) -> bool:
+        return any(w.endswith("/" + where) and t.startswith(text) for w, t in problems)
+
+    assert said("scan.pdf, page 3", "a blank page")
+    assert said("scan.pdf, page 4", "no formgen page code found: a page of another document")
+    assert said("scan.pdf, page 5", "a page of call 2024, not of call 2025")
+    assert said("scan.pdf, page 2", "annex2 (ky) page 1 seen twice, first in " + str(folder / "scan.pdf, page 1"))
+    assert said("scan.pdf, page 1", "annex2 (ky): page 2, 3, 4 of 4 missing")
+    assert said("scan.pdf, page 1", "interaction_rating: 2 marks (2, 5); which one is meant?"), problems
+    assert [a.key for a in applications] == [str(folder)]
+    application = applications[0]
+    assert sorted(str(f.path).rsplit("/", 1)[-1] for f in application.files) == [
+        "letter.png, page 1", "scan.pdf, page 1", "scan.pdf, page 2"]
+    check_fields(application.values(), letter_values)
+    assert application.values()["interaction_rating"] == ""
+
+    sheets = tables(applications, problems, forms, "ky")
+    labels, ids, rows = sheets["general"]
+    row = dict(zip(ids, rows[0]))
+    assert "interaction_rating" in row["review"].split(", ") and 0 <= int(row["confidence"]) <= 100
+    assert type(row["interaction_rating"]).__name__ == "ToReview"
