@@ -143,7 +143,7 @@ def file_kind(path: Path) -> str:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the file") from None
     kind = next((kind for magic, kind in KINDS.items() if head.startswith(magic)), None)
     if kind is None:
-        raise FormgenError(path, "", "not a PDF, DOCX or scan (PNG, JPEG, TIFF)",
+        raise FormgenError(path, "", "not a PDF or DOCX, nor a scan (PNG, JPEG, TIFF)",
                            "send the form as the PDF or DOCX it was made as, or its scan")
     return kind
 
@@ -265,6 +265,11 @@ def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], lis
         except FormgenError as exc:
             if "no field" not in exc.problem:  # damaged or encrypted: not a scan either
                 raise
+            found, problems = _read_scan(path, kind, forms)
+            if not found:  # neither a filled form nor a scan of one: one line for the file
+                raise FormgenError(path, "", "holds no field of the forms and no page with a formgen code",
+                                   "is it a form made by formgen?") from None
+            return found, problems
     return _read_scan(path, kind, forms)
 
 
