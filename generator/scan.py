@@ -25,7 +25,7 @@ from .pdf_render import PAGE_HEIGHT, PAGE_WIDTH, page_fingerprint, page_widgets,
 WORK_DPI, OCR_DPI = 150, 300
 WORK, OCR = WORK_DPI / 72, OCR_DPI / 72  # pixels per point
 PRINT_REACH = 2  # pixels (at WORK_DPI) that the blank form's own lines are widened by before ink is counted
-REVIEW_BELOW = 75  # OCR confidence (0–100) under which a person checks the field
+REVIEW_BELOW = 65  # OCR confidence (0–100) under which a person checks the field
 TEXT_INK = 25  # pixels of new ink in a field that make it filled in
 MARK_INK = 20  # pixels of new ink beside a ring that make a mark
 MARK_SHARE = 0.1  # a mark beside a much stronger one (a circle's edge spilling over) is not a second mark
