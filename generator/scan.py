@@ -17,6 +17,7 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from .errors import FormgenError
+from .kinds import YES
 from .model import Document, Field
 from .page_id import QR_SIZE, QR_X, QR_Y, PageId, mark_rects, parse
 from .pdf_form import Widget
@@ -31,7 +32,6 @@ MARK_INK = 20  # pixels of new ink beside a ring that make a mark
 MARK_SHARE = 0.1  # a mark beside a much stronger one (a circle's edge spilling over) is not a second mark
 BLANK_PAGE_INK = 0.002  # share of dark pixels below which a page without a code is blank
 SIGNATURE_INK = 60  # pixels of new ink that make a signature
-YES = "yes"  # a ticked check box (kinds.YES)
 SIGNED_ON_PAPER = "signed on paper"
 BORDER_BAND = 2.5  # points along a field's top and bottom edges where ink is a border's, not text
 
