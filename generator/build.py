@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
 from . import LANGUAGES
-from .call import CallSettings, load_call
+from .call import CallSettings, call_texts, load_call
 from .catalogs import load_translations, po_path
 from .definitions import load_forms
 from .errors import UsageError
 from .files import json_bytes, write_file
+from .fonts import font_errors
 from .localize import Localizer
 from .bilingual import bilingual
 from .model import Document, FormDef
@@ -87,7 +88,7 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
           formats: Iterable[str] = FORMATS, letterhead: Path | None = None, letterhead_pdf: Path | None = None,
           site: bool = True, project: Project = BUILTIN) -> list[Output]:
     langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
-    call = load_call(call_path)
+    call = printable_call(call_path)
     call_dir = out_dir / call.id
     own_letterhead = None
     if letterhead and "docx" in formats:  # checked before anything is written
@@ -112,6 +113,15 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
                                lambda path: (call_dir / path).read_bytes()):
             write_file(call_dir / file.name, file.data)
     return outputs
+
+
+def printable_call(path: Path) -> CallSettings:
+    """The call as `check` reads it: a value the PDF fonts cannot draw stops a command before it writes."""
+    call = load_call(path)
+    problems = font_errors(call_texts(call))
+    if problems:
+        raise problems[0]
+    return call
 
 
 def write_outputs(root: Path, folder: str, document: Document, rendered: dict[str, bytes]) -> list[Output]:

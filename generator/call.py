@@ -1,11 +1,14 @@
 """Call settings: one YAML file per call with everything that changes from one year to the next."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
+import reprlib
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from . import LANGUAGES
 from .yamlfile import YamlReader, load_yaml, parse_yaml
@@ -14,6 +17,15 @@ CALL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^[0-9+()/ \-–,]{5,}$")
 DEADLINE_FORMAT = "YYYY-MM-DD HH:MM"
+# Control characters, lone surrogates and noncharacters: nothing a form can print.
+UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
+_SHOWN = reprlib.Repr()
+_SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 60, 60, 60
+
+
+def shown(value: Any) -> str:
+    """A value as an error message quotes it: never longer than a line, whatever the file holds."""
+    return _SHOWN.repr(value)
 
 
 @dataclass(frozen=True)
@@ -57,8 +69,13 @@ class _Reader(YamlReader):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
             raise self.fail(place, "expected non-empty text", "write the value after the colon")
+        bad = UNPRINTABLE.search(value.strip())
+        if bad:
+            name = unicodedata.name(bad.group(), "a control character, surrogate or noncharacter")
+            raise self.fail(place, f"U+{ord(bad.group()):04X} ({name}) at character {bad.start() + 1}",
+                            "delete it: write the value as plain text on one line")
         if pattern and not pattern.match(value.strip()):
-            raise self.fail(place, f"'{value}' is not a valid {what}", fix or f"write a {what}")
+            raise self.fail(place, f"{shown(value)} is not a valid {what}", fix or f"write a {what}")
         return value.strip()
 
     def per_language(self, value: Any, place: str) -> dict[str, str]:
@@ -71,13 +88,13 @@ class _Reader(YamlReader):
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise self.fail(place, f"'{value}' is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-07") from None
+            raise self.fail(place, f"{shown(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-07") from None
 
     def deadline(self, value: Any, place: str) -> dt.datetime:
         try:  # the loader leaves dates as text
             return dt.datetime.strptime(str(value), "%Y-%m-%d %H:%M")
         except ValueError:
-            raise self.fail(place, f"'{value}' is not a date and hour",
+            raise self.fail(place, f"{shown(value)} is not a date and hour",
                             f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00") from None
 
     def years(self, value: Any, place: str) -> tuple[int, int]:
@@ -85,12 +102,12 @@ class _Reader(YamlReader):
               and all(isinstance(y, int) and not isinstance(y, bool) and 1990 <= y <= 2100 for y in value)
               and value[0] <= value[1])
         if not ok:
-            raise self.fail(place, f"'{value}' is not a period", "write [first year, last year], e.g. [2022, 2024]")
+            raise self.fail(place, f"{shown(value)} is not a period", "write [first year, last year], e.g. [2022, 2024]")
         return value[0], value[1]
 
     def number(self, value: Any, place: str, low: float, high: float) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise self.fail(place, f"'{value}' is out of range", f"give a number from {low:g} to {high:g}")
+            raise self.fail(place, f"{shown(value)} is out of range", f"give a number from {low:g} to {high:g}")
         return float(value)
 
     def contact(self, value: Any, place: str) -> Contact:
@@ -152,3 +169,16 @@ def load_call(path: Path) -> CallSettings:
 def parse_call(text: str, path: Path) -> CallSettings:
     """Settings from text not yet written to `path`."""
     return _Reader(path).call(parse_yaml(text, path))
+
+
+def call_texts(call: CallSettings) -> Iterator[tuple[str, str]]:
+    """Every text of the call settings, with the file and key it sits under."""
+    def walk(value, place):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                yield from walk(item, f"{place}.{key}" if place else str(key))
+        elif isinstance(value, str):
+            yield f"{call.source}: {place}", value
+    settings = dataclasses.asdict(call)
+    settings.pop("source")  # the file's own path is not printed on any form
+    yield from walk(settings, "")

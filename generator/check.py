@@ -1,7 +1,6 @@
 """`formgen check`: every problem in definitions, catalogs and call settings, one line each."""
 from __future__ import annotations
 
-import dataclasses
 import gettext
 import io
 from pathlib import Path
@@ -10,7 +9,7 @@ from typing import Iterator
 from babel.messages.catalog import Catalog
 
 from . import LANGUAGES
-from .call import CallSettings, load_call
+from .call import CallSettings, call_texts, load_call
 from .catalogs import compiled, po_path, read_catalog
 from .definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
 from .errors import FormgenError
@@ -97,19 +96,6 @@ def catalog_texts(catalogs: dict[str, Catalog], locales_dir: Path) -> Iterator[t
         for message in catalog:
             if message.id:
                 yield f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\"", str(message.string)
-
-
-def call_texts(call: CallSettings) -> Iterator[tuple[str, str]]:
-    """Every text of the call settings, with the key it sits under."""
-    def walk(value, place):
-        if isinstance(value, dict):
-            for key, item in value.items():
-                yield from walk(item, f"{place}.{key}" if place else str(key))
-        elif isinstance(value, str):
-            yield f"{call.source}: {place}", value
-    settings = dataclasses.asdict(call)
-    settings.pop("source")  # the file's own path is not printed on any form
-    yield from walk(settings, "")
 
 
 def settings_problems(settings: ProjectSettings, forms: list[FormDef], path: Path) -> list[str]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
 from .build import (EDITIONS, FORMATS, Output, checked_choices, chosen_forms, localized_documents, localizers,
-                    render_bytes, write_outputs)
+                    printable_call, render_bytes, write_outputs)
 from .call import load_call
 from .definitions import column_sums, load_forms, load_settings
 from .errors import FormgenError, UsageError
@@ -220,7 +220,7 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
     """Write every row's files into `out_dir`, replacing what an earlier run wrote there only once
     every row is done: a failed or interrupted run leaves the earlier output as it was."""
     editions, formats = checked_choices(editions, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
-    load_call(call_path)  # a bad call file is reported before anything is written
+    printable_call(call_path)  # a bad call file is reported before anything is written
     forms = fillable_forms(project, form_ids)
     with staged_folder(out_dir) as staging:
         setup = (call_path, editions, formats, staging, [form.id for form in forms], project)

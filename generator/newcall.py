@@ -6,15 +6,18 @@ import re
 from pathlib import Path
 
 from .files import write_file
-from .call import CallSettings, call_id, load_call, parse_call
+from .build import printable_call
+from .call import CallSettings, call_id, parse_call
 from .errors import FormgenError
 
 
-def _next_year(day: dt.date) -> dt.date:
+def _next_year(day: dt.date, key: str, path: Path) -> dt.date:
     try:
         return day.replace(year=day.year + 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + 1, day=28)
+    except ValueError as exc:  # 29 February (28 February or 1 March is a person's choice), or the year 9999
+        reason = f"{day.year + 1} has no 29 February" if (day.month, day.day) == (2, 29) else str(exc)
+        raise FormgenError(path, key, f"{day.isoformat()} has no date one year on ({reason})",
+                           "copy the file and set the new call's id and dates by hand") from None
 
 
 def _replace_value(text: str, key: str, value: str, path: Path) -> str:
@@ -28,13 +31,13 @@ def _replace_value(text: str, key: str, value: str, path: Path) -> str:
 
 def new_call_text(old: CallSettings, source_text: str, new_id: str, path: Path) -> str:
     """The old file's text with the id and every date one year on: comments and layout are kept."""
-    deadline = dt.datetime.combine(_next_year(old.deadline.date()), old.deadline.time())
+    deadline = dt.datetime.combine(_next_year(old.deadline.date(), "deadline", path), old.deadline.time())
     first, last = old.donor_years
     replacements = {
         "id": f'"{new_id}"',
         "deadline": deadline.strftime("%Y-%m-%d %H:%M"),
-        "results_date": _next_year(old.results_date).isoformat(),
-        "population_date": _next_year(old.population_date).isoformat(),
+        "results_date": _next_year(old.results_date, "results_date", path).isoformat(),
+        "population_date": _next_year(old.population_date, "population_date", path).isoformat(),
         "donor_years": f"[{first + 1}, {last + 1}]",
     }
     for key, value in replacements.items():
@@ -43,7 +46,7 @@ def new_call_text(old: CallSettings, source_text: str, new_id: str, path: Path) 
 
 
 def write_new_call(source: Path, new_id: str, target: Path) -> Path:
-    old = load_call(source)
+    old = printable_call(source)
     call_id(new_id, Path("--id"))
     if target.exists():
         raise FormgenError(target, "", "already exists", "choose another --id or --out, or delete the file")

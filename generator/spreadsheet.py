@@ -212,7 +212,7 @@ def _xlsx_rows(path: Path) -> Rows:
 
 
 def _yaml_rows(path: Path) -> Rows:
-    data = load_yaml(path, aliases=False, strings=True)
+    data = load_yaml(path, strings=True)
     if not isinstance(data, list) or not all(isinstance(r, dict) for r in data):
         raise FormgenError(path, "top level", "expected a list of rows", "write `- field_id: value` items")
     for number, row in enumerate(data, start=1):

@@ -9,40 +9,72 @@ import yaml
 from .errors import FormgenError
 
 MAX_YAML_BYTES = 1_000_000
+MAX_DEPTH = 64  # PyYAML composes recursively: `[[[[…` a million deep would overflow Python's stack
+MAX_DIGITS = 100  # Python refuses to read an integer over 4300 digits, with a traceback
 
 
-class _TextDatesLoader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so a wrong date gets our message, not a crash."""
+class _Refused(yaml.MarkedYAMLError):
+    """Valid YAML this tool does not accept, with what to do instead."""
+
+    def __init__(self, problem: str, mark, fix: str) -> None:
+        super().__init__(problem=problem, problem_mark=mark)
+        self.fix = fix
 
 
-class _NoAliases:
-    """For data from outside: an alias can make a few bytes unfold into gigabytes."""
+class _Strict:
+    """Every file here comes from a person, maybe from outside. An alias can make a few bytes unfold
+    into gigabytes (and a message built from its value would print them); a merge key `<<` or a key
+    given twice silently overrides a value. All three are refused at their line, before any value is
+    built; a key is always text."""
+
+    depth = 0
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.events.AliasEvent):
-            mark = self.peek_event().start_mark
-            raise yaml.YAMLError(f"aliases (*name) are not allowed in data, line {mark.line + 1}")
-        return super().compose_node(parent, index)
-
-
-class _NoAliasesLoader(_NoAliases, _TextDatesLoader):
-    pass
-
-
-class _StringsLoader(_NoAliases, yaml.BaseLoader):
-    """For data rows: every scalar is text as written (YAML 1.1 would read `no` as False, `0555123456`
-    as an octal number, `12:30:00` as seconds); aliases and a key given twice are refused."""
+            raise _Refused("aliases (*name) are not allowed", self.peek_event().start_mark,
+                           "write the value out in full where it is used")
+        if self.depth >= MAX_DEPTH:
+            raise _Refused(f"nested more than {MAX_DEPTH} levels deep", self.peek_event().start_mark,
+                           "a settings, definition or data file is a few levels deep; check the brackets")
+        self.depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
 
     def construct_mapping(self, node, deep=False):
-        seen = set()
+        seen: dict[str, int] = {}
         for key_node, _ in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge" or (key_node.value == "<<" and not key_node.style):
+                raise _Refused("merge keys (<<) are not allowed", key_node.start_mark,
+                               "write every key of the mapping out in full")
             key = self.construct_object(key_node, deep=deep)
             if not isinstance(key, str):
-                raise yaml.constructor.ConstructorError(None, None, "a key that is not text", key_node.start_mark)
+                raise _Refused("a key that is not text", key_node.start_mark, "write key: value with a name as the key")
             if key in seen:
-                raise yaml.constructor.ConstructorError(None, None, f"key '{key}' given twice", key_node.start_mark)
-            seen.add(key)
+                raise _Refused(f"key '{key}' given twice (first on line {seen[key]})", key_node.start_mark,
+                               "keep one of them")
+            seen[key] = key_node.start_mark.line + 1
         return super().construct_mapping(node, deep)
+
+
+class _TextDatesLoader(_Strict, yaml.SafeLoader):
+    """Settings and definitions: numbers and lists as YAML reads them, dates left as text, so a wrong
+    date gets our message, not a crash."""
+
+    def construct_yaml_int(self, node):
+        if len(node.value) > MAX_DIGITS:
+            raise _Refused(f"a number {len(node.value)} characters long", node.start_mark,
+                           "write the number it should be, or quote it if it is text")
+        return super().construct_yaml_int(node)
+
+
+_TextDatesLoader.add_constructor("tag:yaml.org,2002:int", _TextDatesLoader.construct_yaml_int)
+
+
+class _StringsLoader(_Strict, yaml.BaseLoader):
+    """For data rows: every scalar is text as written (YAML 1.1 would read `no` as False, `0555123456`
+    as an octal number, `12:30:00` as seconds)."""
 
 
 _TextDatesLoader.yaml_implicit_resolvers = {
@@ -51,7 +83,7 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 }
 
 
-def load_yaml(path: Path, aliases: bool = True, strings: bool = False) -> Any:
+def load_yaml(path: Path, strings: bool = False) -> Any:
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES:
@@ -64,20 +96,21 @@ def load_yaml(path: Path, aliases: bool = True, strings: bool = False) -> Any:
         raise FormgenError(path, f"byte {exc.start}", "not UTF-8 text", "save the file as UTF-8") from None
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
-    return parse_yaml(text, path, aliases, strings)
+    return parse_yaml(text, path, strings)
 
 
-def parse_yaml(text: str, path: Path, aliases: bool = True, strings: bool = False) -> Any:
+def parse_yaml(text: str, path: Path, strings: bool = False) -> Any:
     """YAML text (of `path`, for the messages) with dates left as text; with `strings`, every value."""
-    loader = _StringsLoader if strings else _TextDatesLoader if aliases else _NoAliasesLoader
+    loader = _StringsLoader if strings else _TextDatesLoader
     try:
         return yaml.load(text, Loader=loader)  # noqa: S506 (SafeLoaders)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise FormgenError(path, place, f"malformed YAML: {problem}",
-                           "fix the indentation or quoting there") from None
+        if isinstance(exc, _Refused):
+            raise FormgenError(path, place, problem, exc.fix) from None
+        raise FormgenError(path, place, f"malformed YAML: {problem}", "fix the indentation or quoting there") from None
 
 
 class YamlReader:

@@ -124,7 +124,7 @@ def test_name_override_in_the_call_file(tmp_path):
 @pytest.mark.parametrize("old, new, message", [
     ("results_date: 2026-03-25", "results_date: 2026-03-10", "results_date: 2026-03-10 is not after the deadline"),
     ("donor_years: [2023, 2025]", "donor_years: [2024, 2027]", "donor_years: the period ends in 2027, after"),
-    ("donor_years: [2023, 2025]", "donor_years: [2025, 2023]", "donor_years: '[2025, 2023]' is not a period"),
+    ("donor_years: [2023, 2025]", "donor_years: [2025, 2023]", "donor_years: [2025, 2023] is not a period"),
     ("email: info@example.kg", "email: info(at)example.kg", "office.email: 'info(at)example.kg' is not a valid e-mail"),
     ("mobile: (0700) 123456", "mobile: call me", "contact.mobile: 'call me' is not a valid phone number"),
     ("deadline: 2026-03-15 17:00", "deadline: 2026-03-15", "deadline: '2026-03-15' is not a date and hour"),
@@ -175,3 +175,103 @@ def test_a_donor_period_of_one_year(tmp_path, fmt):
     texts = {d.lang: text_of(d, fmt) for d in localized_documents(load_call(path), ("ru", "ky"), ["annex2"])}
     assert "города в 2025 г. Формат перечня" in texts["ru"] and "4. 2025-жылы айыл аймагында" in texts["ky"]
     assert "2025–2025" not in texts["ru"] + texts["ky"] and "в течение 2025" not in texts["ru"]
+
+
+def refused_everywhere(tmp_path, text: str, message: str, commands=("check", "build", "new-call")) -> None:
+    """A call file every command refuses with one line naming the file, the place and the fix,
+    exit code 1, no traceback and nothing written."""
+    path = tmp_path / "hostile.yaml"
+    path.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    arguments = {"check": ["check", "--call", str(path)],
+                 "build": ["build", "--call", str(path), "--out", str(out)],
+                 "new-call": ["new-call", "--from", str(path), "--id", "next", "--out", str(out / "next.yaml")]}
+    for command in commands:
+        result = CliRunner().invoke(app, arguments[command])
+        lines = [line for line in result.output.splitlines() if not re.fullmatch(r"\d+ problem\(s\)", line)]
+        assert result.exit_code == 1, (command, result.output)
+        assert len(lines) == 1 and "Traceback" not in result.output, (command, result.output)
+        assert str(path) in lines[0] and re.search(message, lines[0]), (command, lines[0])
+        assert re.search(r"\(.+\)$", lines[0]), f"{command}: no fix in {lines[0]}"
+        assert not out.exists(), command
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ("results_date: 2026-03-25\n", "results_date: 2026-03-25\nresults_date: 2026-03-30\n",
+     r"line 10, column 1: key 'results_date' given twice \(first on line 9\) \(keep one of them\)"),
+    ("  phone: (0312) 55 44 33\n", "  phone: (0312) 55 44 33\n  phone: (0312) 55 44 34\n",
+     r"line 15, column 3: key 'phone' given twice \(first on line 14\)"),
+    ("  email: info@example.kg\n", "  <<: {email: info@example.kg}\n",
+     r"line 21, column 3: merge keys \(<<\) are not allowed \(write every key"),
+    ("deadline: 2026-03-15 17:00", "deadline: &d 2026-03-15 17:00\nresults_date2: *d",
+     r"line 9, column 16: aliases \(\*name\) are not allowed \(write the value out in full"),
+    ("deadline: 2026-03-15 17:00", "deadline: " + "[" * 100 + "]" * 100,
+     r"line 8, column 74: nested more than 64 levels deep"),
+    ("letterhead_height_mm: 40", "letterhead_height_mm: " + "4" * 5000, r"line 22, column 23: a number 5000 characters"),
+])
+def test_call_files_refuse_what_yaml_would_silently_accept(tmp_path, old, new, message):
+    assert old in SECOND_CALL
+    refused_everywhere(tmp_path, SECOND_CALL.replace(old, new), message)
+
+
+def billion_laughs(levels: int = 9) -> str:
+    lines = ['a0: &a0 "lol"']
+    lines += [f"a{n}: &a{n} [{', '.join([f'*a{n - 1}'] * 9)}]" for n in range(1, levels + 1)]
+    return "\n".join(lines) + "\n"
+
+
+def test_billion_laughs_under_deadline_is_refused_before_any_value_is_built(tmp_path, monkeypatch):
+    import yaml
+
+    text = SECOND_CALL.replace("deadline: 2026-03-15 17:00", "deadline:\n  " + billion_laughs().replace("\n", "\n  "))
+    refused_everywhere(tmp_path, text, r"line 10, column 12: aliases \(\*name\) are not allowed")
+
+    def no_construction(*args, **kwargs):
+        raise AssertionError("a value was built from the file")
+    monkeypatch.setattr(yaml.constructor.BaseConstructor, "construct_document", no_construction)
+    with pytest.raises(FormgenError, match="aliases"):
+        load_call(tmp_path / "hostile.yaml")
+
+
+@pytest.mark.parametrize("value, message", [
+    (r'"Партнерство\a"', r"programme.ru: U\+0007 \(a control character, surrogate or noncharacter\) at character 12"),
+    (r'"Партнерство\uFFFE"', r"programme.ru: U\+FFFE .* at character 12 \(delete it: write the value as plain text"),
+    (r'"Партнерство \ud800 и"', r"programme.ru: U\+D800 .* at character 13"),
+    (r'"Партнерство\x85 и"', r"programme.ru: U\+0085"),
+    ('"Партнерство ☎"', r"programme.ru: character '☎' \(U\+260E BLACK TELEPHONE\) is not in the PDF fonts .*"
+                       r"\(it would print as a blank box; use another character\)"),
+    ('"Партнерство 😀"', r"programme.ru: character '😀' \(U\+1F600"),
+])
+def test_build_runs_the_checks_of_check_first(tmp_path, value, message):
+    text = SECOND_CALL.replace("  ru: Партнерство «За сильное местное самоуправление»", f"  ru: {value}")
+    refused_everywhere(tmp_path, text, message)
+
+
+def test_new_call_from_29_february_says_so_and_writes_nothing(tmp_path):
+    text = SECOND_CALL.replace("population_date: 2026-01-01", "population_date: 2024-02-29").replace(
+        "donor_years: [2023, 2025]", "donor_years: [2021, 2023]")
+    path = tmp_path / "leap.yaml"
+    path.write_text(text, encoding="utf-8")
+    load_call(path)  # valid as it is
+    result = CliRunner().invoke(app, ["new-call", "--from", str(path), "--id", "next"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert result.output.strip() == (f"error: {path}: population_date: 2024-02-29 has no date one year on "
+                                      "(2025 has no 29 February) (copy the file and set the new call's id and "
+                                      "dates by hand)")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["leap.yaml"]
+
+
+def test_a_very_long_value_is_quoted_short_in_messages(tmp_path):
+    word = "x" * 400_000
+    refused_everywhere(tmp_path, SECOND_CALL.replace("deadline: 2026-03-15 17:00", f"deadline: {word}"),
+                       r"deadline: 'x{20,}\.\.\.x+' is not a date and hour", commands=("check",))
+
+
+def test_a_word_longer_than_many_lines_is_printed_whole(tmp_path):
+    word = "".join(chr(ord("a") + n % 26) for n in range(6000))
+    path = tmp_path / "long.yaml"
+    path.write_text(SECOND_CALL.replace("  ru: Партнерство «За сильное местное самоуправление»", f"  ru: {word}"),
+                    encoding="utf-8")
+    documents = localized_documents(load_call(path), ["ru"])
+    printed = [re.sub(r"\s+", "", pdf_text(render_bytes(d, "pdf"))) for d in documents]
+    assert any(word in text for text in printed)
