@@ -159,6 +159,8 @@ def collect(
     call: Optional[Path] = CALL_OPTION,
     lang: Lang = typer.Option(Lang.ky, "--lang", help="Language of the column labels: ru or ky."),
     project: Optional[Path] = PROJECT_OPTION,
+    review: Optional[Path] = typer.Option(None, "--review", help="Also write this .html page: every scanned field "
+                                          "a person must check, its image beside the value read."),
 ) -> None:
     """Read returned forms into tables: general, one per list table (grid) of the forms, problems."""
     from .call import load_call
@@ -175,6 +177,13 @@ def collect(
     forms = Forms(load_call(chosen.call(call)), chosen)
     applications, problems = run_collect(inputs, forms=forms)
     written = write_tables(out, tables(applications, problems, forms, lang.value))
+    if review:
+        from .files import write_file
+        from .review import review_page
+
+        labels = {f.id: f.label for d in forms.documents if d.lang == lang.value for f in d.fields()}
+        write_file(review, review_page(applications, labels, forms.localizers[lang.value].text).encode("utf-8"))
+        written.append(review)
     typer.echo(f"{len(applications)} applications, {len(problems)} problem(s) by the forms of {chosen}: "
                f"{', '.join(map(str, written))}")
 

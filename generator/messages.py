@@ -15,6 +15,9 @@ COLLECT_APPLICATION, COLLECT_FILES, COLLECT_ROW, COLLECT_FILE, COLLECT_PROBLEM =
 COLLECT_HEADERS = (COLLECT_APPLICATION, COLLECT_FILES, COLLECT_ROW, COLLECT_FILE, COLLECT_PROBLEM)
 # the columns scanned returns add: the lowest OCR confidence and the fields a person must check
 SCAN_HEADERS = (N_("collect.confidence"), N_("collect.review"))
+# the review page of `collect --review`: title, intro, column headers, the line when all was read
+REVIEW_MESSAGES = (N_("review.title"), N_("review.intro"), N_("review.field"), N_("review.scan"), N_("review.value"),
+                   N_("review.confidence"), N_("review.nothing"))
 
 # Oblasts, as the letter writes them: «Чуйской области» / «Чүй облусунун».
 REGIONS = {"batken": N_("region.batken"), "jalal_abad": N_("region.jalal_abad"), "issyk_kul": N_("region.issyk_kul"),

@@ -13,7 +13,7 @@ LAYERS = [
     {"localize", "bilingual"},
     {"docx_render", "ooxml", "pdf_render", "pdf_form", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet",
      "signatures", "scan", "scan_pages", "scan_codes", "scan_align", "scan_ocr"},
-    {"build", "check", "fill", "collect", "newcall", "translate", "init"},
+    {"build", "check", "fill", "collect", "review", "newcall", "translate", "init"},
     {"cli"},
 ]
 

@@ -3,11 +3,14 @@
 back field by field. Everything is generated here; no image is stored in the repository."""
 from __future__ import annotations
 
+import base64
 import dataclasses
 import io
 import random
+import re
 
 import numpy as np
+import openpyxl
 import pypdfium2 as pdfium
 import pytest
 from PIL import Image, ImageDraw, ImageFilter
@@ -17,6 +20,8 @@ from generator.build import localized_documents, render_bytes
 from generator.call import load_call
 from generator.collect import Forms, collect, tables
 from generator.pdf_render import PAGE_HEIGHT, page_widgets
+from generator.review import review_page
+from generator.spreadsheet import write_tables
 from conftest import require
 
 
@@ -236,7 +241,11 @@ def test_pages_that_cannot_be_read_are_reported_and_nothing_is_dropped(tmp_path,
     letter_values = values_for(letter, "ky")
     folder = tmp_path / "Ноокат"
     folder.mkdir()
-    scanned(printed(letter, letter_values, 150)[0], angle=-4.0, scale=1.04).save(folder / "letter.png")
+    handwritten = {k: v for k, v in letter_values.items() if k != "sender_district"}
+    letter_page = printed(letter, handwritten, 150)[0]
+    district = next(w for w in page_widgets(letter)[0] if w.field_id == "sender_district")
+    scribble(letter_page, district.rect, 150, seed=3)  # written by hand: not guessed, sent to review
+    scanned(letter_page, angle=-4.0, scale=1.04).save(folder / "letter.png")
     annex_page = printed(annex, {}, 150)[0]
     pen(annex_page, annex, 0, 150, {"interaction_rating": ("2", "tick")})
     pen(annex_page, annex, 0, 150, {"interaction_rating": ("5", "circle")})
@@ -262,11 +271,44 @@ def test_pages_that_cannot_be_read_are_reported_and_nothing_is_dropped(tmp_path,
     application = applications[0]
     assert sorted(str(f.path).rsplit("/", 1)[-1] for f in application.files) == [
         "letter.png, page 1", "scan.pdf, page 1", "scan.pdf, page 2"]
-    check_fields(application.values(), letter_values)
-    assert application.values()["interaction_rating"] == ""
+    check_fields(application.values(), handwritten)
+    assert application.values()["interaction_rating"] == application.values()["sender_district"] == ""
 
     sheets = tables(applications, problems, forms, "ky")
     labels, ids, rows = sheets["general"]
     row = dict(zip(ids, rows[0]))
     assert "interaction_rating" in row["review"].split(", ") and 0 <= int(row["confidence"]) <= 100
     assert type(row["interaction_rating"]).__name__ == "ToReview"
+
+    labels = {f.id: f.label for d in forms.documents if d.lang == "ky" for f in d.fields()}
+    page = review_page(applications, labels, forms.localizers["ky"].text)
+    assert "<script" not in page and "http" not in page and "url(" not in page
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
+    assert len(images) == page.count("<img") == 2
+    assert all(Image.open(io.BytesIO(base64.b64decode(data))).width > 50 for data in images)
+    assert page.index(labels["sender_district"]) < page.index(labels["interaction_rating"])  # the letter's page first
+    assert row["review"].split(", ") == ["sender_district", "interaction_rating"]
+
+    workbook = tmp_path / "applications.xlsx"
+    write_tables(workbook, sheets)
+    general = openpyxl.load_workbook(workbook)["general"]
+    columns = [cell.value for cell in general[2]]
+    marked = general.cell(3, columns.index("interaction_rating") + 1)
+    assert marked.fill.fgColor.rgb.endswith("FFE699") and not marked.value
+    plain = general.cell(3, columns.index("sender_head") + 1)
+    assert plain.fill.fill_type is None and plain.value == handwritten["sender_head"]
+
+
+def test_collect_writes_the_review_page_beside_the_workbook(tmp_path):
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+
+    (tmp_path / "in").mkdir()
+    Image.new("L", (1240, 1754), 250).save(tmp_path / "in" / "blank.png")
+    result = CliRunner().invoke(app, ["collect", str(tmp_path / "in"), "--out", str(tmp_path / "a.xlsx"),
+                                      "--review", str(tmp_path / "review.html"), "--lang", "ru"])
+    assert result.exit_code == 0, result.output
+    page = (tmp_path / "review.html").read_text(encoding="utf-8")
+    assert "Проверять нечего" in page and "<img" not in page and "<script" not in page
+    assert str(tmp_path / "review.html") in result.output
