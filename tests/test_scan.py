@@ -310,5 +310,5 @@ def test_collect_writes_the_review_page_beside_the_workbook(tmp_path):
                                       "--review", str(tmp_path / "review.html"), "--lang", "ru"])
     assert result.exit_code == 0, result.output
     page = (tmp_path / "review.html").read_text(encoding="utf-8")
-    assert "Проверять нечего" in page and "<img" not in page and "<script" not in page
+    assert "Проверять нечего: все поля прочитаны" in page and "<img" not in page and "<script" not in page
     assert str(tmp_path / "review.html") in result.output
