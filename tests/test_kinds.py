@@ -339,3 +339,48 @@ def test_pyhanko_signs_the_empty_field_and_collect_reports_it(documents, tmp_pat
     appended.write_bytes(signed + b"\n% added after signing\n")
     assert signature_states(appended)["head_signature"].whole_file is False
     assert signature_states(appended)["head_signature"].intact
+
+
+# ---- other viewers ---------------------------------------------------------------------------------
+
+def test_pdfjs_selects_ticks_and_the_kyrgyz_label_has_ink(documents, tmp_path):
+    from test_pdfjs import READY, fill_with_pdfjs
+    from conftest import require
+    import shutil
+    from generator.pdf_form import read_pdf_values
+
+    require(READY, "pdf.js", "npm install --prefix tests/pdfjs")
+    source, saved = tmp_path / "tiny.pdf", tmp_path / "saved.pdf"
+    source.write_bytes(render_bytes(documents["ky"], "pdf"))
+    values = {"region": "osh", "oblast": "issyk_kul", "agree": "yes", "costs_1_item": KYRGYZ_LETTERS}
+    fill_with_pdfjs(shutil.which("node"), source, saved, values)
+    assert {k: v for k, v in read_pdf_values(saved).items() if v} == values
+    data = saved.read_bytes()
+    pdf = flattened(data)
+    image, height = page_image(pdf, 0)
+    for field_id in ("oblast", "costs_1_item", "agree"):  # pdf.js drew «Ысык-Көл» and ҢңӨөҮү with the embedded font
+        assert ink(image, widgets(data)[field_id][0][1], height) > 10, field_id
+    x0, y0, x1, y1 = widgets(data)["oblast"][0][1]
+    assert pdf[0].get_textpage().get_text_bounded(x0, y0, x1, y1).strip() == "Ысык-Көл"  # the label, not the value
+
+
+def test_poppler_draws_a_selected_kyrgyz_label(documents, tmp_path):
+    from test_poppler import PDFTOPPM, poppler_page
+    from conftest import require
+
+    require(PDFTOPPM, "poppler", "apt-get install poppler-utils")
+    data = render_bytes(documents["ky"], "pdf", {"oblast": "issyk_kul", "agree": "yes", "region": "naryn"})
+    places = widgets(data)
+    image = poppler_page(data, 0, tmp_path)
+    assert ink(image, places["oblast"][0][1], 842) > 30 and ink(image, places["agree"][0][1], 842, inset=1) > 10
+    assert ink(image, places["email"][0][1], 842) == 0
+
+
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_docx_with_every_kind_is_valid_against_the_transitional_schemas(documents, edition):
+    from test_docx_schema import schema, without_ignorable, xml_parts
+
+    for values in ({}, {"region": "osh", "agree": "yes", "budget": "1\u00a0250\u00a0000"}):
+        for name, root in xml_parts(render_bytes(documents[edition], "docx", values)):
+            valid = schema().validate(without_ignorable(root))
+            assert valid, "\n".join(f"{name}:{e.line}: {e.message}" for e in list(schema().error_log)[:5])

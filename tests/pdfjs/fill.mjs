@@ -10,7 +10,7 @@ const fields = await pdf.getFieldObjects();
 for (const [name, value] of Object.entries(values)) {
   for (const field of fields[name] || []) {
     if (!field.type) continue;  // the parent of a radio group
-    if (field.type === "radiobutton") {
+    if (field.type === "radiobutton" || field.type === "checkbox") {
       pdf.annotationStorage.setValue(field.id, { value: field.exportValues === value });
     } else {
       pdf.annotationStorage.setValue(field.id, { value });
