@@ -156,8 +156,9 @@ class Producer:
         self.documents = localized_documents(call, editions, form_ids, project)
         self.field_ids = [{f.id for f in d.fields()} for d in self.documents]
         self._blanks: dict[tuple[str, str], bytes] = {}
-        by_lang = localizers(call, project=project)
-        self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()} for lang, loc in by_lang.items()}
+        self.localizers = localizers(call, project=project)
+        self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()}
+                        for lang, loc in self.localizers.items()}
 
     def values_for(self, values: dict[str, str], document) -> dict[str, str]:
         values = shown_values(document.fields(), values)
@@ -240,8 +241,7 @@ def _fill(data_path: Path, setup: tuple, forms: list[FormDef], jobs: int, progre
     name_columns = load_settings(setup[-1].forms_dir).folder_name
     names = {text.casefold(): key for by_key in producer.regions.values() for key, text in by_key.items()}
     names.update({key: key for key in REGIONS})
-    checker = RowChecker(fields, names, "pdf" in producer.formats, label_texts(localizers(producer.call, project=setup[-1]).values()),
-                         forms)
+    checker = RowChecker(fields, names, "pdf" in producer.formats, label_texts(producer.localizers.values()), forms)
     report, taken = Report(), set()
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
