@@ -384,3 +384,89 @@ def test_docx_with_every_kind_is_valid_against_the_transitional_schemas(document
         for name, root in xml_parts(render_bytes(documents[edition], "docx", values)):
             valid = schema().validate(without_ignorable(root))
             assert valid, "\n".join(f"{name}:{e.line}: {e.message}" for e in list(schema().error_log)[:5])
+
+
+# ---- end to end: a project made by `formgen init`, a new form with every kind -------------------------
+
+def project_with_tiny_form(root):
+    from typer.testing import CliRunner
+    from generator.cli import app
+
+    assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
+    (root / "forms" / "tiny.yaml").write_text(FORM, encoding="utf-8")
+    (root / "forms" / "choices.yaml").write_text(SHARED, encoding="utf-8")
+    settings = root / "forms" / "project.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8").replace("folder_name: [", "folder_name: [name, "),
+                        encoding="utf-8")
+    for number, lang in enumerate(("ru", "ky")):
+        po = root / "locales" / lang / "LC_MESSAGES" / "forms.po"
+        entries = "".join(f'\nmsgid "{key}"\nmsgstr "{pair[number]}"\n' for key, pair in MESSAGES.items())
+        po.write_text(po.read_text(encoding="utf-8") + entries, encoding="utf-8")
+    return root
+
+
+def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
+    import csv
+    import json
+
+    from typer.testing import CliRunner
+    from generator.cli import app
+    from generator.pdf_form import read_pdf_values
+
+    root = project_with_tiny_form(tmp_path / "project")
+    run = lambda *args: CliRunner().invoke(app, [*map(str, args), "--project", str(root)])  # noqa: E731
+    result = run("check")
+    assert result.exit_code == 0, result.output
+    result = run("build", "--form", "tiny", "--out", tmp_path / "built", "--no-site")
+    assert result.exit_code == 0, result.output
+    built = sorted(p.relative_to(tmp_path / "built" / "2025").as_posix() for p in (tmp_path / "built").rglob("tiny.*"))
+    assert built == sorted(f"{lang}/tiny.{fmt}" for lang in ("ky", "ru", "ru+ky") for fmt in ("docx", "pdf"))
+
+    rows = [{"name": "Ала-Бука", "region": "Нарын", "agree": "ооба", "budget": "1 250 000", "email": "a@b.kg",
+             "count": "5", "costs_1_sum": "1 000", "costs_2_sum": "250,50"},
+            {"name": "Кочкор", "region": "Атлантида", "agree": "жок", "budget": "", "email": "", "count": "",
+             "costs_1_sum": "", "costs_2_sum": ""},
+            {"name": "Ноокат", "region": "osh", "agree": "", "budget": "", "email": "a@", "count": "0",
+             "costs_1_sum": "", "costs_2_sum": ""}]
+    data = tmp_path / "rows.csv"
+    with data.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.DictWriter(stream, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run("fill", "--data", data, "--form", "tiny", "--out", tmp_path / "filled", "--jobs", "1")
+    assert result.exit_code == 1
+    assert f"{data}: row 3, column region: 'Атлантида' is not one of the choices" in result.output
+    assert f"{data}: row 4, column email: 'a@' is not an e-mail address" in result.output
+    assert f"{data}: row 4, column count: 0 is less than the smallest allowed, 1" in result.output
+    manifest = json.loads((tmp_path / "filled" / "manifest.json").read_text(encoding="utf-8"))
+    assert [row["row"] for row in manifest["rows"]] == [2]
+    pdf = next((tmp_path / "filled").rglob("ky/tiny.pdf"))
+    values = read_pdf_values(pdf)
+    assert (values["region"], values["agree"], values["budget"], values["costs_total_sum"]) == (
+        "naryn", "yes", "1\u00a0250\u00a0000", "1\u00a0250,50")
+
+    returned = tmp_path / "returned" / "Ала-Бука"
+    (tmp_path / "returned" / "from-word").mkdir(parents=True)
+    returned.mkdir(parents=True)
+    docx_file = tmp_path / "returned" / "from-word" / "tiny.docx"
+    docx_file.write_bytes(next((tmp_path / "filled").rglob("ru/tiny.docx")).read_bytes())
+    import pikepdf
+    with pikepdf.open(pdf) as document:  # the applicant "corrects" the total by hand
+        field = next(f for f in document.Root.AcroForm.Fields if str(f.T) == "costs_total_sum")
+        field.V = pikepdf.String("9 999")
+        document.save(returned / "tiny.pdf")
+    (tmp_path / "returned" / "signed").mkdir()
+    (tmp_path / "returned" / "signed" / "tiny.pdf").write_bytes(sign(pdf.read_bytes(), "head_signature"))
+    out = tmp_path / "applications.json"
+    result = run("collect", tmp_path / "returned", "--out", out)
+    tables = json.loads(out.read_text(encoding="utf-8"))
+    signed = [a for a in tables["general"] if a["application"].endswith("signed")]
+    assert [a["head_signature"] for a in signed] == ["signed, whole file, certificate chain not verified"]
+    assert len(tables["general"]) == 3
+    for application in tables["general"]:  # the Russian DOCX and the Kyrgyz PDF give the same values
+        assert (application["region"], application["agree"], application["budget"], application["email"],
+                application["oblast"]) == ("naryn", "yes", "1250000", "a@b.kg", "")
+    problems = [(p["file"], p["problem"]) for p in tables["problems"]]
+    assert (str(returned), "costs_total_sum: total 9999 is not the sum of its column, 1250.5") in problems
+    assert not any("costs_total_sum: total" in problem for file, problem in problems if "from-word" in file)
+    assert (str(returned), "tiny: required field 'head_signature' is empty") in problems
