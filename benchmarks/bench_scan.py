@@ -1,0 +1,73 @@
+"""Read scanned returns back: seconds and memory per page of a 200 dpi scan.
+
+    python benchmarks/bench_scan.py [APPLICATIONS]      (default 4: 4 × 5 pages)
+
+Each application is the Kyrgyz letter and Annex 2 prefilled, printed (rendered) at 200 dpi,
+turned by 1.5° and saved as greyscale PNG pages, as a scanner would. The first application is read
+once to warm up (tesseract's models, the blank pages to compare with); then all are timed.
+"""
+from __future__ import annotations
+
+import dataclasses
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from generator import DEFAULT_CALL
+from generator.build import localized_documents, render_bytes
+from generator.call import load_call
+from generator.collect import Forms, collect
+
+DPI = 200
+VALUES = {"aa_name": "Жаңы-Жол айыл аймагы", "postal_address": "Чүй облусу, Ысык-Ата району, Өрнөк айылы",
+          "phone_fax": "0312 54-12-78", "territory_ha": "12500", "villages": "7", "population": "15230",
+          "interaction_rating": "4", "activity_rating": "2", "problem_1": "Ичүүчү суу менен камсыз кылуу",
+          "interaction_comment": "Жергиликтүү кеңеш менен иш үзгүлтүксүз жүрөт.",
+          "activities_1_name": "Мектептин чатырын оңдоо", "activities_1_people": "320",
+          "sender_head": "Асанов Бакыт Үсөнович", "sender_municipality": "Жаңы-Жол айыл аймагы",
+          "municipality": "Жаңы-Жол", "letter_date": "03.02.2025", "contacts": "Кант шаары, тел. 0312 54-12-78"}
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports kilobytes
+
+
+def scan_pages(call) -> list:
+    pages = []
+    for document in localized_documents(call, ["ky"], ["interest_letter", "annex2"]):
+        ids = {f.id for f in document.fields()}
+        pdf = pdfium.PdfDocument(render_bytes(document, "pdf", {k: v for k, v in VALUES.items() if k in ids}))
+        pdf.init_forms()
+        pages += [pdf[i].render(scale=DPI / 72, may_draw_forms=True).to_pil().convert("L").rotate(1.5, fillcolor=235)
+                  for i in range(len(pdf))]
+    return pages
+
+
+def main(count: int) -> None:
+    call = load_call(DEFAULT_CALL)
+    with tempfile.TemporaryDirectory() as folder:
+        root = Path(folder)
+        pages = scan_pages(call)
+        for n in range(count):
+            (root / f"application-{n}").mkdir()
+            for number, page in enumerate(pages, 1):
+                page.save(root / f"application-{n}" / f"page-{number}.png")
+        forms = Forms(call)
+        collect([root / "application-0"], forms=forms)  # warm-up
+        before = peak_mb()
+        start, cpu = time.perf_counter(), time.process_time()
+        applications, problems = collect([root], forms=forms)
+        took, cpu = time.perf_counter() - start, time.process_time() - cpu
+        read = count * len(pages)
+        print(f"{read} pages at {DPI} dpi ({count} applications, {len(problems)} problems): "
+              f"{cpu / read:.2f} s of processor time a page ({took / read:.2f} s by the clock, one process); "
+              f"peak memory {peak_mb():.0f} MB, of which {before:.0f} MB before the timed run: "
+              f"a page is read and let go, memory does not grow with pages")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 4)
