@@ -309,8 +309,9 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
             continue
         for form_field in forms.fields[form]:
             definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
-            if not value and definition.required:
-                problems.append((application.key, f"{form}: required field '{form_field.id}' is empty"))
+            if definition.required and value in ("", kind_of(definition.kind).unanswered):
+                missing = "not ticked" if definition.kind == "yesno" else "empty"  # a required box must be ticked
+                problems.append((application.key, f"{form}: required field '{form_field.id}' is {missing}"))
             elif value and _checked_on_return(definition):
                 _, problem = check_value(definition, value, forms.options)
                 if problem:

@@ -36,7 +36,7 @@ blocks:
     rows:
       - {label: t.region, field: {id: region, kind: choice, choices: regions, required: true}}
       - {label: t.oblast, field: {id: oblast, kind: choice, choices: oblasts}}
-      - {label: t.agree, field: {id: agree, kind: yesno}}
+      - {label: t.agree, field: {id: agree, kind: yesno, required: true}}
       - {label: t.budget, field: {id: budget, kind: amount, min: 0, max: 5000000}}
       - {label: t.email, field: {id: email, kind: email}}
       - {label: t.phone, field: {id: phone, kind: phone}}
@@ -455,6 +455,8 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
         field = next(f for f in document.Root.AcroForm.Fields if str(f.T) == "costs_total_sum")
         field.V = pikepdf.String("9 999")
         document.save(returned / "tiny.pdf")
+    (tmp_path / "returned" / "blank").mkdir()
+    (tmp_path / "returned" / "blank" / "tiny.pdf").write_bytes((tmp_path / "built" / "2025" / "ky" / "tiny.pdf").read_bytes())
     (tmp_path / "returned" / "signed").mkdir()
     (tmp_path / "returned" / "signed" / "tiny.pdf").write_bytes(sign(pdf.read_bytes(), "head_signature"))
     out = tmp_path / "applications.json"
@@ -462,11 +464,15 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
     tables = json.loads(out.read_text(encoding="utf-8"))
     signed = [a for a in tables["general"] if a["application"].endswith("signed")]
     assert [a["head_signature"] for a in signed] == ["signed, whole file, certificate chain not verified"]
-    assert len(tables["general"]) == 3
-    for application in tables["general"]:  # the Russian DOCX and the Kyrgyz PDF give the same values
+    assert len(tables["general"]) == 4
+    blank = next(a for a in tables["general"] if a["application"].endswith("blank"))
+    assert (blank["agree"], blank["region"], blank["head_signature"]) == ("no", "", "")
+    for application in (a for a in tables["general"] if a is not blank):  # the Russian DOCX and the Kyrgyz PDF give the same values
         assert (application["region"], application["agree"], application["budget"], application["email"],
                 application["oblast"]) == ("naryn", "yes", "1250000", "a@b.kg", "")
     problems = [(p["file"], p["problem"]) for p in tables["problems"]]
     assert (str(returned), "costs_total_sum: total 9999 is not the sum of its column, 1250.5") in problems
     assert not any("costs_total_sum: total" in problem for file, problem in problems if "from-word" in file)
     assert (str(returned), "tiny: required field 'head_signature' is empty") in problems
+    assert (str(tmp_path / "returned" / "blank"), "tiny: required field 'agree' is not ticked") in problems
+    assert not any("'agree'" in problem for file, problem in problems if not file.endswith("blank"))
