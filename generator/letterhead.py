@@ -253,18 +253,24 @@ def _insert_letter(master, letter, anchor) -> None:
 
 
 def _add_base_styles(composer: Composer, master, letter) -> None:
-    """docxcompose copies the styles the letter uses, not the styles those are based on."""
+    """docxcompose copies the styles the letter uses, not the styles those are based on; a base the
+    letterhead has under another id (Russian Word calls Normal `a`) is pointed at by that id."""
     letter_ids = {style.style_id for style in letter.styles}
-    while True:
+    copied = True
+    while copied:
+        copied = False
         have = {style.style_id for style in master.styles}
-        missing = {style.element.basedOn_val for style in master.styles} - have - {None}
-        wanted = sorted(missing & letter_ids)
-        if not wanted:
-            return
-        for style_id in wanted:
-            reference = OxmlElement("w:p")
-            reference.get_or_add_pPr().style = style_id
-            composer.add_styles(letter, reference)
+        for style in master.styles:
+            base = style.element.basedOn_val
+            if base is None or base in have:
+                continue
+            if composer.mapped_style_id(base) in have:
+                style.element.basedOn_val = composer.mapped_style_id(base)
+            elif base in letter_ids:
+                reference = OxmlElement("w:p")
+                reference.get_or_add_pPr().style = base
+                composer.add_styles(letter, reference)
+                copied = True
 
 
 def _renumber_controls(letter, master) -> None:

@@ -177,15 +177,18 @@ def test_a_donor_period_of_one_year(tmp_path, fmt):
     assert "2025–2025" not in texts["ru"] + texts["ky"] and "в течение 2025" not in texts["ru"]
 
 
-def refused_everywhere(tmp_path, text: str, message: str, commands=("check", "build", "new-call")) -> None:
+def refused_everywhere(tmp_path, text: str, message: str, commands=("check", "build", "new-call", "fill")) -> None:
     """A call file every command refuses with one line naming the file, the place and the fix,
     exit code 1, no traceback and nothing written."""
     path = tmp_path / "hostile.yaml"
     path.write_text(text, encoding="utf-8")
+    data = tmp_path / "rows.csv"
+    data.write_text("municipality\nКара-Суу\n", encoding="utf-8")
     out = tmp_path / "out"
     arguments = {"check": ["check", "--call", str(path)],
                  "build": ["build", "--call", str(path), "--out", str(out)],
-                 "new-call": ["new-call", "--from", str(path), "--id", "next", "--out", str(out / "next.yaml")]}
+                 "new-call": ["new-call", "--from", str(path), "--id", "next", "--out", str(out / "next.yaml")],
+                 "fill": ["fill", "--data", str(data), "--call", str(path), "--out", str(out / "prefilled")]}
     for command in commands:
         result = CliRunner().invoke(app, arguments[command])
         lines = [line for line in result.output.splitlines() if not re.match(r"\d+ problem\(s\)", line)]

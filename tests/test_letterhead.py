@@ -399,3 +399,17 @@ def test_placeholder_split_over_runs_as_word_writes_it(tmp_path, letter):
     result = docx.Document(io.BytesIO(place_in_letterhead(path, letter[1])))
     text = static_text(result.element.body)
     assert "{" not in text and text.index("Бланк") < text.index("КЫЗЫКДАРЛЫК КАТЫ") < text.index("Конец")
+
+
+def test_a_letterhead_whose_styles_have_localized_ids(tmp_path, letter):
+    """Russian Word names the Normal style's id `a`: the letter's styles are based on it, none dangles."""
+    path = letterhead_in_arial(tmp_path)
+    with zipfile.ZipFile(path) as package:
+        styles = package.read("word/styles.xml")
+    styles = styles.replace(b'w:styleId="Normal"', b'w:styleId="a"').replace(b'<w:basedOn w:val="Normal"', b'<w:basedOn w:val="a"')
+    result = docx.Document(io.BytesIO(place_in_letterhead(with_entry(path, "word/styles.xml", styles), letter[1])))
+    ids = {style.style_id for style in result.styles}
+    assert "a" in ids and "Normal" not in ids
+    assert {style.element.basedOn_val for style in result.styles} - {None} <= ids
+    body = next(p for p in result.paragraphs if p.style.style_id == "FormBody")
+    assert body.style.base_style.style_id == "a" and effective(body.style, "name") == "Times New Roman"
