@@ -165,7 +165,7 @@ def collect(
     """Read returned forms into tables: general, one per list table (grid) of the forms, problems."""
     from .call import load_call
     from .collect import Forms, collect as run_collect, tables
-    from .spreadsheet import check_output, write_tables
+    from .spreadsheet import CELL_LIMIT, check_output, write_tables
 
     check_output(out)
     for path in inputs:
@@ -176,7 +176,8 @@ def collect(
     chosen = project_of(project)
     forms = Forms(load_call(chosen.call(call)), chosen)
     applications, problems = run_collect(inputs, forms=forms)
-    written = write_tables(out, tables(applications, problems, forms, lang.value))
+    limit = CELL_LIMIT if out.suffix.lower() == ".xlsx" else None
+    written = write_tables(out, tables(applications, problems, forms, lang.value, limit))
     if review:
         from .files import write_file
         from .review import review_page

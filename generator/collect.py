@@ -6,6 +6,8 @@ in the data or in the problems.
 """
 from __future__ import annotations
 
+import io
+import os
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -15,8 +17,10 @@ from .build import EDITIONS, localized_documents, localizers
 from .call import CallSettings
 from .errors import FormgenError
 from .definitions import column_sums
-from .fill import fillable_forms, label_texts
-from .kinds import check_value, decimal_of, kind_of, plain_decimal
+from .files import check_regular_file
+from .fill import fillable_forms, label_texts, shown
+from .kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
+from .pdfscan import check_pdf_size
 from .messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
 from .model import Document, Field, FieldDef, FormDef, GridDef
 from .project import BUILTIN, Project
@@ -131,34 +135,53 @@ class Forms:
 
 # ---- reading one file ----------------------------------------------------------------------------
 
-def file_kind(path: Path) -> str:
+def returned_bytes(path: Path) -> tuple[str, bytes]:
+    """(kind, bytes) of a returned file: a regular file within the size limit, a form or a scan."""
+    check_regular_file(path, MAX_RETURNED_BYTES, "send the form without scanned attachments")
     try:
-        size = path.stat().st_size
-        if size > MAX_RETURNED_BYTES:
-            raise FormgenError(path, "", f"{size // 1_000_000} MB, more than a returned form can be "
-                               f"({MAX_RETURNED_BYTES // 1_000_000} MB)", "send the form without scanned attachments")
-        with path.open("rb") as stream:
-            head = stream.read(4)
+        data = path.read_bytes()
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the file") from None
-    kind = next((kind for magic, kind in KINDS.items() if head.startswith(magic)), None)
+    kind = next((kind for magic, kind in KINDS.items() if data.startswith(magic)), None)
     if kind is None:
         raise FormgenError(path, "", "not a PDF or DOCX, nor a scan (PNG, JPEG, TIFF)",
                            "send the form as the PDF or DOCX it was made as, or its scan")
-    return kind
+    return kind, data
 
 
-def read_returned(path: Path, forms: Forms) -> Returned:
-    values = _pdf_values(path) if file_kind(path) == "pdf" else _docx_values(path, forms)
-    form = forms.identify(values)
-    if not form:
+def read_returned(path: Path, forms: Forms, kind: str = "", data: bytes = b"") -> tuple[list[Returned], list[str]]:
+    """One Returned per form the filled PDF or DOCX holds fields of, and what could not be read as it is."""
+    if not kind:
+        kind, data = returned_bytes(path)
+    values, problems = _pdf_values(path, data) if kind == "pdf" else _docx_values(path, data, forms)
+    values = {name: _as_text(name, value, problems) for name, value in values.items()}
+    by_form = {form: {f.id: forms.canonical(f.id, values[f.id]) for f in fields if f.id in values}
+               for form, fields in forms.fields.items()}
+    by_form = {form: found for form, found in by_form.items() if found}
+    if not by_form and problems:  # a tree cut at its limit: say so, and do not read it as a scan
+        raise FormgenError(path, "", "; ".join(problems), "ask for the form saved again from the original file")
+    if not by_form:
         raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
-    known = {f.id for f in forms.fields[form]}
-    returned = Returned(path, form, {k: forms.canonical(k, v) for k, v in values.items() if k in known})
-    signed = [k for k, v in returned.values.items() if v and forms.definitions[k].kind == "signature"]
-    if signed:
-        _check_signatures(returned, signed)
-    return returned
+    if len(by_form) > 1:
+        problems.append(f"holds fields of {len(by_form)} forms ({', '.join(by_form)}); each is read as its own")
+    unknown = sorted(set(values) - {name for found in by_form.values() for name in found})
+    if unknown:
+        problems.append(f"{len(unknown)} field(s) no form has, not read: {shown(', '.join(unknown[:5]))[:200]}")
+    returned = [Returned(path, form, found) for form, found in by_form.items()]
+    for one in returned:
+        signed = [k for k, v in one.values.items() if v and forms.definitions[k].kind == "signature"]
+        if signed:
+            _check_signatures(one, signed)
+    return returned, problems
+
+
+def _as_text(name: str, value: str, problems: list[str]) -> str:
+    """The value, with what no file can hold (lone surrogates, U+FFFE, U+FFFF) reported and shown as �."""
+    odd = NOT_TEXT.search(value)
+    if not odd:
+        return value
+    problems.append(f"{shown(name)}: holds U+{ord(odd.group()):04X}, which is not a character; shown as \ufffd")
+    return NOT_TEXT.sub("\ufffd", value)
 
 
 def _check_signatures(returned: Returned, signed: list[str]) -> None:
@@ -177,38 +200,43 @@ def _check_signatures(returned: Returned, signed: list[str]) -> None:
             returned.problems.append(f"{field_id}: {state.summary()}")
 
 
-def _pdf_values(path: Path) -> dict[str, str]:
+def _pdf_values(path: Path, data: bytes) -> tuple[dict[str, str], list[str]]:
     import pikepdf
 
-    from .pdf_form import read_pdf_values
+    from .pdf_form import EncryptedPdf, pdf_error_text, read_pdf_fields
 
+    check_pdf_size(data, str(path))  # before pikepdf materialises anything
     try:
-        return read_pdf_values(path)
-    except pikepdf.PasswordError:
+        return read_pdf_fields(io.BytesIO(data))
+    except (pikepdf.PasswordError, EncryptedPdf):
         raise FormgenError(path, "", "the PDF is encrypted", "ask for the form saved without a password") from None
     except (pikepdf.PdfError, ValueError, RecursionError, AttributeError, TypeError) as exc:
-        raise FormgenError(path, "", f"damaged PDF: {str(exc).splitlines()[0][:80]}",
-                           "ask for the form saved again") from None
+        raise FormgenError(path, "", f"damaged PDF: {pdf_error_text(exc)}", "ask for the form saved again") from None
 
 
-def _docx_values(path: Path, forms: Forms) -> dict[str, str]:
+def _docx_values(path: Path, data: bytes, forms: Forms) -> tuple[dict[str, str], list[str]]:
     from .readback import read_docx_controls
 
-    controls = read_docx_controls(path)
+    stream = io.BytesIO(data)
+    stream.name = str(path)
+    controls = read_docx_controls(stream)
     if not controls:
         raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
     tagged: dict[str, str] = {}
+    problems = []
     for tag, _, value in controls:
+        if tag and tag in tagged and tagged[tag] != value:
+            problems.append(f"{shown(tag)}: two controls of this tag with different values; the first is kept")
         if tag:
             tagged.setdefault(tag, value)  # as read_docx_values: the first control of a tag counts
     if tagged:
-        return tagged
+        return tagged, problems
     document = forms.by_labels([alias for _, alias, _ in controls])
     if document is None:
         raise FormgenError(path, "", "its controls lost their tags and do not match a form",
                            "ask for the form filled in the original file")
     # LibreOffice 7.x: no tags and no placeholder flag; the order and labels identify each field
-    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}
+    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}, []
 
 
 def _unless_placeholder(value: str, field: Field) -> str:
@@ -218,18 +246,46 @@ def _unless_placeholder(value: str, field: Field) -> str:
 
 # ---- the batch -------------------------------------------------------------------------------------
 
-def input_files(paths: Iterable[Path]) -> Iterator[Path]:
+def input_files(paths: Iterable[Path], problems: list[tuple[str, str]]) -> list[Path]:
+    """The files given and the regular files under the folders given, in order. Inside a folder
+    nothing is followed out of it: a link to a folder, a broken link, a pipe or a device is a problem."""
+    files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+            files += sorted(_walk(path, problems))
         else:
+            files.append(path)
+    return files
+
+
+def _walk(folder: Path, problems: list[tuple[str, str]]) -> Iterator[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        problems.append((shown(str(folder)), f"cannot read the folder: {exc.strerror or exc}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path, problems)
+        elif entry.is_file():  # a link to a file reads the file
             yield path
+        else:
+            problems.append((shown(str(path)), _not_read(path) + "; not read"))
+
+
+def _not_read(path: Path) -> str:
+    if not path.exists():
+        return "a broken link"
+    if path.is_dir():
+        return "a link to a folder (copy the folder itself into the input)"
+    return "not a regular file (a pipe, device or socket)"
 
 
 def application_key(path: Path) -> str:
     """Files in one folder are one application; an edition folder (ru, ky, ru+ky) belongs to its parent."""
     folder = path.parent
-    return str(folder.parent if folder.name in EDITIONS else folder)
+    return shown(str(folder.parent if folder.name in EDITIONS else folder))
 
 
 def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Project = BUILTIN,
@@ -238,13 +294,13 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
     applications: dict[str, Application] = {}
     problems: list[tuple[str, str]] = []
     paths = list(paths)
-    for path in input_files(paths):
+    for path in input_files(paths, problems):
         if path.name in OWN_FILES and path not in paths:
             continue
         try:
             found, file_problems = read_file(path, forms)
         except FormgenError as exc:
-            problems.append((str(path), exc.problem + (f" ({exc.fix})" if exc.fix else "")))
+            problems.append((shown(str(path)), exc.problem + (f" ({exc.fix})" if exc.fix else "")))
             continue
         problems += file_problems
         for key, returned in found:
@@ -256,12 +312,12 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
 
 def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
     """([(application key, what the file holds)], problems): a filled PDF or DOCX, or a scan's pages."""
-    kind = file_kind(path)
+    kind, data = returned_bytes(path)
     if kind == "docx":
-        return [(application_key(path), read_returned(path, forms))], []
+        return _as_found(path, *read_returned(path, forms, kind, data))
     if kind == "pdf":
         try:
-            return [(application_key(path), read_returned(path, forms))], []
+            return _as_found(path, *read_returned(path, forms, kind, data))
         except FormgenError as exc:
             if "no field" not in exc.problem:  # damaged or encrypted: not a scan either
                 raise
@@ -271,6 +327,11 @@ def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], lis
                                    "is it a form made by formgen?") from None
             return found, problems
     return _read_scan(path, kind, forms)
+
+
+def _as_found(path: Path, returned: list[Returned], problems: list[str]):
+    key = application_key(path)
+    return [(key, one) for one in returned], [(shown(str(path)), problem) for problem in problems]
 
 
 def _read_scan(path: Path, kind: str, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
@@ -299,7 +360,7 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
     from .scan import page_problems
 
     problems = application.conflicts()
-    problems += [(str(returned.path), problem) for returned in application.files for problem in returned.problems]
+    problems += [(shown(str(returned.path)), problem) for returned in application.files for problem in returned.problems]
     problems += page_problems([(str(r.path), r.page) for r in application.files if r.page])
     values = application.values()
     present = {f.form for f in application.files}
@@ -336,8 +397,10 @@ def total_problems(form: FormDef, values: dict[str, str]) -> list[str]:
     return problems
 
 
-def tables(applications: list[Application], problems: list[tuple[str, str]], forms: Forms, lang: str):
-    """{sheet: (labels, ids, rows)}: general, one per grid of the forms (named by its id), problems."""
+def tables(applications: list[Application], problems: list[tuple[str, str]], forms: Forms, lang: str,
+           cell_limit: int | None = None):
+    """{sheet: (labels, ids, rows)}: general, one per grid of the forms (named by its id), problems.
+    With `cell_limit` (a workbook's cell holds 32 767 characters) a longer answer is cut there and reported."""
     localizer = forms.localizers[lang]
     grids = [grid for form in forms.forms.values() for grid in form.blocks if isinstance(grid, GridDef)]
     grid_ids = {grid.field_id(row, column)  # the cells; a total stays in the general table
@@ -347,15 +410,28 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
     confidence_label, review_label = (localizer.text(m) for m in SCAN_HEADERS)
     result = {GENERAL: ([application_label, files_label, *(f.label for f in general), confidence_label, review_label],
                         ["application", "files", *(f.id for f in general), "confidence", "review"],
-                        [[a.key, "; ".join(str(r.path) for r in a.files),
+                        [[a.key, "; ".join(dict.fromkeys(shown(str(r.path)) for r in a.files)),
                           *(_cell(a.cells(), f) for f in general), *_scan_columns(a)]
                          for a in applications])}
     for grid in grids:
         sheet = grid.id if grid.id not in result else f"{grid.id}-{len(result)}"
         result[sheet] = ([application_label, row_label, *(localizer.text(c.header) for c in grid.columns)],
                          ["application", "row", *(c.id for c in grid.columns)], grid_rows(grid, applications))
+    problems = problems + (_cut_long_cells(result, cell_limit) if cell_limit else [])
     result[PROBLEMS] = ([file_label, problem_label], ["file", "problem"], [list(p) for p in problems])
     return result
+
+
+def _cut_long_cells(sheets: dict, limit: int) -> list[tuple[str, str]]:
+    problems = []
+    for sheet, (_, ids, rows) in sheets.items():
+        for row in rows:
+            for column, cell in enumerate(row):
+                if len(cell) > limit:
+                    problems.append((row[0], f"{sheet}, {ids[column]}: {len(cell)} characters, more than a "
+                                     f"spreadsheet cell holds ({limit}); cut there (--out x.json keeps it whole)"))
+                    row[column] = cell[:limit - 1] + "…"
+    return problems
 
 
 def grid_rows(grid: GridDef, applications: list[Application]) -> list[list[str]]:

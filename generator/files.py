@@ -1,8 +1,10 @@
-"""Writing output files: atomically, and JSON the same bytes every time."""
+"""Reading input files only when they are files; writing output files atomically, and JSON the
+same bytes every time."""
 from __future__ import annotations
 
 import json
 import os
+import stat
 from pathlib import Path
 
 from .errors import FormgenError
@@ -23,3 +25,19 @@ def write_file(path: Path, data: bytes) -> None:
     except OSError as exc:
         raise FormgenError(path, "", f"cannot write: {exc.strerror or exc}",
                            "choose a folder you can write to with --out") from None
+
+
+def check_regular_file(path: Path, max_bytes: int | None = None, fix: str = "") -> int:
+    """The file's size, refusing before any read what would block or never end (a FIFO, a device)
+    or is not a file at all (a folder); `fix` says what to do about a file over `max_bytes`."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
+    if not stat.S_ISREG(info.st_mode):
+        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
+        raise FormgenError(path, "", what, "give the path of a file")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise FormgenError(path, "", f"{info.st_size // 1_000_000} MB, more than the {max_bytes // 1_000_000} MB "
+                           "this file can be", fix)
+    return info.st_size

@@ -28,7 +28,7 @@ from .messages import REGIONS
 from .model import FieldDef, FormDef
 from .outdir import staged_folder
 from .project import BUILTIN, Project
-from .spreadsheet import BadRow, NotAValue, read_rows
+from .spreadsheet import BadRow, NotAValue, Rows, read_rows
 
 MAX_FOLDER_NAME = 80
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
@@ -223,9 +223,10 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
     editions, formats = checked_choices(editions, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
     printable_call(call_path)  # a bad call file is reported before anything is written
     forms = fillable_forms(project, form_ids)
+    data_rows = read_rows(data_path)
     with staged_folder(out_dir) as staging:
         setup = (call_path, editions, formats, staging, [form.id for form in forms], project)
-        return _fill(data_path, setup, forms, usable_jobs(jobs), progress)
+        return _fill(data_path, data_rows, setup, forms, usable_jobs(jobs), progress)
 
 
 def usable_jobs(jobs: int | None) -> int:
@@ -234,7 +235,8 @@ def usable_jobs(jobs: int | None) -> int:
     return max(1, min(jobs or 2, cores))
 
 
-def _fill(data_path: Path, setup: tuple, forms: list[FormDef], jobs: int, progress: Callable[[int], None]) -> Report:
+def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], jobs: int,
+          progress: Callable[[int], None]) -> Report:
     """`setup`: what a Producer is made of, in this process and in each worker."""
     producer = Producer(*setup)
     fields = {f.id: f for form in forms for f in form.field_defs()}
@@ -245,7 +247,7 @@ def _fill(data_path: Path, setup: tuple, forms: list[FormDef], jobs: int, progre
     report, taken = Report(), set()
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
-        for number, row in read_rows(data_path):
+        for number, row in data_rows:
             values, problems = checker(row)
             for column, problem in problems:
                 place = f"row {number}, column {column}" if column else f"row {number}"

@@ -7,18 +7,19 @@ import datetime as dt
 import json
 import os
 import re
-import stat
 import zipfile
 from pathlib import Path
 from typing import Iterator
 
 from .errors import FormgenError
+from .files import check_regular_file
 from .yamlfile import load_yaml
 
 MAX_DATA_BYTES = 50_000_000
 DATA_SUFFIXES = (".csv", ".xlsx", ".yaml", ".yml")
 MAX_CSV_CELL = 10_000_000  # csv's own limit (131 072) would stop the whole file; fill reports long cells itself
 MAX_XLSX_UNPACKED = 100_000_000
+LONE_RETURN = re.compile(rb"\r(?!\n)")
 MAX_XLSX_PARTS = 1000
 MAX_XLSX_STRINGS = 20_000_000  # openpyxl holds every shared string in memory
 
@@ -54,56 +55,50 @@ def read_rows(path: Path) -> Rows:
     suffix = path.suffix.lower()
     if suffix not in DATA_SUFFIXES:
         raise FormgenError(path, "", f"unknown data format '{suffix}'", f"give one of: {', '.join(DATA_SUFFIXES)}")
-    check_regular_file(path, MAX_DATA_BYTES, "check the --data path")
+    check_regular_file(path, MAX_DATA_BYTES, "split the data into smaller files")
     if suffix == ".csv":
         return _csv_rows(path)
     if suffix == ".xlsx":
+        _check_xlsx_package(path)
         return _xlsx_rows(path)
     return _yaml_rows(path)
-
-
-def check_regular_file(path: Path, max_bytes: int, fix: str) -> int:
-    """The file's size, refusing before any read what would block or never end (a FIFO, a device)
-    or is not a file at all (a folder)."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", fix) from None
-    if not stat.S_ISREG(info.st_mode):
-        what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
-        raise FormgenError(path, "", what, fix)
-    if info.st_size > max_bytes:
-        raise FormgenError(path, "", f"larger than {max_bytes // 1_000_000} MB", "split it into smaller files")
-    return info.st_size
 
 
 # ---- CSV ---------------------------------------------------------------------------------------
 
 class _Lines:
-    """A CSV file's lines for csv.reader, remembering where each starts so that a broken record
-    (an unclosed quote runs to the end of the file) can be reported and reading resumed after it."""
+    """A CSV file's lines for csv.reader, remembering where the current record's lines end so that
+    a broken record (an unclosed quote runs to the end of the file) can be reported and reading
+    resumed on the line after its first."""
 
     def __init__(self, stream) -> None:
-        self.stream, self.count, self.starts = stream, 0, {}
+        self.stream, self.count, self.ends, self.pending = stream, 0, {0: 0}, b""
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        start, raw = self.stream.tell(), self.stream.readline()
+        raw, self.pending = (self.pending, b"") if self.pending else (self.stream.readline(), b"")
         if not raw:
             raise StopIteration
-        self.count += 1
-        self.starts[self.count] = start
-        if start == 0 and raw.startswith(codecs.BOM_UTF8):
+        lone_return = LONE_RETURN.search(raw)  # an old Mac line end: csv reads it as one, so must we
+        if lone_return and lone_return.end() < len(raw):
+            raw, self.pending = raw[:lone_return.end()], raw[lone_return.end():]
+        if self.count == 0 and raw.startswith(codecs.BOM_UTF8):
             raw = raw[len(codecs.BOM_UTF8):]
+        self.count += 1
+        self.ends[self.count] = self.stream.tell() - len(self.pending)
         return raw.decode("utf-8")
 
+    def record_starts(self, line: int) -> None:
+        """Lines before `line` will not be read again."""
+        self.ends = {n: end for n, end in self.ends.items() if n >= line - 1}
+
     def resume(self, line: int) -> None:
-        """Read again from the start of `line`; forget the lines before it."""
-        self.stream.seek(self.starts[line])
-        self.count = line - 1
-        self.starts = {}
+        """Read again from the start of `line`."""
+        self.stream.seek(self.ends[line - 1])
+        self.count, self.pending = line - 1, b""
+        self.record_starts(line)
 
 
 def _csv_rows(path: Path) -> Rows:
@@ -127,6 +122,7 @@ def _csv_rows(path: Path) -> Rows:
                 reader, first_line = csv.reader(lines, dialect), first_line + 1
                 continue
             first_line = lines.count + 1
+            lines.record_starts(first_line)
             if len(cells) > len(header):
                 yield number, BadRow(f"{len(cells)} cells, more than the {len(header)} columns of the header "
                                      "(quote values that contain the separator)")
@@ -193,7 +189,6 @@ def _check_xlsx_package(path: Path) -> None:
 def _xlsx_rows(path: Path) -> Rows:
     from openpyxl import load_workbook
 
-    _check_xlsx_package(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged file
@@ -220,6 +215,7 @@ def _yaml_rows(path: Path) -> Rows:
 
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".json")
+CELL_LIMIT = 32_767  # characters in one cell of Excel and LibreOffice
 ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

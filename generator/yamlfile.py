@@ -7,6 +7,7 @@ from typing import Any
 import yaml
 
 from .errors import FormgenError
+from .files import check_regular_file
 
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 64  # PyYAML composes recursively: `[[[[…` a million deep would overflow Python's stack
@@ -85,7 +86,7 @@ _TextDatesLoader.yaml_implicit_resolvers = {
 
 def load_yaml(path: Path, strings: bool = False) -> Any:
     try:
-        size = path.stat().st_size
+        size = check_regular_file(path)  # /dev/zero or a pipe as a call file would be read for ever
         if size > MAX_YAML_BYTES:
             raise FormgenError(path, "", f"file is {size} bytes, more than {MAX_YAML_BYTES}",
                                "a settings or definition file is a few kilobytes; check the path")

@@ -8,7 +8,8 @@ import generator
 PACKAGE = Path(generator.__file__).parent
 # definitions and catalogs → localize → render → commands → command line
 LAYERS = [
-    {"__init__", "errors", "messages", "kinds", "model", "yamlfile", "files", "outdir", "zips", "kyrgyz", "russian"},
+    {"__init__", "errors", "messages", "kinds", "model", "yamlfile", "files", "outdir", "pdfscan", "zips", "kyrgyz",
+     "russian"},
     {"definitions", "call", "catalogs", "values", "project"},
     {"localize", "bilingual"},
     {"docx_render", "ooxml", "pdf_render", "pdf_form", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet",

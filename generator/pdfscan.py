@@ -1,0 +1,75 @@
+"""Counting a PDF's objects and references in its raw bytes, before any PDF library parses it.
+
+A PDF library materialises what it reads: a 95 KB file whose object stream unpacks to a /Kids array
+of three million references, or a page of 100 000 annotations, costs gigabytes once walked. Objects
+are either written out in the file or packed in object streams (/Type /ObjStm); this counts both,
+unpacking each object stream within a bound, and refuses what no form made by formgen comes near.
+"""
+from __future__ import annotations
+
+import re
+import zlib
+
+from .errors import FormgenError
+
+MAX_OBJECTS = 20_000  # a filled form has a few thousand
+MAX_REFERENCES = 100_000
+MAX_UNPACKED_OBJECT_STREAMS = 20_000_000  # bytes, all object streams together
+
+_OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
+_COUNT = re.compile(rb"/N\s+(\d+)")
+_FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/\w+)")
+_STREAM_START = re.compile(rb"stream\r?\n")
+
+
+def check_pdf_size(data: bytes, name: str) -> None:
+    """Refuse a PDF with more objects or references than a form can have, counting before parsing."""
+    objects, references = _objects(data), _references(data)
+    budget = MAX_UNPACKED_OBJECT_STREAMS
+    for match in _OBJECT_STREAM.finditer(data):
+        header = data[data.rfind(b"obj", 0, match.start()):match.end() + 200]
+        header = header[:header.find(b"stream")] if b"stream" in header else header
+        count = _COUNT.search(header)
+        objects += int(count.group(1)) if count else 0
+        unpacked = _unpack(data, match.end(), header, budget, name)
+        budget -= len(unpacked)
+        references += _references(unpacked)
+        if objects > MAX_OBJECTS or references > MAX_REFERENCES:
+            break
+    if objects > MAX_OBJECTS or references > MAX_REFERENCES:
+        raise FormgenError(name, "", f"{objects} objects and {references} references, more than a form has "
+                           f"(at most {MAX_OBJECTS} and {MAX_REFERENCES})", "save the PDF again from the program "
+                           "that made it")
+
+
+def _objects(data: bytes) -> int:
+    return data.count(b" obj")  # "12 0 obj"; bytes.count is fast where a regular expression takes seconds
+
+
+def _references(data: bytes) -> int:
+    return data.count(b" R")  # "12 0 R"; text that happens to hold " R" only counts a few more
+
+
+def _unpack(data: bytes, after: int, header: bytes, budget: int, name: str) -> bytes:
+    """One object stream's content, never more than `budget` bytes."""
+    filters = _FILTER.search(header)
+    if filters and filters.group(1).strip(b"[] \r\n\t") != b"/FlateDecode":
+        raise FormgenError(name, "", f"an object stream packed with {filters.group(1).decode('latin-1')[:40]}",
+                           "save the PDF again from the program that made it")
+    start = _STREAM_START.search(data, after)
+    if not start:
+        return b""
+    if not filters:
+        end = data.find(b"endstream", start.end())
+        return data[start.end():end if end >= 0 else None][:budget + 1]
+    try:
+        unpacked = zlib.decompressobj().decompress(data[start.end():], budget + 1)
+    except zlib.error:
+        if b"/Encrypt" in data:
+            raise FormgenError(name, "", "the PDF is encrypted", "save it again without a password") from None
+        raise FormgenError(name, "", "an object stream cannot be unpacked (damaged)",
+                           "save the PDF again from the program that made it") from None
+    if len(unpacked) > budget:
+        raise FormgenError(name, "", f"object streams unpack to more than {MAX_UNPACKED_OBJECT_STREAMS // 1_000_000} MB",
+                           "save the PDF again from the program that made it")
+    return unpacked
