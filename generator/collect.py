@@ -41,6 +41,7 @@ class Returned:
     problems: list[str] = field(default_factory=list)  # what the file itself shows: a broken signature
     readings: dict = field(default_factory=dict)  # a scanned page: field id → scan.Reading
     page: object = None  # a scanned page: its page_id.PageId
+    ink: dict[str, bool] = field(default_factory=dict)  # a scanned page: signature and stamp areas inked?
 
 
 @dataclass
@@ -66,6 +67,14 @@ class Application:
                 if reading.value or reading.review:
                     readings.setdefault(field_id, reading)
         return readings
+
+    def ink(self) -> dict[str, str]:
+        """Signature and stamp areas of the scanned pages: yes when any copy holds ink there."""
+        found: dict[str, str] = {}
+        for returned in self.files:
+            for name, inked in returned.ink.items():
+                found[name] = "yes" if inked or found.get(name) == "yes" else "no"
+        return found
 
     def cells(self) -> dict[str, str]:
         """values(), with the fields a person must check marked for the workbook."""
@@ -351,7 +360,8 @@ def _read_scan(path: Path, kind: str, forms: Forms) -> tuple[list[tuple[str, Ret
             key = str(Path(key) / row)
         values = {r.field_id: "" if r.review else r.value for r in page.readings}
         found.append((key, Returned(Path(page.source), page.page_id.form, values,
-                                    readings={r.field_id: r for r in page.readings}, page=page.page_id)))
+                                    readings={r.field_id: r for r in page.readings}, page=page.page_id,
+                                    ink=page.ink)))
     problems = result.problems + [(page.source, problem) for page in result.pages for problem in page.problems]
     return found, problems
 
@@ -408,10 +418,12 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
     general = [f for d in forms.documents if d.lang == lang for f in d.fields() if f.id not in grid_ids]
     application_label, files_label, row_label, file_label, problem_label = (localizer.text(m) for m in HEADERS)
     confidence_label, review_label = (localizer.text(m) for m in SCAN_HEADERS)
-    result = {GENERAL: ([application_label, files_label, *(f.label for f in general), confidence_label, review_label],
-                        ["application", "files", *(f.id for f in general), "confidence", "review"],
+    inks = list(dict.fromkeys(name for a in applications for name in a.ink()))  # signed? stamped? (scans)
+    result = {GENERAL: ([application_label, files_label, *(f.label for f in general), confidence_label, review_label,
+                         *inks],
+                        ["application", "files", *(f.id for f in general), "confidence", "review", *inks],
                         [[a.key, "; ".join(dict.fromkeys(shown(str(r.path)) for r in a.files)),
-                          *(_cell(a.cells(), f) for f in general), *_scan_columns(a)]
+                          *(_cell(a.cells(), f) for f in general), *_scan_columns(a), *(a.ink().get(n, "") for n in inks)]
                          for a in applications])}
     for grid in grids:
         sheet = grid.id if grid.id not in result else f"{grid.id}-{len(result)}"

@@ -60,6 +60,7 @@ OPTION_GAP = 8.0  # after an option's label, before the next button
 OPTION_ROW = 16.0  # between rows of options that do not fit one line
 OPTION_SIZE = 11.0  # a rating's digits; a choice's labels are set in the body size
 CHECK_BOX = 11.0
+STAMP_ROOM = 40 * MM  # a round stamp's diameter, beside the word «Печать» / «Мөөр»
 SIGNATURE_ROOM = 18.0
 SIGNATURE_BLANK = 28.0  # height of a signature field above its line
 SIGNATURE_GAP = 12.0  # between the columns of a signature block
@@ -212,6 +213,7 @@ class Line:
     word_space: float  # extra width of each space (justified lines)
     ascent: float
     descent: float
+    stamp: bool = False  # the line that says where the stamp goes: ink beside it is the stamp
 
     @property
     def height(self) -> float:
@@ -226,6 +228,7 @@ class Pages:
     document: Document
     widgets: list[Widget] = dataclass_field(default_factory=list)
     index: int = 0
+    ink_areas: list[InkArea] = dataclass_field(default_factory=list)  # signature and stamp areas
 
     def top(self) -> float:
         top = TOP
@@ -250,10 +253,22 @@ class Pages:
         canvas.showPage()
         self.index += 1
 
+    def add_ink_area(self, name: str, rect: tuple[float, float, float, float]) -> None:
+        self.ink_areas.append(InkArea(name, self.index, rect))
+
     def add_widget(self, field: Field, rect: tuple[float, float, float, float], choice: str = "") -> None:
         self.widgets.append(Widget(field.id, field.kind, field.label, self.index, rect, FIELD_FONT_SIZE, choice,
                                    control=pdf_widget(field), options=tuple(zip(field.choices, field.choice_labels)),
                                    max_length=field.max_length))
+
+
+@dataclass(frozen=True)
+class InkArea:
+    """Where a signature or the stamp goes on paper: a scan reports whether it holds ink."""
+
+    name: str  # <signer's field id>_signature, or stamp
+    page: int  # 0-based
+    rect: tuple[float, float, float, float]
 
 
 @dataclass
@@ -290,6 +305,20 @@ def page_fingerprint(widgets: Sequence[Widget]) -> str:
 
 def draw_document(document: Document) -> tuple[bytes, list[Widget]]:
     """The drawn pages (without fields) and the widgets to add to them."""
+    page_pdf, pages = draw_pages(document)
+    return page_pdf, pages.widgets
+
+
+def page_ink_areas(document: Document) -> list[list[InkArea]]:
+    """The signature and stamp areas, page by page."""
+    _, pages = draw_pages(document)
+    by_page: list[list[InkArea]] = [[] for _ in range(pages.index)]
+    for area in pages.ink_areas:
+        by_page[area.page].append(area)
+    return by_page
+
+
+def draw_pages(document: Document) -> tuple[bytes, Pages]:
     register_fonts()
     buffer = io.BytesIO()
     # initialFontName: else every page names Helvetica, a font that is not embedded
@@ -303,7 +332,7 @@ def draw_document(document: Document) -> tuple[bytes, list[Widget]]:
     pages.finish_page()
     define_page_codes(canvas, page_texts(document, pages.widgets, pages.index))
     canvas.save()
-    return buffer.getvalue(), pages.widgets
+    return buffer.getvalue(), pages
 
 
 def page_texts(document: Document, widgets: Sequence[Widget], count: int) -> list[str]:
@@ -418,8 +447,9 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
         lines[-1].extend([(unit[0][0], bool(space_width))] + unit[1:])
         used += space_width + unit_width
     lines = [line for line in lines if line] or [[]]
-    return [position(boxes, style, width, number == 0, number == len(lines) - 1)
-            for number, boxes in enumerate(lines)]
+    placed = [position(boxes, style, width, number == 0, number == len(lines) - 1)
+              for number, boxes in enumerate(lines)]
+    return [replace(line, stamp=True) for line in placed] if paragraph.style == "stamp" else placed
 
 
 def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
@@ -517,6 +547,8 @@ def position(boxes: list[tuple[Box, bool]], style: Style, width: float, first: b
 
 def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
     canvas = pages.canvas
+    if line.stamp:
+        pages.add_ink_area("stamp", (x, baseline - STAMP_ROOM / 2, x + STAMP_ROOM, baseline + STAMP_ROOM / 2))
     run: list[tuple[float, Word, bool]] = []
     for offset, box, space in line.boxes + [(0.0, None, False)]:
         if isinstance(box, Word) and (not run or box.font == run[0][1].font):
@@ -618,9 +650,10 @@ def table_chunks(table: Table) -> list[Chunk]:
     total = sum(table.widths)
     widths = [FRAME_WIDTH * w / total for w in table.widths]
     rows = []
+    signers = [next((run.id for p in cell for run in p.runs if isinstance(run, Field)), "") for cell in table.rows[0]]
     for row in table.rows:
-        cells = [table_cell(paragraphs, width, table.borders, table.keep_together)
-                 for paragraphs, width in zip(row, widths)]
+        cells = [table_cell(paragraphs, width, table.borders, table.keep_together, signer)
+                 for paragraphs, width, signer in zip(row, widths, signers)]
         rows.append(row_chunk(cells, widths, table.borders))
     header = tuple(rows[:table.header_rows])
     for chunk in header:
@@ -647,11 +680,13 @@ def row_chunk(cells: list[Cell], widths: list[float], borders: bool) -> Chunk:
     return Chunk(height, draw)
 
 
-def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, compact: bool = True) -> Cell:
+def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, compact: bool = True,
+               signer: str = "") -> Cell:
     first = paragraphs[0]
     style = STYLES.get(first.style, STYLES["cell"])
-    if first.style == "signature_line" and not first.runs:
-        return Cell(SIGNATURE_ROOM, draw_signature_line)
+    if first.style == "signature_line" and not first.runs:  # signed by the one named above it
+        return Cell(SIGNATURE_ROOM, lambda pages, x, top, width, height:
+                    draw_signature_line(pages, x, top, width, height, f"{signer or 'signer'}_signature"))
     if (len(paragraphs) == 1 and len(first.runs) == 1 and isinstance(first.runs[0], Field) and borders
             and pdf_widget(first.runs[0]) in CELL_WIDGETS):
         return field_cell(first.runs[0])
@@ -695,6 +730,7 @@ def field_cell(field: Field) -> Cell:
     return Cell(lines * FIELD_LINE + strip + 2, draw)
 
 
-def draw_signature_line(pages: Pages, x: float, top: float, width: float, row_height: float) -> None:
+def draw_signature_line(pages: Pages, x: float, top: float, width: float, row_height: float, name: str) -> None:
     y = top - row_height + 4
     pages.canvas.line(x, y, x + width * 0.7, y)
+    pages.add_ink_area(name, (x, y - 4, x + width * 0.7, top))

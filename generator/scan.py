@@ -21,7 +21,7 @@ from .kinds import YES
 from .model import Document, Field
 from .page_id import QR_SIZE, QR_X, QR_Y, PageId, mark_rects, parse
 from .pdf_form import Widget
-from .pdf_render import PAGE_HEIGHT, PAGE_WIDTH, page_fingerprint, page_widgets, render_pdf
+from .pdf_render import PAGE_HEIGHT, PAGE_WIDTH, InkArea, page_fingerprint, page_ink_areas, page_widgets, render_pdf
 
 WORK_DPI, OCR_DPI = 150, 300
 WORK, OCR = WORK_DPI / 72, OCR_DPI / 72  # pixels per point
@@ -54,6 +54,7 @@ class ScannedPage:
     page_id: PageId
     readings: list[Reading] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    ink: dict[str, bool] = field(default_factory=dict)  # signature and stamp areas: signed, stamped?
 
 
 @dataclass
@@ -76,6 +77,7 @@ class LayoutPage:
     number: int  # 1-based
     widgets: list[Widget]
     blank_pdf: bytes
+    ink_areas: list[InkArea] = field(default_factory=list)
 
     @cached_property
     def fingerprint(self) -> str:
@@ -114,7 +116,8 @@ class Layouts:
 
             out = io.BytesIO()
             render_pdf(document, out)
-            self._pages[key] = [LayoutPage(document, n, widgets, out.getvalue())
+            areas = page_ink_areas(document)
+            self._pages[key] = [LayoutPage(document, n, widgets, out.getvalue(), areas[n - 1] if n <= len(areas) else [])
                                 for n, widgets in enumerate(page_widgets(document), 1)]
         return self._pages[key]
 
@@ -168,6 +171,11 @@ def read_page(image: np.ndarray, where: str, layouts: Layouts) -> ScannedPage:
         page.readings.append(reading)
         if reading.problem:
             page.problems.append(reading.problem)
+    fields = [top_down(w.rect) for w in layout.widgets]
+    for area in layout.ink_areas:  # typed answers and the other areas' ink are not this one's
+        others = [top_down(a.rect) for a in layout.ink_areas if a.name != area.name]
+        inked = reader.ink(top_down(area.rect), leave_out=fields + others) >= SIGNATURE_INK
+        page.ink[area.name] = page.ink.get(area.name, False) or inked
     return page
 
 
@@ -201,9 +209,14 @@ class FieldReader:
                  edition: str) -> None:
         self.image, self.matrix, self.new_ink, self.threshold, self.edition = image, matrix, new_ink, threshold, edition
 
-    def ink(self, rect: Rect) -> int:
-        x0, y0, x1, y1 = (round(v * WORK) for v in rect)
-        return int(self.new_ink[max(0, y0):max(0, y1), max(0, x0):max(0, x1)].sum())
+    def ink(self, rect: Rect, leave_out: list[Rect] = ()) -> int:
+        """New ink in `rect`, without what lies in the `leave_out` rectangles (typed answers)."""
+        x0, y0, x1, y1 = (max(0, round(v * WORK)) for v in rect)
+        window = self.new_ink[y0:y1, x0:x1].copy()
+        for other in leave_out:
+            a0, b0, a1, b1 = (max(0, round(v * WORK)) for v in other)
+            window[max(0, b0 - y0):max(0, b1 - y0), max(0, a0 - x0):max(0, a1 - x0)] = False
+        return int(window.sum())
 
     def crop(self, rect: Rect, scale: float = OCR) -> np.ndarray:
         from .scan_align import warp

@@ -19,7 +19,7 @@ from generator import DEFAULT_CALL
 from generator.build import localized_documents, render_bytes
 from generator.call import load_call
 from generator.collect import Forms, collect, tables
-from generator.pdf_render import PAGE_HEIGHT, page_widgets
+from generator.pdf_render import PAGE_HEIGHT, page_ink_areas, page_widgets
 from generator.review import review_page
 from generator.spreadsheet import write_tables
 from conftest import require
@@ -211,6 +211,11 @@ def test_a_kyrgyz_application_scanned_at_200_dpi_shuffled_and_turned_reads_back(
     first.save(folder / "annex.pdf", "PDF", resolution=200, save_all=True,
                append_images=[as_jpeg(degraded[i]) for i in order[1:]])
     letter_page = printed(letter, letter_values, 200)[0]
+    areas = {area.name: area.rect for area in page_ink_areas(letter)[0]}
+    scribble(letter_page, areas["sign_municipality_signature"], 200, seed=1)  # the head signed, the chair not
+    x0, y0, x1, y1 = (v * 200 / 72 for v in areas["stamp"])
+    cx, cy, r = x0 + 30 * 200 / 25.4, PAGE_HEIGHT * 200 / 72 - (y0 + y1) / 2, 5 * 200 / 25.4
+    ImageDraw.Draw(letter_page).ellipse((cx - r, cy - r, cx + r, cy + r), outline=90, width=4)  # the stamp, beside «Мөөр»
     scanned(letter_page, angle=-3.0, scale=1.02, blur=0.5).save(folder / "letter.jpg", quality=75)
 
     applications, problems = collect([tmp_path], call)
@@ -218,6 +223,8 @@ def test_a_kyrgyz_application_scanned_at_200_dpi_shuffled_and_turned_reads_back(
     values = application_values(applications, "Жаңы-Жол")
     expected = {**letter_values, **annex_values, **{k: v for k, (v, _) in PEN.items()}}
     check_fields(values, expected)
+    application = next(a for a in applications if "Жаңы-Жол" in a.key)
+    assert application.ink() == {"sign_municipality_signature": "yes", "sign_kenesh_signature": "no", "stamp": "yes"}
     empty = [f.id for f in annex.fields() if f.id not in expected]
     assert all(values.get(field_id, "") == "" for field_id in empty), "nothing read where nothing was written"
 
