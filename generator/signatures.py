@@ -7,8 +7,12 @@ fetched from the network, so a chain is reported as not verified rather than as 
 """
 from __future__ import annotations
 
+import logging
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+QUIET = ("pyhanko", "pyhanko_certvalidator")  # they log an unverifiable chain with a traceback
 
 
 @dataclass(frozen=True)
@@ -34,7 +38,7 @@ def signature_states(path: Path) -> dict[str, SignatureState]:
     from pyhanko_certvalidator import ValidationContext
 
     states = {}
-    with path.open("rb") as stream:
+    with _quiet(), path.open("rb") as stream:
         reader = PdfFileReader(stream, strict=False)
         for signature in reader.embedded_signatures:
             context = ValidationContext(trust_roots=[], allow_fetching=False)
@@ -43,3 +47,17 @@ def signature_states(path: Path) -> dict[str, SignatureState]:
                 signature.field_name, bool(status.intact and status.valid),
                 status.coverage == SignatureCoverageLevel.ENTIRE_FILE, bool(status.trusted))
     return states
+
+
+@contextmanager
+def _quiet():
+    """pyHanko's own log lines off: what it finds is reported in the state, one line per file."""
+    loggers = [logging.getLogger(name) for name in QUIET]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.CRITICAL)
+    try:
+        yield
+    finally:
+        for logger, level in zip(loggers, levels):
+            logger.setLevel(level)
