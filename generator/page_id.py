@@ -10,9 +10,11 @@ holds the geometry both the renderer and the scan reader use, the text and its p
 from __future__ import annotations
 
 import hashlib
+import itertools
 import struct
 import zlib
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
 import zxingcpp
@@ -39,10 +41,12 @@ class PageId:
     fingerprint: str
     row: str = ""
 
-    def text(self) -> str:
+    def text(self, row: str | None = None) -> str:
+        """What the code says; `row` instead of the page's own row (a blank's page, filled for a row)."""
+        row = self.row if row is None else row
         where = f" {self.page}/{self.pages}" if self.page else ""
         text = f"{PREFIX} {self.call} {self.form} {self.edition}{where} {self.fingerprint}"
-        return f"{text} {row_within(self.row, QR_MAX_BYTES - len(text.encode()) - 1)}" if self.row else text
+        return f"{text} {row_within(row, QR_MAX_BYTES - len(text.encode()) - 1)}" if row else text
 
 
 def parse(text: str) -> PageId | None:
@@ -93,24 +97,27 @@ def modules(text: str) -> list[list[bool]]:
     return [[value < 128 for value in data[row * side:(row + 1) * side]] for row in range(rows)]
 
 
-def draw_qr(canvas, text: str, x: float = QR_X, y: float = QR_Y, size: float = QR_SIZE) -> None:
-    """The code as one filled path, a rectangle per run of dark modules in a row."""
+def draw_qr(canvas, text: str) -> None:
+    canvas.addLiteral(qr_operators(text).decode("ascii"))
+
+
+@lru_cache(maxsize=64)
+def qr_operators(text: str, x: float = QR_X, y: float = QR_Y, size: float = QR_SIZE) -> bytes:
+    """The code as PDF operators: one filled path, a rectangle per run of dark modules in a row.
+    `fill` swaps these for a row's code in a copy of the blank, so they are written here, not by
+    reportlab."""
     grid = modules(text)
     step = size / len(grid)
-    path = canvas.beginPath()
+    rects = []
     for r, row in enumerate(grid):
         top = y + size - (r + 1) * step
-        c = 0
-        while c < len(row):
-            if row[c]:
-                start = c
-                while c < len(row) and row[c]:
-                    c += 1
-                path.rect(x + start * step, top, (c - start) * step, step)
-            else:
-                c += 1
-    canvas.setFillGray(0)
-    canvas.drawPath(path, stroke=0, fill=1)
+        start = 0
+        for dark, run in itertools.groupby(row):
+            length = len(list(run))
+            if dark:
+                rects.append(f"{x + start * step:.3f} {top:.3f} {length * step:.3f} {step:.3f} re")
+            start += length
+    return ("q 0 g\n" + "\n".join(rects) + "\nf Q").encode("ascii")
 
 
 def mark_rects(width: float, height: float) -> list[tuple[float, float, float, float]]:

@@ -20,8 +20,9 @@ from reportlab.pdfgen.canvas import Canvas
 from .fonts import face, split_to_width
 from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
-from .page_id import QR_GAP, QR_SIZE, QR_X, PageId, define_page_codes, draw_marks, fingerprint, form_name
-from .pdf_form import Widget, add_form
+from .page_id import (QR_GAP, QR_SIZE, QR_X, PageId, define_page_codes, draw_marks, fingerprint, form_name,
+                      qr_operators)
+from .pdf_form import Widget, add_form, fill_form
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -32,6 +33,7 @@ FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 
 SERIF, SERIF_BOLD, SANS = "FormgenSerif", "FormgenSerifBold", "FormgenSans"
 FONT_FACES = {SERIF: "serif", SERIF_BOLD: "serif-bold", SANS: "sans"}
+FORM_XOBJECT = "/FormXob."  # how reportlab names a form XObject in a page's resources
 # The same words are measured again and again (each line break tries them, bilingual editions
 # repeat the labels): remembered, as reportlab measures them.
 text_width = lru_cache(maxsize=8192)(pdfmetrics.stringWidth)
@@ -286,8 +288,33 @@ class Chunk:
 
 def render_pdf(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` to `out` as one fillable PDF; `values` prefill fields by id."""
-    page_pdf, widgets = draw_document(document)
-    out.write(add_form(page_pdf, widgets, values or {}, document.language))
+    out.write(fill_blank(render_blank(document), document, values or {}))
+
+
+@dataclass(frozen=True)
+class BlankPdf:
+    """A document's PDF with every field empty and page codes that name no row: `fill` makes it
+    once per edition and writes each row into a copy."""
+
+    data: bytes
+    widgets: tuple[Widget, ...]
+    pages: tuple[PageId, ...]  # what each page's code says
+
+
+def render_blank(document: Document) -> BlankPdf:
+    document = replace(document, row="")
+    page_pdf, pages = draw_pages(document)
+    return BlankPdf(add_form(page_pdf, pages.widgets, {}, document.language), tuple(pages.widgets),
+                    tuple(page_ids(document, pages.widgets, pages.index)))
+
+
+def fill_blank(blank: BlankPdf, document: Document, values: Mapping[str, str]) -> bytes:
+    """The blank with `values` in its fields and `document.row` in its page codes."""
+    swaps = {FORM_XOBJECT + form_name(index): (qr_operators(page.text()), qr_operators(page.text(document.row)))
+             for index, page in enumerate(blank.pages) if document.row}
+    if not values and not swaps:
+        return blank.data
+    return fill_form(blank.data, blank.widgets, values, swaps)
 
 
 def page_widgets(document: Document) -> list[list[Widget]]:
@@ -336,8 +363,12 @@ def draw_pages(document: Document) -> tuple[bytes, Pages]:
 
 
 def page_texts(document: Document, widgets: Sequence[Widget], count: int) -> list[str]:
+    return [page.text() for page in page_ids(document, widgets, count)]
+
+
+def page_ids(document: Document, widgets: Sequence[Widget], count: int) -> list[PageId]:
     return [PageId(document.call_id, document.form_id, document.lang, index + 1, count,
-                   page_fingerprint([w for w in widgets if w.page == index]), document.row).text()
+                   page_fingerprint([w for w in widgets if w.page == index]), document.row)
             for index in range(count)]
 
 
