@@ -10,7 +10,7 @@ holds the geometry both the renderer and the scan reader use, the text and its p
 from __future__ import annotations
 
 import hashlib
-import itertools
+import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -28,6 +28,7 @@ QR_MAX_BYTES = 106  # version 6 at level M: 41 modules of 0.37 mm, which a 150 d
 MARK_SIZE = 4 * MM
 MARK_INSET = 8 * MM  # from the page's edges to a mark's outer edges: inside what printers print
 FINGERPRINT_HEX = 6
+DARK_RUN = re.compile(rb"[\x00-\x7f]+")  # a run of dark modules in a row of pixels
 ROW_HASH_HEX = 4
 
 
@@ -90,11 +91,16 @@ def modules(text: str) -> list[list[bool]]:
 
     (reportlab's encoder took 15 ms a code and imported all of reportlab's graphics and platypus,
     even for a Word document; zxing-cpp takes 0.1 ms.)"""
+    return [[value < 128 for value in row] for row in _pixel_rows(text)]
+
+
+def _pixel_rows(text: str) -> list[bytes]:
+    """One byte per module, row by row: below 128 is dark."""
     image = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
     pixels = memoryview(image.to_image(scale=1, add_quiet_zones=False))
     rows, side = pixels.shape[:2]
     data = pixels.tobytes()
-    return [[value < 128 for value in data[row * side:(row + 1) * side]] for row in range(rows)]
+    return [data[row * side:(row + 1) * side] for row in range(rows)]
 
 
 def draw_qr(canvas, text: str) -> None:
@@ -106,17 +112,13 @@ def qr_operators(text: str, x: float = QR_X, y: float = QR_Y, size: float = QR_S
     """The code as PDF operators: one filled path, a rectangle per run of dark modules in a row.
     `fill` swaps these for a row's code in a copy of the blank, so they are written here, not by
     reportlab."""
-    grid = modules(text)
+    grid = _pixel_rows(text)
     step = size / len(grid)
     rects = []
     for r, row in enumerate(grid):
         top = y + size - (r + 1) * step
-        start = 0
-        for dark, run in itertools.groupby(row):
-            length = len(list(run))
-            if dark:
-                rects.append(f"{x + start * step:.3f} {top:.3f} {length * step:.3f} {step:.3f} re")
-            start += length
+        for run in DARK_RUN.finditer(row):
+            rects.append(f"{x + run.start() * step:.3f} {top:.3f} {(run.end() - run.start()) * step:.3f} {step:.3f} re")
     return ("q 0 g\n" + "\n".join(rects) + "\nf Q").encode("ascii")
 
 
