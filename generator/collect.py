@@ -6,7 +6,10 @@ in the data or in the problems.
 """
 from __future__ import annotations
 
+import collections
+import concurrent.futures as futures
 import io
+import itertools
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -18,7 +21,7 @@ from .call import CallSettings
 from .errors import FormgenError
 from .definitions import column_sums
 from .files import check_regular_file
-from .fill import fillable_forms, label_texts, shown
+from .fill import fillable_forms, label_texts, shown, usable_jobs
 from .kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
 from .pdfscan import check_pdf_size
 from .messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
@@ -27,9 +30,12 @@ from .project import BUILTIN, Project
 from .spreadsheet import ToReview
 
 MAX_RETURNED_BYTES = 30_000_000
+PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting a pool
+BATCH = 32  # files a worker reads per task: few enough round trips, little held in memory
 KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx", b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff",
          b"MM\x00*": "tiff"}
 GENERAL, PROBLEMS = "general", "problems"
+FileResult = tuple  # what read_file gives: ([(application key, Returned)], [(file, problem)])
 OWN_FILES = {"manifest.json"}  # what `fill` and `build` write beside the forms: skipped inside a folder
 
 
@@ -291,6 +297,56 @@ def _not_read(path: Path) -> str:
     return "not a regular file (a pipe, device or socket)"
 
 
+def read_all(paths: Iterator[Path], forms: Forms, jobs: int | None = None,
+             parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[Path, FileResult | FormgenError]]:
+    """Each file read, in the given order: by a pool of processes (one per core) once there are
+    enough files for it to pay, a bounded number of batches in flight so memory stays flat."""
+    paths = iter(paths)
+    first = list(itertools.islice(paths, parallel_from))
+    jobs = usable_jobs(jobs)
+    if jobs == 1 or len(first) < parallel_from:
+        for path in itertools.chain(first, paths):
+            yield path, _read_or_error(path, forms)
+        return
+    batches = _batches(itertools.chain(first, paths), BATCH)
+    with futures.ProcessPoolExecutor(jobs, initializer=_start_reader, initargs=(forms,)) as pool:
+        pending: collections.deque = collections.deque()
+        for batch in batches:
+            pending.append((batch, pool.submit(_read_batch, batch)))
+            if len(pending) > jobs * 2:
+                yield from _results(*pending.popleft())
+        while pending:
+            yield from _results(*pending.popleft())
+
+
+def _batches(paths: Iterator[Path], size: int) -> Iterator[list[Path]]:
+    while batch := list(itertools.islice(paths, size)):
+        yield batch
+
+
+def _results(batch: list[Path], future: futures.Future) -> Iterator[tuple[Path, FileResult | FormgenError]]:
+    yield from zip(batch, future.result())
+
+
+def _read_or_error(path: Path, forms: Forms) -> FileResult | FormgenError:
+    try:
+        return read_file(path, forms)
+    except FormgenError as exc:
+        return exc
+
+
+_forms: Forms | None = None
+
+
+def _start_reader(forms: Forms) -> None:
+    global _forms
+    _forms = forms
+
+
+def _read_batch(paths: list[Path]) -> list[FileResult | FormgenError]:
+    return [_read_or_error(path, _forms) for path in paths]
+
+
 def application_key(path: Path) -> str:
     """Files in one folder are one application; an edition folder (ru, ky, ru+ky) belongs to its parent."""
     folder = path.parent
@@ -298,19 +354,18 @@ def application_key(path: Path) -> str:
 
 
 def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Project = BUILTIN,
-            forms: Forms | None = None) -> tuple[list[Application], list[tuple[str, str]]]:
+            forms: Forms | None = None, jobs: int | None = None) -> tuple[list[Application], list[tuple[str, str]]]:
     forms = forms or Forms(call, project)
     applications: dict[str, Application] = {}
     problems: list[tuple[str, str]] = []
     paths = list(paths)
-    for path in input_files(paths, problems):
-        if path.name in OWN_FILES and path not in paths:
+    returned_files = [path for path in input_files(paths, problems)
+                      if not (path.name in OWN_FILES and path not in paths)]
+    for path, result in read_all(returned_files, forms, jobs):
+        if isinstance(result, FormgenError):
+            problems.append((shown(str(path)), result.problem + (f" ({result.fix})" if result.fix else "")))
             continue
-        try:
-            found, file_problems = read_file(path, forms)
-        except FormgenError as exc:
-            problems.append((shown(str(path)), exc.problem + (f" ({exc.fix})" if exc.fix else "")))
-            continue
+        found, file_problems = result
         problems += file_problems
         for key, returned in found:
             applications.setdefault(key, Application(key)).files.append(returned)
