@@ -1,51 +1,59 @@
-"""Prefill every municipality of the country and collect them back: time and peak memory.
+"""Prefill every municipality of the country and collect them back, as a user runs it: each command
+in a fresh process; time and peak memory, at two sizes to show memory stays flat in the rows.
 
     python benchmarks/bench_fill_collect.py [ROWS]      (default 480, about the country's count)
 """
 from __future__ import annotations
 
 import csv
+import os
 import resource
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from generator import DEFAULT_CALL
-from generator.call import load_call
-from generator.collect import Forms, collect, tables
-from generator.fill import fill
-from generator.spreadsheet import write_tables
+FORMGEN = str(Path(sys.executable).with_name("formgen"))  # the command a user types
 
 
-def peak_mb(who: int) -> float:
-    return resource.getrusage(who).ru_maxrss / 1024  # Linux reports kilobytes
+def write_rows(path: Path, rows: int) -> None:
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream)
+        writer.writerow(["aa_name", "sender_head", "sender_region", "population", "interaction_rating"])
+        for i in range(rows):
+            writer.writerow([f"Айыл аймагы {i}", f"Башчы {i}", ["Чүй", "Ош", "Нарын"][i % 3], 1000 + i, i % 5 + 1])
+
+
+def timed(command: list[str]) -> tuple[float, float]:
+    """(seconds, peak MB of the largest process the command ran), the command in a fresh process."""
+    start = time.perf_counter()
+    code = os.wait4(subprocess.Popen(command, stdout=subprocess.DEVNULL).pid, 0)
+    seconds = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(code[1]) not in (0, 1):
+        raise SystemExit(f"{command[:2]} failed")
+    return seconds, code[2].ru_maxrss / 1024  # Linux: kilobytes; the process itself, workers are its children
+
+
+def run(root: Path, rows: int) -> None:
+    data, out = root / f"rows-{rows}.csv", root / f"out-{rows}"
+    write_rows(data, rows)
+    seconds, peak = timed([FORMGEN, "fill", "--data", str(data), "--out", str(out)])
+    files = [p for p in out.rglob("*") if p.suffix in (".pdf", ".docx")]
+    size = sum(p.stat().st_size for p in files)
+    print(f"fill {rows} rows → {len(files)} files ({size / 1e6:.0f} MB): {seconds:.1f} s "
+          f"({seconds / rows * 1000:.0f} ms a row), peak memory of the command's process {peak:.0f} MB")
+    seconds, peak = timed([FORMGEN, "collect", str(out), "--out", str(root / f"applications-{rows}.xlsx")])
+    print(f"collect {len(files)} files → workbook: {seconds:.1f} s, peak memory {peak:.0f} MB")
 
 
 def main(rows: int) -> None:
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
-        root = Path(folder)
-        data = root / "municipalities.csv"
-        with data.open("w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream)
-            writer.writerow(["aa_name", "sender_head", "sender_region", "population", "interaction_rating"])
-            for i in range(rows):
-                writer.writerow([f"Айыл аймагы {i}", f"Башчы {i}", ["Чүй", "Ош", "Нарын"][i % 3], 1000 + i, i % 5 + 1])
-        start = time.perf_counter()
-        report = fill(data, DEFAULT_CALL, root / "out", ["ru", "ky"], ["docx", "pdf"])
-        filled = time.perf_counter() - start
-        files = sum(len(r["files"]) for r in report.rows)
-        size = sum(f["bytes"] for r in report.rows for f in r["files"])
-        print(f"fill: {rows} rows, {files} files ({size / 1e6:.0f} MB) in {filled:.1f} s "
-              f"({filled / rows * 1000:.0f} ms a row); peak memory: main {peak_mb(resource.RUSAGE_SELF):.0f} MB, "
-              f"largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB")
-        start = time.perf_counter()
-        call = load_call(DEFAULT_CALL)
-        applications, problems = collect([root / "out"], call)
-        write_tables(root / "applications.xlsx", tables(applications, problems, Forms(call), "ky"))
-        collected = time.perf_counter() - start
-        print(f"collect: {files} files → {len(applications)} applications, {len(problems)} problems, xlsx written, "
-              f"in {collected:.1f} s; peak memory of the process: {peak_mb(resource.RUSAGE_SELF):.0f} MB")
+        for count in (rows // 4, rows):
+            run(Path(folder), count)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"largest process of all (a worker included): {workers:.0f} MB")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,107 @@
+"""Speed as a user sees it: each command in a fresh process (cold), repeated, medians; the same work
+in-process; and LibreOffice converting the same DOCX to PDF, where it is installed.
+
+    python benchmarks/bench_speed.py [RUNS]        (default 5)
+
+Each figure is the median wall time and, in brackets, the median CPU time (user + system) of the
+process: on a shared, loaded machine the CPU time is the steadier of the two. The load average is
+printed first: take figures when it is low.
+"""
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from generator import DEFAULT_CALL
+from generator.build import build, localized_documents, render_bytes
+from generator.call import load_call
+
+FORMGEN = [str(Path(sys.executable).with_name("formgen"))]  # the command a user types, beside this Python
+COLD = {
+    "formgen --help": ["--help"],
+    "formgen check": ["check"],
+    "formgen build (everything: 18 files, page, zip)": ["build"],
+    "formgen build --form annex2 --lang ru --format pdf": ["build", "--form", "annex2", "--lang", "ru",
+                                                           "--format", "pdf", "--no-site"],
+    "formgen build --form annex2 --lang ru --format docx": ["build", "--form", "annex2", "--lang", "ru",
+                                                            "--format", "docx", "--no-site"],
+}
+
+
+def median_of(runs: int, action) -> tuple[float, float]:
+    """Median (wall, CPU) seconds of `action`; CPU counts this process and the children it waited for."""
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), cpu_seconds()
+        action()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(cpu_seconds() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
+def cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def shown(times: tuple[float, float]) -> str:
+    return f"{times[0] * 1000:7.0f} ms ({times[1] * 1000:5.0f} ms CPU)"
+
+
+def cold(runs: int, args: list[str], out: Path) -> tuple[float, float]:
+    extra = ["--out", str(out)] if args[0] == "build" else []
+    return median_of(runs, lambda: subprocess.run([*FORMGEN, *args, *extra], check=True,
+                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+
+
+def libreoffice(runs: int, docx: list[Path], out: Path) -> tuple[float, float] | None:
+    """One `soffice --convert-to pdf` of the given files, cold, as a build would have to run it."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    profile = out / "lo-profile"  # its own profile, made once before timing, as a user's exists
+    command = [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+               "--outdir", str(out / "lo"), *map(str, docx)]
+    subprocess.run(command, check=True, capture_output=True)
+    return median_of(runs, lambda: subprocess.run(command, check=True, capture_output=True))
+
+
+def main(runs: int) -> None:
+    print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; medians of {runs} runs")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder)
+        print("cold (a new process each run):")
+        cold_times = {label: cold(runs, args, out / "cold") for label, args in COLD.items()}
+        for label, times in cold_times.items():
+            print(f"  {label:<56} {shown(times)}")
+        documents = localized_documents(load_call(DEFAULT_CALL), ["ru", "ky", "ru+ky"])
+        print("in-process (after a warm-up):")
+        for document in documents:
+            if document.form_id == "annex2":
+                for fmt in ("docx", "pdf"):
+                    render_bytes(document, fmt)
+                    times = median_of(max(runs, 10), lambda: render_bytes(document, fmt))
+                    print(f"  {document.lang + '/annex2.' + fmt:<56} {shown(times)}")
+        build(DEFAULT_CALL, out / "warm")
+        times = median_of(runs, lambda: build(DEFAULT_CALL, out / "warm"))
+        print(f"  {'build of everything':<56} {shown(times)}")
+        docx = sorted((out / "cold" / load_call(DEFAULT_CALL).id).glob("*/*.docx"))
+        converted = libreoffice(runs, docx, out)
+        full = cold_times["formgen build (everything: 18 files, page, zip)"]
+        if converted is None:
+            print("LibreOffice: not installed (apt-get install libreoffice-writer), no comparison")
+        else:
+            print(f"LibreOffice converting the same {len(docx)} DOCX to PDF: {shown(converted)}: "
+                  f"{converted[0] / full[0]:.1f}× (CPU {converted[1] / full[1]:.1f}×) the cold `formgen build` "
+                  "of everything")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 5)
