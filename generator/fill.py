@@ -24,7 +24,6 @@ from .definitions import column_sums, load_forms, load_settings
 from .errors import FormgenError, UsageError
 from .files import json_bytes, write_file
 from .kinds import Options, check_value, decimal_of, plain_decimal, shown_values
-from .messages import REGIONS
 from .model import FieldDef, FormDef
 from .outdir import staged_folder
 from .project import BUILTIN, Project
@@ -32,7 +31,6 @@ from .spreadsheet import BadRow, NotAValue, Rows, read_rows
 
 MAX_FOLDER_NAME = 80
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
-REGION_FIELD = "sender_region"
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
 
 
@@ -98,9 +96,9 @@ def label_texts(localizers) -> Options:
 
 
 class RowChecker:
-    def __init__(self, fields: dict[str, FieldDef], region_names: dict[str, str], pdf: bool = True,
+    def __init__(self, fields: dict[str, FieldDef], pdf: bool = True,
                  options: Options = Options(), forms: Iterable[FormDef] = ()) -> None:
-        self.fields, self.region_names, self.pdf = fields, region_names, pdf
+        self.fields, self.pdf = fields, pdf
         self.options, self.forms = options, list(forms)
 
     def totals(self, values: dict[str, str], problems: list[tuple[str, str]]) -> None:
@@ -129,12 +127,6 @@ class RowChecker:
             if column not in self.fields:
                 problems.append((column, "unknown column (use the field ids listed in the README)"))
                 continue
-            if column == REGION_FIELD:
-                key = self.region_names.get(text.casefold())
-                if key is None:
-                    problems.append((column, f"unknown region '{text[:40]}' (use one of: {', '.join(REGIONS)})"))
-                values[column] = key or text
-                continue
             values[column], problem = check_value(self.fields[column], text, self.options)
             if not problem and self.pdf:
                 problem = undrawable(text)
@@ -147,7 +139,7 @@ class RowChecker:
 # ---- producing one row ---------------------------------------------------------------------------
 
 class Producer:
-    """Everything a row needs, built once per process: documents, blank DOCX, region names."""
+    """Everything a row needs, built once per process: documents and blank DOCX."""
 
     def __init__(self, call_path: Path, editions: list[str], formats: list[str], out_dir: Path,
                  form_ids: list[str], project: Project = BUILTIN) -> None:
@@ -158,15 +150,9 @@ class Producer:
         self._blanks: dict[tuple[str, str], bytes] = {}
         self._blank_pdfs: dict[tuple[str, str], object] = {}
         self.localizers = localizers(call, project=project)
-        self.regions = {lang: {key: loc.text(msgid) for key, msgid in REGIONS.items()}
-                        for lang, loc in self.localizers.items()}
 
     def values_for(self, values: dict[str, str], document) -> dict[str, str]:
-        values = shown_values(document.fields(), values)
-        region = values.get(REGION_FIELD)
-        if region in REGIONS:  # the region's name in the language its field is written in
-            return {**values, REGION_FIELD: self.regions[document.language][region]}
-        return values
+        return shown_values(document.fields(), values)
 
     def blank(self, document) -> bytes:
         """The document's empty DOCX, rendered on first use in this process."""
@@ -253,9 +239,7 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
     producer = Producer(*setup)
     fields = {f.id: f for form in forms for f in form.field_defs()}
     name_columns = load_settings(setup[-1].forms_dir).folder_name
-    names = {text.casefold(): key for by_key in producer.regions.values() for key, text in by_key.items()}
-    names.update({key: key for key in REGIONS})
-    checker = RowChecker(fields, names, "pdf" in producer.formats, label_texts(producer.localizers.values()), forms)
+    checker = RowChecker(fields, "pdf" in producer.formats, label_texts(producer.localizers.values()), forms)
     report, taken = Report(), set()
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:

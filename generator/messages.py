@@ -18,7 +18,3 @@ SCAN_HEADERS = (N_("collect.confidence"), N_("collect.review"))
 # the review page of `collect --review`: title, intro, column headers, the line when all was read
 REVIEW_MESSAGES = (N_("review.title"), N_("review.intro"), N_("review.field"), N_("review.scan"), N_("review.value"),
                    N_("review.confidence"), N_("review.nothing"))
-
-# Oblasts, as the letter writes them: «Чуйской области» / «Чүй облусунун».
-REGIONS = {"batken": N_("region.batken"), "jalal_abad": N_("region.jalal_abad"), "issyk_kul": N_("region.issyk_kul"),
-           "naryn": N_("region.naryn"), "osh": N_("region.osh"), "talas": N_("region.talas"), "chui": N_("region.chui")}

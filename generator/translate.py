@@ -10,7 +10,7 @@ from . import FORMS_DIR, LANGUAGES, LOCALES_DIR
 from .catalogs import DOMAIN, po_path, read_catalog
 from .definitions import load_forms
 from .localize import CODE_MESSAGES
-from .messages import COLLECT_HEADERS, REGIONS, REVIEW_MESSAGES, SCAN_HEADERS
+from .messages import COLLECT_HEADERS, REVIEW_MESSAGES, SCAN_HEADERS
 from .model import FormDef
 from .site import SITE_MESSAGES
 
@@ -22,7 +22,7 @@ def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
         for message_id in form.message_ids():
             used.setdefault(message_id, form.source)
     for where, ids in (("generator/localize.py", CODE_MESSAGES), ("generator/site.py", SITE_MESSAGES),
-                       ("generator/messages.py", (*REGIONS.values(), *COLLECT_HEADERS, *SCAN_HEADERS, *REVIEW_MESSAGES))):
+                       ("generator/messages.py", (*COLLECT_HEADERS, *SCAN_HEADERS, *REVIEW_MESSAGES))):
         for message_id in ids:
             used.setdefault(message_id, where)
     return used

@@ -6,12 +6,14 @@ from docx.oxml.ns import qn
 
 from generator import ooxml
 from generator.build import render_bytes
+from generator.definitions import load_forms
 from generator.model import Field, Table
 from generator.readback import read_docx_values
 from seed_text import ADDED, missing_from, seed_section, words
 
-DOCX_KIND = {"text": "text", "number": "text", "multiline": "multiline", "date": "date", "rating": "dropdown"}
-FORMS = [("announcement", "ru"), ("announcement", "ky"), ("interest_letter", "ru"), ("interest_letter", "ky"), ("annex2", "ru"), ("annex2", "ky")]
+DOCX_KIND = {"text": "text", "number": "text", "multiline": "multiline", "date": "date", "rating": "dropdown",
+             "choice": "dropdown"}
+FORMS = [(form_id, lang) for form_id in load_forms() for lang in ("ru", "ky")]
 
 
 def open_docx(data: bytes):
