@@ -8,6 +8,8 @@ The heavy libraries live each in its own module: scan_pages (PDFium, Pillow), sc
 """
 from __future__ import annotations
 
+import difflib
+
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -27,6 +29,7 @@ WORK_DPI, OCR_DPI = 150, 300
 WORK, OCR = WORK_DPI / 72, OCR_DPI / 72  # pixels per point
 PRINT_REACH = 2  # pixels (at WORK_DPI) that the blank form's own lines are widened by before ink is counted
 REVIEW_BELOW = 65  # OCR confidence (0–100) under which a person checks the field
+OPTION_MATCH = 0.75  # how close (difflib ratio) a combo box's text read by OCR must be to one of its labels
 TEXT_INK = 25  # pixels of new ink in a field that make it filled in
 MARK_INK = 20  # pixels of new ink beside a ring that make a mark
 MARK_SHARE = 0.1  # a mark beside a much stronger one (a circle's edge spilling over) is not a second mark
@@ -230,8 +233,17 @@ class FieldReader:
         if control in ("check", "signature"):
             return self.read_ink(form_field, top_down(widgets[0].rect), control)
         reading = self.read_text(form_field, top_down(widgets[0].rect))
-        if control == "combo" and reading.value:  # a list's label, typed: a person matches it
-            reading.review, reading.image = True, reading.image or self.picture(top_down(widgets[0].rect))
+        if control == "combo" and reading.value:
+            return self.matched_option(reading, widgets[0])
+        return reading
+
+    def matched_option(self, reading: Reading, widget: Widget) -> Reading:
+        """A list's label as read: the option it clearly is, else a person matches it."""
+        labels = {label.casefold(): value for value, label in widget.options}
+        close = difflib.get_close_matches(reading.value.casefold(), list(labels), n=1, cutoff=OPTION_MATCH)
+        if close and not reading.review:
+            return Reading(reading.field_id, labels[close[0]], reading.confidence)
+        reading.review, reading.image = True, reading.image or self.picture(top_down(widget.rect))
         return reading
 
     def read_ink(self, form_field: Field, rect: Rect, control: str) -> Reading:

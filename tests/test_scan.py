@@ -42,7 +42,7 @@ def scanning_tools():
 FORMS = ("interest_letter", "annex2")
 TEXT = {
     "ky": {"phone_fax": "0312 54-12-78", "sender_head": "Асанов Бакыт Үсөнович", "sender_municipality": "Жаңы-Жол айыл аймагы",
-           "sender_district": "Ысык-Ата", "sender_region": "Чүй облусунун", "municipality": "Жаңы-Жол",
+           "sender_district": "Ысык-Ата", "sender_region": "chui", "municipality": "Жаңы-Жол",
            "sign_municipality": "Жаңы-Жол", "sign_kenesh": "Жаңы-Жол айылдык",
            "outgoing_number": "15/204", "contacts": "Кант шаары, Ленин көчөсү 12; тел. 0312 54-12-78",
            "aa_name": "Жаңы-Жол айыл аймагы", "postal_address": "Чүй облусу, Ысык-Ата району, Өрнөк айылы",
@@ -53,7 +53,7 @@ TEXT = {
            "activities_1_name": "Мектептин чатырын оңдоо", "activities_1_initiators": "Айыл өкмөтү жана ата-энелер",
            "groups_1_name": "Аялдар кеңеши", "donors_1_donor": "Өнүктүрүү фонду"},
     "ru": {"phone_fax": "0313 45-67-89", "sender_head": "Иванов Сергей Петрович", "sender_municipality": "Сокулукский айыльный аймак",
-           "sender_district": "Сокулукского", "sender_region": "Чуйской области", "municipality": "Сокулук",
+           "sender_district": "Сокулукского", "sender_region": "chui", "municipality": "Сокулук",
            "sign_municipality": "Сокулукского", "sign_kenesh": "Сокулукского айыльного",
            "outgoing_number": "07-112", "contacts": "село Сокулук, улица Фрунзе 44; тел. 0313 45-67-89",
            "aa_name": "Сокулукский айыльный аймак", "postal_address": "Чуйская область, Сокулукский район, село Сокулук",
