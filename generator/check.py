@@ -1,6 +1,7 @@
 """`formgen check`: every problem in definitions, catalogs and call settings, one line each."""
 from __future__ import annotations
 
+import difflib
 import gettext
 import io
 from pathlib import Path
@@ -126,7 +127,9 @@ def catalog_problems(catalogs: dict[str, Catalog], used: dict[str, str], locales
         for message_id, where in used.items():
             message = catalog.get(message_id)
             if message is None:
-                yield f"{path}: msgid \"{message_id}\": missing (used in {where}; add it with its {lang} text)"
+                close = difflib.get_close_matches(message_id, [str(m.id) for m in catalog if m.id], n=1, cutoff=0.8)
+                hint = f"; did you mean \"{close[0]}\"?" if close else ""
+                yield f"{path}: msgid \"{message_id}\": missing (used in {where}; add it with its {lang} text{hint})"
             elif not str(message.string or "").strip():
                 yield f"{path}: line {message.lineno}: msgid \"{message_id}\": empty translation (write its {lang} text)"
             elif message.fuzzy:

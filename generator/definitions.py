@@ -13,7 +13,7 @@ from .kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .model import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
                     FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
                     ProjectSettings, RowDef, SignaturesDef)
-from .yamlfile import YamlReader, load_yaml
+from .yamlfile import YamlReader, load_yaml, suggestion
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -50,7 +50,7 @@ class _Reader(YamlReader):
 
     def kind(self, value: Any, place: str) -> str:
         if value not in FIELD_KINDS:
-            raise self.fail(place, f"unknown field kind '{value}'", f"use one of: {', '.join(FIELD_KINDS)}")
+            raise self.fail(place, f"unknown field kind '{value}'", suggestion(value, FIELD_KINDS))
         return value
 
     def id_list(self, value: Any, place: str) -> tuple[str, ...]:
@@ -71,7 +71,7 @@ class _Reader(YamlReader):
             hint=self.message_id(spec["hint"], f"{place}.hint") if "hint" in spec else None,
             label=self.message_id(spec["label"], f"{place}.label") if "label" in spec else None,
             lines=self.positive_int(spec.get("lines", 1), f"{place}.lines", 20),
-            required=spec.get("required", False) is True,
+            required=self.boolean(spec.get("required"), f"{place}.required", False),
             **self.constraints(spec, kind, place))
 
     def constraints(self, spec: dict, kind: str, place: str) -> dict:
@@ -104,8 +104,8 @@ class _Reader(YamlReader):
     def options_of(self, name: Any, place: str) -> tuple[OptionDef, ...]:
         if name not in self.lists:
             raise self.fail(place, f"no choice list '{name}'",
-                            f"define it under the top-level `choices:` or in {SHARED_CHOICES}"
-                            + (f"; lists here: {', '.join(self.lists)}" if self.lists else ""))
+                            f"define it under the top-level `choices:` or in {SHARED_CHOICES}; "
+                            + suggestion(name, self.lists))
         return self.lists[name]
 
     def choice_lists(self, value: Any, place: str = "choices") -> dict[str, tuple[OptionDef, ...]]:
@@ -143,8 +143,7 @@ class _Reader(YamlReader):
         spec = self.mapping(spec, place, (key,), ("style", "fields"))
         style = spec.get("style", "body")
         if style not in PARAGRAPH_STYLES:
-            raise self.fail(f"{place}.style", f"unknown style '{style}'",
-                            f"use one of: {', '.join(PARAGRAPH_STYLES)}")
+            raise self.fail(f"{place}.style", f"unknown style '{style}'", suggestion(style, PARAGRAPH_STYLES))
         fields = spec.get("fields") or {}
         if not isinstance(fields, dict):
             raise self.fail(f"{place}.fields", "expected a mapping of field id to field",
@@ -244,9 +243,10 @@ class _Reader(YamlReader):
         form = FormDef(
             id=self.field_id(data["id"], "id"), title=self.message_id(data["title"], "title"),
             blocks=tuple(self.block(b, f"blocks[{i}]") for i, b in enumerate(blocks)),
-            letterhead=bool(data.get("letterhead", False)), page_numbers=bool(data.get("page_numbers", False)),
+            letterhead=self.boolean(data.get("letterhead"), "letterhead", False),
+            page_numbers=self.boolean(data.get("page_numbers"), "page_numbers", False),
             bilingual=data.get("bilingual", "stacked"), pages=self.page_budget(data.get("pages", {})),
-            source=str(self.path), mark_required=data.get("mark_required", True) is not False,
+            source=str(self.path), mark_required=self.boolean(data.get("mark_required"), "mark_required", True),
             choice_labels=tuple(o.label for options in self.lists.values() for o in options))
         self.unique_fields(form)
         return form

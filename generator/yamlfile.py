@@ -1,6 +1,7 @@
 """Reading YAML safely, with errors that point at the line."""
 from __future__ import annotations
 
+import difflib
 from pathlib import Path
 from typing import Any
 
@@ -114,6 +115,14 @@ def parse_yaml(text: str, path: Path, strings: bool = False) -> Any:
         raise FormgenError(path, place, f"malformed YAML: {problem}", "fix the indentation or quoting there") from None
 
 
+def suggestion(wrong: str, allowed) -> str:
+    """The fix for an unknown name: the closest allowed one first ("did you mean …"), then all."""
+    allowed = [str(a) for a in allowed]
+    close = difflib.get_close_matches(str(wrong), allowed, n=1, cutoff=0.6)
+    every = f"use one of: {', '.join(allowed)}" if allowed else "none is defined"
+    return f"did you mean '{close[0]}'? {every}" if close else every
+
+
 class YamlReader:
     """Walks one YAML file, knowing where it is so every error can say so."""
 
@@ -122,6 +131,14 @@ class YamlReader:
 
     def fail(self, place: str, problem: str, fix: str) -> FormgenError:
         return FormgenError(self.path, place, problem, fix)
+
+    def boolean(self, value: Any, place: str, default: bool) -> bool:
+        """`true` or `false` only: `"yes"` or `"no"` in quotes would silently mean the opposite."""
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(place, f"'{value}' is not true or false", "write true or false, without quotes")
+        return value
 
     def mapping(self, value: Any, place: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
         where = place or "top level"
@@ -133,5 +150,5 @@ class YamlReader:
         unknown = sorted(set(map(str, value)) - set(required) - set(optional))
         if unknown:
             raise self.fail(f"{place}.{unknown[0]}".lstrip("."), f"unknown key '{unknown[0]}'",
-                            f"use one of: {', '.join(required + optional)}")
+                            suggestion(unknown[0], required + optional))
         return value

@@ -37,3 +37,13 @@ def source_copy(tmp_path):
     shutil.copytree(FORMS_DIR, forms)
     shutil.copytree(LOCALES_DIR, locales)
     return forms, locales, forms / "calls" / DEFAULT_CALL.name
+
+
+def pytest_sessionstart(session):
+    """Refuse to test an installed (non-editable) copy: edits in the checkout would go untested."""
+    import generator
+
+    checkout = Path(__file__).resolve().parent.parent / "generator"
+    if Path(generator.__file__).resolve().parent != checkout:
+        pytest.exit(f"the tests import {generator.__file__}, not {checkout}: install the checkout with "
+                    "`pip install -e \".[test]\"`", returncode=4)

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 from generator import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
 from generator.check import check
 from generator.cli import app
-from generator.definitions import iter_field_defs, load_forms
+from generator.definitions import iter_field_defs, load_forms, load_settings
 
 
 def edit(path, old, new, count=1):
@@ -23,7 +23,7 @@ def test_repository_passes():
 
 def test_every_definition_loads_with_unique_field_ids():
     forms = load_forms()
-    assert list(forms) == ["announcement", "interest_letter", "annex2"]
+    assert list(forms)[:len(load_settings().order)] == list(load_settings().order)  # the project's order
     ids = [f.id for form in forms.values() for f in iter_field_defs(form)]
     assert len(ids) == len(set(ids))
     assert all(re.fullmatch(r"[a-z][a-z0-9_]*", i) for i in ids)
@@ -167,3 +167,30 @@ def test_translator_workflow_extract_update_compile(source_copy, tmp_path):
     assert run(source_copy) == []  # nothing to compile: formgen reads the .po
     assert runner.invoke(app, ["catalogs", "compile", "--project", str(forms.parent)]).exit_code == 0
     assert "Жаңы абзац." in (locales / "ky/LC_MESSAGES/forms.mo").read_bytes().decode("utf-8", "replace")
+
+
+def test_misspelt_names_get_a_suggestion(source_copy):
+    forms = source_copy[0]
+    edit(forms / "annex2.yaml", "{id: villages, kind: number, required: true}", "{id: villages, kind: numbr, required: true}")
+    edit(forms / "annex2.yaml", "page_numbers: true", "page_number: true")
+    edit(forms / "interest_letter.yaml", "{p: letter.stamp, style: stamp}", "{p: letter.stmp, style: stamp}")
+    problems = run(source_copy)
+    assert any("unknown key 'page_number'" in p and "did you mean 'page_numbers'?" in p for p in problems), problems
+    edit(forms / "annex2.yaml", "page_number: true", "page_numbers: true")
+    problems = run(source_copy)
+    assert any("unknown field kind 'numbr'" in p and "did you mean 'number'?" in p for p in problems), problems
+    edit(forms / "annex2.yaml", "kind: numbr", "kind: number")
+    problems = run(source_copy)
+    assert any('msgid "letter.stmp": missing' in p and 'did you mean "letter.stamp"?' in p for p in problems), problems
+
+
+def test_booleans_must_be_booleans(source_copy):
+    """`required: "yes"` or `letterhead: "no"` used to mean False and True without a word."""
+    forms = source_copy[0]
+    edit(forms / "interest_letter.yaml", "letterhead: true", 'letterhead: "no"')
+    problems = run(source_copy)
+    assert any("interest_letter.yaml: letterhead: 'no' is not true or false" in p for p in problems), problems
+    edit(forms / "interest_letter.yaml", 'letterhead: "no"', "letterhead: true")
+    edit(forms / "annex2.yaml", "{id: villages, kind: number, required: true}", '{id: villages, kind: number, required: "yes"}')
+    problems = run(source_copy)
+    assert any("field.required: 'yes' is not true or false" in p for p in problems), problems
