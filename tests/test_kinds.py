@@ -394,8 +394,12 @@ def project_with_tiny_form(root):
     from generator.cli import app
 
     assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
-    (root / "forms" / "tiny.yaml").write_text(FORM, encoding="utf-8")
-    (root / "forms" / "choices.yaml").write_text(SHARED, encoding="utf-8")
+    # the project's own oblasts (the letter's) stay; the tiny form's shared list joins them
+    (root / "forms" / "tiny.yaml").write_text(FORM.replace("choices: oblasts", "choices: tiny_oblasts"),
+                                              encoding="utf-8")
+    shared = root / "forms" / "choices.yaml"
+    lists = SHARED.split("choices:\n", 1)[1].replace("  oblasts:", "  tiny_oblasts:")
+    shared.write_text(shared.read_text(encoding="utf-8") + lists, encoding="utf-8")
     settings = root / "forms" / "project.yaml"
     settings.write_text(settings.read_text(encoding="utf-8").replace("folder_name: [", "folder_name: [name, "),
                         encoding="utf-8")
