@@ -103,10 +103,12 @@ def check(
     project: Optional[Path] = PROJECT_OPTION,
 ) -> None:
     """Validate form definitions, catalogs and call settings; one line per problem."""
-    from .check import check as run_check
+    from .check import check as run_check, warnings
 
     chosen = project_of(project)
     problems = run_check(chosen.forms_dir, chosen.locales_dir, chosen.call(call))
+    for warning in warnings(chosen.call(call)):
+        typer.echo(warning, err=True)
     for problem in problems:
         typer.echo(problem, err=True)
     if problems:
