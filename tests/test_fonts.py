@@ -37,3 +37,9 @@ def test_subsets_cover_exactly_the_chosen_characters_in_every_face():
         assert {ord(c) for c in face(key).glyph_ids} == set(cmap)
         assert all(ch in cmap for ch in map(ord, "ҢңӨөҮү№«»—–ЁёAz"))
         assert len(face(key).advances) == len(font.getGlyphOrder())
+
+
+def test_the_font_licence_travels_with_the_shipped_subsets():
+    for family in ("PT-Sans", "PT-Serif"):
+        text = (FONT_DATA / f"OFL-{family}.txt").read_text(encoding="utf-8")
+        assert "SIL OPEN FONT LICENSE Version 1.1" in text and "ParaType" in text
