@@ -68,14 +68,14 @@ class _Reader(YamlReader):
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = str(value)
         if not isinstance(value, str) or not value.strip():
-            raise self.fail(place, "expected non-empty text", "write the value after the colon")
+            raise self.fail(place, "expected non-empty text", "write the value after the colon", code="FG301")
         bad = UNPRINTABLE.search(value.strip())
         if bad:
             name = unicodedata.name(bad.group(), "a control character, surrogate or noncharacter")
             raise self.fail(place, f"U+{ord(bad.group()):04X} ({name}) at character {bad.start() + 1}",
-                            "delete it: write the value as plain text on one line")
+                            "delete it: write the value as plain text on one line", code="FG302")
         if pattern and not pattern.match(value.strip()):
-            raise self.fail(place, f"{shown(value)} is not a valid {what}", fix or f"write a {what}")
+            raise self.fail(place, f"{shown(value)} is not a valid {what}", fix or f"write a {what}", code="FG303")
         return value.strip()
 
     def per_language(self, value: Any, place: str) -> dict[str, str]:
@@ -88,26 +88,29 @@ class _Reader(YamlReader):
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            raise self.fail(place, f"{shown(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-07") from None
+            raise self.fail(place, f"{shown(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-07",
+                            code="FG304") from None
 
     def deadline(self, value: Any, place: str) -> dt.datetime:
         try:  # the loader leaves dates as text
             return dt.datetime.strptime(str(value), "%Y-%m-%d %H:%M")
         except ValueError:
             raise self.fail(place, f"{shown(value)} is not a date and hour",
-                            f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00") from None
+                            f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00", code="FG305") from None
 
     def years(self, value: Any, place: str) -> tuple[int, int]:
         ok = (isinstance(value, list) and len(value) == 2
               and all(isinstance(y, int) and not isinstance(y, bool) and 1990 <= y <= 2100 for y in value)
               and value[0] <= value[1])
         if not ok:
-            raise self.fail(place, f"{shown(value)} is not a period", "write [first year, last year], e.g. [2022, 2024]")
+            raise self.fail(place, f"{shown(value)} is not a period", "write [first year, last year], e.g. [2022, 2024]",
+                            code="FG306")
         return value[0], value[1]
 
     def number(self, value: Any, place: str, low: float, high: float) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= value <= high:
-            raise self.fail(place, f"{shown(value)} is out of range", f"give a number from {low:g} to {high:g}")
+            raise self.fail(place, f"{shown(value)} is out of range", f"give a number from {low:g} to {high:g}",
+                            code="FG307")
         return float(value)
 
     def contact(self, value: Any, place: str) -> Contact:
@@ -149,11 +152,11 @@ class _Reader(YamlReader):
     def consistent(self, call: CallSettings) -> None:
         if call.results_date <= call.deadline.date():
             raise self.fail("results_date", f"{call.results_date} is not after the deadline {call.deadline:%Y-%m-%d}",
-                            "results are announced after applications close")
+                            "results are announced after applications close", code="FG308")
         if call.donor_years[1] > call.population_date.year:
             raise self.fail("donor_years", f"the period ends in {call.donor_years[1]}, "
                             f"after the population date's year {call.population_date.year}",
-                            "the donor period lies before the call")
+                            "the donor period lies before the call", code="FG309")
 
 
 def call_id(value: Any, path: Path) -> str:

@@ -34,7 +34,8 @@ def _check_po_lines(path: Path, data: bytes) -> None:
     for number, line in enumerate(data.decode("utf-8").splitlines(), 1):
         if not PO_LINE.match(line):
             raise FormgenError(path, f"line {number}", f"malformed .po line: {line.strip()[:60]}",
-                               "close the quotes, escape inner quotes as \\\", or start the line with msgid/msgstr")
+                               "close the quotes, escape inner quotes as \\\", or start the line with msgid/msgstr",
+                               code="FG201")
 
 
 def read_catalog(path: Path) -> Catalog:
@@ -43,13 +44,14 @@ def read_catalog(path: Path) -> Catalog:
         _check_po_lines(path, data)
         return read_po(io.BytesIO(data), abort_invalid=True)
     except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path", code="FG003") from None
     except PoFileError as exc:
         line = getattr(exc, "lineno", None)
         raise FormgenError(path, f"line {line}" if line else "", f"malformed .po: {exc}",
-                           "fix the entry, e.g. in Poedit") from None
+                           "fix the entry, e.g. in Poedit", code="FG202") from None
     except (UnicodeDecodeError, ValueError) as exc:
-        raise FormgenError(path, "", f"malformed .po: {exc}", "save it as UTF-8 gettext catalog") from None
+        raise FormgenError(path, "", f"malformed .po: {exc}", "save it as UTF-8 gettext catalog",
+                           code="FG202") from None
 
 
 def compiled(catalog: Catalog) -> bytes:
@@ -80,7 +82,8 @@ def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> gettext.GNU
         stat = path.stat()
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}",
-                           "a project needs locales/ru and locales/ky; `formgen init` writes them") from None
+                           "a project needs locales/ru and locales/ky; `formgen init` writes them",
+                           code="FG003") from None
     return gettext.GNUTranslations(io.BytesIO(_compiled_po(str(path), stat.st_mtime_ns, stat.st_size)))
 
 

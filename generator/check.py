@@ -13,7 +13,7 @@ from . import LANGUAGES
 from .call import CallSettings, call_texts, load_call
 from .catalogs import compiled, po_path, read_catalog
 from .definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
-from .errors import FormgenError
+from .errors import FormgenError, coded
 from .fonts import font_problems
 from .localize import Localizer, placeholders
 from .model import FormDef, ProjectSettings
@@ -83,8 +83,8 @@ def contact_name_doubts(call: CallSettings) -> Iterator[str]:
     for lang in LANGUAGES:
         name = call.contact.name[lang]
         if doubts := name_doubts(name, lang):
-            yield (f"{call.source}: contact.name.{lang}: '{name}' {' and '.join(doubts)}, so the rules may decline "
-                   f"it wrongly (write its dative as contact.name_dative: {{ru: …, ky: …}})")
+            yield coded("FG310", f"{call.source}: contact.name.{lang}: '{name}' {' and '.join(doubts)}, so the "
+                                 f"rules may decline it wrongly (write its dative as contact.name_dative: {{ru: …, ky: …}})")
 
 
 def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, locales_dir: Path) -> Iterator[str]:
@@ -95,8 +95,8 @@ def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, loca
             text = str(message.string or "")
             for literal, placeholder in literals.items():
                 if message.id and literal in text:
-                    yield (f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
-                           f"contains '{literal}' from the call settings (write {{{placeholder}}} instead)")
+                    yield coded("FG213", f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
+                                         f"contains '{literal}' from the call settings (write {{{placeholder}}} instead)")
 
 
 def catalog_texts(catalogs: dict[str, Catalog], locales_dir: Path) -> Iterator[tuple[str, str]]:
@@ -110,9 +110,10 @@ def settings_problems(settings: ProjectSettings, forms: list[FormDef], path: Pat
     """The project's settings name forms and fields that exist."""
     form_ids = [form.id for form in forms]
     field_ids = [field.id for form in forms for field in form.field_defs()]
-    return ([f"{path}: forms: no form '{f}' (list ids of the forms: {', '.join(form_ids)})"
+    return ([coded("FG501", f"{path}: forms: no form '{f}' (list ids of the forms: {', '.join(form_ids)})")
              for f in settings.order if f not in form_ids]
-            + [f"{path}: folder_name: no field '{f}' in the forms (list field ids, e.g. the municipality's name)"
+            + [coded("FG502",
+                     f"{path}: folder_name: no field '{f}' in the forms (list field ids, e.g. the municipality's name)")
                for f in settings.folder_name if f not in field_ids])
 
 
@@ -122,8 +123,8 @@ def duplicate_field_ids(forms: list[FormDef]) -> list[str]:
     for form in forms:
         for field in iter_field_defs(form):
             if field.id in owner and owner[field.id] != form.source:
-                problems.append(f"{form.source}: field '{field.id}': also used in {owner[field.id]} "
-                                "(field ids are unique across the forms of an application; rename one)")
+                problems.append(coded("FG132", f"{form.source}: field '{field.id}': also used in {owner[field.id]} "
+                                               "(field ids are unique across the forms of an application; rename one)"))
             owner.setdefault(field.id, form.source)
     return problems
 
@@ -136,15 +137,18 @@ def catalog_problems(catalogs: dict[str, Catalog], used: dict[str, str], locales
             if message is None:
                 close = difflib.get_close_matches(message_id, [str(m.id) for m in catalog if m.id], n=1, cutoff=0.8)
                 hint = f"; did you mean \"{close[0]}\"?" if close else ""
-                yield f"{path}: msgid \"{message_id}\": missing (used in {where}; add it with its {lang} text{hint})"
-            elif not str(message.string or "").strip():
-                yield f"{path}: line {message.lineno}: msgid \"{message_id}\": empty translation (write its {lang} text)"
+                yield coded("FG203", f"{path}: msgid \"{message_id}\": missing "
+                                     f"(used in {where}; add it with its {lang} text{hint})")
+                continue
+            at = f"{path}: line {message.lineno}: msgid \"{message_id}\""
+            if not str(message.string or "").strip():
+                yield coded("FG204", f"{at}: empty translation (write its {lang} text)")
             elif message.fuzzy:
-                yield f"{path}: line {message.lineno}: msgid \"{message_id}\": marked fuzzy (review it and remove the fuzzy flag)"
+                yield coded("FG205", f"{at}: marked fuzzy (review it and remove the fuzzy flag)")
         for message in catalog:
             if message.id and message.id not in used:
-                yield (f"{path}: line {message.lineno}: msgid \"{message.id}\": defined but not used "
-                       "(delete it, or use it in a form definition)")
+                yield coded("FG206", f"{path}: line {message.lineno}: msgid \"{message.id}\": defined but not used "
+                                     "(delete it, or use it in a form definition)")
     yield from placeholder_problems(catalogs, locales_dir)
 
 
@@ -157,15 +161,16 @@ def placeholder_problems(catalogs: dict[str, Catalog], locales_dir: Path) -> Ite
             try:
                 names.setdefault(message.id, {})[lang] = {n for n, _ in placeholders(str(message.string))}
             except ValueError as exc:
-                yield (f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
-                       f"malformed placeholder: {exc} (balance the {{ }} braces)")
+                yield coded("FG207", f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
+                                     f"malformed placeholder: {exc} (balance the {{ }} braces)")
     first = LANGUAGES[0]
     for message_id, by_lang in names.items():
         for lang, found in by_lang.items():
             if first in by_lang and found != by_lang[first]:
                 line = catalogs[lang].get(message_id).lineno
-                yield (f"{po_path(lang, locales_dir)}: line {line}: msgid \"{message_id}\": placeholders "
-                       f"{_names(found)} differ from {first}: {_names(by_lang[first])} (use the same names)")
+                yield coded("FG208", f"{po_path(lang, locales_dir)}: line {line}: msgid \"{message_id}\": "
+                                     f"placeholders {_names(found)} differ from {first}: {_names(by_lang[first])} "
+                                     "(use the same names)")
 
 
 def _names(names: set[str]) -> str:

@@ -1,4 +1,5 @@
-"""Errors a user can act on: each names the file, the place in it, and the fix."""
+"""Errors a user can act on: each names the file, the place in it, and the fix; a problem
+`formgen check` can report carries a stable code (FG101…) explained in docs/errors.md."""
 from __future__ import annotations
 
 
@@ -7,17 +8,22 @@ class FormgenError(Exception):
 
     exit_code = 1
 
-    def __init__(self, file: object, place: str, problem: str, fix: str = "") -> None:
-        self.file, self.place, self.problem, self.fix = str(file), place, problem, fix
+    def __init__(self, file: object, place: str, problem: str, fix: str = "", code: str = "") -> None:
+        self.file, self.place, self.problem, self.fix, self.code = str(file), place, problem, fix, code
         super().__init__(self.line())
 
     def __reduce__(self):  # raised in a worker process, it must cross back whole
-        return type(self), (self.file, self.place, self.problem, self.fix)
+        return type(self), (self.file, self.place, self.problem, self.fix, self.code)
 
     def line(self) -> str:
         where = f"{self.file}: {self.place}" if self.place else self.file
         tail = f" ({self.fix})" if self.fix else ""
-        return f"{where}: {self.problem}{tail}"
+        return coded(self.code, f"{where}: {self.problem}{tail}")
+
+
+def coded(code: str, line: str) -> str:
+    """A problem line, led by its code when it has one: `FG103 forms/x.yaml: …`."""
+    return f"{code} {line}" if code else line
 
 
 class UsageError(FormgenError):

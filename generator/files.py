@@ -33,11 +33,11 @@ def check_regular_file(path: Path, max_bytes: int | None = None, fix: str = "") 
     try:
         info = path.stat()
     except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path", code="FG003") from None
     if not stat.S_ISREG(info.st_mode):
         what = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
-        raise FormgenError(path, "", what, "give the path of a file")
+        raise FormgenError(path, "", what, "give the path of a file", code="FG004")
     if max_bytes is not None and info.st_size > max_bytes:
         raise FormgenError(path, "", f"{info.st_size // 1_000_000} MB, more than the {max_bytes // 1_000_000} MB "
-                           "this file can be", fix)
+                           "this file can be", fix, code="FG001")
     return info.st_size

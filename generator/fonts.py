@@ -95,7 +95,7 @@ def font_errors(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FA
                 name = unicodedata.name(char, "unnamed character")
                 problems.append(FormgenError(where, "", f"character {char!r} (U+{ord(char):04X} {name}) is not in "
                                              f"the PDF font{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
-                                             "it would print as a blank box; use another character"))
+                                             "it would print as a blank box; use another character", code="FG401"))
     return problems
 
 

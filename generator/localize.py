@@ -43,14 +43,14 @@ class Localizer:
         first, last = call.donor_years
         self.values["donor_period"] = Phrase(periods["one_year" if first == last else "years"], lang)
 
-    def fail(self, message_id: str, problem: str, fix: str) -> FormgenError:
-        return FormgenError(self.catalog_path, f"msgid \"{message_id}\"", problem, fix)
+    def fail(self, message_id: str, problem: str, fix: str, code: str = "") -> FormgenError:
+        return FormgenError(self.catalog_path, f"msgid \"{message_id}\"", problem, fix, code)
 
     def message(self, message_id: str) -> str:
         text = self.translations.gettext(message_id)
         if text == message_id or not text.strip():
             raise self.fail(message_id, "message is missing or empty",
-                            "add its text, then run `formgen catalogs compile`")
+                            "add its text, then run `formgen catalogs compile`", code="FG209")
         return text
 
     def runs(self, message_id: str, fields: dict[str, Field] | None = None, **extra: object) -> tuple[Run, ...]:
@@ -61,7 +61,8 @@ class Localizer:
         try:
             parts = list(Formatter().parse(message))
         except ValueError as exc:
-            raise self.fail(message_id, f"malformed placeholder: {exc}", "balance the { } braces") from None
+            raise self.fail(message_id, f"malformed placeholder: {exc}", "balance the { } braces",
+                            code="FG207") from None
         for literal, name, spec, _ in parts:
             runs.append(literal)
             if name is None:
@@ -72,10 +73,11 @@ class Localizer:
                 try:
                     runs.append(format(values[name], spec or ""))
                 except ValueError as exc:
-                    raise self.fail(message_id, f"placeholder {{{name}:{spec}}}: {exc}", "fix the format") from None
+                    raise self.fail(message_id, f"placeholder {{{name}:{spec}}}: {exc}", "fix the format",
+                                    code="FG210") from None
             else:
                 raise self.fail(message_id, f"unknown placeholder {{{name}}}",
-                                f"use a field of this paragraph or one of: {', '.join(sorted(values))}")
+                                f"use a field of this paragraph or one of: {', '.join(sorted(values))}", code="FG211")
         return _merge_text(runs)
 
     def text(self, message_id: str, **extra: object) -> str:
@@ -101,7 +103,7 @@ class Localizer:
         placed = [run.id for run in runs if isinstance(run, Field)]
         if sorted(placed) != sorted(fields):
             raise self.fail(definition.text, f"places fields {placed}, the form has {sorted(fields)}",
-                            "put each field's {placeholder} in the message exactly once")
+                            "put each field's {placeholder} in the message exactly once", code="FG212")
         required = {f.id for f in definition.fields if self.marked(f)}
         if required:
             runs = _merge_text([piece for run in runs for piece in (

@@ -35,7 +35,7 @@ class Project:
         calls = sorted(self.calls_dir.glob("*.yaml"))
         if not calls:
             raise FormgenError(self.calls_dir, "", "no call settings here",
-                               "write one with `formgen new-call --id 2026`, or give --call FILE")
+                               "write one with `formgen new-call --id 2026`, or give --call FILE", code="FG503")
         return calls[-1]
 
     def call(self, given: Path | None) -> Path:
@@ -64,7 +64,7 @@ def find_project(given: Path | None = None, cwd: Path | None = None) -> Project:
     if given is not None:
         if not is_project(given):
             raise UsageError("--project", str(given), "not a project folder (it needs forms/ and locales/)",
-                             f"make one with `formgen init {given}`")
+                             f"make one with `formgen init {given}`", code="FG504")
         return project_at(given)
     here = cwd or Path.cwd()
     return project_at(here) if is_project(here) else BUILTIN

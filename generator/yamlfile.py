@@ -90,14 +90,15 @@ def load_yaml(path: Path, strings: bool = False) -> Any:
         size = check_regular_file(path)  # /dev/zero or a pipe as a call file would be read for ever
         if size > MAX_YAML_BYTES:
             raise FormgenError(path, "", f"file is {size} bytes, more than {MAX_YAML_BYTES}",
-                               "a settings or definition file is a few kilobytes; check the path")
+                               "a settings or definition file is a few kilobytes; check the path", code="FG001")
         text = path.read_text(encoding="utf-8")
     except FormgenError:
         raise
     except UnicodeDecodeError as exc:
-        raise FormgenError(path, f"byte {exc.start}", "not UTF-8 text", "save the file as UTF-8") from None
+        raise FormgenError(path, f"byte {exc.start}", "not UTF-8 text", "save the file as UTF-8",
+                           code="FG002") from None
     except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path") from None
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path", code="FG003") from None
     return parse_yaml(text, path, strings)
 
 
@@ -111,8 +112,9 @@ def parse_yaml(text: str, path: Path, strings: bool = False) -> Any:
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if isinstance(exc, _Refused):
-            raise FormgenError(path, place, problem, exc.fix) from None
-        raise FormgenError(path, place, f"malformed YAML: {problem}", "fix the indentation or quoting there") from None
+            raise FormgenError(path, place, problem, exc.fix, code="FG006") from None
+        raise FormgenError(path, place, f"malformed YAML: {problem}", "fix the indentation or quoting there",
+                           code="FG005") from None
 
 
 def suggestion(wrong: str, allowed) -> str:
@@ -129,26 +131,28 @@ class YamlReader:
     def __init__(self, path: Path) -> None:
         self.path = path
 
-    def fail(self, place: str, problem: str, fix: str) -> FormgenError:
-        return FormgenError(self.path, place, problem, fix)
+    def fail(self, place: str, problem: str, fix: str, code: str = "") -> FormgenError:
+        return FormgenError(self.path, place, problem, fix, code)
 
     def boolean(self, value: Any, place: str, default: bool) -> bool:
         """`true` or `false` only: `"yes"` or `"no"` in quotes would silently mean the opposite."""
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self.fail(place, f"'{value}' is not true or false", "write true or false, without quotes")
+            raise self.fail(place, f"'{value}' is not true or false", "write true or false, without quotes",
+                            code="FG010")
         return value
 
     def mapping(self, value: Any, place: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
         where = place or "top level"
         if not isinstance(value, dict):
-            raise self.fail(where, f"expected a mapping, found {type(value).__name__}", "write `key: value` lines")
+            raise self.fail(where, f"expected a mapping, found {type(value).__name__}", "write `key: value` lines",
+                            code="FG007")
         for key in required:
             if key not in value:
-                raise self.fail(where, f"missing key '{key}'", f"add '{key}:'")
+                raise self.fail(where, f"missing key '{key}'", f"add '{key}:'", code="FG008")
         unknown = sorted(set(map(str, value)) - set(required) - set(optional))
         if unknown:
             raise self.fail(f"{place}.{unknown[0]}".lstrip("."), f"unknown key '{unknown[0]}'",
-                            suggestion(unknown[0], required + optional))
+                            suggestion(unknown[0], required + optional), code="FG009")
         return value

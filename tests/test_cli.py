@@ -71,7 +71,7 @@ def test_unknown_form(tmp_path):
 def test_unreadable_call(tmp_path):
     result = build_docx(tmp_path, "--call", tmp_path / "nope.yaml")
     assert result.exit_code == 1
-    assert result.output.strip() == f"error: {tmp_path / 'nope.yaml'}: cannot read: No such file or directory (check the path)"
+    assert result.output.strip() == f"error: FG003 {tmp_path / 'nope.yaml'}: cannot read: No such file or directory (check the path)"
 
 
 def test_malformed_call_yaml(tmp_path):
@@ -81,7 +81,7 @@ def test_malformed_call_yaml(tmp_path):
     result = build_docx(tmp_path / "out", "--call", bad)
     assert result.exit_code == 1
     line = result.output.strip()
-    assert line.startswith(f"error: {bad}: line ") and "malformed YAML" in line and len(line.splitlines()) == 1
+    assert line.startswith(f"error: FG005 {bad}: line ") and "malformed YAML" in line and len(line.splitlines()) == 1
 
 
 def test_malformed_po(source_copy, tmp_path):
