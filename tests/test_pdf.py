@@ -448,8 +448,8 @@ def test_font_problems_name_the_place_and_the_character():
     assert font_problems([("forms.po: msgid \"x\"", "Ңң Өө Үү «№» — –")]) == []
     problems = font_problems([("ky/forms.po: msgid \"a\"", "Евро €"), ("call.yaml: phones", "ok ☎")])
     assert len(problems) == 2
-    assert problems[0].startswith("ky/forms.po: msgid \"a\": character '€' (U+20AC EURO SIGN)")
-    assert "U+260E" in problems[1] and problems[1].startswith("call.yaml: phones")
+    assert problems[0].startswith("FG401 ky/forms.po: msgid \"a\": character '€' (U+20AC EURO SIGN)")
+    assert "U+260E" in problems[1] and problems[1].startswith("FG401 call.yaml: phones")
 
 
 def test_a_long_word_is_cut_into_pieces_that_fit_measuring_each_character_once():
