@@ -124,9 +124,12 @@ def printable_call(path: Path) -> CallSettings:
     return call
 
 
-def write_outputs(root: Path, folder: str, document: Document, rendered: dict[str, bytes]) -> list[Output]:
-    """Write one document's formats under root/folder/<lang>/ and describe them for a manifest."""
-    pages = pdf_pages(rendered["pdf"]) if "pdf" in rendered else None
+def write_outputs(root: Path, folder: str, document: Document, rendered: dict[str, bytes],
+                  pages: int | None = None) -> list[Output]:
+    """Write one document's formats under root/folder/<lang>/ and describe them for a manifest
+    (`pages`, where the caller knows them, saves opening the PDF again to count them)."""
+    if pages is None and "pdf" in rendered:
+        pages = pdf_pages(rendered["pdf"])
     outputs = []
     for fmt, data in rendered.items():
         relative = "/".join(filter(None, (folder, document.lang, f"{document.form_id}.{fmt}")))

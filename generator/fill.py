@@ -178,13 +178,14 @@ class Producer:
         outputs = []
         for document, field_ids in zip(self.documents, self.field_ids):
             own = {k: v for k, v in self.values_for(values, document).items() if k in field_ids}
-            rendered = {}
+            rendered, pages = {}, None
             if "docx" in self.formats:
                 rendered["docx"] = fill_docx(self.blank(document), own)
             if "pdf" in self.formats:
                 # the page codes name the row, so a scan's pages find their application
-                rendered["pdf"] = fill_blank(self.blank_pdf(document), replace(document, row=folder), own)
-            outputs += write_outputs(self.out_dir, folder, document, rendered)
+                blank = self.blank_pdf(document)
+                rendered["pdf"], pages = fill_blank(blank, replace(document, row=folder), own), len(blank.pages)
+            outputs += write_outputs(self.out_dir, folder, document, rendered, pages)
         return outputs
 
 
