@@ -24,6 +24,7 @@ from lxml import etree
 
 from .docx_render import normalized_zip
 from .errors import FormgenError
+from .files import check_regular_file
 from .zips import READ_ERRORS, open_package, read_part
 
 MAX_LETTERHEAD_BYTES = 10_000_000
@@ -71,9 +72,10 @@ def place_letter(letterhead: bytes, letter_docx: bytes) -> bytes:
 
 
 def _read_letterhead(path: Path) -> bytes:
+    check_regular_file(path, MAX_LETTERHEAD_BYTES, "a letterhead is a page with a logo; compress its images")
     try:
         with path.open("rb") as stream:
-            data = stream.read(MAX_LETTERHEAD_BYTES + 1)
+            data = stream.read(MAX_LETTERHEAD_BYTES + 1)  # the file may have grown since it was measured
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the --letterhead path") from None
     if len(data) > MAX_LETTERHEAD_BYTES:

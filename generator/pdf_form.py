@@ -442,11 +442,10 @@ def with_letterhead(form_pdf: bytes, letterhead: Path) -> bytes:
 
 def _open_letterhead(path: Path) -> pikepdf.Pdf:
     from .errors import FormgenError
+    from .files import check_regular_file
 
+    check_regular_file(path, MAX_LETTERHEAD_PDF_BYTES, "a letterhead is one page; export it again with compressed images")
     try:
-        if path.stat().st_size > MAX_LETTERHEAD_PDF_BYTES:
-            raise FormgenError(path, "", f"larger than {MAX_LETTERHEAD_PDF_BYTES // 1_000_000} MB",
-                               "a letterhead is one page; export it again with compressed images")
         data = path.read_bytes()
         check_pdf_size(data, str(path))  # before pikepdf materialises a page tree of millions of kids
         pdf = pikepdf.open(io.BytesIO(data))

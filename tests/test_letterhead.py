@@ -413,3 +413,17 @@ def test_a_letterhead_whose_styles_have_localized_ids(tmp_path, letter):
     assert {style.element.basedOn_val for style in result.styles} - {None} <= ids
     body = next(p for p in result.paragraphs if p.style.style_id == "FormBody")
     assert body.style.base_style.style_id == "a" and effective(body.style, "name") == "Times New Roman"
+
+
+@pytest.mark.parametrize("option, fmt", [("--letterhead", "docx"), ("--letterhead-pdf", "pdf")])
+def test_a_letterhead_that_is_a_pipe_is_refused_before_it_is_read(tmp_path, option, fmt):
+    import os
+    from typer.testing import CliRunner
+    from generator.cli import app
+
+    pipe = tmp_path / "letterhead"
+    os.mkfifo(pipe)  # reading it would wait for a writer for ever
+    result = CliRunner().invoke(app, ["build", "--out", str(tmp_path / "out"), "--form", "interest_letter",
+                                      "--lang", "ru", "--format", fmt, option, str(pipe), "--no-site"])
+    assert result.exit_code == 1 and f"{pipe}: not a regular file" in result.output
+    assert not (tmp_path / "out").exists()
