@@ -238,7 +238,9 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
           progress: Callable[[int], None]) -> Report:
     """`setup`: what a Producer is made of, in this process and in each worker."""
     producer = Producer(*setup)
-    fields = {f.id: f for form in forms for f in form.field_defs()}
+    # a data file serves every form of the project: columns of forms not chosen with --form are
+    # checked, not refused as unknown, and the folder-name column may belong to any of them
+    fields = {f.id: f for form in fillable_forms(setup[-1]) for f in form.field_defs()}
     name_columns = load_settings(setup[-1].forms_dir).folder_name
     checker = RowChecker(fields, "pdf" in producer.formats, label_texts(producer.localizers.values()), forms)
     report, taken = Report(), set()

@@ -338,3 +338,18 @@ def test_a_column_given_twice_is_refused(tmp_path):
     data.write_text("aa_name,population,aa_name\nКочкор,1,Нарын\n", encoding="utf-8")
     result = CliRunner().invoke(app, ["fill", "--data", str(data), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1 and f"error: {data}: row 1: column 'aa_name' appears twice" in result.output
+
+
+def test_one_form_is_filled_from_a_sheet_that_serves_every_form(tmp_path):
+    """--form picks what is written, not which columns the data may have: the municipalities' sheet
+    holds every form's columns, and the folder is still named by its name column."""
+    from generator.fill import fillable_forms
+
+    rows = municipalities(3)
+    rows[2]["population"] = "many"  # a bad value of the form left out is still reported
+    data = write_csv(tmp_path / "m.csv", rows)
+    letter = next(f for f in fillable_forms() if "sender_head" in {d.id for d in f.field_defs()})
+    report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ru"], ["pdf"], jobs=1, form_ids=[letter.id])
+    assert [r["name"] for r in report.rows] == [rows[0]["aa_name"], rows[1]["aa_name"]]
+    assert len(report.problems) == 1 and "row 4, column population" in report.problems[0]
+    assert {f["form"] for r in report.rows for f in r["files"]} == {letter.id}
