@@ -413,7 +413,7 @@ def _read_scan(path: Path, kind: str, forms: Forms) -> tuple[list[tuple[str, Ret
         key = application_key(path)
         if row and Path(key).name != row:  # prefilled pages of many rows in one folder
             key = str(Path(key) / row)
-        values = {r.field_id: "" if r.review else r.value for r in page.readings}
+        values = {r.field_id: "" if r.review else forms.canonical(r.field_id, r.value) for r in page.readings}
         found.append((key, Returned(Path(page.source), page.page_id.form, values,
                                     readings={r.field_id: r for r in page.readings}, page=page.page_id,
                                     ink=page.ink)))

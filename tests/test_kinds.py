@@ -481,3 +481,19 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
     assert (str(returned), "tiny: required field 'head_signature' is empty") in problems
     assert (str(tmp_path / "returned" / "blank"), "tiny: required field 'agree' is not ticked") in problems
     assert not any("'agree'" in problem for file, problem in problems if not file.endswith("blank"))
+
+
+def test_a_scanned_answer_is_returned_as_canonically_as_a_typed_one(tmp_path, monkeypatch):
+    """OCR reads a sum as printed («1 250 000»); collect reports it as it does a digital one."""
+    from generator import DEFAULT_CALL, scan
+    from generator.call import load_call
+    from generator.collect import Forms, _read_scan
+    from generator.page_id import PageId
+    from generator.project import project_at
+
+    project = project_at(project_with_tiny_form(tmp_path / "project"))
+    page = scan.ScannedPage("scan.png, page 1", PageId("2025", "tiny", "ky", 1, 1, "abc123"),
+                            [scan.Reading("budget", "1 250 000", 90.0), scan.Reading("costs_1_sum", "15 000,50", 90.0)])
+    monkeypatch.setattr(scan, "read_scan", lambda path, kind, layouts: scan.ScanResult([page]))
+    found, problems = _read_scan(tmp_path / "scan.png", "png", Forms(load_call(DEFAULT_CALL), project))
+    assert problems == [] and found[0][1].values == {"budget": "1250000", "costs_1_sum": "15000.5"}
