@@ -218,7 +218,7 @@ def _check_signatures(returned: Returned, signed: list[str]) -> None:
 def _pdf_values(path: Path, data: bytes) -> tuple[dict[str, str], list[str]]:
     import pikepdf
 
-    from .pdf_form import EncryptedPdf, pdf_error_text, read_pdf_fields
+    from .pdf_read import EncryptedPdf, pdf_error_text, read_pdf_fields
 
     check_pdf_size(data, str(path))  # before pikepdf materialises anything
     try:

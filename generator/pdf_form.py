@@ -1,14 +1,13 @@
 """The AcroForm of a rendered PDF: fields, their embedded font and the appearances of prefilled values.
 
-The only module that touches raw PDF objects (with pikepdf). `pdf_render` draws the pages and says
-where each widget goes (`Widget`); `add_form` turns that into fields that PDFium, pdf.js and poppler
+With `pdf_read` (a returned form read back), the only module that touches raw PDF objects (pikepdf).
+`pdf_render` draws the pages and says where each widget goes (`Widget`); `add_form` turns that into fields that PDFium, pdf.js and poppler
 fill with Kyrgyz text, and prints prefilled values without regenerating appearances.
 """
 from __future__ import annotations
 
 import hashlib
 import io
-import re
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
@@ -19,6 +18,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from .fonts import Face, face, split_to_width
+from .pdf_read import pdf_error_text
 from .pdfscan import check_pdf_size
 
 FIELD_FACE = "sans"
@@ -460,105 +460,3 @@ def _open_letterhead(path: Path) -> pikepdf.Pdf:
         pdf.close()
         raise FormgenError(path, "", "the PDF has no page", "give a one-page letterhead")
     return pdf
-
-
-SIGNED = "signed"  # what a signature field reads as once signed; `signatures.py` says whether it holds
-
-
-def pdf_error_text(exc: Exception) -> str:
-    """pikepdf's message without the name it gives a file read from memory."""
-    return re.sub(r"^stream <[^>]*>:?\s*", "", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:80]
-
-
-MAX_FIELD_NODES = 20_000  # a form has a few hundred; a hostile file may nest or repeat them without end
-
-
-class EncryptedPdf(Exception):
-    """Opened with an empty password, but encrypted all the same: not a form as formgen made it."""
-
-
-def read_pdf_values(source) -> dict[str, str]:
-    """{field name: value} for every field of a filled PDF's AcroForm ('' where it has no value)."""
-    return read_pdf_fields(source)[0]
-
-
-def read_pdf_fields(source) -> tuple[dict[str, str], list[str]]:
-    """({field name: value}, problems) from a filled PDF (a path or a binary stream).
-
-    Walks the field tree once, each object at most once and a bounded number in all, skipping
-    anything that is not a field dictionary. What cannot be read as it is is a problem, never
-    silently changed: a value that is not text, two fields of one name that differ, a tree cut
-    at the limit. Raises pikepdf errors for files it cannot open, EncryptedPdf for encrypted ones.
-    The caller counts the file's objects first (pdfscan): pikepdf materialises what it walks.
-    """
-    with pikepdf.open(source) as pdf:
-        if pdf.is_encrypted:
-            raise EncryptedPdf()
-        form = pdf.Root.get("/AcroForm")
-        fields = form.get("/Fields") if isinstance(form, Dictionary) else None
-        stack = [(field, "", None) for field in reversed(fields)] if isinstance(fields, Array) else []
-        found: dict[str, tuple[str, object]] = {}
-        problems: list[str] = []
-        seen: set[tuple[int, int]] = set()
-        while stack and len(seen) < MAX_FIELD_NODES:
-            field, prefix, kind = stack.pop()
-            if not isinstance(field, Dictionary) or (field.is_indirect and field.objgen in seen):
-                continue
-            seen.add(field.objgen if field.is_indirect else (-len(seen), 0))
-            name = _string_text(field.get("/T", ""))[0]
-            full = f"{prefix}.{name}" if prefix and name else (name or prefix)
-            kind = str(field.get("/FT", kind) or "")
-            kids = field.get("/Kids")
-            named_kids = [k for k in kids if isinstance(k, Dictionary) and "/T" in k] if isinstance(kids, Array) else []
-            if named_kids:
-                stack.extend((kid, full, kind) for kid in reversed(named_kids))
-            elif full:
-                _add_field(found, problems, full, kind, field.get("/V"))
-        if stack:
-            problems.append(f"the field tree has more than {MAX_FIELD_NODES} nodes; the fields after them were not read")
-        return {name: value for name, (_, value) in found.items()}, problems
-
-
-def _add_field(found: dict, problems: list[str], name: str, kind: str, raw) -> None:
-    if kind == "/Sig":  # a signature's value is a dictionary by design
-        value, problem = (SIGNED if isinstance(raw, Dictionary) else ""), None
-    else:
-        value, problem = _value_text(raw)
-    if problem:
-        problems.append(f"{name}: {problem}")
-    if name not in found:
-        found[name] = (kind, value)
-    elif found[name][0] != kind:
-        problems.append(f"{name}: two fields of this name, of types {found[name][0] or '?'} and {kind or '?'}; "
-                        "the first is kept")
-    elif found[name][1] != value:
-        problems.append(f"{name}: two fields of this name with different values; the first is kept")
-
-
-def _value_text(value) -> tuple[str, str | None]:
-    """(the value as text, a problem or None)."""
-    if value is None:
-        return "", None
-    if isinstance(value, (pikepdf.Stream, Array, Dictionary)):
-        kind = "a stream" if isinstance(value, pikepdf.Stream) else "a list" if isinstance(value, Array) else "a dictionary"
-        return "", f"the value is {kind}, not text; read as empty"
-    if isinstance(value, Name):
-        text, problem = str(value)[1:], None
-    elif isinstance(value, String):
-        text, problem = _string_text(value)
-    else:
-        text, problem = str(value), None
-    return ("" if text == "Off" else text.replace("\r\n", "\n").replace("\r", "\n")), problem
-
-
-def _string_text(value) -> tuple[str, str | None]:
-    """A PDF string as text. qpdf drops a lone UTF-16 surrogate without a word; this keeps its place as �."""
-    if not isinstance(value, String):
-        return str(value), None
-    raw = bytes(value)
-    if raw.startswith(b"\xfe\xff") and len(raw) % 2 == 0:
-        text = raw[2:].decode("utf-16-be", "surrogatepass")
-        if any("\ud800" <= char <= "\udfff" for char in text):
-            return "".join("\ufffd" if "\ud800" <= c <= "\udfff" else c for c in text), \
-                "a lone UTF-16 surrogate (not a character), read as \ufffd"
-    return str(value), None

@@ -316,7 +316,7 @@ def sign(data: bytes, field: str) -> bytes:
 
 
 def test_pyhanko_signs_the_empty_field_and_collect_reports_it(documents, tmp_path, caplog):
-    from generator.pdf_form import read_pdf_values
+    from generator.pdf_read import read_pdf_values
     from generator.signatures import signature_states
 
     signed = sign(render_bytes(documents["ky"], "pdf", {"region": "osh"}), "head_signature")
@@ -348,7 +348,7 @@ def test_pdfjs_selects_ticks_and_the_kyrgyz_label_has_ink(documents, tmp_path):
     from test_pdfjs import READY, fill_with_pdfjs
     from conftest import require
     import shutil
-    from generator.pdf_form import read_pdf_values
+    from generator.pdf_read import read_pdf_values
 
     require(READY, "pdf.js", "npm install --prefix tests/pdfjs")
     source, saved = tmp_path / "tiny.pdf", tmp_path / "saved.pdf"
@@ -416,7 +416,7 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
 
     from typer.testing import CliRunner
     from generator.cli import app
-    from generator.pdf_form import read_pdf_values
+    from generator.pdf_read import read_pdf_values
 
     root = project_with_tiny_form(tmp_path / "project")
     run = lambda *args: CliRunner().invoke(app, [*map(str, args), "--project", str(root)])  # noqa: E731
