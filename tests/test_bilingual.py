@@ -7,7 +7,7 @@ from collections import Counter
 import docx
 import pypdf
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import ooxml
 from generator.build import localized_documents, render_bytes

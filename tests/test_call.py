@@ -4,7 +4,7 @@ import re
 import zipfile
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
 from generator.build import FORMATS, localized_documents, render_bytes

@@ -1,7 +1,7 @@
 """`formgen check` passes on the repository and names each fault of a broken copy precisely."""
 import re
 
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
 from generator.check import check

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from lxml import etree
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
 from generator.build import EDITIONS, localized_documents, render_bytes

@@ -2,7 +2,7 @@
 import re
 from pathlib import Path
 
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator.check import check
 from generator.cli import app

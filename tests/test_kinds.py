@@ -390,7 +390,7 @@ def test_docx_with_every_kind_is_valid_against_the_transitional_schemas(document
 # ---- end to end: a project made by `formgen init`, a new form with every kind -------------------------
 
 def project_with_tiny_form(root):
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
     from generator.cli import app
 
     assert CliRunner().invoke(app, ["init", str(root)]).exit_code == 0
@@ -414,7 +414,7 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
     import csv
     import json
 
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
     from generator.cli import app
     from generator.pdf_read import read_pdf_values
 

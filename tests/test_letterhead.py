@@ -119,7 +119,7 @@ def letterhead_pdf(path):
 def test_pdf_letterhead_is_the_background_of_the_first_page_only(tmp_path):
     import pypdf
     import pypdfium2 as pdfium
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
     from generator.cli import app
 
     background = letterhead_pdf(tmp_path / "blank.pdf")
@@ -289,7 +289,7 @@ def test_placeholder_twice_or_outside_the_body(tmp_path, letter):
 
 
 def test_build_with_a_hostile_letterhead_writes_nothing(tmp_path):
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
     from generator.cli import app
 
     target = tmp_path / "pwned.txt"
@@ -418,7 +418,7 @@ def test_a_letterhead_whose_styles_have_localized_ids(tmp_path, letter):
 @pytest.mark.parametrize("option, fmt", [("--letterhead", "docx"), ("--letterhead-pdf", "pdf")])
 def test_a_letterhead_that_is_a_pipe_is_refused_before_it_is_read(tmp_path, option, fmt):
     import os
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
     from generator.cli import app
 
     pipe = tmp_path / "letterhead"

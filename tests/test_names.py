@@ -1,6 +1,6 @@
 """Names in the dative, as the announcement's contact sentence needs them, in both languages."""
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator.check import check, warnings
 from generator.cli import app

@@ -12,7 +12,7 @@ import pymupdf
 import pypdfium2 as pdfium
 import pytest
 from fontTools.ttLib import TTFont
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
 from generator.build import EDITIONS, localized_documents, render_bytes

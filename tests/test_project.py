@@ -5,7 +5,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import FORMS_DIR
 from generator.cli import app

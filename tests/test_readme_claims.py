@@ -14,7 +14,7 @@ import pypdfium2 as pdfium
 import pytest
 import yaml
 from docx.oxml.ns import qn
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
 from generator.build import localized_documents, render_bytes

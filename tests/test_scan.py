@@ -307,7 +307,7 @@ def test_pages_that_cannot_be_read_are_reported_and_nothing_is_dropped(tmp_path,
 
 
 def test_collect_writes_the_review_page_beside_the_workbook(tmp_path):
-    from typer.testing import CliRunner
+    from cli_runner import CliRunner
 
     from generator.cli import app
 

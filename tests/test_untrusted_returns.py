@@ -8,7 +8,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from pikepdf import Array, Dictionary, Name, String
-from typer.testing import CliRunner
+from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL, ooxml
 from generator.build import localized_documents, render_bytes

@@ -69,8 +69,6 @@ def entries(folder: Path) -> set[str]:
 
 
 def run_case(case: Case, folder: Path) -> Result:
-    from typer.main import get_command
-
     from generator.cli import app
 
     result = Result(case.name)
@@ -82,7 +80,7 @@ def run_case(case: Case, folder: Path) -> Result:
     started = time.perf_counter()
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            get_command(app).main(args, prog_name="formgen")
+            app(args)
     except SystemExit as exit:
         result.exit = exit.code
     except BaseException:  # noqa: BLE001 (the corpus counts whatever escapes)
@@ -154,7 +152,6 @@ def warm_up() -> None:
     """Import and cache once what every case needs: each forked case starts from it."""
     import docx  # noqa: F401
     import openpyxl  # noqa: F401
-    import typer.main  # noqa: F401
 
     import generator.check  # noqa: F401
     import generator.cli  # noqa: F401
