@@ -97,14 +97,20 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
     outputs = []
     forms = load_forms(project.forms_dir)
     for document in localized_documents(call, langs, form_ids, project):
-        rendered = {fmt: render_bytes(document, fmt) for fmt in formats}
+        rendered, pages = {}, None
+        for fmt in formats:
+            if fmt == "pdf":
+                from .pdf_render import render_pdf_counted
+                rendered[fmt], pages = render_pdf_counted(document)
+            else:
+                rendered[fmt] = render_bytes(document, fmt)
         if own_letterhead and "docx" in rendered and forms[document.form_id].letterhead:
             from .letterhead import place_letter
             rendered["docx"] = place_letter(own_letterhead, rendered["docx"])
         if letterhead_pdf and "pdf" in rendered and forms[document.form_id].letterhead:
-            from .pdf_form import with_letterhead
+            from .pdf_letterhead import with_letterhead
             rendered["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf)
-        outputs += write_outputs(call_dir, "", document, rendered)
+        outputs += write_outputs(call_dir, "", document, rendered, pages)
     write_file(call_dir / MANIFEST, manifest_bytes(call, outputs))
     if site:
         from .site import site_files
@@ -127,9 +133,7 @@ def printable_call(path: Path) -> CallSettings:
 def write_outputs(root: Path, folder: str, document: Document, rendered: dict[str, bytes],
                   pages: int | None = None) -> list[Output]:
     """Write one document's formats under root/folder/<lang>/ and describe them for a manifest
-    (`pages`, where the caller knows them, saves opening the PDF again to count them)."""
-    if pages is None and "pdf" in rendered:
-        pages = pdf_pages(rendered["pdf"])
+    (`pages`: the PDF's, which its renderer counted; None when no PDF was made)."""
     outputs = []
     for fmt, data in rendered.items():
         relative = "/".join(filter(None, (folder, document.lang, f"{document.form_id}.{fmt}")))
@@ -137,11 +141,6 @@ def write_outputs(root: Path, folder: str, document: Document, rendered: dict[st
         outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
                               hashlib.sha256(data).hexdigest(), pages))
     return outputs
-
-
-def pdf_pages(data: bytes) -> int:
-    from .pdf_form import page_count
-    return page_count(data)
 
 
 def checked_choices(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:

@@ -103,23 +103,25 @@ def _pixel_rows(text: str) -> list[bytes]:
     return [data[row * side:(row + 1) * side] for row in range(rows)]
 
 
-def draw_qr(canvas, text: str) -> None:
-    canvas.addLiteral(qr_operators(text).decode("ascii"))
-
-
 @lru_cache(maxsize=64)
 def qr_operators(text: str, x: float = QR_X, y: float = QR_Y, size: float = QR_SIZE) -> bytes:
     """The code as PDF operators: one filled path, a rectangle per run of dark modules in a row.
-    `fill` swaps these for a row's code in a copy of the blank, so they are written here, not by
-    reportlab."""
+    `fill` writes a row's code into a copy of the blank, so it is made from cached number strings."""
     grid = _pixel_rows(text)
-    step = size / len(grid)
-    rects = []
-    for r, row in enumerate(grid):
-        top = y + size - (r + 1) * step
-        for run in DARK_RUN.finditer(row):
-            rects.append(f"{x + run.start() * step:.3f} {top:.3f} {(run.end() - run.start()) * step:.3f} {step:.3f} re")
+    xs, ys, widths = _module_strings(len(grid), x, y, size)
+    rects = [f"{xs[run.start()]} {ys[r]} {widths[run.end() - run.start()]} re"
+             for r, row in enumerate(grid) for run in DARK_RUN.finditer(row)]
     return ("q 0 g\n" + "\n".join(rects) + "\nf Q").encode("ascii")
+
+
+@lru_cache(maxsize=8)
+def _module_strings(count: int, x: float, y: float, size: float) -> tuple[list[str], list[str], list[str]]:
+    """For a code of `count` modules a side: each column's x, each row's bottom y, and each run
+    length's "width height", as the operators write them."""
+    step = size / count
+    return ([f"{x + column * step:.3f}" for column in range(count + 1)],
+            [f"{y + size - (row + 1) * step:.3f}" for row in range(count)],
+            [f"{length * step:.3f} {step:.3f}" for length in range(count + 1)])
 
 
 def mark_rects(width: float, height: float) -> list[tuple[float, float, float, float]]:
@@ -130,21 +132,14 @@ def mark_rects(width: float, height: float) -> list[tuple[float, float, float, f
 
 
 def draw_marks(canvas, width: float, height: float) -> None:
-    canvas.setFillGray(0)
+    canvas.set_fill_gray(0)
     for x0, y0, x1, y1 in mark_rects(width, height):
-        canvas.rect(x0, y0, x1 - x0, y1 - y0, stroke=0, fill=1)
+        canvas.rect(x0, y0, x1 - x0, y1 - y0, fill=True)
 
 
 def form_name(page_index: int) -> str:
-    """The page's code is a form XObject drawn on the page and defined once the page count is known."""
+    """The page's code is a form XObject drawn on the page and written once the page count is known."""
     return f"formgenPageId{page_index}"
-
-
-def define_page_codes(canvas, texts: Sequence[str]) -> None:
-    for index, text in enumerate(texts):
-        canvas.beginForm(form_name(index))
-        draw_qr(canvas, text)
-        canvas.endForm()
 
 
 def qr_png(text: str, pixels_per_module: int = 8, quiet: int = 4) -> bytes:

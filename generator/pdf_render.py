@@ -1,42 +1,39 @@
 """Draw a localized `Document` as an A4 fillable PDF.
 
-reportlab draws the printed page: text in PT Serif, every blank as an underline (or a box, or a table
-cell) with its hint in small type under it. Paragraphs are laid out here, word by word, because a
-blank sits inside a sentence; `pdf_form` then adds one AcroForm field per blank where it was drawn.
+The printed page: text in PT Serif, every blank as an underline (or a box, or a table cell) with
+its hint in small type under it, drawn on `pdf_writer`'s canvas. Paragraphs are laid out here,
+word by word, because a blank sits inside a sentence; `pdf_form` writes the pages with one AcroForm
+field per blank where it was drawn, in the same pass.
 """
 from __future__ import annotations
 
-import io
 import re
 from dataclasses import dataclass, field as dataclass_field, replace
 from functools import lru_cache
 from typing import BinaryIO, Callable, Mapping, Sequence, Union
 
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen.canvas import Canvas
-
 from .fonts import face, split_to_width
 from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
-from .page_id import (QR_GAP, QR_SIZE, QR_X, PageId, define_page_codes, draw_marks, fingerprint, form_name,
-                      qr_operators)
-from .pdf_form import Widget, add_form, fill_form
+from .page_id import QR_GAP, QR_SIZE, QR_X, PageId, draw_marks, fingerprint, form_name, qr_operators
+from .pdf_form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
+from .pdf_writer import Canvas
 
 MM = 72 / 25.4
-PAGE_WIDTH, PAGE_HEIGHT = A4
+PAGE_WIDTH, PAGE_HEIGHT = PAGE_SIZE
 SHORT_TABLE = PAGE_HEIGHT / 2  # a list table up to this tall is never split across pages
 # GOST R 7.0.97 asks for at least 20 mm left, 10 right, 20 top and bottom.
 LEFT, RIGHT, TOP, BOTTOM = 25 * MM, 15 * MM, 20 * MM, 20 * MM
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 
-SERIF, SERIF_BOLD, SANS = "FormgenSerif", "FormgenSerifBold", "FormgenSans"
-FONT_FACES = {SERIF: "serif", SERIF_BOLD: "serif-bold", SANS: "sans"}
-FORM_XOBJECT = "/FormXob."  # how reportlab names a form XObject in a page's resources
-# The same words are measured again and again (each line break tries them, bilingual editions
-# repeat the labels): remembered, as reportlab measures them.
-text_width = lru_cache(maxsize=8192)(pdfmetrics.stringWidth)
+SERIF, SERIF_BOLD, SANS = "serif", "serif-bold", "sans"  # the faces of fonts.FACES
+
+
+@lru_cache(maxsize=8192)
+def text_width(text: str, font: str, size: float) -> float:
+    """The same words are measured again and again (each line break tries them, bilingual editions
+    repeat the labels): remembered."""
+    return face(font).width(text, size)
 
 BODY_SIZE = 10.0
 ASCENT, DESCENT = 0.92, 0.28  # of a line of text, per point of type: 1.2 line spacing
@@ -226,11 +223,21 @@ class Line:
 
 @dataclass
 class Pages:
-    canvas: Canvas
     document: Document
     widgets: list[Widget] = dataclass_field(default_factory=list)
     index: int = 0
     ink_areas: list[InkArea] = dataclass_field(default_factory=list)  # signature and stamp areas
+    fonts: dict[str, str] = dataclass_field(default_factory=dict)  # face → resource name, for every page
+    contents: list[bytes] = dataclass_field(default_factory=list)  # the finished pages
+    canvas: Canvas = dataclass_field(init=False)
+
+    def __post_init__(self) -> None:
+        self.canvas = self.new_canvas()
+
+    def new_canvas(self) -> Canvas:
+        canvas = Canvas(self.fonts)
+        canvas.set_line_width(RULE)
+        return canvas
 
     def top(self) -> float:
         top = TOP
@@ -241,18 +248,19 @@ class Pages:
     def finish_page(self) -> None:
         canvas = self.canvas
         if self.document.page_numbers:
-            canvas.setFont(SERIF, 10)
-            canvas.drawCentredString(PAGE_WIDTH / 2, BOTTOM - 10 * MM, str(self.index + 1))
+            canvas.set_font(SERIF, 10)
+            canvas.draw_centred_string(PAGE_WIDTH / 2, BOTTOM - 10 * MM, str(self.index + 1))
         if self.document.footer:
-            canvas.setFillGray(FOOTER_GREY)
+            canvas.set_fill_gray(FOOTER_GREY)
             room = PAGE_WIDTH - RIGHT - FOOTER_LEFT
             width = text_width(self.document.footer, SANS, FOOTER_SIZE)
-            canvas.setFont(SANS, FOOTER_SIZE * min(1.0, room / width))  # both languages: smaller
-            canvas.drawCentredString(FOOTER_LEFT + room / 2, BOTTOM - 14 * MM, self.document.footer)
-            canvas.setFillGray(0)
+            canvas.set_font(SANS, FOOTER_SIZE * min(1.0, room / width))  # both languages: smaller
+            canvas.draw_centred_string(FOOTER_LEFT + room / 2, BOTTOM - 14 * MM, self.document.footer)
+            canvas.set_fill_gray(0)
         draw_marks(canvas, PAGE_WIDTH, PAGE_HEIGHT)
-        canvas.doForm(form_name(self.index))  # the page's code, defined once the page count is known
-        canvas.showPage()
+        canvas.draw_xobject(form_name(self.index))  # the page's code, written once the page count is known
+        self.contents.append(canvas.content())
+        self.canvas = self.new_canvas()
         self.index += 1
 
     def add_ink_area(self, name: str, rect: tuple[float, float, float, float]) -> None:
@@ -288,7 +296,13 @@ class Chunk:
 
 def render_pdf(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` to `out` as one fillable PDF; `values` prefill fields by id."""
-    out.write(fill_blank(render_blank(document), document, values or {}))
+    out.write(render_pdf_counted(document, values)[0])
+
+
+def render_pdf_counted(document: Document, values: Mapping[str, str] | None = None) -> tuple[bytes, int]:
+    """The PDF and its number of pages."""
+    blank = render_blank(document)
+    return fill_blank(blank, document, values or {}), len(blank.pages)
 
 
 @dataclass(frozen=True)
@@ -296,30 +310,36 @@ class BlankPdf:
     """A document's PDF with every field empty and page codes that name no row: `fill` makes it
     once per edition and writes each row into a copy."""
 
-    data: bytes
+    form: FormFile
     widgets: tuple[Widget, ...]
     pages: tuple[PageId, ...]  # what each page's code says
+
+    @property
+    def data(self) -> bytes:
+        return self.form.data
 
 
 def render_blank(document: Document) -> BlankPdf:
     document = replace(document, row="")
-    page_pdf, pages = draw_pages(document)
-    return BlankPdf(add_form(page_pdf, pages.widgets, {}, document.language), tuple(pages.widgets),
-                    tuple(page_ids(document, pages.widgets, pages.index)))
+    pages = draw_pages(document)
+    ids = page_ids(document, pages.widgets, pages.index)
+    drawn = [Page(content, qr_operators(page.text()), form_name(index))
+             for index, (content, page) in enumerate(zip(pages.contents, ids))]
+    form = write_form(drawn, pages.fonts, pages.widgets, document.title, document.language)
+    return BlankPdf(form, tuple(pages.widgets), tuple(ids))
 
 
 def fill_blank(blank: BlankPdf, document: Document, values: Mapping[str, str]) -> bytes:
     """The blank with `values` in its fields and `document.row` in its page codes."""
-    swaps = {FORM_XOBJECT + form_name(index): (qr_operators(page.text()), qr_operators(page.text(document.row)))
-             for index, page in enumerate(blank.pages) if document.row}
-    if not values and not swaps:
+    if not values and not document.row:
         return blank.data
-    return fill_form(blank.data, blank.widgets, values, swaps)
+    codes = [qr_operators(page.text(document.row)) for page in blank.pages] if document.row else []
+    return fill_form(blank.form, blank.widgets, values, codes)
 
 
 def page_widgets(document: Document) -> list[list[Widget]]:
     """Where every field (every ring of a rating) sits, page by page: what a scan is read by."""
-    _, widgets = draw_document(document)
+    widgets = draw_pages(document).widgets
     pages: list[list[Widget]] = [[] for _ in range(max((w.page for w in widgets), default=0) + 1)]
     for widget in widgets:
         pages[widget.page].append(widget)
@@ -330,52 +350,27 @@ def page_fingerprint(widgets: Sequence[Widget]) -> str:
     return fingerprint((w.field_id, w.kind, w.choice, *w.rect) for w in widgets)
 
 
-def draw_document(document: Document) -> tuple[bytes, list[Widget]]:
-    """The drawn pages (without fields) and the widgets to add to them."""
-    page_pdf, pages = draw_pages(document)
-    return page_pdf, pages.widgets
-
-
 def page_ink_areas(document: Document) -> list[list[InkArea]]:
     """The signature and stamp areas, page by page."""
-    _, pages = draw_pages(document)
+    pages = draw_pages(document)
     by_page: list[list[InkArea]] = [[] for _ in range(pages.index)]
     for area in pages.ink_areas:
         by_page[area.page].append(area)
     return by_page
 
 
-def draw_pages(document: Document) -> tuple[bytes, Pages]:
-    register_fonts()
-    buffer = io.BytesIO()
-    # initialFontName: else every page names Helvetica, a font that is not embedded
-    canvas = Canvas(buffer, pagesize=A4, invariant=1, pageCompression=1, initialFontName=SERIF,
-                    initialFontSize=BODY_SIZE)
-    canvas.setTitle(document.title)
-    canvas.setCreator("formgen")
-    canvas.setLineWidth(RULE)
-    pages = Pages(canvas, document)
+def draw_pages(document: Document) -> Pages:
+    """The document laid out and drawn: each page's content, its widgets and ink areas."""
+    pages = Pages(document)
     place(document_chunks(document), pages)
     pages.finish_page()
-    define_page_codes(canvas, page_texts(document, pages.widgets, pages.index))
-    canvas.save()
-    return buffer.getvalue(), pages
-
-
-def page_texts(document: Document, widgets: Sequence[Widget], count: int) -> list[str]:
-    return [page.text() for page in page_ids(document, widgets, count)]
+    return pages
 
 
 def page_ids(document: Document, widgets: Sequence[Widget], count: int) -> list[PageId]:
     return [PageId(document.call_id, document.form_id, document.lang, index + 1, count,
                    page_fingerprint([w for w in widgets if w.page == index]), document.row)
             for index in range(count)]
-
-
-@lru_cache(maxsize=None)
-def register_fonts() -> None:
-    for name, key in FONT_FACES.items():
-        pdfmetrics.registerFont(TTFont(name, io.BytesIO(face(key).data)))
 
 
 def place(chunks: Sequence[Chunk], pages: Pages) -> None:
@@ -602,18 +597,16 @@ def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, ba
                word_space: float) -> None:
     first = run[0][1]
     if first.text == "•":  # the bullet sits alone in its indent
-        canvas.setFont(first.font, first.size)
-        canvas.drawString(x + run[0][0], baseline, "•")
+        canvas.set_font(first.font, first.size)
+        canvas.draw_string(x + run[0][0], baseline, "•")
         run = run[1:]
         if not run:
             return
         run = [(run[0][0], run[0][1], False)] + run[1:]
-    text = canvas.beginText(x + run[0][0], baseline)
-    text.setFont(run[0][1].font, run[0][1].size)
-    text.setWordSpace(word_space)
-    text.textOut("".join((" " if space and n else "") + word.text for n, (_, word, space) in enumerate(run)))
-    text.setWordSpace(0)  # Tw outlives the text object
-    canvas.drawText(text)
+    canvas.set_font(run[0][1].font, run[0][1].size)
+    canvas.draw_string(x + run[0][0], baseline,
+                       "".join((" " if space and n else "") + word.text for n, (_, word, space) in enumerate(run)),
+                       word_space)
 
 
 # ---- blanks ------------------------------------------------------------------------------------
@@ -622,10 +615,10 @@ def draw_hint(canvas: Canvas, hint: str, x: float, width: float, y: float) -> No
     size = HINT_SIZE
     while size > MIN_HINT_SIZE and text_width(hint, HINT_FONT, size) > width:
         size -= 0.25
-    canvas.setFillGray(HINT_GREY)
-    canvas.setFont(HINT_FONT, size)
-    canvas.drawCentredString(x + width / 2, y, hint)
-    canvas.setFillGray(0)
+    canvas.set_fill_gray(HINT_GREY)
+    canvas.set_font(HINT_FONT, size)
+    canvas.draw_centred_string(x + width / 2, y, hint)
+    canvas.set_fill_gray(0)
 
 
 def draw_blank(pages: Pages, blank: Blank, x: float, baseline: float) -> None:
@@ -648,14 +641,14 @@ def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None
     canvas = pages.canvas
     half = RATING_BUTTON / 2
     field = rating.field
-    canvas.setFont(SERIF, rating.size)
+    canvas.set_font(SERIF, rating.size)
     for number, row in enumerate(rating.rows):
         row_baseline = baseline - number * OPTION_ROW
         centre_y = row_baseline + 4.0
         for offset, index in row:
             centre_x = x + offset + half
             canvas.circle(centre_x, centre_y, half - RULE / 2)  # the ring's outer edge is the widget's
-            canvas.drawString(centre_x + half + 2.5, row_baseline, field.choice_labels[index])
+            canvas.draw_string(centre_x + half + 2.5, row_baseline, field.choice_labels[index])
             pages.add_widget(field, (centre_x - half, centre_y - half, centre_x + half, centre_y + half),
                              field.choices[index])
     if field.hint:

@@ -104,15 +104,16 @@ def test_zip_bomb_is_refused(tmp_path, letter):
 
 
 def letterhead_pdf(path):
-    from reportlab.lib.pagesizes import A4
-    from reportlab.pdfgen.canvas import Canvas
+    """A one-page letterhead as another program writes it: a standard font, not embedded."""
+    import pikepdf
 
-    canvas = Canvas(str(path), pagesize=A4, invariant=1)
-    canvas.setFont("Helvetica-Bold", 16)
-    canvas.drawString(72, 800, "KARA-SUU AIYL OKMOTU LETTERHEAD")
-    canvas.rect(60, 770, 470, 50)
-    canvas.showPage()
-    canvas.save()
+    with pikepdf.new() as pdf:
+        page = pdf.add_blank_page(page_size=(595, 842))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
+            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name("/Helvetica-Bold"))))
+        page.obj.Contents = pdf.make_stream(b"BT /F1 16 Tf 72 800 Td (KARA-SUU AIYL OKMOTU LETTERHEAD) Tj ET "
+                                            b"60 770 470 50 re S")
+        pdf.save(path, deterministic_id=True)
     return path
 
 
@@ -138,7 +139,7 @@ def test_pdf_letterhead_is_the_background_of_the_first_page_only(tmp_path):
 
 @pytest.mark.parametrize("content, message", [(b"not a pdf at all", "not a readable PDF"), (b"", "not a readable PDF")])
 def test_pdf_letterhead_that_is_not_a_pdf(tmp_path, content, message):
-    from generator.pdf_form import with_letterhead
+    from generator.pdf_letterhead import with_letterhead
 
     bad = tmp_path / "blank.pdf"
     bad.write_bytes(content)
@@ -148,7 +149,7 @@ def test_pdf_letterhead_that_is_not_a_pdf(tmp_path, content, message):
 
 def test_encrypted_pdf_letterhead(tmp_path):
     import pikepdf
-    from generator.pdf_form import with_letterhead
+    from generator.pdf_letterhead import with_letterhead
 
     locked = tmp_path / "locked.pdf"
     with pikepdf.open(letterhead_pdf(tmp_path / "blank.pdf")) as pdf:

@@ -1,0 +1,273 @@
+"""PDF syntax, in one place: objects serialised to bytes, the file around them (xref, trailer),
+page content operators and the embedded fonts.
+
+formgen writes its PDFs in one pass with this module alone (no reportlab, no pikepdf): each object
+is serialised once, when it is put, so a copy of a finished file (`PdfObjects`) can have a few of
+its objects replaced and be written again without parsing anything (`fill`). Output is
+deterministic: no dates, and the file ID is a hash of the content.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import zlib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+from .fonts import Face, face
+
+HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
+COMPRESSION = 6  # zlib level of content and appearance streams (fonts: 9, once per process)
+
+
+class Name(str):
+    """A PDF name: /Name."""
+
+
+class Raw(bytes):
+    """Bytes already in PDF syntax, written as they are."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An indirect reference: `number 0 R`."""
+
+    number: int
+
+
+@dataclass(frozen=True)
+class Stream:
+    """A stream object; `data` is Flate-compressed when `entries` say so (see `flate`)."""
+
+    entries: Mapping[str, object]
+    data: bytes
+
+
+def flate(data: bytes, level: int = COMPRESSION, **entries: object) -> Stream:
+    return Stream({**entries, "Filter": Name("FlateDecode")}, zlib.compress(data, level))
+
+
+def number(value: float) -> str:
+    """A number as PDF writes it: integers plain, reals with at most 4 decimals, no exponent."""
+    if isinstance(value, int):
+        return str(value)
+    text = f"{value:.4f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+LITERAL_ESCAPES = {b"\\": b"\\\\", b"(": b"\\(", b")": b"\\)", b"\r": b"\\r", b"\n": b"\\n"}
+LITERAL_SPECIAL = re.compile(rb"[\\()\r\n]")
+
+
+def text_string(text: str) -> bytes:
+    """A text string: printable ASCII as it is, anything else as UTF-16BE with a BOM (its bytes in
+    a literal string: half the size of hex), with \\ ( ) and line ends escaped."""
+    data = text.encode() if text.isascii() and text.isprintable() else (
+        b"\xfe\xff" + text.encode("utf-16-be", "surrogatepass"))
+    return b"(" + LITERAL_SPECIAL.sub(lambda match: LITERAL_ESCAPES[match.group()], data) + b")"
+
+
+def name_bytes(name: str) -> bytes:
+    out = bytearray(b"/")
+    for byte in name.encode():
+        out += bytes([byte]) if 0x21 <= byte <= 0x7E and byte not in b"#()<>[]{}/%" else b"#%02X" % byte
+    return bytes(out)
+
+
+def serialise(obj: object) -> bytes:
+    if isinstance(obj, Raw):
+        return obj
+    if isinstance(obj, Name):
+        return name_bytes(obj)
+    if isinstance(obj, str):
+        return text_string(obj)
+    if isinstance(obj, bool):
+        return b"true" if obj else b"false"
+    if isinstance(obj, (int, float)):
+        return number(obj).encode()
+    if isinstance(obj, Ref):
+        return b"%d 0 R" % obj.number
+    if obj is None:
+        return b"null"
+    if isinstance(obj, (list, tuple)):
+        return b"[" + b" ".join(serialise(item) for item in obj) + b"]"
+    if isinstance(obj, Mapping):
+        return b"<<" + b"".join(name_bytes(key) + b" " + serialise(value) for key, value in obj.items()) + b">>"
+    if isinstance(obj, Stream):
+        entries = {**obj.entries, "Length": len(obj.data)}
+        return serialise(entries) + b"\nstream\n" + obj.data + b"\nendstream"
+    raise TypeError(f"not a PDF object: {type(obj).__name__}")
+
+
+class PdfObjects:
+    """The numbered objects of one file, each serialised when it is put."""
+
+    def __init__(self, bodies: Sequence[bytes] = ()) -> None:
+        self.bodies = list(bodies)
+
+    def reserve(self) -> Ref:
+        self.bodies.append(b"null")
+        return Ref(len(self.bodies))
+
+    def put(self, ref: Ref, obj: object) -> Ref:
+        self.bodies[ref.number - 1] = serialise(obj)
+        return ref
+
+    def add(self, obj: object) -> Ref:
+        return self.put(self.reserve(), obj)
+
+    def copy(self) -> PdfObjects:
+        return PdfObjects(self.bodies)
+
+    def file(self, root: Ref, info: Ref) -> bytes:
+        """The whole file: header, objects, cross-reference table, trailer; the ID hashes the objects."""
+        chunks, offsets, at = [HEADER], [], len(HEADER)
+        for index, body in enumerate(self.bodies, 1):
+            chunk = b"%d 0 obj\n%s\nendobj\n" % (index, body)
+            offsets.append(at)
+            at += len(chunk)
+            chunks.append(chunk)
+        digest = Raw(b"<" + hashlib.md5(b"".join(chunks)).hexdigest().encode() + b">")
+        size = len(self.bodies) + 1
+        chunks.append(b"xref\n0 %d\n0000000000 65535 f \n" % size)
+        chunks.append(b"".join(b"%010d 00000 n \n" % offset for offset in offsets))
+        trailer = serialise({"Size": size, "Root": root, "Info": info, "ID": [digest, digest]})
+        chunks.append(b"trailer\n%s\nstartxref\n%d\n%%%%EOF\n" % (trailer, at))
+        return b"".join(chunks)
+
+
+# ---- page content --------------------------------------------------------------------------------
+
+class Canvas:
+    """One page's (or form XObject's) content stream, drawn with the few operations formgen uses.
+    Text is set in the shipped font subsets, as Identity-H glyph ids; `fonts` maps a face key to
+    the resource name the page's resources give it."""
+
+    def __init__(self, fonts: dict[str, str]) -> None:
+        self.fonts = fonts
+        self.ops: list[str] = []
+        self.face: Face | None = None
+        self.size = 0.0
+
+    def content(self) -> bytes:
+        return "\n".join(self.ops).encode("latin-1")
+
+    def set_font(self, key: str, size: float) -> None:
+        if key not in self.fonts:
+            self.fonts[key] = f"F{len(self.fonts) + 1}"
+        self.face, self.size = face(key), size
+
+    def set_fill_gray(self, gray: float) -> None:
+        self.ops.append(f"{number(gray)} g")
+
+    def set_line_width(self, width: float) -> None:
+        self.ops.append(f"{number(width)} w")
+
+    def draw_string(self, x: float, y: float, text: str, word_space: float = 0.0) -> None:
+        """`text` from (x, y) in the current font; `word_space` widens each space (justified lines)."""
+        font, size = self.face, self.size
+        if word_space:
+            gap = number(-word_space * 1000 / size)
+            shown = "[" + f" {gap} ".join(f"<{glyph_hex(font.key, word)}>"
+                                           for word in spaced_words(text)) + "] TJ"
+        else:
+            shown = f"<{glyph_hex(font.key, text)}> Tj"
+        self.ops.append(f"BT /{self.fonts[font.key]} {number(size)} Tf {number(x)} {number(y)} Td {shown} ET")
+
+    def draw_centred_string(self, x: float, y: float, text: str) -> None:
+        self.draw_string(x - self.face.width(text, self.size) / 2, y, text)
+
+    def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.ops.append(f"{number(x0)} {number(y0)} m {number(x1)} {number(y1)} l S")
+
+    def rect(self, x: float, y: float, width: float, height: float, fill: bool = False) -> None:
+        self.ops.append(f"{number(x)} {number(y)} {number(width)} {number(height)} re {'f' if fill else 'S'}")
+
+    def circle(self, cx: float, cy: float, r: float) -> None:
+        self.ops.append(circle_path(cx, cy, r).decode() + " S")
+
+    def draw_xobject(self, name: str) -> None:
+        self.ops.append(f"/{name} Do")
+
+    def literal(self, operators: bytes) -> None:
+        self.ops.append(operators.decode("latin-1"))
+
+
+def spaced_words(text: str) -> list[str]:
+    """The text cut after each space: the gaps a TJ array widens."""
+    words = text.split(" ")
+    return [word + " " for word in words[:-1]] + words[-1:]
+
+
+@lru_cache(maxsize=16384)
+def glyph_hex(key: str, text: str) -> str:
+    """Identity-H codes: the glyph id of each character, 2 bytes each (hex strings need no escaping)."""
+    ids = face(key).glyph_ids
+    return "".join(f"{ids.get(char, 0):04X}" for char in text.replace("\t", " "))
+
+
+def circle_path(cx: float, cy: float, r: float) -> bytes:
+    k = 0.5523 * r  # Bézier handle length for a quarter circle
+    ops = [f"{cx + r:.2f} {cy:.2f} m",
+           f"{cx + r:.2f} {cy + k:.2f} {cx + k:.2f} {cy + r:.2f} {cx:.2f} {cy + r:.2f} c",
+           f"{cx - k:.2f} {cy + r:.2f} {cx - r:.2f} {cy + k:.2f} {cx - r:.2f} {cy:.2f} c",
+           f"{cx - r:.2f} {cy - k:.2f} {cx - k:.2f} {cy - r:.2f} {cx:.2f} {cy - r:.2f} c",
+           f"{cx + k:.2f} {cy - r:.2f} {cx + r:.2f} {cy - k:.2f} {cx + r:.2f} {cy:.2f} c"]
+    return " ".join(ops).encode()
+
+
+# ---- embedded fonts ----------------------------------------------------------------------------
+
+def add_font(pdf: PdfObjects, key: str) -> Ref:
+    """A Type0 / CIDFontType2 font with Identity-H codes = glyph ids of the whole shipped subset;
+    the costly parts (compressed font program, /W, /ToUnicode) are made once per process."""
+    font, parts = face(key), font_parts(key)
+    base_font = Name(parts.tag + "+" + font.postscript_name)
+    font_file = pdf.add(Stream({"Length1": len(font.data), "Filter": Name("FlateDecode")}, parts.compressed_font))
+    descriptor = pdf.add({
+        "Type": Name("FontDescriptor"), "FontName": base_font, "Flags": 4, "FontBBox": list(font.bbox),
+        "ItalicAngle": font.italic_angle, "Ascent": font.ascent, "Descent": font.descent,
+        "CapHeight": font.cap_height, "StemV": 80, "FontFile2": font_file})
+    cid_font = pdf.add({
+        "Type": Name("Font"), "Subtype": Name("CIDFontType2"), "BaseFont": base_font,
+        "CIDSystemInfo": {"Registry": "Adobe", "Ordering": "Identity", "Supplement": 0},
+        "FontDescriptor": descriptor, "W": parts.widths, "CIDToGIDMap": Name("Identity")})
+    to_unicode = pdf.add(Stream({"Filter": Name("FlateDecode")}, parts.compressed_to_unicode))
+    return pdf.add({"Type": Name("Font"), "Subtype": Name("Type0"), "BaseFont": base_font,
+                    "Encoding": Name("Identity-H"), "DescendantFonts": [cid_font], "ToUnicode": to_unicode})
+
+
+@dataclass(frozen=True)
+class FontParts:
+    tag: str
+    compressed_font: bytes
+    compressed_to_unicode: bytes
+    widths: Raw
+
+
+@lru_cache(maxsize=None)
+def font_parts(key: str) -> FontParts:
+    """What a PDF font needs that costs time to make: made once per process."""
+    font = face(key)
+    digest = hashlib.sha256(font.data).digest()
+    tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
+    return FontParts(tag, zlib.compress(font.data, 9), zlib.compress(to_unicode_cmap(font), 9),
+                     Raw(serialise([0, list(font.advances)])))
+
+
+def to_unicode_cmap(font: Face) -> bytes:
+    unicode_of: dict[int, str] = {}
+    for char, gid in font.glyph_ids.items():  # sorted by code point: the lowest one names the glyph
+        unicode_of.setdefault(gid, char)
+    entries = [f"<{gid:04X}> <{char.encode('utf-16-be').hex().upper()}>" for gid, char in sorted(unicode_of.items())]
+    blocks = []
+    for start in range(0, len(entries), 100):
+        chunk = entries[start:start + 100]
+        blocks.append(f"{len(chunk)} beginbfchar\n" + "\n".join(chunk) + "\nendbfchar")
+    return ("/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n"
+            "/CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n"
+            "/CMapName /Adobe-Identity-UCS def\n/CMapType 2 def\n"
+            "1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n"
+            + "\n".join(blocks) +
+            "\nendcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n").encode()
