@@ -422,11 +422,13 @@ def _read_scan(path: Path, kind: str, forms: Forms) -> tuple[list[tuple[str, Ret
 
 
 def answer_problems(application: Application, forms: Forms) -> list[tuple[str, str]]:
-    from .scan import page_problems
-
     problems = application.conflicts()
     problems += [(shown(str(returned.path)), problem) for returned in application.files for problem in returned.problems]
-    problems += page_problems([(str(r.path), r.page) for r in application.files if r.page])
+    pages = [(str(r.path), r.page) for r in application.files if r.page]
+    if pages:  # scan.py and its libraries only when there are scans
+        from .scan import page_problems
+
+        problems += page_problems(pages)
     values = application.values()
     present = {f.form for f in application.files}
     for form in forms.forms:
@@ -473,17 +475,20 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
     general = [f for d in forms.documents if d.lang == lang for f in d.fields() if f.id not in grid_ids]
     application_label, files_label, row_label, file_label, problem_label = (localizer.text(m) for m in HEADERS)
     confidence_label, review_label = (localizer.text(m) for m in SCAN_HEADERS)
-    inks = list(dict.fromkeys(name for a in applications for name in a.ink()))  # signed? stamped? (scans)
+    inked = [a.ink() for a in applications]
+    inks = list(dict.fromkeys(name for ink in inked for name in ink))  # signed? stamped? (scans)
+    cells = [a.cells() for a in applications]  # once each: every table reads them
     result = {GENERAL: ([application_label, files_label, *(f.label for f in general), confidence_label, review_label,
                          *inks],
                         ["application", "files", *(f.id for f in general), "confidence", "review", *inks],
                         [[a.key, "; ".join(dict.fromkeys(shown(str(r.path)) for r in a.files)),
-                          *(_cell(a.cells(), f) for f in general), *_scan_columns(a), *(a.ink().get(n, "") for n in inks)]
-                         for a in applications])}
+                          *(_cell(values, f) for f in general), *_scan_columns(a), *(ink.get(n, "") for n in inks)]
+                         for a, values, ink in zip(applications, cells, inked)])}
     for grid in grids:
         sheet = grid.id if grid.id not in result else f"{grid.id}-{len(result)}"
         result[sheet] = ([application_label, row_label, *(localizer.text(c.header) for c in grid.columns)],
-                         ["application", "row", *(c.id for c in grid.columns)], grid_rows(grid, applications))
+                         ["application", "row", *(c.id for c in grid.columns)],
+                         grid_rows(grid, [(a.key, values) for a, values in zip(applications, cells)]))
     problems = problems + (_cut_long_cells(result, cell_limit) if cell_limit else [])
     result[PROBLEMS] = ([file_label, problem_label], ["file", "problem"], [list(p) for p in problems])
     return result
@@ -501,15 +506,14 @@ def _cut_long_cells(sheets: dict, limit: int) -> list[tuple[str, str]]:
     return problems
 
 
-def grid_rows(grid: GridDef, applications: list[Application]) -> list[list[str]]:
-    """One row per non-empty row of the grid in each application."""
+def grid_rows(grid: GridDef, applications: list[tuple[str, dict[str, str]]]) -> list[list[str]]:
+    """One row per non-empty row of the grid in each (application key, its cells)."""
     rows = []
-    for application in applications:
-        values = application.cells()
+    for key, values in applications:
         for number in range(1, grid.rows + 1):
             cells = [values.get(grid.field_id(number, column), "") for column in grid.columns]
             if any(cells) or any(isinstance(cell, ToReview) for cell in cells):
-                rows.append([application.key, str(number), *cells])
+                rows.append([key, str(number), *cells])
     return rows
 
 

@@ -177,25 +177,54 @@ def control_value(sdt) -> str:
     return "" if showing_placeholder(sdt) else control_text(sdt)
 
 
+def control_reading(sdt) -> tuple[str | None, str | None, str]:
+    """(control_tag, control_alias, control_value) in one pass over the control's properties:
+    what `collect` reads of each of a returned form's controls."""
+    tag = alias = box = None
+    placeholder = False
+    for properties in sdt.iterchildren(_SDT_PR):
+        for child in properties:
+            name = child.tag
+            if name == _TAG and tag is None:
+                tag = child
+            elif name == _ALIAS and alias is None:
+                alias = child
+            elif name == _CHECKBOX and box is None:
+                box = child.find(_CHECKED)
+            elif name == _SHOWING_PLACEHOLDER:
+                placeholder = True
+    if box is not None:
+        value = CHECKED if box.get(_W14_VAL) in ("1", "true") else UNCHECKED
+    else:
+        value = "" if placeholder else control_text(sdt)
+    return (None if tag is None else tag.get(_VAL)), (None if alias is None else alias.get(_VAL)), value
+
+
 def control_text(sdt) -> str:
     """The text inside a control, with `w:br` and paragraph ends as line breaks."""
-    content = sdt.find(qn("w:sdtContent"))
+    content = sdt.find(_SDT_CONTENT)
     if content is None:
         return ""
-    paragraphs = content.findall(f".//{qn('w:p')}") or [content]
+    paragraphs = list(content.iter(_P)) or [content]
     return "\n".join(_element_text(p) for p in paragraphs)
 
 
 def _element_text(node) -> str:
     parts = []
-    for child in node.iter(qn("w:t"), qn("w:br"), qn("w:cr"), qn("w:tab")):
-        if child.tag == qn("w:t"):
+    for child in node.iter(_T, _BR, _CR, _TAB):
+        if child.tag == _T:
             parts.append(child.text or "")
-        elif child.tag == qn("w:tab"):
+        elif child.tag == _TAB:
             parts.append("\t")
         else:
             parts.append("\n")
     return "".join(parts)
+
+
+_SDT_PR, _SDT_CONTENT, _TAG, _ALIAS, _VAL, _SHOWING_PLACEHOLDER, _P, _T, _BR, _CR, _TAB = (
+    qn(name) for name in ("w:sdtPr", "w:sdtContent", "w:tag", "w:alias", "w:val", "w:showingPlcHdr", "w:p", "w:t",
+                          "w:br", "w:cr", "w:tab"))
+_CHECKBOX, _CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
 
 
 def control_lang(sdt) -> str:

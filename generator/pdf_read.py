@@ -39,32 +39,41 @@ def read_pdf_fields(source) -> tuple[dict[str, str], list[str]]:
     at the limit. Raises pikepdf errors for files it cannot open, EncryptedPdf for encrypted ones.
     The caller counts the file's objects first (pdfscan): pikepdf materialises what it walks.
     """
-    with pikepdf.open(source) as pdf:
+    with pikepdf.open(source, inherit_page_attributes=False) as pdf:  # pages are not read
         if pdf.is_encrypted:
             raise EncryptedPdf()
-        form = pdf.Root.get("/AcroForm")
-        fields = form.get("/Fields") if isinstance(form, Dictionary) else None
+        form = _get(pdf.Root, "/AcroForm")
+        fields = _get(form, "/Fields") if isinstance(form, Dictionary) else None
         stack = [(field, "", None) for field in reversed(fields)] if isinstance(fields, Array) else []
         found: dict[str, tuple[str, object]] = {}
         problems: list[str] = []
         seen: set[tuple[int, int]] = set()
         while stack and len(seen) < MAX_FIELD_NODES:
             field, prefix, kind = stack.pop()
-            if not isinstance(field, Dictionary) or (field.is_indirect and field.objgen in seen):
+            if not isinstance(field, Dictionary):
                 continue
-            seen.add(field.objgen if field.is_indirect else (-len(seen), 0))
-            name = _string_text(field.get("/T", ""))[0]
+            key = field.objgen if field.is_indirect else (-len(seen), 0)
+            if key in seen:
+                continue
+            seen.add(key)
+            name = _string_text(_get(field, "/T", ""))[0]
             full = f"{prefix}.{name}" if prefix and name else (name or prefix)
-            kind = str(field.get("/FT", kind) or "")
-            kids = field.get("/Kids")
+            kind = str(_get(field, "/FT", kind) or "")
+            kids = _get(field, "/Kids")
             named_kids = [k for k in kids if isinstance(k, Dictionary) and "/T" in k] if isinstance(kids, Array) else []
             if named_kids:
                 stack.extend((kid, full, kind) for kid in reversed(named_kids))
             elif full:
-                _add_field(found, problems, full, kind, field.get("/V"))
+                _add_field(found, problems, full, kind, _get(field, "/V"))
         if stack:
             problems.append(f"the field tree has more than {MAX_FIELD_NODES} nodes; the fields after them were not read")
         return {name: value for name, (_, value) in found.items()}, problems
+
+
+def _get(dictionary: Dictionary, key: str, default=None):
+    """dictionary.get(key, default), in a tenth of the time when the key is missing (pikepdf raises
+    and catches inside)."""
+    return dictionary.get(key) if key in dictionary else default
 
 
 def _add_field(found: dict, problems: list[str], name: str, kind: str, raw) -> None:

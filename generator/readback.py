@@ -36,8 +36,7 @@ def read_docx_controls(source: Union[str, Path, BinaryIO]) -> list[tuple[str | N
     tags when it saves, but keeps the controls, their order and their alias (the field's label)."""
     name = str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<stream>")
     root = _document_xml(source, name)
-    return [(ooxml.control_tag(sdt), ooxml.control_alias(sdt), ooxml.control_value(sdt))
-            for sdt in ooxml.iter_controls(root)]
+    return [ooxml.control_reading(sdt) for sdt in ooxml.iter_controls(root)]
 
 
 def _document_xml(source, name: str):
