@@ -1,25 +1,140 @@
-"""Gettext catalogs: load, compile with Babel, extract message ids for `pybabel`, and check."""
+"""Gettext catalogs: read a .po (our own small reader: what `check` and every build need), compile a
+.mo for other gettext tools, extract message ids for `pybabel`."""
 from __future__ import annotations
 
 import functools
 import gettext
-import io
 import re
 from pathlib import Path
 from typing import Iterator
-
-from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
-from babel.messages.pofile import PoFileError, read_po
 
 from . import LANGUAGES, LOCALES_DIR
 from .errors import FormgenError
 
 DOMAIN = "forms"
-# Babel's reader is lenient: it reads `msgstr "Печать` (no closing quote) as «Печат». Each line is
-# checked against the .po grammar first, so a typing slip is reported instead of truncated.
+# Each line is checked against the .po grammar first, so a typing slip (`msgstr "Печать`, no closing
+# quote) is reported at its line instead of read as something else.
 _STRING = r'"(?:[^"\\]|\\.)*"'
 PO_LINE = re.compile(rf'^(?:#.*|(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+{_STRING}|{_STRING})?\s*$')
+_ESCAPE = re.compile(r'\\([\\trn"])')
+_ESCAPED = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+class Message:
+    """One entry of a catalog: its id, its text in the catalog's language, the line of its msgid."""
+
+    __slots__ = ("id", "string", "lineno", "fuzzy", "context", "plural")
+
+    def __init__(self, id: str, string: str, lineno: int, fuzzy: bool, context: str | None, plural: bool) -> None:
+        self.id, self.string, self.lineno = id, string, lineno
+        self.fuzzy, self.context, self.plural = fuzzy, context, plural
+
+
+class Catalog:
+    """The messages of one .po, in file order (the header and obsolete `#~` entries left out); an id
+    given twice keeps its first text, as Babel and gettext tools read it."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        first: dict[tuple[str, str | None], Message] = {}
+        for message in messages:
+            first.setdefault((message.id, message.context), message)
+        self.messages = list(first.values())
+        self.by_id = {message.id: message for message in self.messages if message.context is None}
+
+    def __iter__(self) -> Iterator[Message]:
+        return iter(self.messages)
+
+    def get(self, message_id: str) -> Message | None:
+        return self.by_id.get(message_id)
+
+    def texts(self) -> dict[str, str]:
+        """id → text, as gettext keys them in a compiled catalog (`context\x04id` in a context): no
+        fuzzy, empty or plural entry."""
+        return {(f"{m.context}\x04{m.id}" if m.context is not None else m.id): m.string
+                for m in self.messages if m.string and not m.fuzzy and not m.plural}
+
+
+class Translations(gettext.NullTranslations):
+    """A language's messages by id: what `gettext()` returns, the id itself when there is none."""
+
+    def __init__(self, texts: dict[str, str]) -> None:
+        super().__init__()
+        self.texts = texts
+
+    def gettext(self, message: str) -> str:
+        return self.texts.get(message, message)
+
+
+def _check_po_lines(path: Path, text: str) -> None:
+    for number, line in enumerate(text.splitlines(), 1):
+        if not PO_LINE.match(line):
+            raise FormgenError(path, f"line {number}", f"malformed .po line: {line.strip()[:60]}",
+                               "close the quotes, escape inner quotes as \\\", or start the line with msgid/msgstr",
+                               code="FG201")
+
+
+def _po_text(path: Path) -> str:
+    """The .po's text once every line is known good."""
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path", code="FG003") from None
+    except UnicodeDecodeError as exc:
+        raise FormgenError(path, "", f"malformed .po: {exc}", "save it as UTF-8 gettext catalog",
+                           code="FG202") from None
+    _check_po_lines(path, text)
+    return text
+
+
+def read_catalog(path: Path) -> Catalog:
+    return Catalog(parse_po(path, _po_text(path)))
+
+
+def babel_catalog(path: Path):
+    """The .po as Babel's Catalog, for the translator commands that merge and write catalogs."""
+    import io
+
+    from babel.messages.pofile import read_po
+
+    read_catalog(path)  # our errors, at their lines, first
+    return read_po(io.BytesIO(path.read_bytes()), abort_invalid=True)
+
+
+def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
+    """Write each language's .mo (Babel's, fuzzy entries left out as gettext does) where it differs
+    from what its .po compiles to. formgen itself reads the .po; the .mo is for other gettext tools."""
+    import io
+
+    from babel.messages.mofile import write_mo
+
+    written = []
+    for lang in LANGUAGES:
+        out = io.BytesIO()
+        write_mo(out, babel_catalog(po_path(lang, locales_dir)), use_fuzzy=False)
+        target = mo_path(lang, locales_dir)
+        if not target.exists() or target.read_bytes() != out.getvalue():
+            target.write_bytes(out.getvalue())
+            written.append(target)
+    return written
+
+
+def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> Translations:
+    """A language's messages, read from its .po: what a translator saved is what the next command
+    uses, with no compile step and no .mo to fall out of date."""
+    path = po_path(lang, locales_dir)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}",
+                           "a project needs locales/ru and locales/ky; `formgen init` writes them",
+                           code="FG003") from None
+    return Translations(_texts(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _texts(path: str, mtime_ns: int, size: int) -> dict[str, str]:
+    """Read once per version of the file in a process (the key changes when the file does)."""
+    return read_catalog(Path(path)).texts()
 
 
 def po_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
@@ -30,69 +145,73 @@ def mo_path(lang: str, locales_dir: Path = LOCALES_DIR) -> Path:
     return po_path(lang, locales_dir).with_suffix(".mo")
 
 
-def _check_po_lines(path: Path, data: bytes) -> None:
-    for number, line in enumerate(data.decode("utf-8").splitlines(), 1):
-        if not PO_LINE.match(line):
-            raise FormgenError(path, f"line {number}", f"malformed .po line: {line.strip()[:60]}",
-                               "close the quotes, escape inner quotes as \\\", or start the line with msgid/msgstr",
-                               code="FG201")
+class _Entry:
+    """The entry being read: keyword (msgid, msgstr, msgstr[0] …) → its text so far."""
+
+    def __init__(self) -> None:
+        self.parts: dict[str, str] = {}
+        self.current = ""  # the keyword a continuation line adds to
+        self.lineno = 0  # of its msgid
+        self.fuzzy = self.obsolete = False
+
+    def message(self, path: Path) -> Message | None:
+        """The finished entry; None for the header (the empty id) and obsolete `#~` entries."""
+        parts = self.parts
+        if not any(key.startswith("msgstr") for key in parts):
+            raise _malformed(path, self.lineno, f"missing msgstr for msgid '{parts['msgid']}'")
+        if self.obsolete or not parts["msgid"]:
+            return None
+        return Message(parts["msgid"], parts.get("msgstr", parts.get("msgstr[0]", "")), self.lineno, self.fuzzy,
+                       parts.get("msgctxt"), "msgid_plural" in parts)
 
 
-def read_catalog(path: Path) -> Catalog:
-    try:
-        data = path.read_bytes()
-        _check_po_lines(path, data)
-        return read_po(io.BytesIO(data), abort_invalid=True)
-    except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path", code="FG003") from None
-    except PoFileError as exc:
-        line = getattr(exc, "lineno", None)
-        raise FormgenError(path, f"line {line}" if line else "", f"malformed .po: {exc}",
-                           "fix the entry, e.g. in Poedit", code="FG202") from None
-    except (UnicodeDecodeError, ValueError) as exc:
-        raise FormgenError(path, "", f"malformed .po: {exc}", "save it as UTF-8 gettext catalog",
-                           code="FG202") from None
+def _malformed(path: Path, line: int, problem: str) -> FormgenError:
+    return FormgenError(path, f"line {line}", f"malformed .po: {problem}", "fix the entry, e.g. in Poedit",
+                        code="FG202")
 
 
-def compiled(catalog: Catalog) -> bytes:
-    """The .mo bytes Babel writes for a catalog (fuzzy entries left out, as gettext does)."""
-    out = io.BytesIO()
-    write_mo(out, catalog, use_fuzzy=False)
-    return out.getvalue()
+def _unescape(quoted: str) -> str:
+    return _ESCAPE.sub(lambda m: _ESCAPED.get(m.group(1), m.group(1)), quoted.strip()[1:-1])
 
 
-def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
-    """Write each language's .mo where it differs from what its .po compiles to. formgen itself reads
-    the .po; the .mo is for other gettext tools."""
-    written = []
-    for lang in LANGUAGES:
-        data = compiled(read_catalog(po_path(lang, locales_dir)))
-        target = mo_path(lang, locales_dir)
-        if not target.exists() or target.read_bytes() != data:
-            target.write_bytes(data)
-            written.append(target)
-    return written
+def _is_fuzzy(flags_line: str) -> bool:
+    return "fuzzy" in (flag.strip() for flag in flags_line[2:].split(","))
 
 
-def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> gettext.GNUTranslations:
-    """A language's messages, compiled in memory from its .po: what a translator saved is what the
-    next command uses, with no compile step and no .mo to fall out of date."""
-    path = po_path(lang, locales_dir)
-    try:
-        stat = path.stat()
-    except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}",
-                           "a project needs locales/ru and locales/ky; `formgen init` writes them",
-                           code="FG003") from None
-    return gettext.GNUTranslations(io.BytesIO(_compiled_po(str(path), stat.st_mtime_ns, stat.st_size)))
+def parse_po(path: Path, text: str) -> list[Message]:
+    """The messages of a .po text whose every line matched PO_LINE, as gettext tools read them: a
+    comment or the next msgid ends an entry, `#, fuzzy` flags the next one."""
+    messages: list[Message] = []
+    entry = _Entry()
 
+    def finish() -> _Entry:
+        if "msgid" in entry.parts and (message := entry.message(path)):
+            messages.append(message)
+        return _Entry() if "msgid" in entry.parts else entry
 
-@functools.lru_cache(maxsize=8)
-def _compiled_po(path: str, mtime_ns: int, size: int) -> bytes:
-    """Compiled once per version of the file in a process (the key changes when the file does)."""
-    return compiled(read_catalog(Path(path)))
-
-
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        obsolete = line.startswith("#~")
+        line = line[2:].lstrip() if obsolete else line
+        if not line:
+            continue
+        if line.startswith("#"):
+            entry = finish()
+            entry.fuzzy = entry.fuzzy or (line.startswith("#,") and _is_fuzzy(line))
+        elif line.startswith('"'):
+            if not entry.current:
+                raise _malformed(path, number, "a line starting with \" outside msgid, msgstr or msgctxt")
+            entry.parts[entry.current] += _unescape(line)
+        else:
+            keyword, quoted = line.split(None, 1)
+            if keyword in ("msgid", "msgctxt"):
+                entry = finish()
+            if keyword == "msgid":
+                entry.lineno = number
+            entry.current, entry.obsolete = keyword, obsolete
+            entry.parts[keyword] = _unescape(quoted)
+    finish()
+    return messages
 def extract_forms(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """A `pybabel extract` method for form definitions (entry point `babel.extractors: formgen`)."""
     from .definitions import SETTINGS_FILE, SHARED_CHOICES, _Reader, message_ids, shared_choices

@@ -2,16 +2,12 @@
 from __future__ import annotations
 
 import difflib
-import gettext
-import io
 from pathlib import Path
 from typing import Iterator
 
-from babel.messages.catalog import Catalog
-
 from . import LANGUAGES
 from .call import CallSettings, call_texts, load_call
-from .catalogs import compiled, po_path, read_catalog
+from .catalogs import Catalog, Translations, po_path, read_catalog
 from .definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
 from .errors import FormgenError, coded
 from .fonts import font_problems
@@ -182,9 +178,7 @@ def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: di
     """Render every form in every language in memory: catches placeholders a form cannot fill."""
     for lang in LANGUAGES:
         try:
-            translations = gettext.GNUTranslations(io.BytesIO(compiled(catalogs[lang])))
-            localizer = Localizer(lang, translations, call,
-                                  str(po_path(lang, locales_dir)))
+            localizer = Localizer(lang, Translations(catalogs[lang].texts()), call, str(po_path(lang, locales_dir)))
             for form in forms:
                 localizer.document(form)
             for message_id in (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids)):

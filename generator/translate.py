@@ -3,11 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from babel.messages.catalog import Catalog
-from babel.messages.pofile import write_po
-
 from . import FORMS_DIR, LANGUAGES, LOCALES_DIR
-from .catalogs import DOMAIN, po_path, read_catalog
+from .catalogs import DOMAIN, babel_catalog, po_path
 from .definitions import load_forms
 from .localize import CODE_MESSAGES
 from .messages import COLLECT_HEADERS, REVIEW_MESSAGES, SCAN_HEADERS
@@ -28,8 +25,10 @@ def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
     return used
 
 
-def template(forms_dir: Path = FORMS_DIR) -> Catalog:
-    """Every message id in use, as a .pot catalog (the same ids `pybabel extract` finds)."""
+def template(forms_dir: Path = FORMS_DIR):
+    """Every message id in use, as Babel's .pot catalog (the same ids `pybabel extract` finds)."""
+    from babel.messages.catalog import Catalog  # the translator commands only, not check or build
+
     catalog = Catalog(domain=DOMAIN, project="formgen", fuzzy=False)
     for message_id, where in used_message_ids(list(load_forms(forms_dir).values())).items():
         catalog.add(message_id, locations=[(Path(where).name, 0)])
@@ -37,6 +36,8 @@ def template(forms_dir: Path = FORMS_DIR) -> Catalog:
 
 
 def write_template(output: Path, forms_dir: Path = FORMS_DIR) -> int:
+    from babel.messages.pofile import write_po
+
     catalog = template(forms_dir)
     with output.open("wb") as stream:
         write_po(stream, catalog, width=0, omit_header=False)
@@ -45,11 +46,13 @@ def write_template(output: Path, forms_dir: Path = FORMS_DIR) -> int:
 
 def update_catalogs(locales_dir: Path = LOCALES_DIR, forms_dir: Path = FORMS_DIR) -> list[Path]:
     """Babel's `update`: new ids arrive empty (check reports them until translated)."""
+    from babel.messages.pofile import write_po
+
     pot = template(forms_dir)
     updated = []
     for lang in LANGUAGES:
         path = po_path(lang, locales_dir)
-        catalog = read_catalog(path)
+        catalog = babel_catalog(path)
         catalog.update(pot, no_fuzzy_matching=True)
         with path.open("wb") as stream:
             write_po(stream, catalog, width=0, ignore_obsolete=False)

@@ -6,6 +6,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
+from yaml.constructor import BaseConstructor, SafeConstructor
+from yaml.parser import Parser
+from yaml.reader import Reader
+from yaml.resolver import BaseResolver, Resolver
+from yaml.scanner import Scanner
 
 from .errors import FormgenError
 from .files import check_regular_file
@@ -23,13 +29,23 @@ class _Refused(yaml.MarkedYAMLError):
         self.fix = fix
 
 
-class _Strict:
+class _Strict(Composer):
     """Every file here comes from a person, maybe from outside. An alias can make a few bytes unfold
     into gigabytes (and a message built from its value would print them); a merge key `<<` or a key
     given twice silently overrides a value. All three are refused at their line, before any value is
-    built; a key is always text."""
+    built; a key is always text. Composing events into nodes stays here, in Python, whoever parses:
+    every event passes these checks."""
 
     depth = 0
+
+    def __init__(self, stream) -> None:
+        self.parse_from(stream)
+        Composer.__init__(self)
+        BaseConstructor.__init__(self)
+        BaseResolver.__init__(self)
+
+    get_single_node = Composer.get_single_node  # libyaml's parser has its own, in C, without the checks
+    compose_document = Composer.compose_document
 
     def compose_node(self, parent, index):
         if self.check_event(yaml.events.AliasEvent):
@@ -60,7 +76,7 @@ class _Strict:
         return super().construct_mapping(node, deep)
 
 
-class _TextDatesLoader(_Strict, yaml.SafeLoader):
+class _TextDates(SafeConstructor, Resolver):
     """Settings and definitions: numbers and lists as YAML reads them, dates left as text, so a wrong
     date gets our message, not a crash."""
 
@@ -71,18 +87,36 @@ class _TextDatesLoader(_Strict, yaml.SafeLoader):
         return super().construct_yaml_int(node)
 
 
-_TextDatesLoader.add_constructor("tag:yaml.org,2002:int", _TextDatesLoader.construct_yaml_int)
+_TextDates.add_constructor("tag:yaml.org,2002:int", _TextDates.construct_yaml_int)
+_TextDates.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
-class _StringsLoader(_Strict, yaml.BaseLoader):
+class _Strings(BaseConstructor, BaseResolver):
     """For data rows: every scalar is text as written (YAML 1.1 would read `no` as False, `0555123456`
     as an octal number, `12:30:00` as seconds)."""
 
 
-_TextDatesLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+class _PythonParser(Reader, Scanner, Parser):
+    def parse_from(self, stream) -> None:
+        Reader.__init__(self, stream)
+        Scanner.__init__(self)
+        Parser.__init__(self)
+
+
+def _loaders(values: type) -> tuple[type, ...]:
+    """libyaml's parser (in C, six times faster; PyPI's PyYAML wheels include it), then PyYAML's own."""
+    python = type("PythonLoader", (_Strict, _PythonParser, values), {})
+    try:
+        from yaml.cyaml import CParser
+    except ImportError:  # a PyYAML built without libyaml
+        return (python,)
+    return type("LibyamlLoader", (_Strict, CParser, values), {"parse_from": CParser.__init__}), python
+
+
+LOADERS = {False: _loaders(_TextDates), True: _loaders(_Strings)}
 
 
 def load_yaml(path: Path, strings: bool = False) -> Any:
@@ -103,10 +137,19 @@ def load_yaml(path: Path, strings: bool = False) -> Any:
 
 
 def parse_yaml(text: str, path: Path, strings: bool = False) -> Any:
-    """YAML text (of `path`, for the messages) with dates left as text; with `strings`, every value."""
-    loader = _StringsLoader if strings else _TextDatesLoader
+    """YAML text (of `path`, for the messages) with dates left as text; with `strings`, every value.
+    What libyaml refuses, PyYAML's own parser reads again, so every result and message is what it
+    always was (libyaml also refuses, say, a "\\ud800" that our own checks explain better)."""
+    *fast, python = LOADERS[strings]
     try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 (SafeLoaders)
+        try:
+            if fast:
+                return yaml.load(text, Loader=fast[0])  # noqa: S506 (safe: our constructors)
+        except _Refused:
+            raise
+        except yaml.YAMLError:
+            pass
+        return yaml.load(text, Loader=python)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         place = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""

@@ -1,0 +1,41 @@
+"""YAML is parsed by libyaml (in C) where PyYAML has it, and composed by our own strict composer
+either way: the same values and the same refusals as PyYAML's pure-Python parser gives."""
+import pytest
+import yaml
+
+from generator import FORMS_DIR
+from generator.errors import FormgenError
+from generator.yamlfile import LOADERS, parse_yaml
+
+pytestmark = pytest.mark.skipif(len(LOADERS[False]) < 2, reason="this PyYAML has no libyaml")
+
+
+@pytest.mark.parametrize("strings", [False, True])
+def test_libyaml_reads_every_definition_and_call_as_pyyaml_does(strings):
+    fast, python = LOADERS[strings]
+    paths = sorted(FORMS_DIR.rglob("*.yaml"))
+    assert paths
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        assert yaml.load(text, Loader=fast) == yaml.load(text, Loader=python), path  # noqa: S506
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("a: &x [1]\nb: *x\n", "line 2, column 4: aliases"),
+    ("a: {b: 1}\nc:\n  <<: {b: 2}\n", "line 3, column 3: merge keys"),
+    ("a: 1\na: 2\n", "line 2, column 1: key 'a' given twice"),
+    ("a: " + "[" * 70 + "]" * 70 + "\n", "nested more than 64 levels"),
+])
+def test_the_strict_checks_hold_with_libyaml(tmp_path, text, problem):
+    fast, _ = LOADERS[False]
+    with pytest.raises(yaml.YAMLError):
+        yaml.load(text, Loader=fast)  # noqa: S506
+    with pytest.raises(FormgenError, match=problem):
+        parse_yaml(text, tmp_path / "x.yaml")
+
+
+def test_what_libyaml_refuses_is_read_as_pyyaml_reads_it(tmp_path):
+    text = 'name: "a \\ud800 b"\n'  # libyaml refuses a lone surrogate escape; our checks explain it later
+    with pytest.raises(yaml.YAMLError):
+        yaml.load(text, Loader=LOADERS[True][0])  # noqa: S506
+    assert parse_yaml(text, tmp_path / "x.yaml", strings=True) == {"name": "a \ud800 b"}
