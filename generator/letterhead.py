@@ -22,10 +22,10 @@ from docx.oxml.ns import qn
 from docxcompose.composer import Composer
 from lxml import etree
 
-from .docx_render import normalized_zip
+from . import ooxml
 from .errors import FormgenError
 from .files import check_regular_file
-from .zips import READ_ERRORS, open_package, read_part
+from .zips import READ_ERRORS, normalized_zip, open_package, read_part
 
 MAX_LETTERHEAD_BYTES = 10_000_000
 MAX_UNPACKED_BYTES = 60_000_000
@@ -226,13 +226,7 @@ def _inherited(style, tag: str, normal):
 
 def _sort_run_properties(properties) -> None:
     """w:rPr children in the order the schema requires."""
-    order = {qn(t): i for i, t in enumerate(("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps",
-                                             "w:smallCaps", "w:strike", "w:dstrike", "w:outline", "w:shadow",
-                                             "w:emboss", "w:imprint", "w:noProof", "w:snapToGrid", "w:vanish",
-                                             "w:webHidden", "w:color", "w:spacing", "w:w", "w:kern",
-                                             "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
-                                             "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign",
-                                             "w:rtl", "w:cs", "w:em", "w:lang"))}
+    order = {qn(f"w:{tag}"): i for i, tag in enumerate(ooxml.ORDER["rPr"])}
     properties[:] = sorted(properties, key=lambda child: order.get(child.tag, len(order)))
 
 

@@ -1,18 +1,21 @@
-"""Raw WordprocessingML that python-docx has no API for: content controls (`w:sdt`).
+"""Raw WordprocessingML, in this one module: the parts a render writes, as text, and the content
+controls (`w:sdt`) read back from a parsed part.
 
-Child order in `w:sdtPr` follows the schema: rPr, alias, tag, id, lock, placeholder,
-showingPlcHdr, then the control type. No `w:placeholder` docPart is written: the placeholder is the
-grey run inside the control, marked by `w:showingPlcHdr`, which Word and LibreOffice both honour.
+A render writes its XML as strings (a DOCX is thousands of elements; python-docx's objects cost
+ten times as much). Text and attribute values always go through `_text`/`_attribute`, which escape
+them and replace what XML cannot hold; the order of children within the property elements is
+declared once, in ORDER, as ISO/IEC 29500 sets it. Content controls: child order in `w:sdtPr`
+rPr, alias, tag, id, lock, showingPlcHdr, then the control type. No `w:placeholder` docPart is
+written: the placeholder is the grey run inside the control, marked by `w:showingPlcHdr`, which
+Word and LibreOffice both honour.
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Iterator
-
-from docx.oxml import OxmlElement
-from docx.oxml.ns import nsmap, qn
-from docx.oxml.parser import oxml_parser
+from typing import Iterator, Mapping, Union
 
 PLACEHOLDER_STYLE_ID = "PlaceholderText"
 DATE_FORMAT = "dd.MM.yyyy"
@@ -22,132 +25,406 @@ BOX_CHECKED, BOX_EMPTY = "\u2612", "\u2610"  # ☒ ☐
 CHECKED, UNCHECKED = "yes", "no"
 SIGNATURE_LINE = "_" * 28
 
+NAMESPACES = {
+    "w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "w14": "http://schemas.microsoft.com/office/word/2010/wordml",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "wp": "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "pic": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "mc": "http://schemas.openxmlformats.org/markup-compatibility/2006",
+}
+# Every part's root declares them all; w14 (the check box) is ignorable, as Markup Compatibility asks
+_DECLARATIONS = " ".join(f'xmlns:{prefix}="{uri}"' for prefix, uri in NAMESPACES.items()) + ' mc:Ignorable="w14"'
+XML_DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+PART_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml."
 
-def element(tag: str, **attrs: str):
-    """What python-docx's OxmlElement makes (its element classes, the tag's own namespace
-    declared), without parsing the prefixed names again for each of a form's thousands."""
-    clark_name, namespace = _tag(tag)
-    node = oxml_parser.makeelement(clark_name, nsmap=namespace)
-    for name, value in attrs.items():
-        node.set(_attribute(name), value)
-    return node
+# The schema's order of the children of each property element (ISO/IEC 29500-1, 17.3 and 17.4)
+ORDER = {
+    "pPr": ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+            "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+            "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+            "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+            "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange"),
+    "rPr": ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+            "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing", "w",
+            "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText", "vertAlign",
+            "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath"),
+    "tblPr": ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+              "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"),
+    "trPr": ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
+             "tblHeader", "tblCellSpacing", "jc", "hidden"),
+    "sdtPr": ("rPr", "alias", "tag", "id", "lock", "placeholder", "temporary", "showingPlcHdr", "type"),
+    # header and footer references come first, in any order among themselves
+    "sectPr": ("references", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
+               "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
+               "bidi", "rtlGutter", "docGrid"),
+}
+_RANK = {name: {child: i for i, child in enumerate(children)} for name, children in ORDER.items()}
+
+# --- text and elements ------------------------------------------------------------------------
+
+_NOT_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_TEXT_SPECIAL = re.compile(f"[&<>\r]|{_NOT_IN_XML.pattern}")
+_ATTRIBUTE_SPECIAL = re.compile(f'[&<>"\n\t\r]|{_NOT_IN_XML.pattern}')
+
+
+def _text(value: str) -> str:
+    if not _TEXT_SPECIAL.search(value):
+        return value
+    value = _NOT_IN_XML.sub("\ufffd", value)
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribute(value: str) -> str:
+    if not _ATTRIBUTE_SPECIAL.search(value):
+        return value
+    return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
+
+
+def _w(name: str, children: str = "", **attributes) -> str:
+    """`<w:name w:key="value">children</w:name>`, empty when it has no children."""
+    attrs = "".join(f' w:{key}="{_attribute(str(value))}"' for key, value in attributes.items())
+    return f"<w:{name}{attrs}>{children}</w:{name}>" if children else f"<w:{name}{attrs}/>"
+
+
+def _properties(name: str, **children: str) -> str:
+    """A property element (`w:pPr`, `w:rPr`, …) with its children, given by name, in the schema's order."""
+    rank = _RANK[name]
+    present = sorted((rank[child], xml) for child, xml in children.items() if xml)
+    return f"<w:{name}>{''.join(xml for _, xml in present)}</w:{name}>" if present else ""
+
+
+def qn(tag: str) -> str:
+    """'w:tag' → '{namespace}tag', as lxml names elements."""
+    prefix, _, local = tag.partition(":")
+    return f"{{{NAMESPACES[prefix]}}}{local}"
+
+
+# --- runs ---------------------------------------------------------------------------------------
+
+@lru_cache(maxsize=None)
+def language(lang: str) -> str:
+    tag = LANG_TAGS[lang]
+    return _w("lang", val=tag, eastAsia=tag, bidi=tag)
 
 
 @lru_cache(maxsize=None)
-def _tag(tag: str) -> tuple[str, dict[str, str]]:
-    prefix = tag.partition(":")[0]
-    return qn(tag), {prefix: nsmap[prefix]}
+def run_properties(lang: str, style: str | None = None, box_font: bool = False, color: str | None = None,
+                   half_points: int | None = None) -> str:
+    fonts = _w("rFonts", ascii=BOX_FONT, eastAsia=BOX_FONT, hAnsi=BOX_FONT, hint="eastAsia") if box_font else ""
+    return _properties("rPr", rStyle=_w("rStyle", val=style) if style else "", rFonts=fonts,
+                       color=_w("color", val=color) if color else "",
+                       sz=_w("sz", val=half_points) if half_points else "", lang=language(lang))
 
 
-@lru_cache(maxsize=None)
-def _attribute(name: str) -> str:
-    return qn(f"w:{name}")
-
-
-def run_properties(lang: str, style: str | None = None):
-    rpr = element("w:rPr")
-    if style:
-        rpr.append(element("w:rStyle", val=style))
-    rpr.append(element("w:lang", val=LANG_TAGS[lang], eastAsia=LANG_TAGS[lang], bidi=LANG_TAGS[lang]))
-    return rpr
-
-
-def text_run(text: str, lang: str, style: str | None = None):
+def text_run(text: str, lang: str, style: str | None = None, **look) -> str:
     """A `w:r` holding text; line breaks become `w:br`, tabs `w:tab`."""
-    run = element("w:r")
-    run.append(run_properties(lang, style))
+    return f"<w:r>{run_properties(lang, style, **look)}{_run_content(text)}</w:r>"
+
+
+def _run_content(text: str) -> str:
+    if "\n" not in text and "\t" not in text:
+        return f'<w:t xml:space="preserve">{_text(text)}</w:t>' if text else ""
+    parts = []
     for i, line in enumerate(text.split("\n")):
         if i:
-            run.append(element("w:br"))
+            parts.append("<w:br/>")
         for j, piece in enumerate(line.split("\t")):
             if j:
-                run.append(element("w:tab"))
+                parts.append("<w:tab/>")
             if piece:
-                t = element("w:t")
-                t.text = piece
-                t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-                run.append(t)
-    return run
+                parts.append(f'<w:t xml:space="preserve">{_text(piece)}</w:t>')
+    return "".join(parts)
 
 
-def _w14(tag: str, **attrs: str):
-    node = OxmlElement(f"w14:{tag}")
-    for name, value in attrs.items():
-        node.set(qn(f"w14:{name}"), value)
-    return node
-
-
-def _control_type(control: str, lang: str, options: tuple[tuple[str, str], ...]):
-    if control == "date":
-        date = element("w:date")
-        date.append(element("w:dateFormat", val=DATE_FORMAT))
-        date.append(element("w:lid", val=LANG_TAGS[lang]))
-        date.append(element("w:storeMappedDataAs", val="dateTime"))
-        date.append(element("w:calendar", val="gregorian"))
-        return date
-    if control == "dropdown":
-        dropdown = element("w:dropDownList")
-        for value, label in options:
-            dropdown.append(element("w:listItem", displayText=label, value=value))
-        return dropdown
-    if control == "checkbox":
-        box = _w14("checkbox")
-        box.append(_w14("checked", val="0"))
-        box.append(_w14("checkedState", val=f"{ord(BOX_CHECKED):04X}", font=BOX_FONT))
-        box.append(_w14("uncheckedState", val=f"{ord(BOX_EMPTY):04X}", font=BOX_FONT))
-        return box
-    return element("w:text", multiLine="1") if control == "multiline" else element("w:text")
-
-
-def content_control(tag: str, control: str, alias: str, placeholder: str, lang: str, control_id: int,
-                    value: str | None = None, options: tuple[tuple[str, str], ...] = ()):
-    """An inline `w:sdt` around one run: the placeholder in grey, or `value` when prefilled.
-    `control` is the kind's `docx` (kinds.KINDS): text, multiline, date, dropdown or checkbox."""
-    sdt = element("w:sdt")
-    pr = element("w:sdtPr")
-    pr.append(run_properties(lang))
-    pr.append(element("w:alias", val=alias[:255]))
-    pr.append(element("w:tag", val=tag))
-    pr.append(element("w:id", val=str(control_id)))
-    pr.append(element("w:lock", val="sdtLocked"))
-    content = element("w:sdtContent")
-    if control == "checkbox":  # no placeholder: the empty box is the blank
-        content.append(_box_run(False, lang))
-    else:
-        pr.append(element("w:showingPlcHdr"))
-        content.append(text_run(placeholder, lang, style=PLACEHOLDER_STYLE_ID))
-    pr.append(_control_type(control, lang, options))
-    sdt.append(pr)
-    sdt.append(content)
-    if value:
-        set_control_value(sdt, value, lang)
-    return sdt
-
-
-def _box_run(checked: bool, lang: str):
-    run = text_run(BOX_CHECKED if checked else BOX_EMPTY, lang)
-    fonts = element("w:rFonts", ascii=BOX_FONT, eastAsia=BOX_FONT, hAnsi=BOX_FONT, hint="eastAsia")
-    run.find(qn("w:rPr")).insert(0, fonts)
-    return run
-
-
-def signature_line(label: str, lang: str) -> list:
+def signature_line(label: str, lang: str) -> str:
     """Where a signature goes in a DOCX: a line to sign on, its label in grey after it."""
-    return [text_run(SIGNATURE_LINE, lang), text_run(f" ({label})", lang, style=PLACEHOLDER_STYLE_ID)]
+    return text_run(SIGNATURE_LINE, lang) + text_run(f" ({label})", lang, style=PLACEHOLDER_STYLE_ID)
 
+
+def page_number_field() -> str:
+    """The runs of a PAGE field."""
+    return ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+            '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
+
+
+def floating_picture(rid: str, size: int, left: int, top: int, shape_id: int) -> str:
+    """A run with a square picture at (left, top) EMU from the page's corner, in front of the text
+    and without wrapping: it takes no room in the flow (the page's QR code)."""
+    return (f'<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+            f'relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
+            f'<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{left}</wp:posOffset>'
+            f'</wp:positionH><wp:positionV relativeFrom="page"><wp:posOffset>{top}</wp:posOffset></wp:positionV>'
+            f'<wp:extent cx="{size}" cy="{size}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+            f'<wp:docPr id="{shape_id}" name="Picture {shape_id}"/>'
+            f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
+            f'<a:graphic><a:graphicData uri="{NAMESPACES["pic"]}"><pic:pic><pic:nvPicPr>'
+            f'<pic:cNvPr id="0" name="image.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'
+            f'<a:blip r:embed="{rid}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm>'
+            f'<a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm><a:prstGeom prst="rect"/></pic:spPr>'
+            f'</pic:pic></a:graphicData></a:graphic></wp:anchor></w:drawing></w:r>')
+
+
+# --- content controls ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Control:
+    """A content control as written: `kind` is the field kind's `docx` (kinds.KINDS): text,
+    multiline, date, dropdown or checkbox; `options` (value, label) of a drop-down."""
+
+    tag: str
+    kind: str
+    alias: str
+    placeholder: str
+    lang: str
+    id: str
+    options: tuple[tuple[str, str], ...] = ()
+
+
+def content_control(control: Control, value: str | None = None) -> str:
+    """An inline `w:sdt` around one run: the placeholder in grey, or `value` as Word stores a
+    typed one (a drop-down shows its label; a check box takes yes or no)."""
+    lang = control.lang
+    if control.kind == "checkbox":  # no placeholder: the empty box is the blank
+        content, showing = _box_run(value == CHECKED, lang), ""
+    elif value:
+        content, showing = text_run(dict(control.options).get(value, value), lang), ""
+    else:
+        content, showing = text_run(control.placeholder, lang, style=PLACEHOLDER_STYLE_ID), "<w:showingPlcHdr/>"
+    properties = _properties("sdtPr", rPr=run_properties(lang), alias=_w("alias", val=control.alias[:255]),
+                             tag=_w("tag", val=control.tag), id=_w("id", val=control.id), lock=LOCKED,
+                             showingPlcHdr=showing,
+                             type=_control_type(control.kind, lang, control.options, _full_date(value),
+                                                value == CHECKED))
+    return f"<w:sdt>{properties}<w:sdtContent>{content}</w:sdtContent></w:sdt>"
+
+
+LOCKED = '<w:lock w:val="sdtLocked"/>'
+
+
+@lru_cache(maxsize=256)
+def _control_type(kind: str, lang: str, options: tuple[tuple[str, str], ...], full_date: str | None,
+                  checked: bool) -> str:
+    if kind == "date":
+        return _w("date", _w("dateFormat", val=DATE_FORMAT) + _w("lid", val=LANG_TAGS[lang])
+                  + _w("storeMappedDataAs", val="dateTime") + _w("calendar", val="gregorian"),
+                  **({"fullDate": full_date} if full_date else {}))
+    if kind == "dropdown":
+        return _w("dropDownList", "".join(_w("listItem", displayText=label, value=choice) for choice, label in options))
+    if kind == "checkbox":
+        return (f'<w14:checkbox><w14:checked w14:val="{"1" if checked else "0"}"/>'
+                f'<w14:checkedState w14:val="{ord(BOX_CHECKED):04X}" w14:font="{BOX_FONT}"/>'
+                f'<w14:uncheckedState w14:val="{ord(BOX_EMPTY):04X}" w14:font="{BOX_FONT}"/></w14:checkbox>')
+    return _w("text", multiLine="1") if kind == "multiline" else _w("text")
+
+
+def _full_date(value: str | None) -> str | None:
+    """Word's date picker opens on the date written, when it is one."""
+    if not value:
+        return None
+    try:
+        return dt.datetime.strptime(value.strip(), "%d.%m.%Y").strftime("%Y-%m-%dT00:00:00Z")
+    except ValueError:
+        return None
+
+
+def _box_run(checked: bool, lang: str) -> str:
+    return text_run(BOX_CHECKED if checked else BOX_EMPTY, lang, box_font=True)
+
+
+# --- paragraphs, tables, the section ------------------------------------------------------------
+
+BORDER_SIDES = ("top", "left", "bottom", "right")  # the schema's order
+
+
+def paragraph(content: str, style: str | None = None, borders: tuple[str, ...] = (), align: str | None = None,
+              line: int | None = None, line_rule: str = "atLeast", after: int | None = None) -> str:
+    """A `w:p`; `borders`: lines on these sides (under a signature, all round a box);
+    `line`: line spacing in twips, `after`: space after in twips."""
+    return f"<w:p>{_paragraph_properties(style, borders, align, line, line_rule, after)}{content}</w:p>"
+
+
+@lru_cache(maxsize=None)
+def _paragraph_properties(style: str | None, borders: tuple[str, ...], align: str | None, line: int | None,
+                          line_rule: str, after: int | None) -> str:
+    lines = "".join(_w(side, val="single", sz="6", space="1", color="000000") for side in BORDER_SIDES
+                    if side in borders)
+    spacing = {"line": line, "lineRule": line_rule} if line is not None else {}
+    if after is not None:
+        spacing["after"] = after
+    return _properties("pPr", pStyle=_w("pStyle", val=style) if style else "", pBdr=_w("pBdr", lines) if lines else "",
+                       spacing=_w("spacing", **spacing) if spacing else "", jc=_w("jc", val=align) if align else "")
+
+
+def table(columns: list[int], rows: str, grid_style: bool) -> str:
+    """A centred `w:tbl` of fixed column widths (twips, on `w:gridCol`; the cells repeat them)."""
+    properties = _properties(
+        "tblPr", tblStyle=_w("tblStyle", val="TableGrid") if grid_style else "", tblW=_w("tblW", type="auto", w=0),
+        jc=_w("jc", val="center"), tblLayout=_w("tblLayout", type="fixed"),
+        tblLook=_w("tblLook", firstColumn=1, firstRow=1, lastColumn=0, lastRow=0, noHBand=0, noVBand=1, val="04A0"))
+    grid = "".join(_w("gridCol", w=width) for width in columns)
+    return f"<w:tbl>{properties}<w:tblGrid>{grid}</w:tblGrid>{rows}</w:tbl>"
+
+
+def table_row(cells: str, header: bool, height: int = 0) -> str:
+    """A row that never splits across pages: a header repeats on each page; `height` (twips) at least."""
+    return f"<w:tr>{_row_properties(header, height)}{cells}</w:tr>"
+
+
+@lru_cache(maxsize=None)
+def _row_properties(header: bool, height: int) -> str:
+    return _properties("trPr", cantSplit="<w:cantSplit/>", tblHeader="<w:tblHeader/>" if header else "",
+                       trHeight=_w("trHeight", val=height, hRule="atLeast") if height and not header else "")
+
+
+def table_cell(width: int, paragraphs: str) -> str:
+    return f'<w:tc>{_cell_properties(width)}{paragraphs or "<w:p/>"}</w:tc>'
+
+
+@lru_cache(maxsize=None)
+def _cell_properties(width: int) -> str:
+    return f'<w:tcPr>{_w("tcW", type="dxa", w=width)}</w:tcPr>'
+
+
+@dataclass(frozen=True)
+class Page:
+    """Page size and margins in twips."""
+
+    width: int
+    height: int
+    top: int
+    right: int
+    bottom: int
+    left: int
+    header: int
+    footer: int
+
+
+def section(page: Page, references: list[tuple[str, str, str]], title_page: bool) -> str:
+    """The body's `w:sectPr`; `references`: (header or footer, default or first, relationship id)."""
+    refs = "".join(f'<w:{kind}Reference w:type="{which}" r:id="{rid}"/>' for kind, which, rid in references)
+    return _properties(
+        "sectPr", references=refs, pgSz=_w("pgSz", w=page.width, h=page.height),
+        pgMar=_w("pgMar", top=page.top, right=page.right, bottom=page.bottom, left=page.left, header=page.header,
+                 footer=page.footer, gutter=0),
+        cols=_w("cols", space=720), titlePg="<w:titlePg/>" if title_page else "", docGrid=_w("docGrid", linePitch=360))
+
+
+# --- parts --------------------------------------------------------------------------------------
+
+def document_part(body: str) -> bytes:
+    return f"{XML_DECLARATION}<w:document {_DECLARATIONS}><w:body>{body}</w:body></w:document>".encode()
+
+
+def header_part(paragraphs: str) -> bytes:
+    return f"{XML_DECLARATION}<w:hdr {_DECLARATIONS}>{paragraphs}</w:hdr>".encode()
+
+
+def footer_part(paragraphs: str) -> bytes:
+    return f"{XML_DECLARATION}<w:ftr {_DECLARATIONS}>{paragraphs}</w:ftr>".encode()
+
+
+def relationships(entries: list[tuple[str, str, str]]) -> bytes:
+    """A part's .rels: (id, type after the officeDocument relationships' URI, target)."""
+    return (f'{XML_DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+            f'{_relationship_list(entries)}</Relationships>').encode()
+
+
+def _relationship_list(entries: list[tuple[str, str, str]]) -> str:
+    return "".join(f'<Relationship Id="{rid}" Type="{RELATIONSHIP}{kind}" Target="{_attribute(target)}"/>'
+                   for rid, kind, target in entries)
+
+
+def with_relationships(rels: bytes, entries: list[tuple[str, str, str]]) -> bytes:
+    """A .rels part with more relationships (ids the caller made sure are new)."""
+    return rels.replace(b"</Relationships>", _relationship_list(entries).encode() + b"</Relationships>")
+
+
+def relationship_ids(rels: bytes) -> set[str]:
+    return {m.decode() for m in re.findall(rb'\bId="([^"]+)"', rels)}
+
+
+def with_content_types(types: bytes, defaults: Mapping[str, str], parts: Mapping[str, str]) -> bytes:
+    """[Content_Types].xml with more extensions (ext → type) and parts (name → kind, e.g. footer)."""
+    extra = "".join(f'<Default Extension="{ext}" ContentType="{kind}"/>' for ext, kind in defaults.items())
+    extra += "".join(f'<Override PartName="/{name}" ContentType="{PART_TYPE}{kind}+xml"/>' for name, kind in parts.items())
+    return types.replace(b"</Types>", extra.encode() + b"</Types>")
+
+
+def core_properties(title: str, lang: str, identifier: str, author: str, moment: dt.datetime) -> bytes:
+    """docProps/core.xml: fixed dates and revision, so equal inputs give equal bytes."""
+    when = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (f'{XML_DECLARATION}<cp:coreProperties '
+            'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+            'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f'<dc:title>{_text(title)}</dc:title><dc:creator>{_text(author)}</dc:creator>'
+            f'<cp:lastModifiedBy>{_text(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>'
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
+            f'<dc:language>{LANG_TAGS[lang]}</dc:language><dc:identifier>{_text(identifier)}</dc:identifier>'
+            '</cp:coreProperties>').encode()
+
+
+def app_properties() -> bytes:
+    """docProps/app.xml saying what made the file. No page count: Word and LibreOffice count pages
+    when they save, and a number written here could only be a guess."""
+    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+            '<Application>formgen</Application><DocSecurity>0</DocSecurity></Properties>').encode()
+
+
+# --- filling a written body --------------------------------------------------------------------
+
+Pieces = list[Union[str, tuple[Control, str]]]
+_CONTROL = re.compile(r"<w:sdt>.*?</w:sdt>", re.S)  # as `content_control` writes them: never nested
+
+
+def control_pieces(body: str) -> Pieces:
+    """A body this module wrote, cut into its text between controls and (control, its XML)."""
+    pieces: Pieces = []
+    start = 0
+    for match in _CONTROL.finditer(body):
+        pieces.append(body[start:match.start()])
+        pieces.append((read_control(_fragment(match.group())), match.group()))
+        start = match.end()
+    pieces.append(body[start:])
+    return pieces
+
+
+def filled(pieces: Pieces, values: Mapping[str, str]) -> str:
+    """The body with a control for each value given, written as `content_control` writes it."""
+    return "".join(piece if isinstance(piece, str) else
+                   content_control(piece[0], values[piece[0].tag]) if values.get(piece[0].tag) else piece[1]
+                   for piece in pieces)
+
+
+def _fragment(xml: str):
+    from lxml import etree  # only to fill a written body: a render never parses
+
+    return etree.fromstring(f"<w:root {_DECLARATIONS}>{xml}</w:root>")[0]
+
+
+# --- reading controls back (lxml elements of any DOCX) -------------------------------------------
 
 def iter_controls(root) -> Iterator:
     return root.iter(qn("w:sdt"))
 
 
+def _property(sdt, path: str, attribute: str = "w:val") -> str | None:
+    found = sdt.find(f"{qn('w:sdtPr')}/{'/'.join(qn(step) for step in path.split('/'))}")
+    return found.get(qn(attribute)) if found is not None else None
+
+
 def control_tag(sdt) -> str | None:
-    tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:tag')}")
-    return tag.get(qn("w:val")) if tag is not None else None
+    return _property(sdt, "w:tag")
 
 
 def control_alias(sdt) -> str | None:
-    alias = sdt.find(f"{qn('w:sdtPr')}/{qn('w:alias')}")
-    return alias.get(qn("w:val")) if alias is not None else None
+    return _property(sdt, "w:alias")
 
 
 def control_kind(sdt) -> str:
@@ -171,9 +448,9 @@ def showing_placeholder(sdt) -> bool:
 
 def control_value(sdt) -> str:
     """What a user gave: '' for a placeholder, yes/no for a check box, else the text shown."""
-    box = sdt.find(f"{qn('w:sdtPr')}/{qn('w14:checkbox')}/{qn('w14:checked')}")
+    box = _property(sdt, "w14:checkbox/w14:checked", "w14:val")
     if box is not None:
-        return CHECKED if box.get(qn("w14:val")) in ("1", "true") else UNCHECKED
+        return CHECKED if box in ("1", "true") else UNCHECKED
     return "" if showing_placeholder(sdt) else control_text(sdt)
 
 
@@ -228,109 +505,19 @@ _CHECKBOX, _CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:v
 
 
 def control_lang(sdt) -> str:
-    tag = sdt.find(f"{qn('w:sdtPr')}/{qn('w:rPr')}/{qn('w:lang')}")
     by_tag = {v: k for k, v in LANG_TAGS.items()}
-    return by_tag.get(tag.get(qn("w:val")) if tag is not None else "", "ru")
+    return by_tag.get(_property(sdt, "w:rPr/w:lang") or "", "ru")
+
+
+def read_control(sdt) -> Control:
+    """The control as `content_control` would write it (its placeholder '' once filled)."""
+    options = tuple((item.get(qn("w:value")), item.get(qn("w:displayText")))
+                    for item in sdt.find(qn("w:sdtPr")).iter(qn("w:listItem")))
+    return Control(control_tag(sdt) or "", control_kind(sdt), control_alias(sdt) or "",
+                   control_text(sdt) if showing_placeholder(sdt) else "", control_lang(sdt),
+                   _property(sdt, "w:id") or "0", options)
 
 
 def set_control_value(sdt, value: str, lang: str) -> None:
-    """Replace a control's content with `value`, as Word does when a user types into it (a
-    drop-down's value shows its label; a check box takes yes or no)."""
-    pr = sdt.find(qn("w:sdtPr"))
-    flag = pr.find(qn("w:showingPlcHdr"))
-    if flag is not None:
-        pr.remove(flag)
-    content = sdt.find(qn("w:sdtContent"))
-    for child in list(content):
-        content.remove(child)
-    box = pr.find(f"{qn('w14:checkbox')}/{qn('w14:checked')}")
-    if box is not None:
-        box.set(qn("w14:val"), "1" if value == CHECKED else "0")
-        content.append(_box_run(value == CHECKED, lang))
-        return
-    item = next((i for i in pr.iter(qn("w:listItem")) if i.get(qn("w:value")) == value), None)
-    content.append(text_run(item.get(qn("w:displayText")) if item is not None else value, lang))
-    date = pr.find(qn("w:date"))
-    if date is not None:  # Word's date picker opens on the date written, when it is one
-        try:
-            day = dt.datetime.strptime(value.strip(), "%d.%m.%Y")
-            date.set(qn("w:fullDate"), day.strftime("%Y-%m-%dT00:00:00Z"))
-        except ValueError:
-            date.attrib.pop(qn("w:fullDate"), None)
-
-
-def borders(paragraph_properties, sides: tuple[str, ...]) -> None:
-    """Lines on these sides of a paragraph: under it where a signature goes, all round a box."""
-    borders = element("w:pBdr")
-    for side in ("top", "left", "bottom", "right"):  # the schema's order
-        if side in sides:
-            borders.append(element(f"w:{side}", val="single", sz="6", space="1", color="000000"))
-    paragraph_properties.insert_element_before(
-        borders, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap",
-        "w:overflowPunct", "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi",
-        "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing",
-        "w:mirrorIndents", "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
-        "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr",
-        "w:pPrChange")
-
-
-def page_number_field(lang: str) -> list:
-    """The runs of a PAGE field."""
-    begin, instr, end = element("w:r"), element("w:r"), element("w:r")
-    begin.append(element("w:fldChar", fldCharType="begin"))
-    code = element("w:instrText")
-    code.text = " PAGE "
-    code.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-    instr.append(code)
-    end.append(element("w:fldChar", fldCharType="end"))
-    return [begin, instr, end]
-
-
-def float_on_page(inline, left: int, top: int, shape_id: int) -> None:
-    """Turn a picture's `wp:inline` into a `wp:anchor` at (left, top) EMU from the page's corner,
-    in front of the text and without wrapping: it takes no room in the flow (the page's QR code)."""
-    anchor = OxmlElement("wp:anchor")
-    for name, value in (("distT", "0"), ("distB", "0"), ("distL", "0"), ("distR", "0"), ("simplePos", "0"),
-                        ("relativeHeight", str(shape_id)), ("behindDoc", "0"), ("locked", "1"),
-                        ("layoutInCell", "1"), ("allowOverlap", "1")):
-        anchor.set(name, value)
-    simple = OxmlElement("wp:simplePos")
-    simple.set("x", "0")
-    simple.set("y", "0")
-    anchor.append(simple)
-    for axis, offset in (("H", left), ("V", top)):
-        position = OxmlElement(f"wp:position{axis}")
-        position.set("relativeFrom", "page")
-        value = OxmlElement("wp:posOffset")
-        value.text = str(offset)
-        position.append(value)
-        anchor.append(position)
-    children = {child.tag: child for child in inline}
-    anchor.append(children[qn("wp:extent")])
-    effect = OxmlElement("wp:effectExtent")
-    for side in ("l", "t", "r", "b"):
-        effect.set(side, "0")
-    anchor.append(effect)
-    anchor.append(OxmlElement("wp:wrapNone"))
-    doc_pr = children[qn("wp:docPr")]
-    doc_pr.set("id", str(shape_id))
-    anchor.append(doc_pr)
-    for tag in ("wp:cNvGraphicFramePr", "a:graphic"):
-        if qn(tag) in children:
-            anchor.append(children[qn(tag)])
-    inline.getparent().replace(inline, anchor)
-
-
-def app_properties() -> bytes:
-    """docProps/app.xml saying what made the file. No page count: Word and LibreOffice count pages
-    when they save, and a number written here could only be a guess."""
-    return ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-            '<Application>formgen</Application><DocSecurity>0</DocSecurity></Properties>').encode()
-
-
-def zoom_whole_page(settings) -> None:
-    """`w:zoom` with the `w:percent` ISO/IEC 29500 requires (python-docx's template leaves it out)."""
-    zoom = settings.find(qn("w:zoom"))
-    if zoom is not None:
-        zoom.set(qn("w:percent"), "100")
+    """Replace a control of a parsed document with `value`, as Word does when a user types into it."""
+    sdt[:] = list(_fragment(content_control(replace(read_control(sdt), lang=lang), value)))

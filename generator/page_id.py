@@ -142,20 +142,18 @@ def form_name(page_index: int) -> str:
     return f"formgenPageId{page_index}"
 
 
-def qr_png(text: str, pixels_per_module: int = 8, quiet: int = 4) -> bytes:
-    """The code as a 1-bit greyscale PNG (for the Word footer), deterministic bytes."""
-    grid = modules(text)
-    side = (len(grid) + 2 * quiet) * pixels_per_module
-    rows = []
-    for r in range(-quiet, len(grid) + quiet):
-        bits = [False] * quiet + (grid[r] if 0 <= r < len(grid) else [False] * len(grid)) + [False] * quiet
-        pixels = [bit for bit in bits for _ in range(pixels_per_module)]
-        packed = bytearray((side + 7) // 8)
-        for i, dark in enumerate(pixels):
-            if not dark:
-                packed[i // 8] |= 0x80 >> (i % 8)
-        rows += [bytes([0]) + bytes(packed)] * pixels_per_module
-    return png(side, side, b"".join(rows))
+def qr_png(text: str, quiet: int = 4) -> bytes:
+    """The code as a 1-bit greyscale PNG (for the Word footer), deterministic bytes: 8 pixels a
+    module, so each module is one byte of a row, 0x00 dark or 0xFF light."""
+    modules = [row.translate(_MODULE_BYTE) for row in _pixel_rows(text)]
+    margin = b"\xff" * quiet
+    light = b"\x00" + b"\xff" * (len(modules) + 2 * quiet)  # each scanline starts with its filter, none
+    lines = [light] * quiet + [b"\x00" + margin + row + margin for row in modules] + [light] * quiet
+    side = len(lines) * 8
+    return png(side, side, b"".join(line for line in lines for _ in range(8)))
+
+
+_MODULE_BYTE = bytes(0x00 if value < 128 else 0xFF for value in range(256))
 
 
 def png(width: int, height: int, scanlines: bytes) -> bytes:

@@ -7,7 +7,7 @@ import struct
 import zipfile
 import zlib
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, NamedTuple, Union
 
 from .errors import FormgenError
 
@@ -44,17 +44,40 @@ def read_part(package: zipfile.ZipFile, part: str, limit: int, name: str) -> byt
     return data
 
 
-def write_zip(entries: Iterable[tuple[str, bytes]]) -> bytes:
+class Packed(NamedTuple):
+    """An entry as it lies deflated in a zip: written into another zip as it is, never inflated."""
+
+    crc: int
+    compressed: bytes
+    size: int
+
+
+def packed_entries(data: bytes) -> list[tuple[str, Packed]]:
+    """The (name, deflated entry) of a zip this tool wrote (a shipped template, a blank just
+    rendered): only for trusted zips, whose sizes are not checked."""
+    entries = []
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for info in package.infolist():
+            if info.compress_type != zipfile.ZIP_DEFLATED:
+                raise ValueError(f"{info.filename}: not deflated")
+            name_length, extra_length = struct.unpack_from("<2H", data, info.header_offset + 26)
+            start = info.header_offset + 30 + name_length + extra_length
+            entries.append((info.filename, Packed(info.CRC, data[start:start + info.compress_size], info.file_size)))
+    return entries
+
+
+def write_zip(entries: Iterable[tuple[str, Union[bytes, Packed]]]) -> bytes:
     """A deflated zip of (name, data) in the given order, every entry dated 1980-01-01.
 
     The same bytes zipfile writes, but an entry whose data was deflated a moment ago (a DOCX's
-    unchanged styles, a blank's parts in `fill`) is not deflated again."""
+    unchanged styles, a blank's parts in `fill`) is not deflated again, and a `Packed` entry is
+    copied as it is."""
     out, central = io.BytesIO(), []
     for name, data in entries:
         encoded = name.encode("ascii") if name.isascii() else name.encode("utf-8")
         flags = 0 if name.isascii() else UTF8_NAME
-        crc, compressed = _deflated(data)
-        sizes = (crc, len(compressed), len(data), len(encoded))
+        crc, compressed, size = data if isinstance(data, Packed) else (*_deflated(data), len(data))
+        sizes = (crc, len(compressed), size, len(encoded))
         central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED,
                                    *_DOS_TIME, *sizes, 0, 0, 0, 0, ENTRY_ATTRIBUTES, out.tell()) + encoded)
         out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, *_DOS_TIME,
@@ -77,3 +100,9 @@ def _deflated(data: bytes) -> tuple[int, bytes]:
     """(CRC-32, raw deflate at zlib's default level), as zipfile makes them."""
     compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
     return zlib.crc32(data), compressor.compress(data) + compressor.flush()
+
+
+def normalized_zip(data: bytes) -> bytes:
+    """The same package with fixed entry dates and order, so equal inputs give equal bytes."""
+    with zipfile.ZipFile(io.BytesIO(data)) as source:
+        return write_zip((name, source.read(name)) for name in source.namelist())
