@@ -38,7 +38,7 @@ def test_help_and_check_import_no_renderer(args):
 
 def test_a_docx_build_imports_neither_the_pdf_stack_nor_python_docx(tmp_path):
     """A DOCX is the shipped template's parts and XML written as text: python-docx only reads
-    letterheads. (The PDF build's test below shows that the watch sees what is imported.)"""
+    letterheads. (The letterhead PDF test below shows that the watch sees what is imported.)"""
     loaded = imported_by("build", "--out", str(tmp_path), "--format", "docx", "--lang", "ru")
     assert list(tmp_path.glob("*/ru/*.docx")) and not list(tmp_path.glob("*/ru/*.pdf"))
     assert loaded & (PDF_STACK | DOCX_STACK) == set()
