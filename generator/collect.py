@@ -222,7 +222,7 @@ def _pdf_values(path: Path, data: bytes) -> tuple[dict[str, str], list[str]]:
 
     check_pdf_size(data, str(path))  # before pikepdf materialises anything
     try:
-        return read_pdf_fields(io.BytesIO(data))
+        return read_pdf_fields(data)
     except (pikepdf.PasswordError, EncryptedPdf):
         raise FormgenError(path, "", "the PDF is encrypted", "ask for the form saved without a password") from None
     except (pikepdf.PdfError, ValueError, RecursionError, AttributeError, TypeError) as exc:

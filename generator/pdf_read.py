@@ -4,7 +4,10 @@ Writing the form is `pdf_form`'s; this side only walks what a filled file holds,
 """
 from __future__ import annotations
 
+import os
 import re
+import tempfile
+from contextlib import nullcontext
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -31,7 +34,7 @@ def read_pdf_values(source) -> dict[str, str]:
 
 
 def read_pdf_fields(source) -> tuple[dict[str, str], list[str]]:
-    """({field name: value}, problems) from a filled PDF (a path or a binary stream).
+    """({field name: value}, problems) from a filled PDF (a path, a binary stream or its bytes).
 
     Walks the field tree once, each object at most once and a bounded number in all, skipping
     anything that is not a field dictionary. What cannot be read as it is is a problem, never
@@ -39,7 +42,8 @@ def read_pdf_fields(source) -> tuple[dict[str, str], list[str]]:
     at the limit. Raises pikepdf errors for files it cannot open, EncryptedPdf for encrypted ones.
     The caller counts the file's objects first (pdfscan): pikepdf materialises what it walks.
     """
-    with pikepdf.open(source, inherit_page_attributes=False) as pdf:  # pages are not read
+    with _mapped(source) if isinstance(source, bytes) else nullcontext(source) as opened, \
+            pikepdf.open(opened, inherit_page_attributes=False, access_mode=pikepdf.AccessMode.mmap) as pdf:
         if pdf.is_encrypted:
             raise EncryptedPdf()
         form = _get(pdf.Root, "/AcroForm")
@@ -70,6 +74,18 @@ def read_pdf_fields(source) -> tuple[dict[str, str], list[str]]:
         return {name: value for name, (_, value) in found.items()}, problems
 
 
+def _mapped(data: bytes):
+    """The bytes as an unnamed file that qpdf maps into memory: from a Python stream it calls back into
+    Python for every few bytes, which made reading a PDF without object streams three times slower."""
+    if hasattr(os, "memfd_create"):
+        file = os.fdopen(os.memfd_create("returned.pdf"), "w+b")
+    else:
+        file = tempfile.TemporaryFile()
+    file.write(data)
+    file.seek(0)
+    return file
+
+
 def _get(dictionary: Dictionary, key: str, default=None):
     """dictionary.get(key, default), in a tenth of the time when the key is missing (pikepdf raises
     and catches inside)."""
@@ -96,13 +112,13 @@ def _value_text(value) -> tuple[str, str | None]:
     """(the value as text, a problem or None)."""
     if value is None:
         return "", None
-    if isinstance(value, (pikepdf.Stream, Array, Dictionary)):
+    if isinstance(value, String):
+        text, problem = _string_text(value)
+    elif isinstance(value, Name):
+        text, problem = str(value)[1:], None
+    elif isinstance(value, (pikepdf.Stream, Array, Dictionary)):
         kind = "a stream" if isinstance(value, pikepdf.Stream) else "a list" if isinstance(value, Array) else "a dictionary"
         return "", f"the value is {kind}, not text; read as empty"
-    if isinstance(value, Name):
-        text, problem = str(value)[1:], None
-    elif isinstance(value, String):
-        text, problem = _string_text(value)
     else:
         text, problem = str(value), None
     return ("" if text == "Off" else text.replace("\r\n", "\n").replace("\r", "\n")), problem
