@@ -17,10 +17,20 @@ CALL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^[0-9+()/ \-–,]{5,}$")
 DEADLINE_FORMAT = "YYYY-MM-DD HH:MM"
+# What datetime.strptime(value, "%Y-%m-%d %H:%M") accepts, without the 7 ms of loading _strptime.
+DEADLINE = re.compile(r"(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])\s+(2[0-3]|[0-1]\d|\d):([0-5]\d|\d)")
 # Control characters, lone surrogates and noncharacters: nothing a form can print.
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _SHOWN = reprlib.Repr()
 _SHOWN.maxstring, _SHOWN.maxother, _SHOWN.maxlong = 60, 60, 60
+
+
+def parse_deadline(text: str) -> dt.datetime | None:
+    match = DEADLINE.fullmatch(text)
+    try:
+        return dt.datetime(*map(int, match.groups())) if match else None
+    except ValueError:  # no such day: 2025-02-30
+        return None
 
 
 def shown(value: Any) -> str:
@@ -92,11 +102,11 @@ class _Reader(YamlReader):
                             code="FG304") from None
 
     def deadline(self, value: Any, place: str) -> dt.datetime:
-        try:  # the loader leaves dates as text
-            return dt.datetime.strptime(str(value), "%Y-%m-%d %H:%M")
-        except ValueError:
+        deadline = parse_deadline(str(value))  # the loader leaves dates as text
+        if deadline is None:
             raise self.fail(place, f"{shown(value)} is not a date and hour",
-                            f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00", code="FG305") from None
+                            f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00", code="FG305")
+        return deadline
 
     def years(self, value: Any, place: str) -> tuple[int, int]:
         ok = (isinstance(value, list) and len(value) == 2

@@ -97,9 +97,10 @@ def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, loca
 
 def catalog_texts(catalogs: dict[str, Catalog], locales_dir: Path) -> Iterator[tuple[str, str]]:
     for lang, catalog in catalogs.items():
+        path = po_path(lang, locales_dir)
         for message in catalog:
             if message.id:
-                yield f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\"", str(message.string)
+                yield f"{path}: line {message.lineno}: msgid \"{message.id}\"", str(message.string)
 
 
 def settings_problems(settings: ProjectSettings, forms: list[FormDef], path: Path) -> list[str]:

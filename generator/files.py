@@ -2,7 +2,6 @@
 same bytes every time."""
 from __future__ import annotations
 
-import json
 import os
 import stat
 from pathlib import Path
@@ -12,6 +11,8 @@ from .errors import FormgenError
 
 def json_bytes(data: object) -> bytes:
     """JSON as people read it (Cyrillic as such, indented), the same bytes every time."""
+    import json  # not for check, which writes none
+
     return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 

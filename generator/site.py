@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from .localize import Localizer
 from .messages import N_
-from .zips import write_zip
 
+TEMPLATES = Path(__file__).parent / "templates"
 PAGES = {"ky": "index.html", "ru": "index.ru.html"}  # Kyrgyz, the state language, is the front page
 EDITION_ORDER = ("ky", "ru", "ru+ky")
 STYLE = "style.css"
@@ -48,15 +49,36 @@ def zip_entry_name(call_id: str, output) -> str:
 
 def forms_zip(call_id: str, outputs, read) -> bytes:
     """Every file of the manifest, byte for byte, with fixed dates so the zip is deterministic."""
+    from .zips import write_zip  # `check` reads this module's message ids only
+
     return write_zip((zip_entry_name(call_id, output), read(output.path)) for output in outputs)
 
 
 @lru_cache(maxsize=None)
-def _environment():  # one per process: jinja then compiles each template once
-    from jinja2 import Environment, PackageLoader, StrictUndefined  # only when a page is written, not for `check`
+def _template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
 
-    return Environment(loader=PackageLoader("generator", "templates"), autoescape=True,
-                       undefined=StrictUndefined, keep_trailing_newline=True)
+
+def _text(value: object) -> str:
+    """A value as HTML text: every value on the page passes here, or is a fragment made of such."""
+    import html
+
+    return html.escape(str(value))
+
+
+def _items(tag: str, texts) -> str:
+    return "".join(f"<{tag}>{_text(text)}</{tag}>" for text in texts)
+
+
+def _file_link(button: dict) -> str:
+    return (f'<a class="file" href="{_text(button["href"])}" download aria-label="{_text(button["label"])}">'
+            f'<span class="format">{_text(button["format"])}</span> <span class="meta">{_text(button["details"])}'
+            "</span></a>")
+
+
+def _document_row(document: dict) -> str:
+    cells = "".join(f"<td>{''.join(map(_file_link, cell))}</td>" for cell in document["cells"])
+    return f'      <tr><th scope="row">{_text(document["name"])}</th>{cells}</tr>'
 
 
 def _button(localizer: Localizer, output, document: str) -> dict:
@@ -85,17 +107,26 @@ def _documents(localizer: Localizer, titles: dict[str, str], outputs) -> list[di
 
 
 def page(localizer: Localizer, titles: dict[str, str], outputs, zip_size: int) -> str:
+    """The download page in the localizer's language: templates/page.html, whose $names are filled
+    with escaped text or with fragments built here from escaped text (no template engine)."""
+    from string import Template
+
     lang = localizer.lang
     other = next(code for code in PAGES if code != lang)
+    editions = [localizer.text(COLUMNS[edition]) for edition in _editions(outputs)]
     texts = {key: localizer.text(message_id) for key, message_id in TEXTS.items()}
-    texts.update({key: [localizer.text(m) for m in ids] for key, ids in LISTS.items()})
-    call_id = localizer.call.id
-    return _environment().get_template("page.html").render(
-        lang=lang, t=texts, other={"lang": other, "page": PAGES[other]},
-        editions=[localizer.text(COLUMNS[lang]) for lang in _editions(outputs)],
-        documents=_documents(localizer, titles, outputs),
-        zip={"href": zip_name(call_id), "text": localizer.text(ZIP, size=kilobytes(zip_size))},
-        checksums=[{"name": o.path, "sha256": o.sha256} for o in outputs])
+    texts.update(lang=lang, other_lang=other, other_page=PAGES[other], edition_count=len(editions),
+                 zip_href=zip_name(localizer.call.id), zip_text=localizer.text(ZIP, size=kilobytes(zip_size)))
+    lists = {key: _items("li", (localizer.text(m) for m in ids)) for key, ids in LISTS.items()}
+    fragments = {
+        **lists,
+        "edition_headers": "".join(f'<th scope="col">{_text(edition)}</th>' for edition in editions),
+        "document_rows": "\n".join(map(_document_row, _documents(localizer, titles, outputs))),
+        "checksum_list": "\n".join(f"        <dt>{_text(o.path)}</dt><dd><code>{_text(o.sha256)}</code></dd>"
+                                   for o in outputs),
+    }
+    return Template(_template("page.html")).substitute({key: _text(value) for key, value in texts.items()},
+                                                       **fragments)
 
 
 def site_files(localizers: dict[str, Localizer], titles: dict[str, str], outputs, read) -> list[SiteFile]:
@@ -103,7 +134,7 @@ def site_files(localizers: dict[str, Localizer], titles: dict[str, str], outputs
     call_id = next(iter(localizers.values())).call.id
     archive = forms_zip(call_id, outputs, read)
     files = [SiteFile(zip_name(call_id), archive),
-             SiteFile(STYLE, _environment().loader.get_source(_environment(), STYLE)[0].encode("utf-8"))]
+             SiteFile(STYLE, _template(STYLE).encode("utf-8"))]
     for lang, name in PAGES.items():
         files.append(SiteFile(name, page(localizers[lang], titles, outputs, len(archive)).encode("utf-8")))
     return files

@@ -11,10 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
-from babel.dates import format_date, format_time, get_month_names
-
 from . import kyrgyz
 from .call import CallSettings
+from .ldml import MONTHS, written
 
 DATE_FORMS = ("long", "short")
 TIME_PATTERN = "HH:mm"
@@ -58,7 +57,7 @@ def Number(value: int, lang: str) -> Phrase:  # noqa: N802 (reads as the value i
 
 
 def Time(value: dt.time, lang: str) -> Phrase:  # noqa: N802
-    return Phrase(format_time(value, TIME_PATTERN, locale=lang), lang, kyrgyz.number_with_case)
+    return Phrase(written(value, TIME_PATTERN, lang), lang, kyrgyz.number_with_case)
 
 
 @dataclass(frozen=True)
@@ -98,7 +97,7 @@ def name_doubts(name: str, lang: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Date:
-    """A date written by Babel from the catalog's LDML pattern, plus Kyrgyz possessive months."""
+    """A date written from the catalog's LDML pattern, plus Kyrgyz possessive months."""
 
     value: dt.date
     lang: str
@@ -106,10 +105,10 @@ class Date:
 
     def __format__(self, spec: str) -> str:
         form, case = _parse_spec(spec, DATE_FORMS)
-        text = format_date(self.value, dict(self.patterns)[form], locale=self.lang)
+        text = written(self.value, dict(self.patterns)[form], self.lang)
         if self.lang != "ky":
             return _with_case(text, self.lang, case, kyrgyz.number_with_case)
-        month = get_month_names("wide", "format", locale="ky")[self.value.month]
+        month = MONTHS["ky"][self.value.month - 1]
         if text.endswith(month):  # «2025-жылдын 28-февраль» → «…28-февралы», «…7-мартына»
             return text[: -len(month)] + kyrgyz.possessive_month(month, case)
         return kyrgyz.number_with_case(text, case) if case != "nom" else text

@@ -278,3 +278,20 @@ def test_a_word_longer_than_many_lines_is_printed_whole(tmp_path):
     documents = localized_documents(load_call(path), ["ru"])
     printed = [re.sub(r"\s+", "", pdf_text(render_bytes(d, "pdf"))) for d in documents]
     assert any(word in text for text in printed)
+
+
+@pytest.mark.parametrize("text", ["2025-02-28 18:00", "2025-2-8 8:5", "2025-02-28   18:00", "2025-02-30 18:00",
+                                  "2025-02-28T18:00", " 2025-02-28 18:00", "2025-02-28 18:00 ", "2025-13-01 10:00",
+                                  "2025-02-28 24:00", "2025-02- 8 10:00", "25-02-28 18:00", "2025-02-28 18:60",
+                                  "２０２５-02-28 18:00", "2025-02-28\t18:00", "2025-02-28 18:00:00"])
+def test_the_deadline_is_read_as_strptime_reads_it(text):
+    """call.py matches the deadline itself (loading _strptime cost 7 ms a command): same answers."""
+    import datetime as dt
+
+    from generator.call import parse_deadline
+
+    try:
+        expected = dt.datetime.strptime(text, "%Y-%m-%d %H:%M")
+    except ValueError:
+        expected = None
+    assert parse_deadline(text) == expected

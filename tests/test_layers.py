@@ -9,7 +9,7 @@ PACKAGE = Path(generator.__file__).parent
 # definitions and catalogs → localize → render → commands → command line
 LAYERS = [
     {"__init__", "errors", "messages", "kinds", "model", "yamlfile", "files", "outdir", "pdfscan", "zips", "kyrgyz",
-     "russian"},
+     "russian", "ldml"},
     {"definitions", "call", "catalogs", "values", "project"},
     {"localize", "bilingual"},
     {"docx_render", "ooxml", "pdf_render", "pdf_form", "pdf_writer", "pdf_read", "pdf_letterhead", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet",

@@ -135,3 +135,21 @@ def test_page_in_chromium(site, browser, width, tmp_path):
         assert page.evaluate("document.documentElement.scrollWidth") <= width
         page.locator("a.switch").click()
         page.wait_for_load_state()
+
+
+def test_every_text_on_the_page_is_escaped():
+    """The page is filled without a template engine: each text passes html.escape on its way in."""
+    from tiny import localizer
+
+    from generator.site import FILE, TEXTS, page
+
+    hostile = """<script>alert("x")</script> & 'q'"""
+    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
+    output = type("Output", (), {"form": "f", "lang": "ru", "format": "pdf", "path": "ru/<f>.pdf", "bytes": 2048,
+                                 "pages": 1, "sha256": "ab"})()
+    messages = {TEXTS["title"]: (hostile, hostile), TEXTS["footer"]: (hostile, hostile), FILE: (hostile, hostile),
+                "f.title": (hostile, hostile)}
+    html = page(localizer(messages, "ru"), {"f": "f.title"}, [output], 1000)
+    assert "<script" not in html and "ru/<f>" not in html
+    assert html.count(escaped) == 5  # <title>, <h1>, the footer, the row's name, the button's label
+    assert 'href="ru/&lt;f&gt;.pdf"' in html and "<dt>ru/&lt;f&gt;.pdf</dt>" in html
