@@ -73,6 +73,7 @@ LOOKS = {
 KEEP = " keep"  # a variant that keeps with the next row: short tables stay on one page
 
 
+@lru_cache(maxsize=None)
 def style_id(style: str, keep: bool = False) -> str:
     return "Form" + "".join(part.title() for part in style.split("_")) + ("Keep" if keep else "")
 

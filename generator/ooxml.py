@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterator, Mapping, Union
+from typing import Iterator, Mapping, NamedTuple, Union
 
 PLACEHOLDER_STYLE_ID = "PlaceholderText"
 DATE_FORMAT = "dd.MM.yyyy"
@@ -55,7 +55,6 @@ ORDER = {
               "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook"),
     "trPr": ("cnfStyle", "divId", "gridBefore", "gridAfter", "wBefore", "wAfter", "cantSplit", "trHeight",
              "tblHeader", "tblCellSpacing", "jc", "hidden"),
-    "sdtPr": ("rPr", "alias", "tag", "id", "lock", "placeholder", "temporary", "showingPlcHdr", "type"),
     # header and footer references come first, in any order among themselves
     "sectPr": ("references", "footnotePr", "endnotePr", "type", "pgSz", "pgMar", "paperSrc", "pgBorders",
                "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote", "titlePg", "textDirection",
@@ -170,8 +169,7 @@ def floating_picture(rid: str, size: int, left: int, top: int, shape_id: int) ->
 
 # --- content controls ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Control:
+class Control(NamedTuple):
     """A content control as written: `kind` is the field kind's `docx` (kinds.KINDS): text,
     multiline, date, dropdown or checkbox; `options` (value, label) of a drop-down."""
 
@@ -191,18 +189,15 @@ def content_control(control: Control, value: str | None = None) -> str:
     if control.kind == "checkbox":  # no placeholder: the empty box is the blank
         content, showing = _box_run(value == CHECKED, lang), ""
     elif value:
-        content, showing = text_run(dict(control.options).get(value, value), lang), ""
+        content, showing = text_run(dict(control.options).get(value, value) if control.options else value, lang), ""
     else:
         content, showing = text_run(control.placeholder, lang, style=PLACEHOLDER_STYLE_ID), "<w:showingPlcHdr/>"
-    properties = _properties("sdtPr", rPr=run_properties(lang), alias=_w("alias", val=control.alias[:255]),
-                             tag=_w("tag", val=control.tag), id=_w("id", val=control.id), lock=LOCKED,
-                             showingPlcHdr=showing,
-                             type=_control_type(control.kind, lang, control.options, _full_date(value),
-                                                value == CHECKED))
-    return f"<w:sdt>{properties}<w:sdtContent>{content}</w:sdtContent></w:sdt>"
-
-
-LOCKED = '<w:lock w:val="sdtLocked"/>'
+    kind = _control_type(control.kind, lang, control.options, _full_date(value) if control.kind == "date" else None,
+                         value == CHECKED)
+    # w:sdtPr's children in the schema's order: rPr, alias, tag, id, lock, showingPlcHdr, the type
+    return (f'<w:sdt><w:sdtPr>{run_properties(lang)}<w:alias w:val="{_attribute(control.alias[:255])}"/>'
+            f'<w:tag w:val="{_attribute(control.tag)}"/><w:id w:val="{_attribute(control.id)}"/>'
+            f'<w:lock w:val="sdtLocked"/>{showing}{kind}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>')
 
 
 @lru_cache(maxsize=256)
@@ -520,4 +515,4 @@ def read_control(sdt) -> Control:
 
 def set_control_value(sdt, value: str, lang: str) -> None:
     """Replace a control of a parsed document with `value`, as Word does when a user types into it."""
-    sdt[:] = list(_fragment(content_control(replace(read_control(sdt), lang=lang), value)))
+    sdt[:] = list(_fragment(content_control(read_control(sdt)._replace(lang=lang), value)))
