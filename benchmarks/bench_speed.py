@@ -9,6 +9,7 @@ printed first: take figures when it is low.
 """
 from __future__ import annotations
 
+import compileall
 import os
 import resource
 import shutil
@@ -19,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import generator
 from generator import DEFAULT_CALL
 from generator.build import build, localized_documents, render_bytes
 from generator.call import load_call
@@ -55,6 +57,26 @@ def shown(times: tuple[float, float]) -> str:
     return f"{times[0] * 1000:7.0f} ms ({times[1] * 1000:5.0f} ms CPU)"
 
 
+# What a command pays before it renders, in a fresh process once its modules are imported: the call
+# and its font check, the definitions, both catalogs and their localizers.
+LOAD = """
+import time
+from generator import DEFAULT_CALL, LANGUAGES
+from generator.build import localizers, printable_call
+from generator.definitions import load_forms
+start = time.process_time()
+localizers(printable_call(DEFAULT_CALL), LANGUAGES)
+load_forms()
+print(time.process_time() - start)
+"""
+
+
+def load_cost(runs: int) -> float:
+    """Median CPU seconds of the load, each in a new process."""
+    return statistics.median(float(subprocess.run([sys.executable, "-c", LOAD], check=True, capture_output=True,
+                                                  text=True).stdout) for _ in range(runs))
+
+
 def cold(runs: int, args: list[str], out: Path) -> tuple[float, float]:
     extra = ["--out", str(out)] if args[0] == "build" else []
     return median_of(runs, lambda: subprocess.run([*FORMGEN, *args, *extra], check=True,
@@ -75,12 +97,17 @@ def libreoffice(runs: int, docx: list[Path], out: Path) -> tuple[float, float] |
 
 def main(runs: int) -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; medians of {runs} runs")
+    # an installed copy has its bytecode (pip compiles it): without it every run would compile the sources
+    compileall.compile_dir(Path(generator.__file__).parent, quiet=1)
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder)
         print("cold (a new process each run):")
         cold_times = {label: cold(runs, args, out / "cold") for label, args in COLD.items()}
         for label, times in cold_times.items():
             print(f"  {label:<56} {shown(times)}")
+        one = cold_times["formgen build --form annex2 --lang ru --format pdf"]
+        print(f"  {'load before rendering (call, font check, forms, catalogs)':<56} "
+              f"{load_cost(runs) * 1000:7.0f} ms CPU, imports done")
         documents = localized_documents(load_call(DEFAULT_CALL), ["ru", "ky", "ru+ky"])
         print("in-process (after a warm-up):")
         for document in documents:
@@ -89,6 +116,9 @@ def main(runs: int) -> None:
                     render_bytes(document, fmt)
                     times = median_of(max(runs, 10), lambda: render_bytes(document, fmt))
                     print(f"  {document.lang + '/annex2.' + fmt:<56} {shown(times)}")
+                    if document.lang == "ru" and fmt == "pdf":
+                        print(f"  {'fixed cost of a build (cold ru/annex2.pdf minus its render)':<56} "
+                              f"{shown((one[0] - times[0], one[1] - times[1]))}")
         build(DEFAULT_CALL, out / "warm")
         times = median_of(runs, lambda: build(DEFAULT_CALL, out / "warm"))
         print(f"  {'build of everything':<56} {shown(times)}")
