@@ -6,8 +6,10 @@ row number and column; the other rows are still produced.
 """
 from __future__ import annotations
 
+import collections
 import concurrent.futures as futures
 import itertools
+import multiprocessing
 import os
 import re
 import shutil
@@ -146,13 +148,10 @@ class Producer:
         call = load_call(call_path)
         self.call, self.formats, self.out_dir = call, formats, out_dir
         self.documents = localized_documents(call, editions, form_ids, project)
-        self.field_ids = [{f.id for f in d.fields()} for d in self.documents]
+        self.fields = [{f.id: f for f in d.fields()} for d in self.documents]
         self._blanks: dict[tuple[str, str], bytes] = {}
         self._blank_pdfs: dict[tuple[str, str], object] = {}
         self.localizers = localizers(call, project=project)
-
-    def values_for(self, values: dict[str, str], document) -> dict[str, str]:
-        return shown_values(document.fields(), values)
 
     def blank(self, document) -> bytes:
         """The document's empty DOCX, rendered on first use in this process."""
@@ -171,13 +170,21 @@ class Producer:
             self._blank_pdfs[key] = render_blank(document)
         return self._blank_pdfs[key]
 
+    def render_blanks(self) -> None:
+        """Every blank now, before the workers fork: they share these instead of each rendering its own."""
+        for document in self.documents:
+            if "docx" in self.formats:
+                self.blank(document)
+            if "pdf" in self.formats:
+                self.blank_pdf(document)
+
     def __call__(self, folder: str, values: dict[str, str]) -> list[Output]:
         from .docx_render import fill_docx
         from .pdf_render import fill_blank
 
         outputs = []
-        for document, field_ids in zip(self.documents, self.field_ids):
-            own = {k: v for k, v in self.values_for(values, document).items() if k in field_ids}
+        for document, fields in zip(self.documents, self.fields):
+            own = shown_values(fields.values(), {k: v for k, v in values.items() if k in fields})
             rendered, pages = {}, None
             if "docx" in self.formats:
                 rendered["docx"] = fill_docx(self.blank(document), own)
@@ -194,8 +201,12 @@ _producer: Producer | None = None
 
 def _start_worker(*args) -> None:
     global _producer
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
+    _ignore_interrupt()
     _producer = Producer(*args)
+
+
+def _ignore_interrupt() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is the main process's to handle
 
 
 def _produce(producer: Producer, folder: str, values: dict[str, str]) -> list[Output] | FormgenError:
@@ -225,7 +236,7 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
     data_rows = read_rows(data_path)
     with staged_folder(out_dir) as staging:
         setup = (call_path, editions, formats, staging, [form.id for form in forms], project)
-        return _fill(data_path, data_rows, setup, forms, usable_jobs(jobs), progress)
+        return _fill(data_path, data_rows, setup, forms, usable_jobs(jobs), progress, out_dir)
 
 
 def usable_jobs(jobs: int | None) -> int:
@@ -235,8 +246,9 @@ def usable_jobs(jobs: int | None) -> int:
 
 
 def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], jobs: int,
-          progress: Callable[[int], None]) -> Report:
-    """`setup`: what a Producer is made of, in this process and in each worker."""
+          progress: Callable[[int], None], out_dir: Path) -> Report:
+    """`setup`: what a Producer is made of, in this process and in each worker; it writes into a
+    staging folder that becomes `out_dir`."""
     producer = Producer(*setup)
     # a data file serves every form of the project: columns of forms not chosen with --form are
     # checked, not refused as unknown, and the folder-name column may belong to any of them
@@ -244,13 +256,14 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
     name_columns = load_settings(setup[-1].forms_dir).folder_name
     checker = RowChecker(fields, "pdf" in producer.formats, label_texts(producer.localizers.values()), forms)
     report, taken = Report(), set()
+    problems_by_row: list[tuple[int, str]] = []  # in row order at the end, however the pool finished them
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
         for number, row in data_rows:
             values, problems = checker(row)
             for column, problem in problems:
                 place = f"row {number}, column {column}" if column else f"row {number}"
-                report.problems.append(shown(f"{data_path}: {place}: {problem}"))
+                problems_by_row.append((number, shown(f"{data_path}: {place}: {problem}")))
             if problems:
                 continue
             name = next((values[c] for c in name_columns if values.get(c)), "")
@@ -258,10 +271,11 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
 
     def record(number: int, name: str, folder: str, outputs: list[Output] | FormgenError) -> None:
         if isinstance(outputs, FormgenError):
-            report.problems.append(shown(f"{data_path}: row {number}: {outputs.line()}"))
+            line = _named_in(outputs, producer.out_dir, out_dir)
+            problems_by_row.append((number, shown(f"{data_path}: row {number}: {line}")))
         else:
             report.rows.append({"row": number, "name": name, "folder": folder, "files": [asdict(o) for o in outputs]})
-        progress(len(report.rows) + len(report.problems))
+        progress(len(report.rows) + len(problems_by_row))
 
     rows = accepted()
     first = list(itertools.islice(rows, PARALLEL_FROM))
@@ -269,29 +283,46 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
         for number, name, folder, values in itertools.chain(first, rows):
             record(number, name, folder, _produce(producer, folder, values))
     else:
-        _run_in_pool(jobs, setup, itertools.chain(first, rows), record)
+        _run_in_pool(jobs, producer, setup, itertools.chain(first, rows), record)
     report.rows.sort(key=lambda r: r["row"])
+    report.problems = [problem for _, problem in sorted(problems_by_row, key=lambda p: p[0])]
     manifest = {"call": producer.call.id, "rows": report.rows, "problems": report.problems}
     write_file(producer.out_dir / "manifest.json", json_bytes(manifest))
     return report
 
 
-def _run_in_pool(jobs: int, setup: tuple, rows: Iterator, record) -> None:
-    """At most a few rows per process in flight: memory stays flat however long the data."""
-    pool = futures.ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=setup)
-    running: dict[futures.Future, tuple] = {}
+def _named_in(error: FormgenError, staging: Path, out_dir: Path) -> str:
+    """The error's line naming a file where the run puts it, not in the staging folder (a random name)."""
+    file = Path(error.file)
+    if file.is_relative_to(staging):
+        error = FormgenError(out_dir / file.relative_to(staging), error.place, error.problem, error.fix, error.code)
+    return error.line()
+
+
+def _run_in_pool(jobs: int, producer: Producer, setup: tuple, rows: Iterator, record) -> None:
+    """At most a few rows per process in flight: memory stays flat however long the data. Where
+    processes fork, they start from this one's producer with its blanks rendered; elsewhere each
+    worker makes its own."""
+    global _producer
+    if "fork" in multiprocessing.get_all_start_methods():
+        producer.render_blanks()
+        _producer = producer
+        pool = futures.ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_ignore_interrupt)
+    else:
+        pool = futures.ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=setup)
+    running: collections.deque = collections.deque()  # (row, its future), oldest first
     try:
         for item in rows:
-            running[pool.submit(_work, item[2], item[3])] = item
+            running.append((item, pool.submit(_work, item[2], item[3])))
             if len(running) >= jobs * 4:
-                _collect(running, record, futures.FIRST_COMPLETED)
-        _collect(running, record, futures.ALL_COMPLETED)
+                _record_oldest(running, record)
+        while running:
+            _record_oldest(running, record)
     finally:  # on Ctrl+C too: no worker left writing into a folder about to be removed
         pool.shutdown(wait=True, cancel_futures=True)
+        _producer = None
 
 
-def _collect(running: dict, record, when) -> None:
-    done, _ = futures.wait(list(running), return_when=when)
-    for future in done:
-        number, name, folder, _ = running.pop(future)
-        record(number, name, folder, future.result())
+def _record_oldest(running: collections.deque, record) -> None:
+    (number, name, folder, _), future = running.popleft()
+    record(number, name, folder, future.result())
