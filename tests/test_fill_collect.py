@@ -261,17 +261,23 @@ def test_one_application_from_the_same_forms_in_several_files(tmp_path):
     assert (str(folder), "population: 'not a number' is not a number") not in problems  # the first answer is kept
 
 
-@pytest.mark.parametrize("jobs", [1, 2])
-def test_a_row_that_cannot_be_written_does_not_stop_the_others(tmp_path, jobs, monkeypatch):
+def full_disk_for_kochkor_pdf(monkeypatch) -> None:
+    """Writing the PDFs of the row named Кочкор fails as on a full disk; a worker forked from this process inherits it."""
     import generator.build as build
 
-    def full_disk_for_one_row(path, data):  # a worker forked from this process inherits it
+    real_write_file = build.write_file
+
+    def full_disk_for_one_row(path, data):
         if "Кочкор" in str(path) and path.suffix == ".pdf":
             raise FormgenError(path, "", "cannot write: No space left on device", "free some space")
         real_write_file(path, data)
 
-    real_write_file = build.write_file
     monkeypatch.setattr(build, "write_file", full_disk_for_one_row)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_a_row_that_cannot_be_written_does_not_stop_the_others(tmp_path, jobs, monkeypatch):
+    full_disk_for_kochkor_pdf(monkeypatch)
     data = write_csv(tmp_path / "data.csv", municipalities(10))
     out = tmp_path / "out"
     report = fill(data, DEFAULT_CALL, out, ["ky"], ["docx", "pdf"], jobs=jobs)
@@ -282,15 +288,7 @@ def test_a_row_that_cannot_be_written_does_not_stop_the_others(tmp_path, jobs, m
 
 def test_a_pool_writes_the_bytes_one_process_writes(tmp_path, monkeypatch):
     """Rows finish in any order in a pool of processes; the files and the manifest do not show it."""
-    import generator.build as build
-
-    def full_disk_for_one_row(path, data):  # a worker forked from this process inherits it
-        if "Кочкор" in str(path) and path.suffix == ".pdf":
-            raise FormgenError(path, "", "cannot write: No space left on device", "free some space")
-        real_write_file(path, data)
-
-    real_write_file = build.write_file
-    monkeypatch.setattr(build, "write_file", full_disk_for_one_row)
+    full_disk_for_kochkor_pdf(monkeypatch)
     rows = municipalities(12)
     rows[10]["population"] = "много"
     data = write_csv(tmp_path / "data.csv", rows)
