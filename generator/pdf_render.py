@@ -507,6 +507,8 @@ def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
 
 def split_long(word: str, style: Style, width: float) -> list[str]:
     """A word wider than the line (a long address or URL) in pieces that fit."""
+    if text_width(word, style.font, style.size) <= width:
+        return [word]
     return split_to_width(word, width, lambda text: text_width(text, style.font, style.size))
 
 

@@ -49,11 +49,8 @@ def flate(data: bytes, level: int = COMPRESSION, **entries: object) -> Stream:
 
 
 def number(value: float) -> str:
-    """A number as PDF writes it: integers plain, reals with at most 4 decimals, no exponent."""
-    if isinstance(value, int):
-        return str(value)
-    text = f"{value:.4f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """A number as PDF writes it: integers plain, reals to a thousandth of a point, no exponent."""
+    return str(value) if type(value) is int else repr(round(value, 3) + 0.0)  # + 0.0: no "-0.0"
 
 
 LITERAL_ESCAPES = {b"\\": b"\\\\", b"(": b"\\(", b")": b"\\)", b"\r": b"\\r", b"\n": b"\\n"}
@@ -68,6 +65,7 @@ def text_string(text: str) -> bytes:
     return b"(" + LITERAL_SPECIAL.sub(lambda match: LITERAL_ESCAPES[match.group()], data) + b")"
 
 
+@lru_cache(maxsize=1024)
 def name_bytes(name: str) -> bytes:
     out = bytearray(b"/")
     for byte in name.encode():
@@ -76,28 +74,31 @@ def name_bytes(name: str) -> bytes:
 
 
 def serialise(obj: object) -> bytes:
-    if isinstance(obj, Raw):
-        return obj
-    if isinstance(obj, Name):
-        return name_bytes(obj)
-    if isinstance(obj, str):
-        return text_string(obj)
-    if isinstance(obj, bool):
-        return b"true" if obj else b"false"
-    if isinstance(obj, (int, float)):
-        return number(obj).encode()
-    if isinstance(obj, Ref):
-        return b"%d 0 R" % obj.number
-    if obj is None:
-        return b"null"
-    if isinstance(obj, (list, tuple)):
-        return b"[" + b" ".join(serialise(item) for item in obj) + b"]"
-    if isinstance(obj, Mapping):
-        return b"<<" + b"".join(name_bytes(key) + b" " + serialise(value) for key, value in obj.items()) + b">>"
-    if isinstance(obj, Stream):
-        entries = {**obj.entries, "Length": len(obj.data)}
-        return serialise(entries) + b"\nstream\n" + obj.data + b"\nendstream"
-    raise TypeError(f"not a PDF object: {type(obj).__name__}")
+    try:
+        return WRITERS[type(obj)](obj)
+    except KeyError:
+        raise TypeError(f"not a PDF object: {type(obj).__name__}") from None
+
+
+def _dictionary(obj: Mapping[str, object]) -> bytes:
+    return b"<<" + b"".join([name_bytes(key) + b" " + WRITERS[type(value)](value)
+                             for key, value in obj.items()]) + b">>"
+
+
+def _array(obj: Sequence[object]) -> bytes:
+    return b"[" + b" ".join([WRITERS[type(item)](item) for item in obj]) + b"]"
+
+
+def _stream(obj: Stream) -> bytes:
+    return _dictionary({**obj.entries, "Length": len(obj.data)}) + b"\nstream\n" + obj.data + b"\nendstream"
+
+
+WRITERS = {
+    dict: _dictionary, list: _array, tuple: _array, Stream: _stream, Raw: bytes, Name: name_bytes,
+    str: text_string, Ref: lambda ref: b"%d 0 R" % ref.number, int: lambda value: b"%d" % value,
+    float: lambda value: number(value).encode(), bool: lambda value: b"true" if value else b"false",
+    type(None): lambda value: b"null",
+}
 
 
 class PdfObjects:
