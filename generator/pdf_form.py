@@ -71,7 +71,7 @@ class FieldObjects:
 class FormFile:
     """A written PDF as its serialised objects, and what `fill_form` replaces in a copy."""
 
-    objects: tuple[bytes, ...]
+    objects: PdfObjects  # never changed: a fill writes into a copy
     root: Ref
     info: Ref
     fields: Mapping[str, FieldObjects]
@@ -115,8 +115,8 @@ def write_form(pages: Sequence[Page], fonts: Mapping[str, str], widgets: Sequenc
         acro_form["SigFlags"] = 1  # SignaturesExist
     pdf.put(catalog, {"Type": Name("Catalog"), "Pages": page_tree, "AcroForm": acro_form,
                       "Lang": {"ru": "ru-RU", "ky": "ky-KG"}.get(lang, lang)})
-    return FormFile(tuple(pdf.bodies), catalog, info, fields, codes, appearance_resources,
-                    pdf.file(catalog, info))
+    data = pdf.file(catalog, info)
+    return FormFile(pdf, catalog, info, fields, codes, appearance_resources, data)
 
 
 def fill_form(form: FormFile, widgets: Sequence[Widget], values: Mapping[str, str],
@@ -125,7 +125,7 @@ def fill_form(form: FormFile, widgets: Sequence[Widget], values: Mapping[str, st
     fields change (a text field's /V and appearance, a button's /V and states) and, when `codes`
     are given, each page's code."""
     check_values(widgets, values)
-    pdf = PdfObjects(form.objects)
+    pdf = form.objects.copy()
     first = {}
     for widget in widgets:
         first.setdefault(widget.field_id, widget)
