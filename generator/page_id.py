@@ -109,8 +109,8 @@ def qr_operators(text: str, x: float = QR_X, y: float = QR_Y, size: float = QR_S
     `fill` writes a row's code into a copy of the blank, so it is made from cached number strings."""
     grid = _pixel_rows(text)
     xs, ys, widths = _module_strings(len(grid), x, y, size)
-    rects = [f"{xs[run.start()]} {ys[r]} {widths[run.end() - run.start()]} re"
-             for r, row in enumerate(grid) for run in DARK_RUN.finditer(row)]
+    rects = [f"{xs[start]} {ys[r]} {widths[end - start]} re"
+             for r, row in enumerate(grid) for start, end in map(re.Match.span, DARK_RUN.finditer(row))]
     return ("q 0 g\n" + "\n".join(rects) + "\nf Q").encode("ascii")
 
 

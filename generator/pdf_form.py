@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .fonts import Face, face, split_to_width
-from .pdf_writer import Name, PdfObjects, Ref, Stream, add_font, circle_path, flate, glyph_hex, number
+from .pdf_writer import Name, PdfObjects, Ref, Stream, add_font, circle_path, flate, glyph_hex, rectangle
 
 FIELD_FACE = "sans"
 # PDFium types non-Latin text in the form's own font only when it classes that font as "symbol",
@@ -76,6 +76,7 @@ class FormFile:
     info: Ref
     fields: Mapping[str, FieldObjects]
     codes: tuple[Ref, ...]  # each page's code (a form XObject)
+    allowed: Mapping[str, frozenset[str] | None]  # what each field takes (allowed_values)
     appearance_resources: Ref
     data: bytes
 
@@ -116,7 +117,7 @@ def write_form(pages: Sequence[Page], fonts: Mapping[str, str], widgets: Sequenc
     pdf.put(catalog, {"Type": Name("Catalog"), "Pages": page_tree, "AcroForm": acro_form,
                       "Lang": {"ru": "ru-RU", "ky": "ky-KG"}.get(lang, lang)})
     data = pdf.file(catalog, info)
-    return FormFile(pdf, catalog, info, fields, codes, appearance_resources, data)
+    return FormFile(pdf, catalog, info, fields, codes, allowed_values(widgets), appearance_resources, data)
 
 
 def fill_form(form: FormFile, widgets: Sequence[Widget], values: Mapping[str, str],
@@ -124,7 +125,7 @@ def fill_form(form: FormFile, widgets: Sequence[Widget], values: Mapping[str, st
     """The written blank with `values` in its fields, as `fill` does for each row: only the filled
     fields change (a text field's /V and appearance, a button's /V and states) and, when `codes`
     are given, each page's code."""
-    check_values(widgets, values)
+    check_values(form.allowed, values)
     pdf = form.objects.copy()
     first = {}
     for widget in widgets:
@@ -165,19 +166,25 @@ def code_xobject(operators: bytes) -> Stream:
     return flate(operators, Type=Name("XObject"), Subtype=Name("Form"), BBox=[0, 0, *PAGE_SIZE])
 
 
-def check_values(widgets: Sequence[Widget], values: Mapping[str, str]) -> None:
-    controls = {w.field_id: w.control for w in widgets}
-    unknown = sorted(set(values) - set(controls))
-    if unknown:
-        raise ValueError(f"values for fields this form does not have: {', '.join(unknown)}")
-    choices_of: dict[str, set[str]] = {}
+def allowed_values(widgets: Sequence[Widget]) -> dict[str, frozenset[str] | None]:
+    """Per field id, the values it takes (None: any text)."""
+    choices_of: dict[str, set[str] | None] = {}
     for widget in widgets:
         allowed = {"buttons": {widget.choice}, "combo": {v for v, _ in widget.options},
                    "check": {CHECKED, "no"}, "signature": set()}.get(widget.control)
-        if allowed is not None:
+        if allowed is None:
+            choices_of[widget.field_id] = None
+        else:
             choices_of.setdefault(widget.field_id, set()).update(allowed)
+    return {field_id: None if choices is None else frozenset(choices) for field_id, choices in choices_of.items()}
+
+
+def check_values(allowed: Mapping[str, frozenset[str] | None], values: Mapping[str, str]) -> None:
+    unknown = sorted(set(values) - set(allowed))
+    if unknown:
+        raise ValueError(f"values for fields this form does not have: {', '.join(unknown)}")
     for field_id, value in values.items():
-        choices = choices_of.get(field_id)
+        choices = allowed[field_id]
         if choices is not None and value and value not in choices:
             raise ValueError(f"field {field_id}: {value!r} is not one of {', '.join(sorted(choices)) or 'no value'}")
 
@@ -202,7 +209,7 @@ class FormWriter:
 
     def widget(self, widget: Widget, **entries: object) -> dict[str, object]:
         return {"Type": Name("Annot"), "Subtype": Name("Widget"), "F": FLAG_PRINT, "P": self.pages[widget.page],
-                "Rect": [round(v, 2) for v in widget.rect], "MK": {}, **entries}
+                "Rect": rectangle(widget.rect), "MK": {}, **entries}
 
     def attach(self, widget: Widget, entries: Mapping[str, object], **more: object) -> FieldObjects:
         ref = self.pdf.add(entries)
@@ -221,7 +228,7 @@ class FormWriter:
         appearance = self.pdf.add(text_appearance(widget, "", self.resources))
         entries = self.widget(widget, FT=Name("Tx"), T=widget.field_id, TU=widget.label,
                               Ff=FF_MULTILINE if widget.kind == "multiline" else 0,
-                              DA=f"/{FONT_RESOURCE} {number(widget.font_size)} Tf 0 g", AP={"N": appearance})
+                              DA=f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g", AP={"N": appearance})
         if widget.max_length:
             entries["MaxLen"] = widget.max_length
         return self.attach(widget, entries, appearance=appearance)
@@ -231,7 +238,7 @@ class FormWriter:
         appearance = self.pdf.add(text_appearance(widget, "", self.resources))
         entries = self.widget(widget, FT=Name("Ch"), Ff=FF_COMBO, T=widget.field_id, TU=widget.label,
                               Opt=[[v, label] for v, label in widget.options],
-                              DA=f"/{FONT_RESOURCE} {number(widget.font_size)} Tf 0 g", AP={"N": appearance})
+                              DA=f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g", AP={"N": appearance})
         return self.attach(widget, entries, appearance=appearance)
 
     def check_box(self, widget: Widget) -> FieldObjects:
@@ -266,7 +273,7 @@ class FormWriter:
 
 def stream(widget: Widget, content: bytes, resources: Ref | None = None) -> Stream:
     entries = {"Type": Name("XObject"), "Subtype": Name("Form"),
-               "BBox": [0, 0, round(widget.width, 2), round(widget.height, 2)]}
+               "BBox": rectangle((0, 0, widget.width, widget.height))}
     if resources is not None:
         entries["Resources"] = resources
     if len(content) > 40:

@@ -217,21 +217,21 @@ class Canvas:
         """`text` from (x, y) in the current font; `word_space` widens each space (justified lines)."""
         font, size = self.face, self.size
         if word_space:
-            gap = number(-word_space * 1000 / size)
+            gap = f"{-word_space * 1000 / size:.3f}"
             shown = "[" + f" {gap} ".join(f"<{glyph_hex(font.key, word)}>"
                                            for word in spaced_words(text)) + "] TJ"
         else:
             shown = f"<{glyph_hex(font.key, text)}> Tj"
-        self.ops.append(f"BT /{self.fonts[font.key]} {number(size)} Tf {number(x)} {number(y)} Td {shown} ET")
+        self.ops.append(f"BT /{self.fonts[font.key]} {size:g} Tf {x:.3f} {y:.3f} Td {shown} ET")
 
     def draw_centred_string(self, x: float, y: float, text: str) -> None:
         self.draw_string(x - self.face.width(text, self.size) / 2, y, text)
 
     def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
-        self.ops.append(f"{number(x0)} {number(y0)} m {number(x1)} {number(y1)} l S")
+        self.ops.append(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S")
 
     def rect(self, x: float, y: float, width: float, height: float, fill: bool = False) -> None:
-        self.ops.append(f"{number(x)} {number(y)} {number(width)} {number(height)} re {'f' if fill else 'S'}")
+        self.ops.append(f"{x:.3f} {y:.3f} {width:.3f} {height:.3f} re {'f' if fill else 'S'}")
 
     def circle(self, cx: float, cy: float, r: float) -> None:
         self.ops.append(circle_path(cx, cy, r).decode() + " S")
@@ -241,6 +241,11 @@ class Canvas:
 
     def literal(self, operators: bytes) -> None:
         self.ops.append(operators.decode("latin-1"))
+
+
+def rectangle(values: Sequence[float]) -> Raw:
+    """An array of numbers to a hundredth of a point (a /Rect, a /BBox): formatted at once."""
+    return Raw(b"[%.2f %.2f %.2f %.2f]" % tuple(values))
 
 
 def spaced_words(text: str) -> list[str]:
