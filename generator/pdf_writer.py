@@ -109,7 +109,7 @@ class PdfObjects:
     The file packs every object that is not a stream into compressed object streams of the
     objects numbered within one block of PACK, so dictionaries (fields, pages, fonts) cost a fifth
     of their size; a packed block is compressed once and again only when one of its objects is
-    put anew, so a copy with a few fields replaced recompresses only their blocks."""
+    put anew."""
 
     PACK = 64
 
@@ -140,9 +140,10 @@ class PdfObjects:
         other.bodies, other.streams, other.packed = list(self.bodies), set(self.streams), dict(self.packed)
         return other
 
-    def file(self, root: Ref, info: Ref) -> bytes:
+    def file(self, root: Ref, info: Ref, pack: bool = True) -> bytes:
         """The whole file: header, stream objects, object streams, a cross-reference stream; the ID
-        hashes everything before it."""
+        hashes everything before it. Unpacked (every object on its own) the file is a third larger
+        but a reader gets at a field without inflating the blocks around it."""
         chunks, at = [HEADER], len(HEADER)
         entries = {0: (0, 0, 0xFFFF)}  # number → cross-reference entry (type, field 2, field 3)
 
@@ -153,10 +154,10 @@ class PdfObjects:
             chunks.append(chunk)
             at += len(chunk)
 
-        for number in sorted(self.streams):
-            write(number, self.bodies[number - 1])
         count = next_number = len(self.bodies)
-        for block in range((count + self.PACK - 1) // self.PACK):
+        for number in sorted(self.streams) if pack else range(1, count + 1):
+            write(number, self.bodies[number - 1])
+        for block in range((count + self.PACK - 1) // self.PACK if pack else 0):
             members = [n for n in range(block * self.PACK + 1, min(count, (block + 1) * self.PACK) + 1)
                        if n not in self.streams]
             if not members:
