@@ -18,7 +18,7 @@ from . import ooxml
 from .kinds import KINDS
 from .model import Document, Field, Paragraph, Table
 from .page_id import MM, QR_SIZE, QR_X, QR_Y, PageId, fingerprint, qr_png
-from .zips import Packed, packed_entries, write_zip
+from .zips import Packed, deflate_segment, joined_segments, packed_entries, write_zip
 
 FONT = "Times New Roman"
 FONT_SIZE_PT = 12
@@ -255,14 +255,44 @@ def _page_code(document: Document) -> bytes:
 
 def fill_docx(blank: bytes, values: Mapping[str, str]) -> bytes:
     """A DOCX made by `render_docx` with its controls filled: for many rows, far faster than
-    rendering each again (every part but the body is copied deflated; the body is cut once at
-    its controls, and a row writes only the controls it fills)."""
+    rendering each again. Every part but the body is copied deflated; the body is cut once at its
+    controls, and a row writes and deflates only the controls it fills (when they are few)."""
     entries, pieces = _cut_blank(blank)
-    body = ooxml.filled(pieces, values).encode()
+    filled = frozenset(piece[0].tag for piece in pieces if not isinstance(piece, str) and values.get(piece[0].tag))
+    if len(filled) > MAX_SEGMENTS:
+        body = ooxml.filled(pieces, values).encode()
+    else:
+        body = joined_segments(_deflated_control(chunk, values[chunk.tag]) if isinstance(chunk, ooxml.Control)
+                               else chunk for chunk in _chunks(blank, filled))
     return write_zip((name, body if name == BODY_PART else packed) for name, packed in entries)
+
+
+MAX_SEGMENTS = 16  # past this many filled controls the body is deflated whole: segments would cost size
 
 
 @lru_cache(maxsize=16)
 def _cut_blank(blank: bytes) -> tuple[list[tuple[str, Packed]], ooxml.Pieces]:
     entries = packed_entries(blank)
     return entries, ooxml.control_pieces(_inflate(dict(entries)[BODY_PART]).decode())
+
+
+@lru_cache(maxsize=64)
+def _chunks(blank: bytes, filled: frozenset[str]) -> list:
+    """The blank's body as (data, deflated segment) of what rows filling the `filled` controls
+    share, and the Control of each filled one between them."""
+    chunks, same = [], []
+    for piece in _cut_blank(blank)[1]:
+        if isinstance(piece, str) or piece[0].tag not in filled:
+            same.append(piece if isinstance(piece, str) else piece[1])
+        else:
+            chunks += [_segment("".join(same).encode()), piece[0]]
+            same = []
+    return chunks + [_segment("".join(same).encode())]
+
+
+def _segment(data: bytes) -> tuple[bytes, bytes]:
+    return data, deflate_segment(data)
+
+
+def _deflated_control(control: ooxml.Control, value: str) -> tuple[bytes, bytes]:
+    return _segment(ooxml.content_control(control, value).encode())

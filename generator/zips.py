@@ -66,6 +66,26 @@ def packed_entries(data: bytes) -> list[tuple[str, Packed]]:
     return entries
 
 
+def deflate_segment(data: bytes) -> bytes:
+    """Raw deflate of `data` that refers to nothing before it and does not end the stream: segments
+    deflated apart, joined by `joined_segments`, are one valid stream. A part that changes in a few
+    places (a filled form's body) is deflated once in pieces, and only the changed pieces again."""
+    compressor = zlib.compressobj(zlib.Z_DEFAULT_COMPRESSION, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FULL_FLUSH)
+
+
+def joined_segments(segments: Iterable[tuple[bytes, bytes]]) -> Packed:
+    """One zip entry from (data, `deflate_segment(data)`) pairs, in order."""
+    crc, size, deflated = 0, 0, []
+    for data, segment in segments:
+        crc, size = zlib.crc32(data, crc), size + len(data)
+        deflated.append(segment)
+    return Packed(crc, b"".join(deflated) + _LAST_EMPTY_BLOCK, size)
+
+
+_LAST_EMPTY_BLOCK = b"\x03\x00"  # a final block holding nothing: ends a stream of flushed segments
+
+
 def write_zip(entries: Iterable[tuple[str, Union[bytes, Packed]]]) -> bytes:
     """A deflated zip of (name, data) in the given order, every entry dated 1980-01-01.
 

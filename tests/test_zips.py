@@ -5,7 +5,7 @@ import io
 import os
 import zipfile
 
-from generator.zips import ZIP_TIME, write_zip
+from generator.zips import ZIP_TIME, deflate_segment, joined_segments, packed_entries, write_zip
 
 
 def zipfile_reference(entries) -> bytes:
@@ -29,3 +29,13 @@ def test_write_zip_gives_the_bytes_zipfile_writes_and_reads_back():
         assert [(i.filename, package.read(i)) for i in package.infolist()] == entries
         assert {i.date_time for i in package.infolist()} == {ZIP_TIME}
     assert write_zip([]) == zipfile_reference([])
+
+
+def test_segments_deflated_apart_join_into_one_entry_zipfile_reads():
+    pieces = [b"<w:body>" * 300, b"", "Жаңы-Жол".encode() * 5, os.urandom(2000), b"</w:body>" * 200]
+    entry = joined_segments((piece, deflate_segment(piece)) for piece in pieces)
+    data = write_zip([("word/document.xml", entry), ("other", b"x")])
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None  # every CRC and size checked
+        assert package.read("word/document.xml") == b"".join(pieces)
+        assert packed_entries(data)[0] == ("word/document.xml", entry)
