@@ -350,7 +350,7 @@ def parser(chosen: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
         own = _parser(found.words, _summary(found.run), where)
         for argument in found.arguments if one or chosen is None else ():
             own.add_argument(*argument.flags, **argument.settings)
-        own.set_defaults(command=found)
+        own.set_defaults(command=found, group=own)
     top.set_defaults(group=top)
     return top
 
@@ -363,7 +363,9 @@ def fail(line: str, code: int):
 def app(args: list[str] | None = None):
     """Run the command `args` (default: the process's own) and exit with its status."""
     args = sys.argv[1:] if args is None else args
-    options = parser(chosen_words(args)).parse_args(args)
+    options, unknown = parser(chosen_words(args)).parse_known_args(args)
+    if unknown:  # said by the command's own parser, with its own usage line
+        options.group.error(f"unrecognized arguments: {' '.join(unknown)}")
     found = getattr(options, "command", None)
     if found is None:  # `formgen` or `formgen catalogs` alone: what it can do
         options.group.print_help(sys.stderr)

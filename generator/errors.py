@@ -27,6 +27,6 @@ def coded(code: str, line: str) -> str:
 
 
 class UsageError(FormgenError):
-    """A wrong option on the command line; exit code 2 like typer's own usage errors."""
+    """A wrong option on the command line; exit code 2, as argparse exits on a wrong option."""
 
     exit_code = 2

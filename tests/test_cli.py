@@ -124,6 +124,15 @@ def test_read_refuses_a_file_that_is_not_docx(tmp_path):
     assert result.exit_code == 1 and "not a Word document" in result.output
 
 
+def test_a_wrong_option_names_its_command_and_exits_2(tmp_path):
+    result = invoke("check", "--bogus")
+    assert result.exit_code == 2 and "formgen check: error: unrecognized arguments: --bogus" in result.output
+    abbreviated = build_docx(tmp_path, "--no-s")  # click never guessed a prefix; neither do we
+    assert abbreviated.exit_code == 2 and not (tmp_path / "2025").exists()
+    alone = invoke()
+    assert alone.exit_code == 2 and all(command.words[0] in alone.output for command in COMMANDS)
+
+
 def test_help_everywhere():
     for args in ([], ["build"], ["check"], ["read"], ["catalogs"], ["catalogs", "compile"]):
         result = invoke(*args, "--help")
