@@ -138,13 +138,15 @@ def test_page_in_chromium(site, browser, width, tmp_path):
 
 
 def test_every_text_on_the_page_is_escaped():
-    """The page is filled without a template engine: each text passes html.escape on its way in."""
+    """The page is filled without a template engine: each text is escaped as html.escape does."""
+    import html
+
     from tiny import localizer
 
     from generator.site import FILE, TEXTS, page
 
     hostile = """<script>alert("x")</script> & 'q'"""
-    escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#x27;q&#x27;"
+    escaped = html.escape(hostile)
     output = type("Output", (), {"form": "f", "lang": "ru", "format": "pdf", "path": "ru/<f>.pdf", "bytes": 2048,
                                  "pages": 1, "sha256": "ab"})()
     messages = {TEXTS["title"]: (hostile, hostile), TEXTS["footer"]: (hostile, hostile), FILE: (hostile, hostile),
