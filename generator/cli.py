@@ -62,10 +62,10 @@ def positive(text: str) -> int:
     return number
 
 
-CALL = Argument("--call", type=Path, metavar="FILE", help="Call settings file (YAML), or the id of one of the project's calls. "
-                "Default: the project's latest call.")
-PROJECT = Argument("--project", type=Path, metavar="DIR", help="Project folder (forms/, locales/; `formgen init` makes one). "
-                   "Default: the current folder if it is one, else the built-in forms.")
+CALL = Argument("--call", type=Path, metavar="FILE", help="Call settings file (YAML), or the id of one of the "
+                "project's calls. Default: the project's latest call.")
+PROJECT = Argument("--project", type=Path, metavar="DIR", help="Project folder (forms/, locales/; `formgen init` makes "
+                   "one). Default: the current folder if it is one, else the built-in forms.")
 
 
 def lang_option(help: str) -> Argument:
@@ -91,10 +91,10 @@ def say(line: str = "", err: bool = False) -> None:
     lang_option("ru, ky or ru+ky (both in one document); repeat. Default: all three."),
     Argument("--form", action="append", metavar="ID", help="Form id; repeat for several. Default: all."),
     FORMAT,
-    Argument("--letterhead", type=Path, metavar="FILE.docx", help="The municipality's letterhead .docx: the letter goes where it says "
-             "{{ letter }}, or at its end."),
-    Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", help="A letterhead .pdf: its first page is the background of the PDF "
-             "letter's first page."),
+    Argument("--letterhead", type=Path, metavar="FILE.docx", help="The municipality's letterhead .docx: the letter "
+             "goes where it says {{ letter }}, or at its end."),
+    Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", help="A letterhead .pdf: its first page is the "
+             "background of the PDF letter's first page."),
     Argument("--no-site", action="store_true", help="Skip the download page and the zip."),
     PROJECT))
 def build(options) -> None:
@@ -144,10 +144,11 @@ class Progress:
 
 
 @command("fill", arguments=(
-    Argument("--data", type=Path, required=True, metavar="FILE", help="CSV, XLSX or YAML: one row per municipality, columns named "
-             "by field ids."),
+    Argument("--data", type=Path, required=True, metavar="FILE", help="CSV, XLSX or YAML: one row per municipality, "
+             "columns named by field ids."),
     CALL,
-    Argument("--out", type=Path, metavar="DIR", help="Folder to write into. Default: the project's output/<call id>/prefilled."),
+    Argument("--out", type=Path, metavar="DIR", help="Folder to write into. Default: the project's "
+             "output/<call id>/prefilled."),
     lang_option("ru, ky or ru+ky; repeat. Default: ru and ky."),
     FORMAT,
     Argument("--form", action="append", metavar="ID", help="Form id; repeat. Default: every form with fields."),
@@ -181,14 +182,14 @@ def fill(options) -> int:
 @command("collect", arguments=(
     Argument("inputs", type=Path, nargs="+", metavar="INPUTS", help="Returned forms (PDF, DOCX) and scans of them "
              "(PDF, PNG, JPEG, TIFF), or folders of them."),
-    Argument("--out", type=Path, default=Path("applications.xlsx"), metavar="FILE", help=".xlsx, .csv (one file per table) or .json "
-             "(default: applications.xlsx)"),
+    Argument("--out", type=Path, default=Path("applications.xlsx"), metavar="FILE", help=".xlsx, .csv (one file per "
+             "table) or .json (default: applications.xlsx)"),
     CALL,
     Argument("--lang", choices=("ru", "ky"), default="ky", help="Language of the column labels: ru or ky "
              "(default: ky)."),
     PROJECT,
-    Argument("--review", type=Path, metavar="FILE.html", help="Also write this .html page: every scanned field a person must check, its "
-             "image beside the value read.")))
+    Argument("--review", type=Path, metavar="FILE.html", help="Also write this .html page: every scanned field a "
+             "person must check, its image beside the value read.")))
 def collect(options) -> None:
     """Read returned forms into tables: general, one per list table (grid) of the forms, problems."""
     from .call import load_call
@@ -218,10 +219,10 @@ def collect(options) -> None:
 
 @command("new-call", arguments=(
     Argument("--id", dest="new_id", required=True, metavar="ID", help="Id of the new call, e.g. 2026."),
-    Argument("--from", dest="source", type=Path, metavar="FILE", help="Settings of the call to start from (a file or a call id). "
-             "Default: the project's latest call."),
-    Argument("--out", type=Path, metavar="FILE", help="File to write. Default: <id>.yaml beside --from, or in the project's "
-             "forms/calls (the current folder for the built-in forms)."),
+    Argument("--from", dest="source", type=Path, metavar="FILE", help="Settings of the call to start from (a file or "
+             "a call id). Default: the project's latest call."),
+    Argument("--out", type=Path, metavar="FILE", help="File to write. Default: <id>.yaml beside --from, or in the "
+             "project's forms/calls (the current folder for the built-in forms)."),
     PROJECT))
 def new_call(options) -> None:
     """Write a new call's settings: a copy of --from with the new id and every date one year later."""
@@ -266,7 +267,8 @@ def init(options) -> None:
 
 
 @command("catalogs", "extract", arguments=(
-    Argument("--output", type=Path, metavar="FILE", help="Template to write. Default: the project's locales/forms.pot."),
+    Argument("--output", type=Path, metavar="FILE", help="Template to write. Default: the project's "
+             "locales/forms.pot."),
     PROJECT))
 def catalogs_extract(options) -> None:
     """Write the .pot template with every message id the forms and the code use."""
@@ -344,14 +346,14 @@ def parser(chosen: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
         if len(found.words) == 2:
             if found.words[0] not in groups:
                 group = _parser(found.words[:1], GROUPS[found.words[0]], words)
-                group.set_defaults(group=group)
+                group.set_defaults(own_parser=group)
                 groups[found.words[0]] = group.add_subparsers(title="commands", metavar="COMMAND")
             where = groups[found.words[0]]
         own = _parser(found.words, _summary(found.run), where)
         for argument in found.arguments if one or chosen is None else ():
             own.add_argument(*argument.flags, **argument.settings)
-        own.set_defaults(command=found, group=own)
-    top.set_defaults(group=top)
+        own.set_defaults(command=found, own_parser=own)
+    top.set_defaults(own_parser=top)
     return top
 
 
@@ -365,10 +367,10 @@ def app(args: list[str] | None = None):
     args = sys.argv[1:] if args is None else args
     options, unknown = parser(chosen_words(args)).parse_known_args(args)
     if unknown:  # said by the command's own parser, with its own usage line
-        options.group.error(f"unrecognized arguments: {' '.join(unknown)}")
+        options.own_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     found = getattr(options, "command", None)
     if found is None:  # `formgen` or `formgen catalogs` alone: what it can do
-        options.group.print_help(sys.stderr)
+        options.own_parser.print_help(sys.stderr)
         raise SystemExit(USAGE_ERROR)
     try:
         raise SystemExit(found.run(options) or 0)
