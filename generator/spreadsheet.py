@@ -1,4 +1,5 @@
-"""Rows in and tables out: CSV, XLSX (openpyxl) and YAML/JSON. The one module that imports openpyxl."""
+"""Rows in and tables out: CSV, XLSX (read with openpyxl, the one module that imports it; written by
+xlsx_write) and YAML/JSON."""
 from __future__ import annotations
 
 import codecs
@@ -276,28 +277,15 @@ def _write_csv(path: Path, ids: list[str], rows: list[list[str]]) -> None:
 
 
 def _write_xlsx(path: Path, tables) -> None:
-    from openpyxl import Workbook
+    from .xlsx_write import workbook_bytes
 
-    workbook = Workbook(write_only=True)
-    for sheet, (labels, ids, rows) in tables.items():
-        worksheet = workbook.create_sheet(sheet)
-        worksheet.freeze_panes = "A3"
-        worksheet.append(labels)
-        worksheet.append(ids)
-        for row in rows:
-            worksheet.append([_marked(worksheet, cell) if isinstance(cell, ToReview) else safe_cell(cell)
-                              for cell in row])
-    workbook.save(path)
+    sheets = [(sheet, [labels, ids, *([ToReview(safe_cell(cell)) if isinstance(cell, ToReview) else safe_cell(cell)
+                                       for cell in row] for row in rows)])
+              for sheet, (labels, ids, rows) in tables.items()]
+    path.write_bytes(workbook_bytes(sheets, ToReview))
 
 
 class ToReview(str):
     """A cell a person must check (a scanned field read with too little confidence): marked in the workbook."""
 
 
-def _marked(worksheet, value: str):
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import PatternFill
-
-    cell = WriteOnlyCell(worksheet, value=safe_cell(value))
-    cell.fill = PatternFill("solid", fgColor="FFE699")
-    return cell

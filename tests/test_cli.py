@@ -188,15 +188,15 @@ def test_collect_of_a_path_that_does_not_exist_exits_2(tmp_path):
 
 
 def test_a_full_disk_while_writing_the_workbook_is_one_line(tmp_path, monkeypatch):
-    import zipfile
+    import pathlib
 
     def no_space(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(zipfile.ZipFile, "writestr", no_space)
     (tmp_path / "returned").mkdir()
     out = tmp_path / "applications.xlsx"
     out.write_bytes(b"the previous workbook")
+    monkeypatch.setattr(pathlib.Path, "write_bytes", no_space)  # the workbook's one write
     result = invoke("collect", tmp_path / "returned", "--out", out)
     assert result.exit_code == 1 and result.output.count("\n") == 1
     assert result.output.startswith(f"error: {out}: cannot write: No space left on device")

@@ -168,7 +168,11 @@ def test_round_trip_equals_the_data(round_trip, tmp_path):
     workbook = load_workbook(out)
     sheet = workbook["general"]
     assert [c.value for c in sheet[2]][:4] == ["application", "files", "outgoing_number", "outgoing_date"]
-    assert sheet.max_row == 2 + 30
+    assert sheet.max_row == 2 + 30 and sheet.freeze_panes == "A3"  # labels and ids stay in view
+    assert workbook.sheetnames == list(round_trip[3])  # every table, in order
+    again = tmp_path / "again.xlsx"
+    assert CliRunner().invoke(app, ["collect", str(returned), "--out", str(again)]).exit_code == 0
+    assert again.read_bytes() == out.read_bytes()  # the same returns, the same workbook
     written = {row[0]: [cell or "" for cell in row] for row in sheet.iter_rows(min_row=3, values_only=True)}
     assert written == {row[0]: row for row in rows}  # the workbook holds the table cell for cell
     files_read = {f for row in rows for f in row[1].split("; ")}

@@ -12,7 +12,7 @@ LAYERS = [
      "russian", "ldml"},
     {"definitions", "call", "catalogs", "values", "project"},
     {"localize", "bilingual"},
-    {"docx_render", "ooxml", "pdf_render", "pdf_form", "pdf_writer", "pdf_read", "pdf_letterhead", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet",
+    {"docx_render", "ooxml", "pdf_render", "pdf_form", "pdf_writer", "pdf_read", "pdf_letterhead", "page_id", "fonts", "letterhead", "site", "readback", "spreadsheet", "xlsx_write",
      "signatures", "scan", "scan_pages", "scan_codes", "scan_align", "scan_ocr"},
     {"build", "check", "fill", "collect", "review", "newcall", "translate", "init"},
     {"cli"},
