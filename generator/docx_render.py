@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import zlib
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import BinaryIO, Iterable, Mapping
+from typing import BinaryIO, Iterable, Mapping, NamedTuple
 
 from . import ooxml
 from .kinds import KINDS
@@ -39,8 +38,7 @@ TEMPLATES = Path(__file__).parent / "docxdata"
 TEMPLATE_FILES = {lang: f"template-{lang}.docx" for lang in ooxml.LANG_TAGS}
 
 
-@dataclass(frozen=True)
-class ParagraphLook:
+class ParagraphLook(NamedTuple):
     """A named Word paragraph style for each style of the model: clerks can restyle a whole form.
     The styles live in the templates (tools/make_docx_templates.py makes them from these)."""
 
@@ -168,8 +166,7 @@ PAGE = ooxml.Page(twips(PAGE_WIDTH), twips(PAGE_HEIGHT), twips(MARGIN_TOP), twip
 QR_PART = "word/media/image1.png"
 
 
-@dataclass(frozen=True)
-class _Template:
+class _Template(NamedTuple):
     entries: list[tuple[str, Packed]]
     content_types: bytes
     document_rels: bytes
