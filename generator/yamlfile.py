@@ -147,7 +147,7 @@ def parse_yaml(text: str, path: Path, strings: bool = False) -> Any:
                 return yaml.load(text, Loader=fast[0])  # noqa: S506 (safe: our constructors)
         except _Refused:
             raise
-        except yaml.YAMLError:
+        except (yaml.YAMLError, UnicodeEncodeError):  # libyaml takes UTF-8: a lone surrogate cannot be
             pass
         return yaml.load(text, Loader=python)  # noqa: S506
     except yaml.YAMLError as exc:

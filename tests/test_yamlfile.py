@@ -39,3 +39,9 @@ def test_what_libyaml_refuses_is_read_as_pyyaml_reads_it(tmp_path):
     with pytest.raises(yaml.YAMLError):
         yaml.load(text, Loader=LOADERS[True][0])  # noqa: S506
     assert parse_yaml(text, tmp_path / "x.yaml", strings=True) == {"name": "a \ud800 b"}
+
+
+def test_text_libyaml_cannot_take_is_refused_as_pyyaml_refused_it(tmp_path):
+    text = "name: x\udcff\n"  # a lone surrogate, as an undecodable command-line byte becomes
+    with pytest.raises(FormgenError, match="FG005|special characters"):
+        parse_yaml(text, tmp_path / "x.yaml")
