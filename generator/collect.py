@@ -113,6 +113,7 @@ class Forms:
         self.documents = localized_documents(call, EDITIONS, list(self.forms), project)
         self.localizers = localizers(call, project=project)
         self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
+        self.field_ids = {form: [f.id for f in fields] for form, fields in self.fields.items()}
         self.definitions = {f.id: f for form in self.forms.values() for f in form.field_defs()}
         self.options = label_texts(self.localizers.values())
         self.call_id = call.id
@@ -169,9 +170,10 @@ def read_returned(path: Path, forms: Forms, kind: str = "", data: bytes = b"") -
     if not kind:
         kind, data = returned_bytes(path)
     values, problems = _pdf_values(path, data) if kind == "pdf" else _docx_values(path, data, forms)
-    values = {name: _as_text(name, value, problems) for name, value in values.items()}
-    by_form = {form: {f.id: forms.canonical(f.id, values[f.id]) for f in fields if f.id in values}
-               for form, fields in forms.fields.items()}
+    if NOT_TEXT.search("".join(values.values())):  # one search for the whole file, one per value only then
+        values = {name: _as_text(name, value, problems) for name, value in values.items()}
+    by_form = {form: {i: forms.canonical(i, values[i]) if values[i] else "" for i in ids if i in values}
+               for form, ids in forms.field_ids.items()}
     by_form = {form: found for form, found in by_form.items() if found}
     if not by_form and problems:  # a tree cut at its limit: say so, and do not read it as a scan
         raise FormgenError(path, "", "; ".join(problems), "ask for the form saved again from the original file")
