@@ -31,11 +31,13 @@ class Raw(bytes):
     """Bytes already in PDF syntax, written as they are."""
 
 
-@dataclass(frozen=True)
-class Ref:
-    """An indirect reference: `number 0 R`."""
+class Ref(bytes):
+    """An indirect reference, kept as the bytes it is written as: `number 0 R`."""
 
-    number: int
+    def __new__(cls, number: int) -> Ref:
+        ref = super().__new__(cls, b"%d 0 R" % number)
+        ref.number = number
+        return ref
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,7 @@ LITERAL_ESCAPES = {b"\\": b"\\\\", b"(": b"\\(", b")": b"\\)", b"\r": b"\\r", b"
 LITERAL_SPECIAL = re.compile(rb"[\\()\r\n]")
 
 
+@lru_cache(maxsize=4096)  # labels, ids and font strings recur in every document
 def text_string(text: str) -> bytes:
     """A text string: printable ASCII as it is, anything else as UTF-16BE with a BOM (its bytes in
     a literal string: half the size of hex), with \\ ( ) and line ends escaped."""
@@ -67,7 +70,6 @@ def text_string(text: str) -> bytes:
     return b"(" + LITERAL_SPECIAL.sub(lambda match: LITERAL_ESCAPES[match.group()], data) + b")"
 
 
-@lru_cache(maxsize=1024)
 def name_bytes(name: str) -> bytes:
     out = bytearray(b"/")
     for byte in name.encode():
@@ -82,9 +84,25 @@ def serialise(obj: object) -> bytes:
         raise TypeError(f"not a PDF object: {type(obj).__name__}") from None
 
 
+class _Names(dict):
+    """Each name as it is written (`suffix` after it), made once: a dictionary lookup is quicker
+    than a cached function call."""
+
+    def __init__(self, suffix: bytes) -> None:
+        super().__init__()
+        self.suffix = suffix
+
+    def __missing__(self, name: str) -> bytes:
+        self[name] = name_bytes(name) + self.suffix
+        return self[name]
+
+
+_KEYS, _NAMES = _Names(b" "), _Names(b"")
+
+
 def _dictionary(obj: Mapping[str, object]) -> bytes:
-    return b"<<" + b"".join([name_bytes(key) + b" " + WRITERS[type(value)](value)
-                             for key, value in obj.items()]) + b">>"
+    keys, writers = _KEYS, WRITERS
+    return b"<<" + b"".join([keys[key] + writers[type(value)](value) for key, value in obj.items()]) + b">>"
 
 
 def _array(obj: Sequence[object]) -> bytes:
@@ -96,8 +114,8 @@ def _stream(obj: Stream) -> bytes:
 
 
 WRITERS = {
-    dict: _dictionary, list: _array, tuple: _array, Stream: _stream, Raw: bytes, Name: name_bytes,
-    str: text_string, Ref: lambda ref: b"%d 0 R" % ref.number, int: lambda value: b"%d" % value,
+    dict: _dictionary, list: _array, tuple: _array, Stream: _stream, Raw: bytes, Name: _NAMES.__getitem__,
+    str: text_string, Ref: bytes, int: lambda value: b"%d" % value,
     float: lambda value: number(value).encode(), bool: lambda value: b"true" if value else b"false",
     type(None): lambda value: b"null",
 }
