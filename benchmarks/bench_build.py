@@ -1,4 +1,5 @@
-"""Build the whole default call N times in-process; print median times and file sizes.
+"""Build the whole default call N times in-process; print median times and file sizes, and the CPU
+time of writing a row into each blank PDF (what `fill` does per row).
 
     python benchmarks/bench_build.py [N] [--format docx] [--format pdf]
 """
@@ -8,6 +9,7 @@ import statistics
 import sys
 import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from generator import DEFAULT_CALL
@@ -17,6 +19,22 @@ from generator.call import load_call
 
 def median_ms(samples: list[float]) -> str:
     return f"{statistics.median(samples) * 1000:7.1f} ms"
+
+
+def pdf_fill_cpu(document, runs: int) -> str:
+    """CPU time of writing one row (a few values and its folder name in the page codes) into the
+    document's rendered blank PDF, as `fill` does for every row."""
+    from generator.pdf_render import fill_blank, render_blank
+
+    blank = render_blank(document)
+    row = {"aa_name": "Айыл аймагы 7", "sender_head": "Башчы 7", "population": "1007", "interaction_rating": "3"}
+    values = {key: value for key, value in row.items() if any(w.field_id == key for w in blank.widgets)}
+    samples = []
+    for number in range(runs * 4):
+        start = time.process_time()
+        fill_blank(blank, replace(document, row=f"Айыл аймагы {number}"), values)
+        samples.append(time.process_time() - start)
+    return f"{median_ms(samples)} CPU ({len(values)} values)"
 
 
 def main(argv: list[str]) -> None:
@@ -34,6 +52,8 @@ def main(argv: list[str]) -> None:
                 size = len(render_bytes(document, fmt))
                 samples.append(time.perf_counter() - start)
             print(f"{document.lang}/{document.form_id}.{fmt:<5} {median_ms(samples)}  {size / 1024:6.1f} KB")
+        if "pdf" in formats:
+            print(f"{document.lang}/{document.form_id}.pdf   fill of a row: {pdf_fill_cpu(document, runs)}")
     scopes = {
         "letter and Annex 2, ru and ky, DOCX": dict(langs=["ru", "ky"], form_ids=["interest_letter", "annex2"],
                                                    formats=["docx"], site=False),
