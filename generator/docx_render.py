@@ -82,15 +82,15 @@ def twips(emu: float) -> int:
 
 def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` as DOCX to `out`; `values` prefill controls by field id."""
-    writer = _Writer(document.language, values or {})
+    writer = _Writer(values or {})
     body = "".join(writer.table(block) if isinstance(block, Table) else writer.paragraph(block)
                    for block in document.blocks)
     out.write(_package(document, body))
 
 
 class _Writer:
-    def __init__(self, lang: str, values: Mapping[str, str]) -> None:
-        self.lang, self.values = lang, values
+    def __init__(self, values: Mapping[str, str]) -> None:
+        self.values = values
         self.next_id = 1
 
     def paragraph(self, paragraph: Paragraph, keep: bool = False, boxes: bool = True) -> str:
@@ -190,8 +190,9 @@ def _package(document: Document, body: str) -> bytes:
     taken = ooxml.relationship_ids(template.document_rels)
     new_ids = (f"rId{n}" for n in range(1, 1000) if f"rId{n}" not in taken)
     # (relationship id, part, header or footer, which pages): the letter's first page has its own
-    pages = [("footer1", "default")] + ([("footer2", "first"), ("header1", "first")] if document.letterhead_mm else [])
-    added = [(next(new_ids), f"word/{part}.xml", part.rstrip("12"), which) for part, which in pages]
+    pages = [("footer", 1, "default")] + ([("footer", 2, "first"), ("header", 1, "first")]
+                                          if document.letterhead_mm else [])
+    added = [(next(new_ids), f"word/{kind}{number}.xml", kind, which) for kind, number, which in pages]
     section = ooxml.section(PAGE, [(kind, which, rid) for rid, _, kind, which in added],
                             title_page=bool(document.letterhead_mm))
     parts = {
