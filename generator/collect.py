@@ -396,6 +396,10 @@ def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], lis
 
 
 def _as_found(path: Path, returned: list[Returned], problems: list[str]):
+    """Each Returned keeps its answers only: an empty field reads as a missing one everywhere after, and
+    thousands of files of mostly empty fields would otherwise fill the memory and the pipes between processes."""
+    for one in returned:
+        one.values = {field_id: value for field_id, value in one.values.items() if value}
     key = application_key(path)
     return [(key, one) for one in returned], [(shown(str(path)), problem) for problem in problems]
 
