@@ -357,6 +357,20 @@ def parser(chosen: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
     return top
 
 
+def parsed(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The options of `args`. A whole command is parsed by its own parser alone, intermixed, so file
+    arguments may stand on both sides of an option (`collect a.pdf --out x.xlsx b.pdf`)."""
+    words = chosen_words(args)
+    found = next((found for found in COMMANDS if found.words == words), None)
+    if found is None:
+        return parser(words).parse_known_args(args)
+    own = _parser(words, _summary(found.run))
+    for argument in found.arguments:
+        own.add_argument(*argument.flags, **argument.settings)
+    own.set_defaults(command=found, own_parser=own)
+    return own.parse_known_intermixed_args(args[len(words):])
+
+
 def fail(line: str, code: int):
     say(line, err=True)
     raise SystemExit(code)
@@ -365,7 +379,7 @@ def fail(line: str, code: int):
 def app(args: list[str] | None = None):
     """Run the command `args` (default: the process's own) and exit with its status."""
     args = sys.argv[1:] if args is None else args
-    options, unknown = parser(chosen_words(args)).parse_known_args(args)
+    options, unknown = parsed(args)
     if unknown:  # said by the command's own parser, with its own usage line
         options.own_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
     found = getattr(options, "command", None)

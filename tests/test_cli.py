@@ -33,8 +33,7 @@ def test_build_writes_every_form_and_a_manifest(tmp_path):
     manifest = json.loads((tmp_path / "2025" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["call"] == "2025"
     paths = sorted(entry["path"] for entry in manifest["files"])
-    assert paths == sorted(f"{lang}/{form}.docx" for lang in ("ky", "ru", "ru+ky")
-                           for form in ("announcement", "annex2", "interest_letter"))
+    assert paths == sorted(f"{lang}/{form}.docx" for lang in ("ky", "ru", "ru+ky") for form in load_forms())
     for entry in manifest["files"]:
         data = (tmp_path / "2025" / entry["path"]).read_bytes()
         assert entry["bytes"] == len(data)
@@ -202,3 +201,17 @@ def test_a_full_disk_while_writing_the_workbook_is_one_line(tmp_path, monkeypatc
     assert result.output.startswith(f"error: {out}: cannot write: No space left on device")
     assert out.read_bytes() == b"the previous workbook"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["applications.xlsx", "returned"]
+
+
+def test_files_may_stand_on_both_sides_of_an_option(tmp_path):
+    """As click allowed: `collect a.docx --out table.xlsx b.docx` reads both files."""
+    form = next(form_id for form_id, form in load_forms().items() if any(form.field_defs()))
+    assert invoke("build", "--out", tmp_path, "--form", form, "--lang", "ru", "--format", "docx",
+                  "--no-site").exit_code == 0
+    first = tmp_path / "2025" / "ru" / f"{form}.docx"
+    second = tmp_path / "second.docx"
+    second.write_bytes(first.read_bytes())
+    table = tmp_path / "table.xlsx"
+    result = invoke("collect", first, "--out", table, second)
+    assert result.exit_code in (0, 1), result.output
+    assert result.output.startswith("2 applications"), result.output
