@@ -10,7 +10,6 @@ holds the geometry both the renderer and the scan reader use, the text and its p
 from __future__ import annotations
 
 import hashlib
-import re
 import struct
 import zlib
 from dataclasses import dataclass
@@ -28,7 +27,6 @@ QR_MAX_BYTES = 106  # version 6 at level M: 41 modules of 0.37 mm, which a 150 d
 MARK_SIZE = 4 * MM
 MARK_INSET = 8 * MM  # from the page's edges to a mark's outer edges: inside what printers print
 FINGERPRINT_HEX = 6
-DARK_RUN = re.compile(rb"[\x00-\x7f]+")  # a run of dark modules in a row of pixels
 ROW_HASH_HEX = 4
 
 
@@ -103,25 +101,28 @@ def _pixel_rows(text: str) -> list[bytes]:
     return [data[row * side:(row + 1) * side] for row in range(rows)]
 
 
+@dataclass(frozen=True)
+class QrMask:
+    """The code's modules as a 1-bit image: `side` modules a side, each row packed into whole
+    bytes, most significant bit first, 1 for a dark module."""
+
+    side: int
+    bits: bytes
+
+
 @lru_cache(maxsize=64)
-def qr_operators(text: str, x: float = QR_X, y: float = QR_Y, size: float = QR_SIZE) -> bytes:
-    """The code as PDF operators: one filled path, a rectangle per run of dark modules in a row.
-    `fill` writes a row's code into a copy of the blank, so it is made from cached number strings."""
-    grid = _pixel_rows(text)
-    xs, ys, widths = _module_strings(len(grid), x, y, size)
-    rects = [f"{xs[start]} {ys[r]} {widths[end - start]} re"
-             for r, row in enumerate(grid) for start, end in map(re.Match.span, DARK_RUN.finditer(row))]
-    return ("q 0 g\n" + "\n".join(rects) + "\nf Q").encode("ascii")
+def qr_mask(text: str) -> QrMask:
+    """What a page draws as its code, an image mask over QR_X, QR_Y, QR_SIZE: `fill` writes a row's
+    code into a copy of the blank for every page, so it is packed without a loop over modules."""
+    rows = _pixel_rows(text)
+    side = len(rows)
+    padded = (side + 7) // 8 * 8
+    bits = b"".join(int(row.translate(_DARK_BIT).ljust(padded, b"0"), 2).to_bytes(padded // 8, "big")
+                    for row in rows)
+    return QrMask(side, bits)
 
 
-@lru_cache(maxsize=8)
-def _module_strings(count: int, x: float, y: float, size: float) -> tuple[list[str], list[str], list[str]]:
-    """For a code of `count` modules a side: each column's x, each row's bottom y, and each run
-    length's "width height", as the operators write them."""
-    step = size / count
-    return ([f"{x + column * step:.3f}" for column in range(count + 1)],
-            [f"{y + size - (row + 1) * step:.3f}" for row in range(count)],
-            [f"{length * step:.3f} {step:.3f}" for length in range(count + 1)])
+_DARK_BIT = bytes(ord("1") if value < 128 else ord("0") for value in range(256))
 
 
 def mark_rects(width: float, height: float) -> list[tuple[float, float, float, float]]:

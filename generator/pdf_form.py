@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from .fonts import Face, face, split_to_width
-from .pdf_writer import Name, PdfObjects, Ref, Stream, add_font, circle_path, flate, glyph_hex, rectangle
+from .page_id import QrMask
+from .pdf_writer import Name, PdfObjects, Ref, Stream, add_font, circle_path, flate, glyph_hex, image_mask, rectangle
 
 FIELD_FACE = "sans"
 # PDFium types non-Latin text in the form's own font only when it classes that font as "symbol",
@@ -75,7 +76,7 @@ class FormFile:
     root: Ref
     info: Ref
     fields: Mapping[str, FieldObjects]
-    codes: tuple[Ref, ...]  # each page's code (a form XObject)
+    codes: tuple[Ref, ...]  # each page's code (an image mask)
     allowed: Mapping[str, frozenset[str] | None]  # what each field takes (allowed_values)
     appearance_resources: Ref
     data: bytes
@@ -83,10 +84,10 @@ class FormFile:
 
 @dataclass(frozen=True)
 class Page:
-    """A drawn page: its content stream, and its code's operators, drawn as form XObject `code_name`."""
+    """A drawn page: its content stream, and its code, drawn as image XObject `code_name`."""
 
     content: bytes
-    code: bytes
+    code: QrMask
     code_name: str
 
 
@@ -98,7 +99,7 @@ def write_form(pages: Sequence[Page], fonts: Mapping[str, str], widgets: Sequenc
     catalog, page_tree, info = pdf.reserve(), pdf.reserve(), pdf.reserve()
     page_refs = [pdf.reserve() for _ in pages]
     font_refs = {key: add_font(pdf, key) for key in dict.fromkeys([*fonts, FIELD_FACE])}
-    codes = tuple(pdf.add(code_xobject(page.code)) for page in pages)
+    codes = tuple(pdf.add(code_image(page.code)) for page in pages)
     resources = pdf.add({"Font": {name: font_refs[key] for key, name in fonts.items()},
                          "XObject": {page.code_name: code for page, code in zip(pages, codes)}})
     appearance_resources = pdf.add({"Font": {FONT_RESOURCE: font_refs[FIELD_FACE]}})
@@ -121,7 +122,7 @@ def write_form(pages: Sequence[Page], fonts: Mapping[str, str], widgets: Sequenc
 
 
 def fill_form(form: FormFile, widgets: Sequence[Widget], values: Mapping[str, str],
-              codes: Sequence[bytes] = ()) -> bytes:
+              codes: Sequence[QrMask] = ()) -> bytes:
     """The written blank with `values` in its fields, as `fill` does for each row: only the filled
     fields change (a text field's /V and appearance, a button's /V and states) and, when `codes`
     are given, each page's code. Unpacked: a downloaded blank is packed small, but the thousands of
@@ -136,7 +137,7 @@ def fill_form(form: FormFile, widgets: Sequence[Widget], values: Mapping[str, st
         if value:
             write_value(pdf, form, form.fields[field_id], first[field_id], value)
     for ref, code in zip(form.codes, codes):
-        pdf.put(ref, code_xobject(code))
+        pdf.put(ref, code_image(code))
     return pdf.file(form.root, form.info, pack=False)
 
 
@@ -164,8 +165,8 @@ def grouped(widgets: Sequence[Widget]) -> dict[str, list[Widget]]:
     return groups
 
 
-def code_xobject(operators: bytes) -> Stream:
-    return flate(operators, Type=Name("XObject"), Subtype=Name("Form"), BBox=[0, 0, *PAGE_SIZE])
+def code_image(code: QrMask) -> Stream:
+    return image_mask(code.side, code.side, code.bits)
 
 
 def allowed_values(widgets: Sequence[Widget]) -> dict[str, frozenset[str] | None]:

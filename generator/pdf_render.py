@@ -15,7 +15,7 @@ from typing import BinaryIO, Callable, Mapping, Sequence, Union
 from .fonts import face, split_to_width
 from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
-from .page_id import QR_GAP, QR_SIZE, QR_X, PageId, draw_marks, fingerprint, form_name, qr_operators
+from .page_id import QR_GAP, QR_SIZE, QR_X, QR_Y, PageId, draw_marks, fingerprint, form_name, qr_mask
 from .pdf_form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
 from .pdf_writer import Canvas
 
@@ -258,7 +258,7 @@ class Pages:
             canvas.draw_centred_string(FOOTER_LEFT + room / 2, BOTTOM - 14 * MM, self.document.footer)
             canvas.set_fill_gray(0)
         draw_marks(canvas, PAGE_WIDTH, PAGE_HEIGHT)
-        canvas.draw_xobject(form_name(self.index))  # the page's code, written once the page count is known
+        canvas.draw_image(form_name(self.index), QR_X, QR_Y, QR_SIZE, QR_SIZE)  # the page's code, written once the page count is known
         self.contents.append(canvas.content())
         self.canvas = self.new_canvas()
         self.index += 1
@@ -323,7 +323,7 @@ def render_blank(document: Document) -> BlankPdf:
     document = replace(document, row="")
     pages = draw_pages(document)
     ids = page_ids(document, pages.widgets, pages.index)
-    drawn = [Page(content, qr_operators(page.text()), form_name(index))
+    drawn = [Page(content, qr_mask(page.text()), form_name(index))
              for index, (content, page) in enumerate(zip(pages.contents, ids))]
     form = write_form(drawn, pages.fonts, pages.widgets, document.title, document.language)
     return BlankPdf(form, tuple(pages.widgets), tuple(ids))
@@ -333,7 +333,7 @@ def fill_blank(blank: BlankPdf, document: Document, values: Mapping[str, str]) -
     """The blank with `values` in its fields and `document.row` in its page codes."""
     if not values and not document.row:
         return blank.data
-    codes = [qr_operators(page.text(document.row)) for page in blank.pages] if document.row else []
+    codes = [qr_mask(page.text(document.row)) for page in blank.pages] if document.row else []
     return fill_form(blank.form, blank.widgets, values, codes)
 
 

@@ -255,8 +255,9 @@ class Canvas:
     def circle(self, cx: float, cy: float, r: float) -> None:
         self.ops.append(circle_path(cx, cy, r).decode() + " S")
 
-    def draw_xobject(self, name: str) -> None:
-        self.ops.append(f"/{name} Do")
+    def draw_image(self, name: str, x: float, y: float, width: float, height: float) -> None:
+        """Image XObject `name` over the rectangle; an image mask paints in the fill colour."""
+        self.ops.append(f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm /{name} Do Q")
 
     def literal(self, operators: bytes) -> None:
         self.ops.append(operators.decode("latin-1"))
@@ -265,6 +266,12 @@ class Canvas:
 def rectangle(values: Sequence[float]) -> Raw:
     """An array of numbers to a hundredth of a point (a /Rect, a /BBox): formatted at once."""
     return Raw(b"[%.2f %.2f %.2f %.2f]" % tuple(values))
+
+
+def image_mask(width: int, height: int, bits: bytes) -> Stream:
+    """A 1-bit image whose 1s are painted in the fill colour, crisp at any scale (no interpolation)."""
+    return flate(bits, Type=Name("XObject"), Subtype=Name("Image"), Width=width, Height=height,
+                 ImageMask=True, Decode=[1, 0])
 
 
 def spaced_words(text: str) -> list[str]:
