@@ -21,7 +21,7 @@ from .call import CallSettings
 from .errors import FormgenError
 from .definitions import column_sums
 from .files import check_regular_file
-from .fill import fillable_forms, label_texts, shown, usable_jobs
+from .fill import fillable_forms, forking, label_texts, shown, usable_jobs
 from .kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
 from .pdfscan import check_pdf_size
 from .messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
@@ -302,16 +302,17 @@ def _not_read(path: Path) -> str:
 def read_all(paths: Iterator[Path], forms: Forms, jobs: int | None = None,
              parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[Path, FileResult | FormgenError]]:
     """Each file read, in the given order: by a pool of processes (one per core) once there are
-    enough files for it to pay, a bounded number of batches in flight so memory stays flat."""
+    enough files for it to pay, a bounded number of batches in flight so memory stays flat. The
+    workers fork from this process, which has the forms; where processes cannot fork, all is read here."""
     paths = iter(paths)
     first = list(itertools.islice(paths, parallel_from))
     jobs = usable_jobs(jobs)
-    if jobs == 1 or len(first) < parallel_from:
+    if jobs == 1 or len(first) < parallel_from or not forking():
         for path in itertools.chain(first, paths):
             yield path, _read_or_error(path, forms)
         return
     batches = _batches(itertools.chain(first, paths), BATCH)
-    with futures.ProcessPoolExecutor(jobs, initializer=_start_reader, initargs=(forms,)) as pool:
+    with futures.ProcessPoolExecutor(jobs, forking(), initializer=_start_reader, initargs=(forms,)) as pool:
         pending: collections.deque = collections.deque()
         for batch in batches:
             pending.append((batch, pool.submit(_read_batch, batch)))

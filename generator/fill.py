@@ -239,6 +239,12 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
         return _fill(data_path, data_rows, setup, forms, usable_jobs(jobs), progress, out_dir)
 
 
+def forking() -> multiprocessing.context.BaseContext | None:
+    """The start method under which a worker begins as a copy of this process (what it has loaded
+    and rendered included, nothing pickled), where the system has it."""
+    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
+
+
 def usable_jobs(jobs: int | None) -> int:
     """The processes to render with: as asked, never more than the cores this process may use."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
@@ -304,10 +310,10 @@ def _run_in_pool(jobs: int, producer: Producer, setup: tuple, rows: Iterator, re
     processes fork, they start from this one's producer with its blanks rendered; elsewhere each
     worker makes its own."""
     global _producer
-    if "fork" in multiprocessing.get_all_start_methods():
+    if forking():
         producer.render_blanks()
         _producer = producer
-        pool = futures.ProcessPoolExecutor(jobs, multiprocessing.get_context("fork"), initializer=_ignore_interrupt)
+        pool = futures.ProcessPoolExecutor(jobs, forking(), initializer=_ignore_interrupt)
     else:
         pool = futures.ProcessPoolExecutor(jobs, initializer=_start_worker, initargs=setup)
     running: collections.deque = collections.deque()  # (row, its future), oldest first

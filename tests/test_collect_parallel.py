@@ -25,3 +25,16 @@ def test_reading_in_a_pool_gives_what_reading_here_gives_in_the_same_order(tmp_p
     assert in_pool == here
     assert [name for name, _ in here] == [p.name for p in paths]
     assert any(isinstance(r, str) for _, r in here) and any(isinstance(r, list) for _, r in here)
+
+
+def test_where_processes_cannot_fork_the_files_are_read_here(tmp_path, call, monkeypatch):
+    """The forms cannot be pickled to a spawned worker (macOS, Windows): no pool, the same results."""
+    import generator.collect
+
+    build(DEFAULT_CALL, tmp_path, langs=["ky"], form_ids=[form.id for form in fillable_forms()], site=False)
+    paths = sorted(p for p in tmp_path.rglob("*") if p.suffix in (".pdf", ".docx"))
+    forms = Forms(call)
+    here = outcome(read_all(iter(paths), forms, jobs=1))
+    monkeypatch.setattr(generator.collect, "forking", lambda: None)
+    monkeypatch.setattr(generator.collect.futures, "ProcessPoolExecutor", None)  # any pool would fail
+    assert outcome(read_all(iter(paths), forms, jobs=2, parallel_from=1)) == here
