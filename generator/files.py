@@ -18,10 +18,26 @@ def json_bytes(data: object) -> bytes:
 
 def write_file(path: Path, data: bytes) -> None:
     """Write through a temporary file, so a failed build never leaves half a file behind."""
+    _write_through(path, lambda temporary: temporary.write_bytes(data))
+
+
+def write_json(path: Path, data: object) -> None:
+    """What write_file(path, json_bytes(data)) writes, streamed: the JSON of a large manifest is never
+    held in memory as a whole (json's indenting encoder makes it a list of every token first)."""
+    import json
+
+    def write(temporary: Path) -> None:
+        with temporary.open("w", encoding="utf-8", newline="\n") as stream:
+            json.dump(data, stream, ensure_ascii=False, indent=2)
+            stream.write("\n")
+    _write_through(path, write)
+
+
+def _write_through(path: Path, write) -> None:
     temporary = path.with_name(f".{path.name}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        temporary.write_bytes(data)
+        write(temporary)
         os.replace(temporary, path)
     except OSError as exc:
         raise FormgenError(path, "", f"cannot write: {exc.strerror or exc}",

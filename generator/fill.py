@@ -24,7 +24,7 @@ from .build import (EDITIONS, FORMATS, Output, checked_choices, chosen_forms, lo
 from .call import load_call
 from .definitions import column_sums, load_forms, load_settings
 from .errors import FormgenError, UsageError
-from .files import json_bytes, write_file
+from .files import write_json
 from .kinds import Options, check_value, decimal_of, plain_decimal, shown_values
 from .model import FieldDef, FormDef
 from .outdir import staged_folder
@@ -293,7 +293,7 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
     report.rows.sort(key=lambda r: r["row"])
     report.problems = [problem for _, problem in sorted(problems_by_row, key=lambda p: p[0])]
     manifest = {"call": producer.call.id, "rows": report.rows, "problems": report.problems}
-    write_file(producer.out_dir / "manifest.json", json_bytes(manifest))
+    write_json(producer.out_dir / "manifest.json", manifest)
     return report
 
 

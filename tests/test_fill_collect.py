@@ -306,6 +306,18 @@ def test_a_pool_writes_the_bytes_one_process_writes(tmp_path, monkeypatch):
     assert problems[0].startswith(f"{data}: row 9: {out / 'Кочкор'}")  # where it was to be, not the staging folder
 
 
+def test_the_streamed_manifest_is_the_json_of_the_report(tmp_path):
+    from generator.files import json_bytes
+
+    rows = municipalities(3)
+    rows[1]["population"] = "много"
+    data = write_csv(tmp_path / "data.csv", rows)
+    report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ky"], ["docx"], jobs=1)
+    expected = {"call": load_call(DEFAULT_CALL).id, "rows": report.rows, "problems": report.problems}
+    assert report.rows and report.problems
+    assert (tmp_path / "out" / "manifest.json").read_bytes() == json_bytes(expected)
+
+
 def manifest_agrees_with_disk(out: Path) -> bool:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     listed = {f["path"] for row in manifest["rows"] for f in row["files"]} | {"manifest.json"}
