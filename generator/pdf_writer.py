@@ -153,6 +153,13 @@ class PdfObjects:
     def add(self, obj: object) -> Ref:
         return self.put(self.reserve(), obj)
 
+    def add_serialised(self, body: bytes, is_stream: bool = False) -> Ref:
+        """An object already in PDF syntax (made from a template): nothing to serialise."""
+        self.bodies.append(body)
+        if is_stream:
+            self.streams.add(len(self.bodies))
+        return Ref(len(self.bodies))
+
     def copy(self) -> PdfObjects:
         other = PdfObjects()
         other.bodies, other.streams, other.packed = list(self.bodies), set(self.streams), dict(self.packed)
