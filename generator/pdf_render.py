@@ -453,63 +453,71 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
     units = glue(tokens(paragraph, style, width))
     lines: list[list[tuple[Box, bool]]] = [[]]
     used = style.first_indent
+    space_width = text_width(" ", style.font, style.size)
     for unit, space in units:
         if unit is BREAK:
             lines.append([])
             used = 0.0
             continue
-        if isinstance(unit[0][0], BoxField):  # a box has the line to itself
-            if lines[-1]:
+        line = lines[-1]
+        if type(unit[0][0]) is BoxField:  # a box has the line to itself
+            if line:
                 lines.append([])
             lines[-1].extend((box, False) for box, _ in unit)
             lines.append([])
             used = 0.0
             continue
-        unit_width = sum(box.width for box, _ in unit)
-        space_width = text_width(" ", style.font, style.size) if space and lines[-1] else 0.0
-        if lines[-1] and used + space_width + unit_width > width + 0.01:
-            lines.append([])
-            used, space_width = 0.0, 0.0
-        lines[-1].extend([(unit[0][0], bool(space_width))] + unit[1:])
-        used += space_width + unit_width
+        unit_width = unit[0][0].width if len(unit) == 1 else sum(box.width for box, _ in unit)
+        gap = space_width if space and line else 0.0
+        if line and used + gap + unit_width > width + 0.01:
+            line = []
+            lines.append(line)
+            used, gap = 0.0, 0.0
+        if len(unit) == 1:
+            line.append((unit[0][0], bool(gap)))
+        else:
+            line.extend([(unit[0][0], bool(gap))] + unit[1:])
+        used += gap + unit_width
     lines = [line for line in lines if line] or [[]]
-    placed = [position(boxes, style, width, number == 0, number == len(lines) - 1)
-              for number, boxes in enumerate(lines)]
+    last = len(lines) - 1
+    placed = [position(boxes, style, width, number == 0, number == last) for number, boxes in enumerate(lines)]
     return [replace(line, stamp=True) for line in placed] if paragraph.style == "stamp" else placed
 
 
 def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
     """(box, space before it) pairs and BREAKs, in reading order."""
     out: list[object] = []
+    font, size = style.font, style.size
     if style.bullet:
-        out.append((Word("•", style.font, style.size, BULLET_INDENT), False))
+        out.append((Word("•", font, size, BULLET_INDENT), False))
     space = False
     for run in paragraph.runs:
-        if isinstance(run, Field):
+        if type(run) is not str:
             out.append((field_box(run, style, width), space))
             space = False
             continue
-        for part in re.split(r"([ \n]+)", run):
+        for part in WORD_GAPS.split(run):
             if not part:
                 continue
-            if part.strip(" ") == "":
-                space = True
-            elif part.strip(" \n") == "":
-                out.append(BREAK)
-                space = False
-            else:
-                for word in split_long(part, style, width):
-                    out.append((Word(word, style.font, style.size,
-                                     text_width(word, style.font, style.size)), space))
+            if part[0] == " " or part[0] == "\n":  # the gaps: spaces, or a line break among them
+                if "\n" in part:
+                    out.append(BREAK)
                     space = False
+                else:
+                    space = True
+                continue
+            part_width = text_width(part, font, size)
+            if part_width <= width:
+                out.append((Word(part, font, size, part_width), space))
+            else:  # a word wider than the line (a long address or URL) in pieces that fit
+                for word in split_to_width(part, width, lambda text: text_width(text, font, size)):
+                    out.append((Word(word, font, size, text_width(word, font, size)), space))
+                    space = False
+            space = False
     return out
 
 
-def split_long(word: str, style: Style, width: float) -> list[str]:
-    """A word wider than the line (a long address or URL) in pieces that fit."""
-    if text_width(word, style.font, style.size) <= width:
-        return [word]
-    return split_to_width(word, width, lambda text: text_width(text, style.font, style.size))
+WORD_GAPS = re.compile(r"([ \n]+)")
 
 
 def field_box(field: Field, style: Style, width: float) -> Box:
@@ -547,29 +555,43 @@ def glue(items: list[object]) -> list[tuple[object, bool]]:
 
 
 def position(boxes: list[tuple[Box, bool]], style: Style, width: float, first: bool, last: bool) -> Line:
-    boxed = bool(boxes) and isinstance(boxes[0][0], BoxField)
+    boxed = bool(boxes) and type(boxes[0][0]) is BoxField
     indent = style.first_indent if first and not boxed else 0.0
     space_width = text_width(" ", style.font, style.size)
-    natural = sum(box.width + (space_width if space else 0) for box, space in boxes)
+    natural, spaces, stretching = 0, 0, -1
+    for n, (box, space) in enumerate(boxes):
+        if space:
+            natural += box.width + space_width
+            spaces += 1
+        else:
+            natural += box.width
+        if type(box) is Blank and box.stretches:
+            stretching = n
     free = width - indent - natural
-    stretching = [n for n, (box, _) in enumerate(boxes) if isinstance(box, Blank) and box.stretches]
-    if stretching and free > 0 and (stretching[-1] == len(boxes) - 1 and style.align == "left"
-                                    or style.align == "justify" and (not last or stretching[-1] == len(boxes) - 1)):
+    align = style.align
+    if stretching >= 0 and free > 0 and (stretching == len(boxes) - 1 and align == "left"
+                                         or align == "justify" and (not last or stretching == len(boxes) - 1)):
         # a blank ending a line runs to the margin; in justified lines it takes the free width
-        box, space = boxes[stretching[-1]]
-        boxes[stretching[-1]] = (replace(box, width=box.width + free), space)
+        box, space = boxes[stretching]
+        boxes[stretching] = (replace(box, width=box.width + free), space)
         free = 0.0
-    spaces = sum(1 for _, space in boxes if space)
-    word_space = free / spaces if style.align == "justify" and not last and spaces and free > 0 else 0.0
-    x = indent + {"right": free, "center": free / 2}.get(style.align, 0.0)
+    word_space = free / spaces if align == "justify" and not last and spaces and free > 0 else 0.0
+    x = indent + (free if align == "right" else free / 2 if align == "center" else 0.0)
     placed = []
+    ascent, descent = style.size * ASCENT, style.size * DESCENT
     for box, space in boxes:
         if space:
             x += space_width + word_space
         placed.append((x, box, space))
         x += box.width
-    ascent = max([box.ascent for box, _ in boxes] + [style.size * ASCENT])
-    descent = max([box.descent for box, _ in boxes] + [style.size * DESCENT])
+        if type(box) is Word:
+            box_ascent, box_descent = box.size * ASCENT, box.size * DESCENT
+        else:
+            box_ascent, box_descent = box.ascent, box.descent
+        if box_ascent > ascent:
+            ascent = box_ascent
+        if box_descent > descent:
+            descent = box_descent
     return Line(placed, word_space, ascent, descent)
 
 
