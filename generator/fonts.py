@@ -74,6 +74,13 @@ def _metrics() -> dict:
     return json.loads((FONT_DATA / METRICS_FILE).read_text(encoding="utf-8"))
 
 
+@lru_cache(maxsize=8192)
+def text_width(text: str, key: str, size: float) -> float:
+    """The same words are measured again and again (each line break tries them, bilingual editions
+    repeat the labels, every hint is centred): remembered."""
+    return face(key).width(text, size)
+
+
 def font_problems(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FACES)) -> list[str]:
     """One line per character (and place) that a PDF font would not show.
 

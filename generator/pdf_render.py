@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field as dataclass_field, replace
-from functools import lru_cache
 from typing import BinaryIO, Callable, Mapping, Sequence, Union
 
-from .fonts import face, split_to_width
+from .fonts import split_to_width, text_width
 from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
 from .page_id import QR_GAP, QR_SIZE, QR_X, QR_Y, PageId, draw_marks, fingerprint, form_name, qr_mask
@@ -29,11 +28,6 @@ FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 SERIF, SERIF_BOLD, SANS = "serif", "serif-bold", "sans"  # the faces of fonts.FACES
 
 
-@lru_cache(maxsize=8192)
-def text_width(text: str, font: str, size: float) -> float:
-    """The same words are measured again and again (each line break tries them, bilingual editions
-    repeat the labels): remembered."""
-    return face(font).width(text, size)
 
 BODY_SIZE = 10.0
 ASCENT, DESCENT = 0.92, 0.28  # of a line of text, per point of type: 1.2 line spacing
@@ -599,22 +593,20 @@ def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
     canvas = pages.canvas
     if line.stamp:
         pages.add_ink_area("stamp", (x, baseline - STAMP_ROOM / 2, x + STAMP_ROOM, baseline + STAMP_ROOM / 2))
-    run: list[tuple[float, Word, bool]] = []
-    for offset, box, space in line.boxes + [(0.0, None, False)]:
-        if isinstance(box, Word) and (not run or box.font == run[0][1].font):
+    run: list[tuple[float, Word, bool]] = []  # words in one font, drawn as one string
+    for offset, box, space in line.boxes:
+        if type(box) is Word:
+            if run and box.font != run[0][1].font:
+                draw_words(canvas, run, x, baseline, line.word_space)
+                run = []
             run.append((offset, box, space))
             continue
         if run:
             draw_words(canvas, run, x, baseline, line.word_space)
-            run = [(offset, box, space)] if isinstance(box, Word) else []
-        if isinstance(box, Blank):
-            draw_blank(pages, box, x + offset, baseline)
-        elif isinstance(box, BoxField):
-            draw_box_field(pages, box, x + offset, baseline)
-        elif isinstance(box, Rating):
-            draw_rating(pages, box, x + offset, baseline)
-        elif isinstance(box, CheckBox):
-            draw_check_box(pages, box, x + offset, baseline)
+            run = []
+        DRAW_BOX[type(box)](pages, box, x + offset, baseline)
+    if run:
+        draw_words(canvas, run, x, baseline, line.word_space)
 
 
 def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, baseline: float,
@@ -684,6 +676,9 @@ def draw_check_box(pages: Pages, box: CheckBox, x: float, baseline: float) -> No
     bottom = baseline - 1.0
     pages.canvas.rect(x + 1, bottom, CHECK_BOX, CHECK_BOX)
     pages.add_widget(box.field, (x + 1, bottom, x + 1 + CHECK_BOX, bottom + CHECK_BOX))
+
+
+DRAW_BOX = {Blank: draw_blank, BoxField: draw_box_field, Rating: draw_rating, CheckBox: draw_check_box}
 
 
 # ---- tables ----------------------------------------------------------------------------------------

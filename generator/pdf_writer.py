@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-from .fonts import Face, face
+from .fonts import Face, face, text_width
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 COMPRESSION = 6  # zlib level of content and appearance streams (fonts: 9, once per process)
@@ -251,7 +251,7 @@ class Canvas:
         self.ops.append(f"BT /{self.fonts[font.key]} {size:g} Tf {x:.3f} {y:.3f} Td {shown} ET")
 
     def draw_centred_string(self, x: float, y: float, text: str) -> None:
-        self.draw_string(x - self.face.width(text, self.size) / 2, y, text)
+        self.draw_string(x - text_width(text, self.face.key, self.size) / 2, y, text)
 
     def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
         self.ops.append(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S")
