@@ -7,6 +7,7 @@ field per blank where it was drawn, in the same pass.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field as dataclass_field, replace
 from typing import BinaryIO, Callable, Mapping, Sequence, Union
@@ -14,7 +15,7 @@ from typing import BinaryIO, Callable, Mapping, Sequence, Union
 from .fonts import split_to_width, text_width
 from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
-from .page_id import QR_GAP, QR_SIZE, QR_X, QR_Y, PageId, draw_marks, fingerprint, form_name, qr_mask
+from .page_id import FINGERPRINT_HEX, QR_GAP, QR_SIZE, QR_X, QR_Y, PageId, draw_marks, form_name, qr_mask
 from .pdf_form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
 from .pdf_writer import Canvas
 
@@ -341,7 +342,10 @@ def page_widgets(document: Document) -> list[list[Widget]]:
 
 
 def page_fingerprint(widgets: Sequence[Widget]) -> str:
-    return fingerprint((w.field_id, w.kind, w.choice, *w.rect) for w in widgets)
+    """`fingerprint` of the widgets, formatted at once (its general formatting took a millisecond)."""
+    lines = "\n".join(f"{w.field_id} {w.kind} {w.choice} {w.rect[0]:.0f} {w.rect[1]:.0f} {w.rect[2]:.0f} "
+                      f"{w.rect[3]:.0f}" for w in widgets)
+    return hashlib.sha256(lines.encode()).hexdigest()[:FINGERPRINT_HEX]
 
 
 def page_ink_areas(document: Document) -> list[list[InkArea]]:
