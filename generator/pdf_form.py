@@ -175,13 +175,24 @@ def allowed_values(widgets: Sequence[Widget]) -> dict[str, frozenset[str] | None
     """Per field id, the values it takes (None: any text)."""
     choices_of: dict[str, set[str] | None] = {}
     for widget in widgets:
-        allowed = {"buttons": {widget.choice}, "combo": {v for v, _ in widget.options},
-                   "check": {CHECKED, "no"}, "signature": set()}.get(widget.control)
+        allowed = widget_choices(widget)
         if allowed is None:
             choices_of[widget.field_id] = None
         else:
             choices_of.setdefault(widget.field_id, set()).update(allowed)
     return {field_id: None if choices is None else frozenset(choices) for field_id, choices in choices_of.items()}
+
+
+def widget_choices(widget: Widget) -> Sequence[str] | None:
+    """The values one widget takes (None: any text)."""
+    control = widget.control
+    if control == "buttons":
+        return (widget.choice,)
+    if control == "combo":
+        return [v for v, _ in widget.options]
+    if control == "check":
+        return (CHECKED, "no")
+    return () if control == "signature" else None
 
 
 def check_values(allowed: Mapping[str, frozenset[str] | None], values: Mapping[str, str]) -> None:

@@ -448,6 +448,13 @@ def line_drawer(line: Line, style: Style) -> Callable[[Pages, float, float], Non
 def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
     """Break the paragraph into lines `width` wide (including the style's indents)."""
     width -= style.left
+    runs = paragraph.runs
+    if len(runs) == 1 and type(runs[0]) is str and paragraph.style != "stamp":
+        lines = plain_lines(runs[0], style, width)
+        if lines:
+            last = len(lines) - 1
+            return [plain_line(words, style, width, number == 0, number == last)
+                    for number, words in enumerate(lines)]
     units = glue(tokens(paragraph, style, width))
     lines: list[list[tuple[Box, bool]]] = [[]]
     used = style.first_indent
@@ -480,6 +487,72 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
     last = len(lines) - 1
     placed = [position(boxes, style, width, number == 0, number == last) for number, boxes in enumerate(lines)]
     return [replace(line, stamp=True) for line in placed] if paragraph.style == "stamp" else placed
+
+
+def plain_lines(text: str, style: Style, width: float) -> list[list[tuple[str, float, bool]]] | None:
+    """`layout`'s lines of a paragraph of text alone, as (word, width, space before it), broken as
+    `layout` breaks them but without a box per word: most paragraphs are plain text, and their
+    words are drawn a line at a time. None when a word needs splitting (`layout` does that)."""
+    font, size = style.font, style.size
+    space_width = text_width(" ", font, size)
+    lines: list[list[tuple[str, float, bool]]] = [[]]
+    used, space, glued = style.first_indent, False, False
+    if style.bullet:  # the bullet, and the word right after it if no space parts them, are one unit
+        lines[0].append(("•", BULLET_INDENT, False))
+        used, glued = used + BULLET_INDENT, True
+    for part in WORD_GAPS.split(text):
+        if not part:
+            continue
+        if part[0] == " " or part[0] == "\n":
+            if "\n" in part:
+                lines.append([])
+                used, space = 0.0, False
+            else:
+                space = True
+            glued = False
+            continue
+        part_width = text_width(part, font, size)
+        if part_width > width:
+            return None
+        line = lines[-1]
+        gap = space_width if space and line else 0.0
+        if line and not glued and used + gap + part_width > width + 0.01:
+            line = []
+            lines.append(line)
+            used, gap = 0.0, 0.0
+        line.append((part, part_width, bool(gap)))
+        used += gap + part_width
+        space = glued = False
+    return [line for line in lines if line]
+
+
+def plain_line(words: list[tuple[str, float, bool]], style: Style, width: float, first: bool, last: bool) -> Line:
+    """`position` of a line of `plain_lines`: a leading bullet as a word, the rest as one word."""
+    font, size = style.font, style.size
+    space_width = text_width(" ", font, size)
+    indent = style.first_indent if first else 0.0
+    natural, spaces = 0, 0
+    for _, word_width, space in words:
+        if space:
+            natural += word_width + space_width
+            spaces += 1
+        else:
+            natural += word_width
+    free = width - indent - natural
+    align = style.align
+    word_space = free / spaces if align == "justify" and not last and spaces and free > 0 else 0.0
+    x = indent + (free if align == "right" else free / 2 if align == "center" else 0.0)
+    boxes: list[tuple[float, Box, bool]] = []
+    if words[0][0] == "•":  # drawn alone in its indent
+        boxes.append((x, Word("•", font, size, words[0][1]), False))
+        x += words[0][1]
+        words = words[1:]
+    if words:
+        if words[0][2]:
+            x += space_width + word_space
+        text = words[0][0] + "".join(" " + word if space else word for word, _, space in words[1:])
+        boxes.append((x, Word(text, font, size, natural), words[0][2]))
+    return Line(boxes, word_space, size * ASCENT, size * DESCENT)
 
 
 def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:

@@ -19,7 +19,7 @@ from typing import Mapping, Sequence
 from .fonts import Face, face, text_width
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
-COMPRESSION = 6  # zlib level of content and appearance streams (fonts: 9, once per process)
+COMPRESSION = 6  # zlib level of content and appearance streams (fonts: 9, once per process): see README
 XREF_ENTRY = struct.Struct(">BIH")  # a cross-reference stream's entry: /W [1 4 2]
 
 
