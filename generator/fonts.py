@@ -74,11 +74,31 @@ def _metrics() -> dict:
     return json.loads((FONT_DATA / METRICS_FILE).read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=8192)
+class _Widths(dict):
+    """Widths of texts in one face and size, each measured once: the same words are measured again
+    and again (each line break tries them, bilingual editions repeat the labels, every hint is
+    centred). A dictionary lookup is quicker than a cached function call; bounded like a cache."""
+
+    LIMIT = 8192
+
+    def __init__(self, key: str, size: float) -> None:
+        super().__init__()
+        self.face, self.size = face(key), size
+
+    def __missing__(self, text: str) -> float:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        width = self[text] = self.face.width(text, self.size)
+        return width
+
+
+@lru_cache(maxsize=64)
+def widths(key: str, size: float) -> _Widths:
+    return _Widths(key, size)
+
+
 def text_width(text: str, key: str, size: float) -> float:
-    """The same words are measured again and again (each line break tries them, bilingual editions
-    repeat the labels, every hint is centred): remembered."""
-    return face(key).width(text, size)
+    return widths(key, size)[text]
 
 
 def font_problems(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FACES)) -> list[str]:

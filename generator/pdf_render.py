@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field as dataclass_field, replace
 from typing import BinaryIO, Callable, Mapping, Sequence, Union
 
-from .fonts import split_to_width, text_width
+from .fonts import split_to_width, text_width, widths
 from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
 from .page_id import FINGERPRINT_HEX, QR_GAP, QR_SIZE, QR_X, QR_Y, PageId, draw_marks, form_name, qr_mask
@@ -493,36 +493,35 @@ def plain_lines(text: str, style: Style, width: float) -> list[list[tuple[str, f
     """`layout`'s lines of a paragraph of text alone, as (word, width, space before it), broken as
     `layout` breaks them but without a box per word: most paragraphs are plain text, and their
     words are drawn a line at a time. None when a word needs splitting (`layout` does that)."""
-    font, size = style.font, style.size
-    space_width = text_width(" ", font, size)
+    measured = widths(style.font, style.size)
+    space_width = measured[" "]
     lines: list[list[tuple[str, float, bool]]] = [[]]
-    used, space, glued = style.first_indent, False, False
+    used, glued = style.first_indent, False
     if style.bullet:  # the bullet, and the word right after it if no space parts them, are one unit
         lines[0].append(("•", BULLET_INDENT, False))
         used, glued = used + BULLET_INDENT, True
-    for part in WORD_GAPS.split(text):
-        if not part:
-            continue
-        if part[0] == " " or part[0] == "\n":
-            if "\n" in part:
-                lines.append([])
-                used, space = 0.0, False
-            else:
-                space = True
+    for number, text_line in enumerate(text.split("\n")):
+        if number:  # a line break
+            lines.append([])
+            used, glued = 0.0, False
+        for index, word in enumerate(text_line.split(" ")):
+            space = index > 0  # a space (or several) before the word
+            if space:
+                glued = False
+            if not word:
+                continue
+            word_width = measured[word]
+            if word_width > width:
+                return None
+            line = lines[-1]
+            gap = space_width if space and line else 0.0
+            if line and not glued and used + gap + word_width > width + 0.01:
+                line = []
+                lines.append(line)
+                used, gap = 0.0, 0.0
+            line.append((word, word_width, bool(gap)))
+            used += gap + word_width
             glued = False
-            continue
-        part_width = text_width(part, font, size)
-        if part_width > width:
-            return None
-        line = lines[-1]
-        gap = space_width if space and line else 0.0
-        if line and not glued and used + gap + part_width > width + 0.01:
-            line = []
-            lines.append(line)
-            used, gap = 0.0, 0.0
-        line.append((part, part_width, bool(gap)))
-        used += gap + part_width
-        space = glued = False
     return [line for line in lines if line]
 
 
