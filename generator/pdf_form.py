@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Mapping, NamedTuple, Sequence
 
 from .fonts import Face, face, split_to_width
 from .page_id import QrMask
@@ -60,8 +60,7 @@ class Widget:
         return self.rect[3] - self.rect[1]
 
 
-@dataclass(frozen=True)
-class FieldObjects:
+class FieldObjects(NamedTuple):
     """Where one field lives in a written file, and its entries without a value."""
 
     ref: Ref  # the field (a rating: the radio group's parent)
