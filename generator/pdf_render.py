@@ -453,8 +453,8 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
         lines = plain_lines(runs[0], style, width)
         if lines:
             last = len(lines) - 1
-            return [plain_line(words, style, width, number == 0, number == last)
-                    for number, words in enumerate(lines)]
+            return [plain_line(words, natural, style, width, number == 0, number == last)
+                    for number, (words, natural) in enumerate(lines)]
     units = glue(tokens(paragraph, style, width))
     lines: list[list[tuple[Box, bool]]] = [[]]
     used = style.first_indent
@@ -489,20 +489,24 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
     return [replace(line, stamp=True) for line in placed] if paragraph.style == "stamp" else placed
 
 
-def plain_lines(text: str, style: Style, width: float) -> list[list[tuple[str, float, bool]]] | None:
+def plain_lines(text: str, style: Style, width: float) -> list[tuple[list[tuple[str, float, bool]], float]] | None:
     """`layout`'s lines of a paragraph of text alone, as (word, width, space before it), broken as
     `layout` breaks them but without a box per word: most paragraphs are plain text, and their
-    words are drawn a line at a time. None when a word needs splitting (`layout` does that)."""
+    words are drawn a line at a time. With each line, the width of its words and spaces summed as
+    `position` sums them. None when a word needs splitting (`layout` does that)."""
     measured = widths(style.font, style.size)
     space_width = measured[" "]
     lines: list[list[tuple[str, float, bool]]] = [[]]
+    naturals = [0]
     used, glued = style.first_indent, False
     if style.bullet:  # the bullet, and the word right after it if no space parts them, are one unit
         lines[0].append(("•", BULLET_INDENT, False))
+        naturals[0] += BULLET_INDENT
         used, glued = used + BULLET_INDENT, True
     for number, text_line in enumerate(text.split("\n")):
         if number:  # a line break
             lines.append([])
+            naturals.append(0)
             used, glued = 0.0, False
         for index, word in enumerate(text_line.split(" ")):
             space = index > 0  # a space (or several) before the word
@@ -518,27 +522,24 @@ def plain_lines(text: str, style: Style, width: float) -> list[list[tuple[str, f
             if line and not glued and used + gap + word_width > width + 0.01:
                 line = []
                 lines.append(line)
+                naturals.append(0)
                 used, gap = 0.0, 0.0
             line.append((word, word_width, bool(gap)))
             used += gap + word_width
+            naturals[-1] += gap + word_width
             glued = False
-    return [line for line in lines if line]
+    return [(line, natural) for line, natural in zip(lines, naturals) if line]
 
 
-def plain_line(words: list[tuple[str, float, bool]], style: Style, width: float, first: bool, last: bool) -> Line:
-    """`position` of a line of `plain_lines`: a leading bullet as a word, the rest as one word."""
+def plain_line(words: list[tuple[str, float, bool]], natural: float, style: Style, width: float, first: bool,
+               last: bool) -> Line:
+    """`position` of a line of `plain_lines`: a leading bullet as a word, the rest as one word
+    (each word after the first of them has a space before it)."""
     font, size = style.font, style.size
-    space_width = text_width(" ", font, size)
     indent = style.first_indent if first else 0.0
-    natural, spaces = 0, 0
-    for _, word_width, space in words:
-        if space:
-            natural += word_width + space_width
-            spaces += 1
-        else:
-            natural += word_width
     free = width - indent - natural
     align = style.align
+    spaces = [space for _, _, space in words].count(True)
     word_space = free / spaces if align == "justify" and not last and spaces and free > 0 else 0.0
     x = indent + (free if align == "right" else free / 2 if align == "center" else 0.0)
     boxes: list[tuple[float, Box, bool]] = []
@@ -548,9 +549,8 @@ def plain_line(words: list[tuple[str, float, bool]], style: Style, width: float,
         words = words[1:]
     if words:
         if words[0][2]:
-            x += space_width + word_space
-        text = words[0][0] + "".join(" " + word if space else word for word, _, space in words[1:])
-        boxes.append((x, Word(text, font, size, natural), words[0][2]))
+            x += text_width(" ", font, size) + word_space
+        boxes.append((x, Word(" ".join([word for word, _, _ in words]), font, size, natural), words[0][2]))
     return Line(boxes, word_space, size * ASCENT, size * DESCENT)
 
 
