@@ -191,8 +191,12 @@ class PdfObjects:
             at += len(chunk)
 
         count = next_number = len(self.bodies)
-        for number in sorted(self.streams) if pack else range(1, count + 1):
-            write(number, self.bodies[number - 1])
+        bodies = self.bodies
+        for number in sorted(self.streams) if pack else range(1, count + 1):  # write(), inlined: hundreds
+            chunk = b"%d 0 obj\n%s\nendobj\n" % (number, bodies[number - 1])
+            entries[number] = (1, at, 0)
+            chunks.append(chunk)
+            at += len(chunk)
         for block in range((count + self.PACK - 1) // self.PACK if pack else 0):
             members = [n for n in range(block * self.PACK + 1, min(count, (block + 1) * self.PACK) + 1)
                        if n not in self.streams]
@@ -203,14 +207,15 @@ class PdfObjects:
             next_number += 1
             entries.update((number, (2, next_number, index)) for index, number in enumerate(members))
             write(next_number, self.packed[block])
-        digest = Raw(b"<" + hashlib.md5(b"".join(chunks)).hexdigest().encode() + b">")
+        body = b"".join(chunks)
+        digest = Raw(b"<" + hashlib.md5(body).hexdigest().encode() + b">")
         next_number += 1
         entries[next_number] = (1, at, 0)  # the cross-reference stream itself
-        table = b"".join(XREF_ENTRY.pack(*entries[number]) for number in range(next_number + 1))
+        pack_entries = struct.Struct(XREF_ENTRY.format[:1] + XREF_ENTRY.format[1:] * (next_number + 1)).pack
+        table = pack_entries(*[value for number in range(next_number + 1) for value in entries[number]])
         trailer = flate(table, Type=Name("XRef"), Size=next_number + 1, W=[1, 4, 2], Root=root, Info=info,
                         ID=[digest, digest])
-        chunks.append(b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (next_number, serialise(trailer), at))
-        return b"".join(chunks)
+        return body + b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (next_number, serialise(trailer), at)
 
     def object_stream(self, members: list[int]) -> bytes:
         bodies = [self.bodies[number - 1] for number in members]
