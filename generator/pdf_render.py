@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field as dataclass_field, replace
+from functools import lru_cache
 from typing import BinaryIO, Callable, Mapping, Sequence, Union
 
 from .fonts import split_to_width, text_width, widths
@@ -450,11 +451,9 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
     width -= style.left
     runs = paragraph.runs
     if len(runs) == 1 and type(runs[0]) is str and paragraph.style != "stamp":
-        lines = plain_lines(runs[0], style, width)
+        lines = plain_layout(runs[0], style, width)
         if lines:
-            last = len(lines) - 1
-            return [plain_line(words, natural, style, width, number == 0, number == last)
-                    for number, (words, natural) in enumerate(lines)]
+            return list(lines)
     units = glue(tokens(paragraph, style, width))
     lines: list[list[tuple[Box, bool]]] = [[]]
     used = style.first_indent
@@ -489,12 +488,27 @@ def layout(paragraph: Paragraph, style: Style, width: float) -> list[Line]:
     return [replace(line, stamp=True) for line in placed] if paragraph.style == "stamp" else placed
 
 
+@lru_cache(maxsize=4096)
+def plain_layout(text: str, style: Style, width: float) -> tuple[Line, ...]:
+    """The lines of a paragraph of text alone (empty when `layout` must break it itself), never
+    changed once made, so remembered: the editions of a build set the same labels in the same
+    widths (a bilingual cell stacks the two labels of the single-language editions), and the
+    blanks of `fill`, a scan's reading and a build all lay the same form out."""
+    lines = plain_lines(text, style, width)
+    last = len(lines or ()) - 1
+    return tuple(plain_line(words, natural, style, width, number == 0, number == last)
+                 for number, (words, natural) in enumerate(lines or ()))
+
+
 def plain_lines(text: str, style: Style, width: float) -> list[tuple[list[tuple[str, float, bool]], float]] | None:
     """`layout`'s lines of a paragraph of text alone, as (word, width, space before it), broken as
     `layout` breaks them but without a box per word: most paragraphs are plain text, and their
     words are drawn a line at a time. With each line, the width of its words and spaces summed as
     `position` sums them. None when a word needs splitting (`layout` does that)."""
     measured = widths(style.font, style.size)
+    if not style.bullet and " " not in text and "\n" not in text and text:  # one word: most table cells
+        word_width = measured[text]
+        return [([(text, word_width, False)], word_width)] if word_width <= width else None
     space_width = measured[" "]
     lines: list[list[tuple[str, float, bool]]] = [[]]
     naturals = [0]
