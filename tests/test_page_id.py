@@ -62,7 +62,7 @@ def test_the_fingerprint_changes_with_the_layout_and_only_with_it(documents):
     letter = documents[("interest_letter", "ru")]
     layout = page_widgets(letter)[0]
     assert page_fingerprint(layout) == page_fingerprint(list(layout))
-    moved = [dataclasses.replace(layout[0], rect=tuple(v + 5 for v in layout[0].rect))] + layout[1:]
+    moved = [layout[0]._replace(rect=tuple(v + 5 for v in layout[0].rect))] + layout[1:]
     assert page_fingerprint(moved) != page_fingerprint(layout)
     assert page_fingerprint(layout) != page_fingerprint(page_widgets(documents[("interest_letter", "ky")])[0])
 
