@@ -92,14 +92,16 @@ class Page:
     code_name: str
 
 
-def write_form(pages: Sequence[Page], fonts: Mapping[str, str], widgets: Sequence[Widget],
-               title: str, lang: str) -> FormFile:
+def write_form(pages: Sequence[Page], fonts: Mapping[str, str], chars: Mapping[str, set[str]],
+               widgets: Sequence[Widget], title: str, lang: str) -> FormFile:
     """The PDF with every field empty: one field per field id, named by the id, in `widgets` order.
-    `fonts` maps each face the pages use to its resource name there."""
+    `fonts` maps each face the pages use to its resource name there, `chars` to what they set in
+    it: a face only printed embeds those glyphs; the fields' face all (a user may type anything)."""
     pdf = PdfObjects()
     catalog, page_tree, info = pdf.reserve(), pdf.reserve(), pdf.reserve()
     page_refs = [pdf.reserve() for _ in pages]
-    font_refs = {key: add_font(pdf, key) for key in dict.fromkeys([*fonts, FIELD_FACE])}
+    font_refs = {key: add_font(pdf, key, None if key == FIELD_FACE else frozenset(chars.get(key, ())))
+                 for key in dict.fromkeys([*fonts, FIELD_FACE])}
     codes = tuple(pdf.add(code_image(page.code)) for page in pages)
     resources = pdf.add({"Font": {name: font_refs[key] for key, name in fonts.items()},
                          "XObject": {page.code_name: code for page, code in zip(pages, codes)}})

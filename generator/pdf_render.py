@@ -224,6 +224,7 @@ class Pages:
     index: int = 0
     ink_areas: list[InkArea] = dataclass_field(default_factory=list)  # signature and stamp areas
     fonts: dict[str, str] = dataclass_field(default_factory=dict)  # face → resource name, for every page
+    chars: dict[str, set[str]] = dataclass_field(default_factory=dict)  # face → what every page sets in it
     contents: list[bytes] = dataclass_field(default_factory=list)  # the finished pages
     canvas: Canvas = dataclass_field(init=False)
 
@@ -231,7 +232,7 @@ class Pages:
         self.canvas = self.new_canvas()
 
     def new_canvas(self) -> Canvas:
-        canvas = Canvas(self.fonts)
+        canvas = Canvas(self.fonts, self.chars)
         canvas.set_line_width(RULE)
         return canvas
 
@@ -321,7 +322,7 @@ def render_blank(document: Document) -> BlankPdf:
     ids = page_ids(document, pages.widgets, pages.index)
     drawn = [Page(content, qr_mask(page.text()), form_name(index))
              for index, (content, page) in enumerate(zip(pages.contents, ids))]
-    form = write_form(drawn, pages.fonts, pages.widgets, document.title, document.language)
+    form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, document.title, document.language)
     return BlankPdf(form, tuple(pages.widgets), tuple(ids))
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-from .fonts import Face, face, text_width
+from .fonts import Face, face, text_width, trimmed_font
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 COMPRESSION = 3  # zlib level of content, appearance and object streams (fonts: 9, once per process):
@@ -235,8 +235,9 @@ class Canvas:
     Text is set in the shipped font subsets, as Identity-H glyph ids; `fonts` maps a face key to
     the resource name the page's resources give it."""
 
-    def __init__(self, fonts: dict[str, str]) -> None:
+    def __init__(self, fonts: dict[str, str], chars: dict[str, set[str]] | None = None) -> None:
         self.fonts = fonts
+        self.chars = {} if chars is None else chars  # face → every character set in it
         self.ops: list[str] = []
         self.face: Face | None = None
         self.size = 0.0
@@ -247,6 +248,7 @@ class Canvas:
     def set_font(self, key: str, size: float) -> None:
         if key not in self.fonts:
             self.fonts[key] = f"F{len(self.fonts) + 1}"
+        self.chars.setdefault(key, set())
         self.face, self.size = face(key), size
 
     def set_fill_gray(self, gray: float) -> None:
@@ -258,6 +260,7 @@ class Canvas:
     def draw_string(self, x: float, y: float, text: str, word_space: float = 0.0) -> None:
         """`text` from (x, y) in the current font; `word_space` widens each space (justified lines)."""
         font, size = self.face, self.size
+        self.chars[font.key].update(text)
         if word_space:
             gap = f"{-word_space * 1000 / size:.3f}"
             shown = "[" + f" {gap} ".join(f"<{glyph_hex(font.key, word)}>"
@@ -322,12 +325,14 @@ def circle_path(cx: float, cy: float, r: float) -> bytes:
 
 # ---- embedded fonts ----------------------------------------------------------------------------
 
-def add_font(pdf: PdfObjects, key: str) -> Ref:
-    """A Type0 / CIDFontType2 font with Identity-H codes = glyph ids of the whole shipped subset;
-    the costly parts (compressed font program, /W, /ToUnicode) are made once per process."""
-    font, parts = face(key), font_parts(key)
+def add_font(pdf: PdfObjects, key: str, chars: frozenset[str] | None = None) -> Ref:
+    """A Type0 / CIDFontType2 font with Identity-H codes = glyph ids of the shipped subset, whose
+    outlines are all embedded, or only those of `chars` (a face that only prints: a viewer never
+    sets new text in it); the costly parts (compressed font program, /W, /ToUnicode) are made once
+    per process and set of characters."""
+    font, parts = face(key), font_parts(key, chars)
     base_font = Name(parts.tag + "+" + font.postscript_name)
-    font_file = pdf.add(Stream({"Length1": len(font.data), "Filter": Name("FlateDecode")}, parts.compressed_font))
+    font_file = pdf.add(Stream({"Length1": parts.length, "Filter": Name("FlateDecode")}, parts.compressed_font))
     descriptor = pdf.add({
         "Type": Name("FontDescriptor"), "FontName": base_font, "Flags": 4, "FontBBox": list(font.bbox),
         "ItalicAngle": font.italic_angle, "Ascent": font.ascent, "Descent": font.descent,
@@ -344,19 +349,26 @@ def add_font(pdf: PdfObjects, key: str) -> Ref:
 @dataclass(frozen=True)
 class FontParts:
     tag: str
+    length: int  # of the font program before compression
     compressed_font: bytes
     compressed_to_unicode: bytes
     widths: Raw
 
 
-@lru_cache(maxsize=None)
-def font_parts(key: str) -> FontParts:
-    """What a PDF font needs that costs time to make: made once per process."""
+@lru_cache(maxsize=64)
+def font_parts(key: str, chars: frozenset[str] | None = None) -> FontParts:
+    """What a PDF font needs that costs time to make: made once per process and set of characters."""
     font = face(key)
-    digest = hashlib.sha256(font.data).digest()
+    program = font.data if chars is None else trimmed_font(key, chars)
+    digest = hashlib.sha256(program).digest()
     tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
-    return FontParts(tag, zlib.compress(font.data, 9), zlib.compress(to_unicode_cmap(font), 9),
+    return FontParts(tag, len(program), zlib.compress(program, 9), _to_unicode(key),
                      Raw(serialise([0, list(font.advances)])))
+
+
+@lru_cache(maxsize=None)
+def _to_unicode(key: str) -> bytes:
+    return zlib.compress(to_unicode_cmap(face(key)), 9)
 
 
 def to_unicode_cmap(font: Face) -> bytes:

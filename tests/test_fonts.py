@@ -1,12 +1,18 @@
-"""The font subsets shipped in the package are exactly what tools/make_font_subsets.py makes."""
+"""The font subsets shipped in the package are exactly what tools/make_font_subsets.py makes, and
+each PDF embeds of them what it needs."""
 from __future__ import annotations
 
 import importlib.util
+import io
 from pathlib import Path
 
 import pytest
 
+from generator import DEFAULT_CALL
+from generator.build import EDITIONS, localized_documents, render_bytes
+from generator.call import load_call
 from generator.fonts import FACES, FONT_DATA, METRICS_FILE, SUBSET_CODEPOINTS, face
+from generator.pdf_form import FIELD_FACE
 
 SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "make_font_subsets.py"
 
@@ -43,3 +49,57 @@ def test_the_font_licence_travels_with_the_shipped_subsets():
     for family in ("PT-Sans", "PT-Serif"):
         text = (FONT_DATA / f"OFL-{family}.txt").read_text(encoding="utf-8")
         assert "SIL OPEN FONT LICENSE Version 1.1" in text and "ParaType" in text
+
+
+def embedded_programs(pdf: bytes) -> dict[str, bytes]:
+    """{font name without its subset tag: embedded TrueType program} of a PDF."""
+    import pikepdf
+
+    programs = {}
+    with pikepdf.open(io.BytesIO(pdf)) as opened:
+        for page in opened.pages:
+            for font in page.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                programs[str(font.BaseFont).split("+")[1]] = descriptor.FontFile2.read_bytes()
+        for font in opened.Root.AcroForm.DR.Font.values():
+            programs[str(font.BaseFont).split("+")[1]] = font.DescendantFonts[0].FontDescriptor.FontFile2.read_bytes()
+    return programs
+
+
+def outlines(program: bytes) -> int:
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(io.BytesIO(program), checkChecksums=2)  # a wrong table checksum raises
+    return sum(1 for name in font.getGlyphOrder() if font["glyf"][name].numberOfContours)
+
+
+@pytest.fixture(scope="module")
+def every_document():
+    return localized_documents(load_call(DEFAULT_CALL), EDITIONS)
+
+
+def test_printed_faces_embed_only_the_glyphs_a_document_shows(every_document, monkeypatch):
+    """Each document's serif text embeds its own glyphs, not the ~600 of the subset, and looks
+    exactly as with the whole subset embedded; the fields' face keeps every glyph for typing."""
+    import pypdfium2
+
+    from generator import pdf_writer
+
+    trimmed = [render_bytes(document, "pdf") for document in every_document]
+    monkeypatch.setattr(pdf_writer, "trimmed_font", lambda key, chars: face(key).data)
+    pdf_writer.font_parts.cache_clear()
+    try:
+        whole = [render_bytes(document, "pdf") for document in every_document]
+    finally:
+        pdf_writer.font_parts.cache_clear()
+    field_face = face(FIELD_FACE)
+    for document, small, large in zip(every_document, trimmed, whole):
+        programs = embedded_programs(small)
+        assert outlines(programs[field_face.postscript_name]) == outlines(field_face.data)
+        printed = [name for name in programs if name != field_face.postscript_name]
+        assert printed and all(outlines(programs[name]) < outlines(embedded_programs(large)[name]) / 2
+                               for name in printed), document.form_id
+        assert len(small) < len(large)
+        for before, after in zip(pypdfium2.PdfDocument(large), pypdfium2.PdfDocument(small)):
+            assert before.render(may_draw_forms=True).to_pil().tobytes() == \
+                after.render(may_draw_forms=True).to_pil().tobytes(), (document.form_id, document.lang)
