@@ -74,20 +74,25 @@ def chosen_forms(forms: dict[str, FormDef], form_ids: Iterable[str] | None) -> l
 
 def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
                         project: Project = BUILTIN) -> list[Document]:
+    plan, by_lang = editions_of(call, langs, form_ids, project)
+    return [localized(by_lang, edition, form) for edition, form in plan]
+
+
+def editions_of(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
+                project: Project = BUILTIN) -> tuple[list[tuple[str, FormDef]], dict[str, Localizer]]:
+    """(edition, form) of every document to make, in order, and the localizers they need."""
     forms = chosen_forms(load_forms(project.forms_dir), form_ids)
     langs = list(langs)
     needed = {part for edition in langs for part in edition.split("+")}
     by_lang = localizers(call, [lang for lang in LANGUAGES if lang in needed], project)
-    documents = []
-    for edition in langs:
-        for form in forms:
-            if "+" in edition:
-                secondary, primary = edition.split("+")
-                documents.append(bilingual(by_lang[primary].document(form), by_lang[secondary].document(form),
-                                           form.bilingual))
-            else:
-                documents.append(by_lang[edition].document(form))
-    return documents
+    return [(edition, form) for edition in langs for form in forms], by_lang
+
+
+def localized(by_lang: Mapping[str, Localizer], edition: str, form: FormDef) -> Document:
+    if "+" in edition:
+        secondary, primary = edition.split("+")
+        return bilingual(by_lang[primary].document(form), by_lang[secondary].document(form), form.bilingual)
+    return by_lang[edition].document(form)
 
 
 def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
@@ -100,59 +105,72 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
     if letterhead and "docx" in formats:  # checked before anything is written
         from .letterhead import checked_letterhead
         own_letterhead = checked_letterhead(letterhead)
-    outputs = []
-    forms = load_forms(project.forms_dir)
-    documents = localized_documents(call, langs, form_ids, project)
-    for document, (rendered, pages) in zip(documents, rendered_documents(documents, formats)):
-        if own_letterhead and "docx" in rendered and forms[document.form_id].letterhead:
+    plan, by_lang = editions_of(call, langs, form_ids, project)
+    renderers = {fmt: renderer(fmt) for fmt in formats}  # imported once, before a fork
+    made = in_two_processes(plan, lambda item: made_document(localized(by_lang, *item), renderers, site))
+    outputs, zip_entries = [], {}
+    for (edition, form), (rendered, pages, packed) in zip(plan, made):
+        if own_letterhead and "docx" in rendered and form.letterhead:
             from .letterhead import place_letter
-            rendered["docx"] = place_letter(own_letterhead, rendered["docx"])
-        if letterhead_pdf and "pdf" in rendered and forms[document.form_id].letterhead:
+            rendered["docx"], packed["docx"] = place_letter(own_letterhead, rendered["docx"]), None
+        if letterhead_pdf and "pdf" in rendered and form.letterhead:
             from .pdf_letterhead import with_letterhead
-            rendered["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf)
-        outputs += write_outputs(call_dir, "", document, rendered, pages)
+            rendered["pdf"], packed["pdf"] = with_letterhead(rendered["pdf"], letterhead_pdf), None
+        written = write_outputs(call_dir, "", form.id, edition, rendered, pages)
+        zip_entries.update((output.path, packed.get(output.format) or rendered[output.format]) for output in written)
+        outputs += written
     write_file(call_dir / MANIFEST, manifest_bytes(call, outputs))
     if site:
         from .site import site_files
-        titles = {form.id: form.title for form in forms.values()}
-        for file in site_files(localizers(call, project=project), titles, outputs,
-                               lambda path: (call_dir / path).read_bytes()):
+        titles = {form.id: form.title for form in load_forms(project.forms_dir).values()}
+        for file in site_files(localizers(call, project=project), titles, outputs, zip_entries.__getitem__):
             write_file(call_dir / file.name, file.data)
     return outputs
 
 
-def rendered_documents(documents: list[Document], formats: list[str]) -> list[tuple[dict[str, bytes], int | None]]:
-    """Each document in each format, with its PDF's page count. Where the machine has a second core
-    and can fork, a child process renders every other document meanwhile (a build of everything
-    takes half the time); should the child fail, its documents are rendered here, where any error
-    is reported as usual."""
-    renderers = {fmt: renderer(fmt) for fmt in formats}  # imported once, before a fork
-    if len(documents) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
-        return [rendered_document(document, renderers) for document in documents]
-    theirs = documents[1::2]
+def made_document(document: Document, renderers: dict[str, Callable], for_zip: bool):
+    """(bytes by format, the PDF's page count, each format deflated for the bundle when it is made)."""
+    rendered, pages = rendered_document(document, renderers)
+    if not for_zip:
+        return rendered, pages, {}
+    from .zips import packed
+    return rendered, pages, {fmt: packed(data) for fmt, data in rendered.items()}
+
+
+def in_two_processes(items: list, work: Callable[[object], object]) -> list:
+    """[work(item) for item in items], in order. Where the machine has a second core and can fork,
+    a child process works on every other item meanwhile (a build of everything takes about half
+    the time); should the child fail, its items are worked on here, where any error is reported
+    as usual. `work` must give what pickle can carry (bytes, numbers, dicts of them)."""
+    if len(items) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return [work(item) for item in items]
+    theirs = items[1::2]
     reader, writer = os.pipe()
     child = os.fork()
     if child == 0:
-        _render_for_parent(theirs, renderers, writer)
+        _work_for_parent(theirs, work, writer)
     os.close(writer)
     try:
-        ours = [rendered_document(document, renderers) for document in documents[::2]]
+        ours = [work(item) for item in items[::2]]
         with os.fdopen(reader, "rb") as pipe:
             answer = pipe.read()
     finally:
         os.waitpid(child, 0)
-    done = _unpickled(answer, len(theirs)) or [rendered_document(document, renderers) for document in theirs]
-    return [pair for two in zip_longest(ours, done) for pair in two if pair is not None]
+    done = _unpickled(answer, len(theirs)) or [work(item) for item in theirs]
+    return [result for two in zip_longest(ours, done, fillvalue=_NONE) for result in two if result is not _NONE]
 
 
-def _render_for_parent(documents: list[Document], renderers: dict[str, Callable], writer: int) -> None:
-    """In the forked child: render, hand the results to the parent through the pipe, and leave at
+_NONE = object()
+
+
+def _work_for_parent(items: list, work: Callable[[object], object], writer: int) -> None:
+    """In the forked child: work, hand the results to the parent through the pipe, and leave at
     once (no cleanup of the parent's state, no exit handlers)."""
     import pickle
 
     try:
         with os.fdopen(writer, "wb") as pipe:
-            pipe.write(pickle.dumps([rendered_document(document, renderers) for document in documents]))
+            pipe.write(pickle.dumps([work(item) for item in items]))
     finally:
         os._exit(0)
 
@@ -161,7 +179,7 @@ def _unpickled(answer: bytes, count: int) -> list | None:
     import pickle
 
     try:
-        done = pickle.loads(answer)  # from our own child, which rendered trusted definitions
+        done = pickle.loads(answer)  # from our own child, working on our own definitions
     except Exception:
         return None
     return done if isinstance(done, list) and len(done) == count else None
@@ -184,15 +202,15 @@ def printable_call(path: Path) -> CallSettings:
     return call
 
 
-def write_outputs(root: Path, folder: str, document: Document, rendered: dict[str, bytes],
+def write_outputs(root: Path, folder: str, form_id: str, lang: str, rendered: dict[str, bytes],
                   pages: int | None = None) -> list[Output]:
     """Write one document's formats under root/folder/<lang>/ and describe them for a manifest
     (`pages`: the PDF's, which its renderer counted; None when no PDF was made)."""
     outputs = []
     for fmt, data in rendered.items():
-        relative = "/".join(filter(None, (folder, document.lang, f"{document.form_id}.{fmt}")))
+        relative = "/".join(filter(None, (folder, lang, f"{form_id}.{fmt}")))
         write_file(root / relative, data)
-        outputs.append(Output(document.form_id, document.lang, fmt, relative, len(data),
+        outputs.append(Output(form_id, lang, fmt, relative, len(data),
                               hashlib.sha256(data).hexdigest(), pages))
     return outputs
 

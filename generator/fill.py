@@ -192,7 +192,7 @@ class Producer:
                 # the page codes name the row, so a scan's pages find their application
                 blank = self.blank_pdf(document)
                 rendered["pdf"], pages = fill_blank(blank, replace(document, row=folder), own), len(blank.pages)
-            outputs += write_outputs(self.out_dir, folder, document, rendered, pages)
+            outputs += write_outputs(self.out_dir, folder, document.form_id, document.lang, rendered, pages)
         return outputs
 
 

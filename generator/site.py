@@ -48,7 +48,8 @@ def zip_entry_name(call_id: str, output) -> str:
 
 
 def forms_zip(call_id: str, outputs, read) -> bytes:
-    """Every file of the manifest, byte for byte, with fixed dates so the zip is deterministic."""
+    """Every file of the manifest, byte for byte, with fixed dates so the zip is deterministic;
+    `read(path)` gives a file's bytes, or its zip entry already deflated."""
     from .zips import write_zip  # `check` reads this module's message ids only
 
     return write_zip((zip_entry_name(call_id, output), read(output.path)) for output in outputs)

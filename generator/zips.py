@@ -115,6 +115,11 @@ _DOS_TIME = (ZIP_TIME[3] << 11 | ZIP_TIME[4] << 5 | ZIP_TIME[5] // 2,
              (ZIP_TIME[0] - 1980) << 9 | ZIP_TIME[1] << 5 | ZIP_TIME[2])
 
 
+def packed(data: bytes) -> Packed:
+    """`data` as a zip entry holds it, deflated now (in a worker, say) and copied into a zip later."""
+    return Packed(*_deflated(data), len(data))
+
+
 @lru_cache(maxsize=32)
 def _deflated(data: bytes) -> tuple[int, bytes]:
     """(CRC-32, raw deflate at zlib's default level), as zipfile makes them."""
