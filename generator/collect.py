@@ -492,7 +492,7 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
                           *(_cell(values, f) for f in general), *_scan_columns(a), *(ink.get(n, "") for n in inks)]
                          for a, values, ink in zip(applications, cells, inked)])}
     for grid in grids:
-        sheet = grid.id if grid.id not in result else f"{grid.id}-{len(result)}"
+        sheet = grid.id if grid.id not in (*result, PROBLEMS) else f"{grid.id}-{len(result)}"  # never overwrites
         result[sheet] = ([application_label, row_label, *(localizer.text(c.header) for c in grid.columns)],
                          ["application", "row", *(c.id for c in grid.columns)],
                          grid_rows(grid, [(a.key, values) for a, values in zip(applications, cells)]))

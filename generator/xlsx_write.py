@@ -22,11 +22,30 @@ def workbook_bytes(sheets: Iterable[tuple[str, Sequence[Sequence[str]]]], marked
     """An .xlsx of (sheet name, rows of text); a cell of type `marked` gets the review fill."""
     sheets = list(sheets)
     parts = [("[Content_Types].xml", _content_types(len(sheets))), ("_rels/.rels", _package_relationships()),
-             ("xl/workbook.xml", _workbook([name for name, _ in sheets])),
+             ("xl/workbook.xml", _workbook(sheet_names([name for name, _ in sheets]))),
              ("xl/_rels/workbook.xml.rels", _workbook_relationships(len(sheets))), ("xl/styles.xml", _styles())]
     parts += [(f"xl/worksheets/sheet{number}.xml", _sheet(rows, marked))
               for number, (_, rows) in enumerate(sheets, start=1)]
     return write_zip((name, text.encode("utf-8")) for name, text in parts)
+
+
+SHEET_NAME_LENGTH = 31  # Excel calls a workbook with a longer sheet name damaged
+
+
+def sheet_names(names: list[str]) -> list[str]:
+    """The names as Excel accepts them: at most 31 characters, none of : \\ / ? * [ ], and unique
+    regardless of case (a grid's id may be longer, or two may share their first 31 characters)."""
+    taken: set[str] = set()
+    result = []
+    for name in names:
+        base = "".join("_" if char in ':\\/?*[]' else char for char in name)[:SHEET_NAME_LENGTH] or "sheet"
+        candidate, number = base, 1
+        while candidate.casefold() in taken:
+            number += 1
+            candidate = f"{base[:SHEET_NAME_LENGTH - len(str(number)) - 1]}~{number}"
+        taken.add(candidate.casefold())
+        result.append(candidate)
+    return result
 
 
 def _sheet(rows: Sequence[Sequence[str]], marked: type) -> str:

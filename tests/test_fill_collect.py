@@ -391,3 +391,29 @@ def test_one_form_is_filled_from_a_sheet_that_serves_every_form(tmp_path):
     assert [r["name"] for r in report.rows] == [rows[0]["aa_name"], rows[1]["aa_name"]]
     assert len(report.problems) == 1 and "row 4, column population" in report.problems[0]
     assert {f["form"] for r in report.rows for f in r["files"]} == {letter.id}
+
+
+def test_a_grid_named_like_a_table_or_too_long_for_excel_keeps_its_sheet(tmp_path):
+    """Grid ids are the project's: one called `problems` must not replace the problems table, and
+    one longer than Excel's 31 characters must not make a workbook Excel calls damaged."""
+    project = tmp_path / "project"
+    runner = CliRunner()
+    assert runner.invoke(app, ["init", project]).exit_code == 0
+    grid_form = next(path for path in (project / "forms").glob("*.yaml") if "\n  - grid: " in path.read_text("utf-8"))
+    text = grid_form.read_text(encoding="utf-8")
+    grids = [line.split("grid: ")[1] for line in text.splitlines() if line.startswith("  - grid: ")]
+    renamed = {grids[0]: "problems", grids[1]: "a_grid_whose_id_is_longer_than_excel_allows"}
+    for old, new in renamed.items():
+        text = text.replace(f"  - grid: {old}\n", f"  - grid: {new}\n")
+    grid_form.write_text(text, encoding="utf-8")
+    out = tmp_path / "out"
+    built = runner.invoke(app, ["build", "--project", project, "--out", out, "--format", "docx", "--lang", "ru",
+                                "--no-site"])
+    assert built.exit_code == 0, built.output
+    table = tmp_path / "table.xlsx"
+    result = runner.invoke(app, ["collect", "--project", project, "--out", table, *sorted(out.rglob("*.docx"))])
+    assert result.exit_code in (0, 1), result.output
+    names = load_workbook(table).sheetnames
+    assert all(len(name) <= 31 for name in names) and len({n.casefold() for n in names}) == len(names)
+    assert "problems" in names and any(name.startswith("problems-") for name in names)
+    assert any(name.startswith("a_grid_whose_id_is_longer") for name in names)
