@@ -277,14 +277,6 @@ class _Reader(YamlReader):
             seen.add(field.id)
 
 
-def grid_field_id(grid: GridDef, row: int, column: ColumnDef) -> str:
-    return grid.field_id(row, column)
-
-
-def numbered_field_id(block: NumberedFieldsDef, number: int) -> str:
-    return block.field_id(number)
-
-
 def iter_field_defs(form: FormDef) -> Iterator[FieldDef]:
     """Every field of a form in reading order, grid cells and numbered lists expanded."""
     return form.field_defs()
@@ -315,10 +307,6 @@ def shared_choices(forms_dir: Path) -> dict[str, tuple[OptionDef, ...]]:
     reader = _Reader(path)
     data = reader.mapping(load_yaml(path), "", ("choices",))
     return reader.choice_lists(data["choices"])
-
-
-def shared_choice_labels(forms_dir: Path) -> list[str]:
-    return [option.label for options in shared_choices(forms_dir).values() for option in options]
 
 
 def load_form(path: Path) -> FormDef:

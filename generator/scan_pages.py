@@ -16,11 +16,6 @@ from .errors import FormgenError
 MAX_PAGES = 60  # in one scan file
 MAX_PIXELS = 60_000_000  # one page: A4 at 600 dpi is 35 million
 MAX_DPI, MIN_DPI, DEFAULT_DPI = 600, 100, 200
-IMAGE_KINDS = {b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff", b"MM\x00*": "tiff"}
-
-
-def image_kind(head: bytes) -> str | None:
-    return next((kind for magic, kind in IMAGE_KINDS.items() if head.startswith(magic)), None)
 
 
 def image_pages(path: Path) -> Iterator[np.ndarray]:
