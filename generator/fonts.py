@@ -185,9 +185,10 @@ def _keep_glyphs(data: bytes, keep: set[int]) -> bytes:
 
 def _with_components(keep: set[int], outline: Callable[[int], bytes], count: int) -> set[int]:
     """`keep` and every glyph a composite glyph in it is built from, however deep."""
-    keep, todo = set(gid for gid in keep if gid < count), list(keep)
+    keep = {gid for gid in keep if gid < count}
+    todo = list(keep)
     while todo:
-        glyph = outline(todo.pop()) if todo[-1] < count else b""
+        glyph = outline(todo.pop())
         if len(glyph) < 10 or struct.unpack_from(">h", glyph)[0] >= 0:
             continue  # empty or a simple glyph
         at = 10

@@ -362,13 +362,14 @@ def font_parts(key: str, chars: frozenset[str] | None = None) -> FontParts:
     program = font.data if chars is None else trimmed_font(key, chars)
     digest = hashlib.sha256(program).digest()
     tag = "".join(chr(ord("A") + b % 26) for b in digest[:6])
-    return FontParts(tag, len(program), zlib.compress(program, 9), _to_unicode(key),
-                     Raw(serialise([0, list(font.advances)])))
+    return FontParts(tag, len(program), zlib.compress(program, 9), *_whole_face_parts(key))
 
 
 @lru_cache(maxsize=None)
-def _to_unicode(key: str) -> bytes:
-    return zlib.compress(to_unicode_cmap(face(key)), 9)
+def _whole_face_parts(key: str) -> tuple[bytes, Raw]:
+    """(compressed /ToUnicode, /W): the same for every set of characters of a face."""
+    font = face(key)
+    return zlib.compress(to_unicode_cmap(font), 9), Raw(serialise([0, list(font.advances)]))
 
 
 def to_unicode_cmap(font: Face) -> bytes:
