@@ -72,7 +72,7 @@ _SPECIAL = re.compile(f'[&<>"\n\t\r{_NOT_IN_XML}]')
 def _text(value: str) -> str:
     if not _SPECIAL.search(value):
         return value
-    value = _replace_not_in_xml(value)
+    value = replace_not_in_xml(value)
     return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
 
 
@@ -82,8 +82,9 @@ def _attribute(value: str) -> str:
     return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
 
 
-def _replace_not_in_xml(value: str) -> str:
-    """Characters XML cannot hold (controls, lone surrogates) as U+FFFD; checked values never have them."""
+def replace_not_in_xml(value: str) -> str:
+    """Characters XML cannot hold (controls, lone surrogates) as U+FFFD: a form's checked values never
+    have them, an answer read back from a returned file may (the workbook says so with a �)."""
     return _not_in_xml().sub("\ufffd", value)
 
 

@@ -14,6 +14,7 @@ from typing import Iterator
 
 from .errors import FormgenError
 from .files import check_regular_file
+from .ooxml import replace_not_in_xml
 from .yamlfile import load_yaml
 
 MAX_DATA_BYTES = 50_000_000
@@ -217,7 +218,6 @@ def _yaml_rows(path: Path) -> Rows:
 
 OUTPUT_SUFFIXES = (".xlsx", ".csv", ".json")
 CELL_LIMIT = 32_767  # characters in one cell of Excel and LibreOffice
-ILLEGAL_IN_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -230,7 +230,7 @@ def check_output(path: Path) -> None:
 def safe_cell(value: str) -> str:
     """Text from a returned form as a spreadsheet shows it, never as a formula: a leading = + - @
     gets an apostrophe (as Excel does when a user types text), invisible control characters a �."""
-    value = ILLEGAL_IN_XML.sub("\ufffd", value)
+    value = replace_not_in_xml(value)
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
