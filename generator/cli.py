@@ -331,17 +331,14 @@ def chosen_words(args: list[str]) -> tuple[str, ...]:
     return words
 
 
-def parser(chosen: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
-    """The command line: a parser per command, a group per first word shared by several. Given the
-    `chosen` command, only its parser is made (making one costs, and no other is read); otherwise
-    every command is listed, with its options only when `chosen` is None."""
+def command_tree() -> argparse.ArgumentParser:
+    """What `formgen`, `formgen catalogs` and a word that names no command are parsed by: every
+    command listed, a group per first word shared by several. A whole command is parsed by its own
+    parser (`command_parser`), which alone holds its options."""
     top = _parser((), DESCRIPTION)
     words = top.add_subparsers(title="commands", metavar="COMMAND")
     groups: dict[str, argparse._SubParsersAction] = {}
-    one = any(found.words == chosen for found in COMMANDS)
     for found in COMMANDS:
-        if one and found.words != chosen:
-            continue
         where = words
         if len(found.words) == 2:
             if found.words[0] not in groups:
@@ -350,25 +347,28 @@ def parser(chosen: tuple[str, ...] | None = None) -> argparse.ArgumentParser:
                 groups[found.words[0]] = group.add_subparsers(title="commands", metavar="COMMAND")
             where = groups[found.words[0]]
         own = _parser(found.words, _summary(found.run), where)
-        for argument in found.arguments if one or chosen is None else ():
-            own.add_argument(*argument.flags, **argument.settings)
-        own.set_defaults(command=found, own_parser=own)
+        own.set_defaults(own_parser=own)
     top.set_defaults(own_parser=top)
     return top
 
 
-def parsed(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
-    """The options of `args`. A whole command is parsed by its own parser alone, intermixed, so file
-    arguments may stand on both sides of an option (`collect a.pdf --out x.xlsx b.pdf`)."""
-    words = chosen_words(args)
-    found = next((found for found in COMMANDS if found.words == words), None)
-    if found is None:
-        return parser(words).parse_known_args(args)
-    own = _parser(words, _summary(found.run))
+def command_parser(found) -> argparse.ArgumentParser:
+    own = _parser(found.words, _summary(found.run))
     for argument in found.arguments:
         own.add_argument(*argument.flags, **argument.settings)
     own.set_defaults(command=found, own_parser=own)
-    return own.parse_known_intermixed_args(args[len(words):])
+    return own
+
+
+def parsed(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
+    """The options of `args`. A whole command is parsed by its own parser alone (making every
+    command's parser costs), intermixed, so file arguments may stand on both sides of an option
+    (`collect a.pdf --out x.xlsx b.pdf`)."""
+    words = chosen_words(args)
+    found = next((found for found in COMMANDS if found.words == words), None)
+    if found is None:
+        return command_tree().parse_known_args(args)
+    return command_parser(found).parse_known_intermixed_args(args[len(words):])
 
 
 def fail(line: str, code: int):
