@@ -7,21 +7,17 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from contextlib import nullcontext
+from pathlib import Path
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
-
-SIGNED = "signed"  # what a signature field reads as once signed; `signatures.py` says whether it holds
+from .pdf_fields import SIGNED, Node, answer, quick_fields, walk_fields
 
 
 def pdf_error_text(exc: Exception) -> str:
     """pikepdf's message without the name it gives a file read from memory."""
     return re.sub(r"^stream <[^>]*>:?\s*", "", str(exc).splitlines()[0] if str(exc) else type(exc).__name__)[:80]
-
-
-MAX_FIELD_NODES = 20_000  # a form has a few hundred; a hostile file may nest or repeat them without end
 
 
 class EncryptedPdf(Exception):
@@ -36,42 +32,39 @@ def read_pdf_values(source) -> dict[str, str]:
 def read_pdf_fields(source) -> tuple[dict[str, str], list[str]]:
     """({field name: value}, problems) from a filled PDF (a path, a binary stream or its bytes).
 
-    Walks the field tree once, each object at most once and a bounded number in all, skipping
-    anything that is not a field dictionary. What cannot be read as it is is a problem, never
-    silently changed: a value that is not text, two fields of one name that differ, a tree cut
-    at the limit. Raises pikepdf errors for files it cannot open, EncryptedPdf for encrypted ones.
-    The caller counts the file's objects first (pdfscan): pikepdf materialises what it walks.
+    The quick reader (`pdf_fields`) answers where it can be exact, qpdf everywhere else. What
+    cannot be read as it is is a problem, never silently changed: a value that is not text, two
+    fields of one name that differ, a tree cut at the limit. Raises pikepdf errors for files it
+    cannot open, EncryptedPdf for encrypted ones. The caller counts the file's objects first
+    (pdfscan): pikepdf materialises what it walks.
     """
-    with _mapped(source) if isinstance(source, bytes) else nullcontext(source) as opened, \
+    data = source if isinstance(source, bytes) else \
+        Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
+    return quick_fields(data) or qpdf_fields(data)
+
+
+def qpdf_fields(data: bytes) -> tuple[dict[str, str], list[str]]:
+    """read_pdf_fields by qpdf alone: each field object once, anything not a field dictionary skipped."""
+    with _mapped(data) as opened, \
             pikepdf.open(opened, inherit_page_attributes=False, access_mode=pikepdf.AccessMode.mmap) as pdf:
         if pdf.is_encrypted:
             raise EncryptedPdf()
         form = _get(pdf.Root, "/AcroForm")
         fields = _get(form, "/Fields") if isinstance(form, Dictionary) else None
-        stack = [(field, "", None) for field in reversed(fields)] if isinstance(fields, Array) else []
-        found: dict[str, tuple[str, object]] = {}
-        problems: list[str] = []
-        seen: set[tuple[int, int]] = set()
-        while stack and len(seen) < MAX_FIELD_NODES:
-            field, prefix, kind = stack.pop()
-            if not isinstance(field, Dictionary):
-                continue
-            key = field.objgen if field.is_indirect else (-len(seen), 0)
-            if key in seen:
-                continue
-            seen.add(key)
-            name = _string_text(_get(field, "/T", ""))[0]
-            full = f"{prefix}.{name}" if prefix and name else (name or prefix)
-            kind = str(_get(field, "/FT", kind) or "")
-            kids = _get(field, "/Kids")
-            named_kids = [k for k in kids if isinstance(k, Dictionary) and "/T" in k] if isinstance(kids, Array) else []
-            if named_kids:
-                stack.extend((kid, full, kind) for kid in reversed(named_kids))
-            elif full:
-                _add_field(found, problems, full, kind, _get(field, "/V"))
-        if stack:
-            problems.append(f"the field tree has more than {MAX_FIELD_NODES} nodes; the fields after them were not read")
-        return {name: value for name, (_, value) in found.items()}, problems
+        return walk_fields(list(fields) if isinstance(fields, Array) else [], _identity, _node, _value_text)
+
+
+def _identity(field):
+    if not isinstance(field, Dictionary):
+        return None
+    return field.objgen if field.is_indirect else object()  # a direct dictionary is met once
+
+
+def _node(field: Dictionary) -> Node:
+    kids = _get(field, "/Kids")
+    return Node(_string_text(_get(field, "/T", ""))[0], _get(field, "/FT"),
+                [k for k in kids if isinstance(k, Dictionary) and "/T" in k] if isinstance(kids, Array) else [],
+                _get(field, "/V"))
 
 
 def _mapped(data: bytes):
@@ -92,24 +85,10 @@ def _get(dictionary: Dictionary, key: str, default=None):
     return dictionary.get(key) if key in dictionary else default
 
 
-def _add_field(found: dict, problems: list[str], name: str, kind: str, raw) -> None:
-    if kind == "/Sig":  # a signature's value is a dictionary by design
-        value, problem = (SIGNED if isinstance(raw, Dictionary) else ""), None
-    else:
-        value, problem = _value_text(raw)
-    if problem:
-        problems.append(f"{name}: {problem}")
-    if name not in found:
-        found[name] = (kind, value)
-    elif found[name][0] != kind:
-        problems.append(f"{name}: two fields of this name, of types {found[name][0] or '?'} and {kind or '?'}; "
-                        "the first is kept")
-    elif found[name][1] != value:
-        problems.append(f"{name}: two fields of this name with different values; the first is kept")
-
-
-def _value_text(value) -> tuple[str, str | None]:
+def _value_text(value, kind: str) -> tuple[str, str | None]:
     """(the value as text, a problem or None)."""
+    if kind == "/Sig":  # a signature's value is a dictionary by design
+        return (SIGNED if isinstance(value, Dictionary) else ""), None
     if value is None:
         return "", None
     if isinstance(value, String):
@@ -121,7 +100,7 @@ def _value_text(value) -> tuple[str, str | None]:
         return "", f"the value is {kind}, not text; read as empty"
     else:
         text, problem = str(value), None
-    return ("" if text == "Off" else text.replace("\r\n", "\n").replace("\r", "\n")), problem
+    return answer(text), problem
 
 
 def _string_text(value) -> tuple[str, str | None]:

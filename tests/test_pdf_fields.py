@@ -1,0 +1,132 @@
+"""The quick PDF field reader: where it answers, it answers as qpdf does; what it does not follow
+exactly goes to qpdf."""
+import io
+import re
+
+import pikepdf
+import pytest
+
+from generator import DEFAULT_CALL
+from generator.build import localized_documents
+from generator.call import load_call
+from generator import pdf_fields
+from generator.pdf_fields import quick_fields
+from generator.pdf_read import qpdf_fields, read_pdf_fields
+from test_fill_collect import type_into_pdf
+from test_pdf import LONG, TYPED, TYPED_LINES, pick, prefill, render
+
+DOCUMENTS = [d for d in localized_documents(load_call(DEFAULT_CALL), ["ru", "ky", "ru+ky"]) if list(d.fields())]
+IDS = [f"{d.form_id}-{d.lang}" for d in DOCUMENTS]
+
+
+def every_text_filled(document) -> dict[str, str]:
+    values = prefill(document)
+    texts = [f for f in document.fields() if f.kind in ("text", "multiline")]
+    values.update({f.id: f"{TYPED} {i} (а) \\ б" for i, f in enumerate(texts) if f.id not in values})
+    return values
+
+
+def typed(document, tmp_path) -> bytes:
+    path = tmp_path / "typed.pdf"
+    path.write_bytes(render(document))
+    typing = {pick(document, "text").id: TYPED, pick(document, "multiline", 0).id: "\n".join(TYPED_LINES)} \
+        if pick(document, "multiline") else {pick(document, "text").id: TYPED}
+    type_into_pdf(path, typing, None)
+    return path.read_bytes()
+
+
+def resaved(data: bytes, **options) -> bytes:
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.save(out, **options)
+    return out.getvalue()
+
+
+def both(data: bytes):
+    quick, qpdf = quick_fields(data), qpdf_fields(data)
+    return quick, qpdf
+
+
+@pytest.mark.parametrize("document", DOCUMENTS, ids=IDS)
+def test_every_form_as_formgen_pdfium_and_qpdf_write_it_reads_as_qpdf_reads_it(document, tmp_path):
+    filled = render(document, every_text_filled(document))
+    files = {"blank": render(document), "prefilled": filled, "typed in PDFium": typed(document, tmp_path),
+             "saved by qpdf": resaved(filled, object_stream_mode=pikepdf.ObjectStreamMode.generate),
+             "saved by qpdf unpacked": resaved(filled, object_stream_mode=pikepdf.ObjectStreamMode.disable)}
+    for made, data in files.items():
+        quick, qpdf = both(data)
+        assert quick is not None, made
+        assert quick == qpdf, made
+    assert LONG in quick_fields(filled)[0].values() and any("Ң" in v for v in quick_fields(filled)[0].values())
+
+
+FIRST = DOCUMENTS[0]
+NAME = next(f.id for f in FIRST.fields() if f.kind in ("text", "multiline"))
+
+
+def updated(data: bytes, addition: bytes, offset_error: int = 0) -> bytes:
+    """`data` with an incremental update, as a viewer saving changes appends one, that gives the
+    field NAME `addition` after its entries."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        field = next(f for f in pdf.Root.AcroForm.Fields if str(f.get("/T", "")) == NAME)
+        number, entries = field.objgen[0], field.unparse(resolved=True).strip()[:-2]
+    update = b"%d 0 obj\n%s%s>>\nendobj\n" % (number, entries, addition)
+    previous = int(data[data.rfind(b"startxref") + 9:].split()[0])
+    xref = len(data) + len(update)
+    return data + update + (b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \ntrailer\n<</Size %d/Root 1 0 R"
+                            b"/Prev %d>>\nstartxref\n%d\n%%%%EOF\n"
+                            % (number, len(data) + offset_error, number + 1000, previous, xref))
+
+
+def test_an_incremental_update_is_followed_to_the_newest_object():
+    data = updated(render(FIRST), b"/V (\xfe\xff\x04\xa2)")  # Ң
+    quick, qpdf = both(data)
+    assert quick == qpdf and quick[0][NAME] == "Ң"
+
+
+@pytest.mark.parametrize("value, qpdf_reads", [
+    (b"(a (balanced) b)", "a (balanced) b"),  # unescaped parentheses
+    (b"(line\rend)", "line\nend"),  # a raw CR, which PDF reads as a line end
+    (b"(caf\xe9)", "café"),  # PDFDocEncoding beyond ASCII
+    (b"12", "12"),  # a number
+    (b"(x) % a comment\n", "x"),
+    (b"/A#20B", "A B"),  # a name with an escape
+    (b"(endobj)", "endobj"),  # the end of an object's bytes, inside a string
+    (b"(\\q)", "q"),  # an escape PDF does not define
+    (b"(\xfe\xff\xd8\x00)", None),  # a lone surrogate: qpdf's reading is reported as a problem
+])
+def test_what_the_quick_reader_does_not_follow_is_read_by_qpdf(value, qpdf_reads):
+    data = updated(render(FIRST), b"/V " + value)
+    assert quick_fields(data) is None
+    assert read_pdf_fields(data) == qpdf_fields(data)
+    if qpdf_reads is not None:
+        assert qpdf_fields(data)[0][NAME] == qpdf_reads
+
+
+@pytest.mark.parametrize("addition", [
+    b"/V (a)/V (b)",  # a key twice
+    b"/V <</Nested <</Deeper <</Deepest <</Five <</Levels 1>>>>>>>>>>",  # deeper than a form nests
+    b"/T (renamed)/Kids 1 0 R",  # kids given by a reference to something not an array
+])
+def test_dictionaries_the_quick_reader_does_not_follow_are_read_by_qpdf(addition):
+    data = updated(render(FIRST), addition)
+    assert quick_fields(data) is None
+    assert read_pdf_fields(data) == qpdf_fields(data)
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: updated(data, b"/V (x)", offset_error=3),  # a cross-reference entry pointing elsewhere
+    lambda data: data[:data.rfind(b"startxref")] + b"startxref\n10\n%%EOF\n",
+    lambda data: data.replace(b"/Root 1 0 R", b"/Root 1 0 R/Encrypt 9 0 R"),
+], ids=["entry", "startxref", "encrypted"])
+def test_a_damaged_or_encrypted_structure_is_left_to_qpdf(damage):
+    assert quick_fields(damage(render(FIRST))) is None
+
+
+def test_objects_are_remembered_within_a_bound(monkeypatch):
+    monkeypatch.setattr(pdf_fields, "MAX_CACHED", 10)
+    pdf_fields._parsed.clear()
+    for document in DOCUMENTS[:3]:
+        data = render(document, every_text_filled(document))
+        assert quick_fields(data) == qpdf_fields(data)
+        assert len(pdf_fields._parsed) <= 10
