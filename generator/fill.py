@@ -91,9 +91,14 @@ def shown(text: str) -> str:
 
 
 def label_texts(localizers) -> Options:
-    """A choice's label in every language, so `fill` and `collect` take any of them for its value."""
+    """A choice's label in every language, so `fill` and `collect` take any of them for its value;
+    each made once, as every row and returned file asks for them again."""
+    localizers, made = list(localizers), {}
+
     def texts(message_id: str) -> list[str]:
-        return [localizer.text(message_id) for localizer in localizers]
+        if message_id not in made:
+            made[message_id] = [localizer.text(message_id) for localizer in localizers]
+        return made[message_id]
     return Options(texts)
 
 
