@@ -14,6 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from generator import DEFAULT_CALL
+
 FORMGEN = str(Path(sys.executable).with_name("formgen"))  # the command a user types
 
 
@@ -50,11 +52,40 @@ def run(root: Path, rows: int) -> None:
           f"({cpu / len(files) * 1000:.1f} ms a file), peak memory {peak:.0f} MB")
 
 
+def per_file(out: Path, count: int = 100) -> None:
+    """In-process, one process: what `collect` spends on one returned file, by its name; PDFs also
+    through qpdf alone, as every PDF was read before the quick reader."""
+    from generator.call import load_call
+    from generator.collect import Forms, read_file
+    from generator.pdf_read import qpdf_fields
+
+    forms = Forms(load_call(DEFAULT_CALL))
+    by_name: dict[str, list[Path]] = {}
+    for path in sorted(out.rglob("*")):
+        if path.suffix in (".pdf", ".docx"):
+            by_name.setdefault(path.name, []).append(path)
+    print(f"reading one returned file in-process (CPU, mean of {count}, after the first of its name):")
+    for name, paths in sorted(by_name.items()):
+        read_file(paths[0], forms)
+        start = time.process_time()
+        for path in paths[1:count + 1]:
+            read_file(path, forms)
+        line = f"  {name:<24} {(time.process_time() - start) / len(paths[1:count + 1]) * 1000:5.2f} ms"
+        if name.endswith(".pdf"):
+            data = [path.read_bytes() for path in paths[1:count + 1]]
+            start = time.process_time()
+            for one in data:
+                qpdf_fields(one)
+            line += f"   (its fields through qpdf alone: {(time.process_time() - start) / len(data) * 1000:5.2f} ms)"
+        print(line)
+
+
 def main(rows: int) -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         for count in (rows // 4, rows):
             run(Path(folder), count)
+        per_file(Path(folder) / f"out-{rows}")
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest process of all (a worker included): {workers:.0f} MB")
 
