@@ -519,10 +519,11 @@ def _cut_long_cells(sheets: dict, limit: int) -> list[tuple[str, str]]:
 
 def grid_rows(grid: GridDef, applications: list[tuple[str, dict[str, str]]]) -> list[list[str]]:
     """One row per non-empty row of the grid in each (application key, its cells)."""
+    ids = [[grid.field_id(number, column) for column in grid.columns] for number in range(1, grid.rows + 1)]
     rows = []
     for key, values in applications:
-        for number in range(1, grid.rows + 1):
-            cells = [values.get(grid.field_id(number, column), "") for column in grid.columns]
+        for number, row_ids in enumerate(ids, 1):
+            cells = [values.get(field_id, "") for field_id in row_ids]
             if any(cells) or any(isinstance(cell, ToReview) for cell in cells):
                 rows.append([key, str(number), *cells])
     return rows

@@ -95,7 +95,7 @@ _ATOM = (rb"(?:\d+" + _WS + rb"+\d+" + _WS + rb"+R|[+-]?(?:\d+(?:\.\d*)?|\.\d+)|
 
 
 def _nested(depth: int) -> bytes:
-    """A value holding arrays and dictionaries up to `depth` deep (a field uses 3)."""
+    """A value holding arrays and dictionaries up to `depth` deep (a catalog's /AcroForm uses 3)."""
     value = _ATOM
     for _ in range(depth):
         value = (rb"(?:" + _ATOM + rb"|\[(?:" + _WS + rb"*" + value + rb")*" + _WS + rb"*\]|<<(?:" + _WS + rb"*"
@@ -103,16 +103,14 @@ def _nested(depth: int) -> bytes:
     return value
 
 
-_VALUE = _nested(4)
-_DICTIONARY = re.compile(rb"<<(?:" + _WS + rb"*" + _NAME + _WS + rb"*" + _VALUE + rb")*" + _WS + rb"*>>", re.S)
+_VALUE = _nested(3)  # each level doubles the time the pattern takes to compile (13 ms)
 _ENTRY = re.compile(rb"(" + _WS + rb"*(" + _NAME + rb")" + _WS + rb"*(" + _VALUE + rb"))", re.S)
 _REFERENCE = re.compile(rb"(" + _WS + rb"*(\d+)" + _WS + rb"+(\d+)" + _WS + rb"+R" + _END + rb")")
 _INDIRECT = re.compile(rb"(\d+)" + _WS + rb"+(\d+)" + _WS + rb"+R")
 _OBJECT = re.compile(rb"(\d+)" + _WS + rb"+(\d+)" + _WS + rb"+obj" + _END)
 _SUBSECTION = re.compile(rb"(\d+) (\d+)[ \t]*\r?\n")
 _ENTRY_20 = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
-_SPACE = re.compile(_WS + rb"*")
-_STREAM = re.compile(_WS + rb"*stream(?:\r\n|\n)")
+_STREAM = re.compile(rb"stream(?:\r\n|\n)")
 _WHITESPACE = b"\x00\t\n\x0c\r "
 _BREAK = {bytes([c]) for c in b"\x00\t\n\x0c\r ()<>[]{}/%"}  # what may follow a keyword
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")",
@@ -270,9 +268,9 @@ class _QuickPdf:
 
     def _stream_at(self, start: int) -> tuple[dict[bytes, bytes], bytes]:
         """A stream object's dictionary and its content, unpacked within the limit."""
-        match = _matched(_DICTIONARY, self.data, _matched(_SPACE, self.data, start).end())
-        entries = _entries(match.group())
-        opened = _matched(_STREAM, self.data, match.end())
+        end = self.data.find(b"stream", start)  # a dictionary holding the word is not read
+        entries = _entries(self.data[start:end].strip(_WHITESPACE))
+        opened = _matched(_STREAM, self.data, end)
         length = entries[b"/Length"]
         length = int(self._body(_reference(length)) if length[-1:] == b"R" else length)
         content = self.data[opened.end():opened.end() + length]
@@ -322,8 +320,7 @@ class _QuickPdf:
                 raise Unreadable("a cross-reference entry of other than 20 bytes")
             sections.append((first, [((1 if kind == b"n" else 0), int(where), int(gen)) for where, gen, kind in rows]))
             at = match.end() + 20 * count
-        match = _matched(_DICTIONARY, self.data, _matched(_SPACE, self.data, at + 7).end())
-        return _entries(match.group())
+        return _entries(self.data[at + 7:self.data.find(b"startxref", at)].strip(_WHITESPACE))
 
     def _xref_stream(self, offset: int, sections: list) -> dict[bytes, bytes]:
         entries, content = self._stream_at(_matched(_OBJECT, self.data, offset).end())
