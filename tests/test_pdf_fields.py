@@ -4,6 +4,8 @@ import io
 import re
 
 import pikepdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from generator import DEFAULT_CALL
@@ -13,7 +15,7 @@ from generator import pdf_fields
 from generator.pdf_fields import quick_fields
 from generator.pdf_read import qpdf_fields, read_pdf_fields
 from test_fill_collect import type_into_pdf
-from test_pdf import LONG, TYPED, TYPED_LINES, pick, prefill, render
+from test_pdf import LONG, TYPED, TYPED_LINES, pick, prefill, render, type_text, widgets
 
 DOCUMENTS = [d for d in localized_documents(load_call(DEFAULT_CALL), ["ru", "ky", "ru+ky"]) if list(d.fields())]
 IDS = [f"{d.form_id}-{d.lang}" for d in DOCUMENTS]
@@ -76,6 +78,23 @@ def updated(data: bytes, addition: bytes, offset_error: int = 0) -> bytes:
     return data + update + (b"xref\n0 1\n0000000000 65535 f \n%d 1\n%010d 00000 n \ntrailer\n<</Size %d/Root 1 0 R"
                             b"/Prev %d>>\nstartxref\n%d\n%%%%EOF\n"
                             % (number, len(data) + offset_error, number + 1000, previous, xref))
+
+
+def test_a_pdfium_incremental_save_reads_as_qpdf_reads_it():
+    """PDFium's incremental cross-reference stream has neither /Type /XRef nor endobj: qpdf calls
+    the file damaged and rebuilds its cross-reference by scanning it, so the quick reader leaves it to qpdf."""
+    data = render(FIRST, every_text_filled(FIRST))
+    pdf = pdfium.PdfDocument(data)
+    pdf.init_forms()
+    (page, rect, _), = widgets(data)[NAME]
+    type_text(pdf, pdf[page], rect, TYPED)
+    pdfium_c.FORM_ForceToKillFocus(pdf.formenv.raw)
+    saved = io.BytesIO()
+    pdf.save(saved, flags=pdfium_c.FPDF_INCREMENTAL)
+    pdf.close()
+    assert saved.getvalue().startswith(data)  # an update appended to the file
+    assert quick_fields(saved.getvalue()) is None
+    assert read_pdf_fields(saved.getvalue())[0][NAME] == TYPED
 
 
 def test_an_incremental_update_is_followed_to_the_newest_object():
