@@ -36,18 +36,19 @@ class Node(NamedTuple):
     value: object  # /V as the reader holds it, None when absent
 
 
-def walk_fields(fields: list, identity: Callable, node: Callable,
-                value_text: Callable) -> tuple[dict[str, str], list[str]]:
+def walk_fields(fields: list, node: Callable, value_text: Callable,
+                identity: Callable | None = None) -> tuple[dict[str, str], list[str]]:
     """({full field name: value}, problems) of the tree under `fields`: each object at most once
-    and MAX_FIELD_NODES in all. `identity(handle)` tells objects apart (None: not a dictionary,
-    skipped), `node(handle)` is its Node, `value_text(value, kind)` is (text, problem or None)."""
+    and MAX_FIELD_NODES in all. `node(handle)` is its Node, `value_text(value, kind)` is (text,
+    problem or None). `identity(handle)` tells objects apart (None: not a dictionary, skipped);
+    without it, a handle is its own identity."""
     stack = [(field, "", None) for field in reversed(fields)]
     found: dict[str, tuple[str, str]] = {}
     problems: list[str] = []
     seen: set = set()
     while stack and len(seen) < MAX_FIELD_NODES:
         handle, prefix, kind = stack.pop()
-        key = identity(handle)
+        key = handle if identity is None else identity(handle)
         if key is None or key in seen:
             continue
         seen.add(key)
@@ -148,7 +149,7 @@ class _QuickPdf:
         if form is None:
             return {}, []
         fields = self.dictionary(form).get(b"/Fields")
-        return walk_fields(self.references(fields), int, self.node, _quick_value)
+        return walk_fields(self.references(fields), self.node, _quick_value)
 
     def node(self, number: int) -> tuple:  # a Node's fields, made faster
         body = self._body(number)
@@ -223,21 +224,20 @@ class _QuickPdf:
     def _body(self, number: int) -> bytes:
         """The bytes of object `number`, between `obj` and `endobj` (or in its object stream)."""
         kind, where, which = self.entries[number]
-        if kind == 2:
-            return self._packed(where, which, number)
         if kind != 1:
+            if kind == 2:
+                return self._packed(where, which, number)
             raise Unreadable("a free object")
-        start = self._header(where, number, which)
-        end = self.data.find(b"endobj", start)
+        data, header = self.data, b"%d %d obj" % (number, which)
+        start = where + len(header)  # as most writers put it; else _header reads what is there
+        if not (data.startswith(header, where) and data[start:start + 1] in _BREAK):
+            start = self._header(where, number, which)
+        end = data.find(b"endobj", start)
         if end < 0:
             raise Unreadable("no endobj")
-        return self.data[start:end]
+        return data[start:end]
 
     def _header(self, offset: int, number: int, generation: int) -> int:
-        header = b"%d %d obj" % (number, generation)
-        end = offset + len(header)
-        if self.data.startswith(header, offset) and self.data[end:end + 1] in _BREAK:
-            return end
         match = _OBJECT.match(self.data, offset)
         if not match or int(match.group(1)) != number or int(match.group(2)) != generation:
             raise Unreadable("the cross-reference points elsewhere")

@@ -51,7 +51,7 @@ def qpdf_fields(data: bytes) -> tuple[dict[str, str], list[str]]:
             raise EncryptedPdf()
         form = _get(pdf.Root, "/AcroForm")
         fields = _get(form, "/Fields") if isinstance(form, Dictionary) else None
-        return walk_fields(list(fields) if isinstance(fields, Array) else [], _identity, _node, _value_text)
+        return walk_fields(list(fields) if isinstance(fields, Array) else [], _node, _value_text, _identity)
 
 
 def _identity(field):
