@@ -44,6 +44,71 @@ def read_part(package: zipfile.ZipFile, part: str, limit: int, name: str) -> byt
     return data
 
 
+def package_part(data: bytes, name: str, part: str, max_unpacked: int, max_entries: int, limit: int) -> bytes:
+    """`read_part(open_package(...), part, limit, name)` for a returned form's body, read straight from
+    the zip directory where the zip is plain: zipfile makes an object of every entry first, most of
+    the time it takes. Anything not plain, and every error, goes to zipfile."""
+    quick = _plain_part(data, part.encode("ascii"), max_unpacked, max_entries, limit)
+    if quick is not None:
+        return quick
+    return read_part(open_package(data, name, max_unpacked, max_entries), part, limit, name)
+
+
+_END = struct.Struct("<4s4H2LH")  # end of central directory
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # a central directory entry, before its name
+_LOCAL = struct.Struct("<4s2B4HL2L2H")  # a local header, before its name
+_UNUSUAL = 0x1 | 0x20 | 0x40  # encrypted, patched, strongly encrypted: zipfile refuses them
+
+
+def _plain_part(data: bytes, wanted: bytes, max_unpacked: int, max_entries: int, limit: int) -> bytes | None:
+    """The part's bytes where zipfile would read exactly these: one disk, no zip64, no comment,
+    nothing before the zip or in extra fields, the part stored or deflated, whole and its CRC right;
+    else None."""
+    end = len(data) - _END.size
+    if end < 0 or data[end - 20:end - 16] == b"PK\x06\x07":  # a zip64 locator
+        return None
+    signature, disk, directory_disk, here, total, size, start, comment = _END.unpack_from(data, end)
+    if signature != b"PK\x05\x06" or disk or directory_disk or here != total or comment or start + size != end \
+            or total > max_entries:
+        return None
+    at, unpacked, found = start, 0, None
+    for _ in range(total):
+        entry = _CENTRAL.unpack_from(data, at) if at + _CENTRAL.size <= end else None
+        if entry is None or entry[0] != b"PK\x01\x02" or entry[13] or 0xFFFFFFFF in (entry[10], entry[11], entry[18]):
+            return None  # not an entry, extra fields, zip64 sizes
+        name = data[at + _CENTRAL.size:at + _CENTRAL.size + entry[12]]
+        if b"\0" in name:
+            return None
+        unpacked += entry[11]
+        if name == wanted:  # zipfile keeps the last of a name
+            found = entry
+        at += _CENTRAL.size + entry[12] + entry[13] + entry[14]
+    if at != end or unpacked > max_unpacked or found is None or found[5] & _UNUSUAL or found[6] not in (0, 8) \
+            or found[11] > limit:
+        return None
+    return _whole_member(data, wanted, found)
+
+
+def _whole_member(data: bytes, wanted: bytes, entry: tuple) -> bytes | None:
+    crc, compressed_size, size, offset = entry[9], entry[10], entry[11], entry[18]
+    local = _LOCAL.unpack_from(data, offset) if offset + _LOCAL.size <= len(data) else None
+    if local is None or local[0] != b"PK\x03\x04" or data[offset + 30:offset + 30 + local[10]] != wanted:
+        return None
+    begin = offset + 30 + local[10] + local[11]
+    compressed = data[begin:begin + compressed_size]
+    if entry[6] == 0:
+        member = compressed if compressed_size == size else None
+    else:
+        inflater = zlib.decompressobj(-15)
+        try:
+            member = inflater.decompress(compressed, size + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
+            return None
+    return member if member is not None and len(member) == size and zlib.crc32(member) == crc else None
+
+
 class Packed(NamedTuple):
     """An entry as it lies deflated in a zip: written into another zip as it is, never inflated."""
 

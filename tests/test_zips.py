@@ -5,7 +5,11 @@ import io
 import os
 import zipfile
 
-from generator.zips import ZIP_TIME, deflate_segment, joined_segments, packed_entries, write_zip
+import pytest
+
+from generator.errors import FormgenError
+from generator.zips import (ZIP_TIME, _plain_part, deflate_segment, joined_segments, open_package, package_part,
+                            packed_entries, read_part, write_zip)
 
 
 def zipfile_reference(entries) -> bytes:
@@ -39,3 +43,76 @@ def test_segments_deflated_apart_join_into_one_entry_zipfile_reads():
         assert package.testzip() is None  # every CRC and size checked
         assert package.read("word/document.xml") == b"".join(pieces)
         assert packed_entries(data)[0] == ("word/document.xml", entry)
+
+
+# ---- reading one part of an untrusted package -------------------------------------------------------
+
+PART = "word/document.xml"
+BODY = "<w:document>Көпүрө Ңң</w:document>".encode() * 300
+
+
+def zipfile_part(data: bytes):
+    """What open_package + read_part give: the part, or the FormgenError's problem."""
+    try:
+        return read_part(open_package(data, "x", 10_000_000, 50), PART, 1_000_000, "x")
+    except FormgenError as exc:
+        return exc.problem
+
+
+def quick_part(data: bytes):
+    try:
+        return package_part(data, "x", PART, 10_000_000, 50, 1_000_000)
+    except FormgenError as exc:
+        return exc.problem
+
+
+def with_zipfile(entries, **options) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", **options) as target:
+        for name, data in entries:
+            target.writestr(name, data)
+    return out.getvalue()
+
+
+def test_a_plain_package_is_read_from_its_directory_as_zipfile_reads_it():
+    for data in (write_zip([("a", b"x"), (PART, BODY)]), with_zipfile([(PART, BODY)]),
+                 with_zipfile([(PART, BODY)], compression=zipfile.ZIP_DEFLATED),
+                 write_zip([(PART, b"old"), ("b", b""), (PART, BODY)])):  # the last of a name, as zipfile
+        assert _plain_part(data, PART.encode(), 10_000_000, 50, 1_000_000) == BODY == zipfile_part(data)
+
+
+def flipped(data: bytes, at: int) -> bytes:
+    return data[:at] + bytes([data[at] ^ 0xFF]) + data[at + 1:]
+
+
+def with_extra() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        info = zipfile.ZipInfo(PART)
+        info.extra = b"\xfe\xca\x00\x00"  # the empty field jar files carry
+        target.writestr(info, BODY)
+    return out.getvalue()
+
+
+PLAIN = write_zip([("a", b"x"), (PART, BODY)])
+UNUSUAL = {
+    "comment": with_zipfile([(PART, BODY)]) [:-2] + b"\x02\x00hi",
+    "data before it": b"junk" + PLAIN,
+    "extra field": with_extra(),
+    "bad CRC": flipped(PLAIN, PLAIN.rfind(b"PK\x01\x02") + 16),
+    "damaged data": flipped(PLAIN, PLAIN.find(PART.encode()) + len(PART) + 5),
+    "encrypted flag": PLAIN.replace(b"PK\x01\x02\x14\x03\x14\x00\x00\x00", b"PK\x01\x02\x14\x03\x14\x00\x01\x00"),
+    "a name with NUL": write_zip([(PART + "\0x", BODY)]),
+    "stored of another size": with_zipfile([(PART, BODY)])[:-1],
+    "bzip2": with_zipfile([(PART, BODY)], compression=zipfile.ZIP_BZIP2),
+    "too many parts": write_zip([(f"p{i}", b"") for i in range(60)] + [(PART, BODY)]),
+    "too large unpacked": write_zip([("big", b"\0" * 10_000_001), (PART, BODY)]),
+    "part too large": write_zip([(PART, b"x" * 1_000_001)]),
+}
+
+
+@pytest.mark.parametrize("name", list(UNUSUAL))
+def test_what_is_not_plain_goes_to_zipfile_with_its_errors(name):
+    data = UNUSUAL[name]
+    assert _plain_part(data, PART.encode(), 10_000_000, 50, 1_000_000) is None
+    assert quick_part(data) == zipfile_part(data)
