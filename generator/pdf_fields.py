@@ -24,7 +24,7 @@ from .pdfscan import MAX_UNPACKED_OBJECT_STREAMS
 SIGNED = "signed"  # what a signature field reads as once signed; `signatures.py` says whether it holds
 MAX_FIELD_NODES = 20_000  # a form has a few hundred; a hostile file may nest or repeat them without end
 MAX_SECTIONS = 64  # cross-reference sections: one per save of the file
-MAX_CACHED = 50_000  # objects' bytes remembered with what they hold (a few MB)
+MAX_CACHED = 10_000  # objects remembered with what they hold: 2.5 KB each, so at most about 25 MB
 
 
 class Node(NamedTuple):
