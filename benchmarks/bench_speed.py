@@ -10,6 +10,7 @@ printed first: take figures when it is low.
 from __future__ import annotations
 
 import compileall
+import io
 import os
 import resource
 import shutil
@@ -18,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import zipfile
 from pathlib import Path
 
 import generator
@@ -95,6 +97,46 @@ def libreoffice(runs: int, docx: list[Path], out: Path) -> tuple[float, float] |
     return median_of(runs, lambda: subprocess.run(command, check=True, capture_output=True))
 
 
+READS = 100  # calls a sample: one read takes about a millisecond
+
+
+def read_back(documents, runs: int) -> None:
+    """What `collect` pays for a returned DOCX with every field filled: the whole read, and of it the
+    controls read from the body's bytes (a form whose controls the process has seen, as from the
+    second file of a batch on; and the first of its form), against lxml parsing the body and walking
+    its controls, which is what every file cost before and what a file outside the quick subset costs."""
+    from generator import ooxml, readback
+    from generator.docx_render import fill_docx
+
+    for document in documents:
+        if document.lang != "ky" or document.form_id not in ("annex2", "interest_letter"):
+            continue
+        data = fill_docx(render_bytes(document, "docx"), every_field_filled(document))
+        xml = zipfile.ZipFile(io.BytesIO(data)).read(readback.DOCUMENT_PART)
+
+        def first_of_its_form():
+            ooxml._control_properties.cache_clear()
+            ooxml.quick_control_readings(xml)
+
+        ways = {"read back (read_docx_controls), whole": lambda: readback.read_docx_controls(io.BytesIO(data)),
+                "  controls from the bytes": lambda: ooxml.quick_control_readings(xml),
+                "  controls from the bytes, first file of its form": first_of_its_form,
+                "  lxml: parse the body and walk its controls (before)": lambda: [
+                    ooxml.control_reading(sdt) for sdt in ooxml.iter_controls(readback._parsed(xml, ""))]}
+        print(f"  ky/{document.form_id}.docx, every field filled ({len(xml) // 1000} KB body):")
+        for label, action in ways.items():
+            action()
+            wall, cpu = median_of(runs, lambda: [action() for _ in range(READS)])
+            print(f"    {label:<54} {wall / READS * 1000:7.2f} ms ({cpu / READS * 1000:5.2f} ms CPU)")
+
+
+def every_field_filled(document) -> dict[str, str]:
+    """Kyrgyz text in every field; two lines in each multi-line one."""
+    return {field.id: field.choices[-1] if field.choices else
+            {"date": "03.04.2025", "yesno": "yes", "multiline": "ҢңӨөҮү\nэкинчи сап"}.get(field.kind, f"Ңөү {field.id}")
+            for field in document.fields()}
+
+
 def main(runs: int) -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores; medians of {runs} runs")
     # an installed copy has its bytecode (pip compiles it): without it every run would compile the sources
@@ -122,6 +164,7 @@ def main(runs: int) -> None:
         build(DEFAULT_CALL, out / "warm")
         times = median_of(runs, lambda: build(DEFAULT_CALL, out / "warm"))
         print(f"  {'build of everything':<56} {shown(times)}")
+        read_back(documents, max(runs, 10))
         docx = sorted((out / "cold" / load_call(DEFAULT_CALL).id).glob("*/*.docx"))
         converted = libreoffice(runs, docx, out)
         full = cold_times["formgen build (everything: 18 files, page, zip)"]

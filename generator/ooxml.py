@@ -1,5 +1,5 @@
 """Raw WordprocessingML, in this one module: the parts a render writes, as text, and the content
-controls (`w:sdt`) read back from a parsed part.
+controls (`w:sdt`) read back from a parsed part, or from the bytes of a part of the kind written here.
 
 A render writes its XML as strings (a DOCX is thousands of elements; python-docx's objects cost
 ten times as much). Text and attribute values always go through `_text`/`_attribute`, which escape
@@ -526,3 +526,180 @@ def read_control(sdt) -> Control:
 def set_control_value(sdt, value: str, lang: str) -> None:
     """Replace a control of a parsed document with `value`, as Word does when a user types into it."""
     sdt[:] = list(_fragment(content_control(read_control(sdt)._replace(lang=lang), value)))
+
+
+# --- reading controls straight from the bytes (a quick path) ------------------------------------
+# A parse of a whole returned document.xml costs three times the rest of reading it, and the
+# controls are what `content_control` wrote. So those are read from the bytes, by pattern, when the
+# part lies in a subset where that reading provably equals `control_reading` over lxml's tree: every
+# `<` opens an element tag (no comment, CDATA, DOCTYPE or processing instruction after the XML
+# declaration); w and w14 are declared on the root only, as their namespaces, and no other prefix
+# names those; every `w:sdt` has the properties `content_control` writes, in its order (other
+# children, other quoting or spacing fall outside), and a content without paragraphs or controls;
+# every `&` starts a reference XML predefines. Anything else: None, and the caller parses.
+# The markup between controls is not looked at, so XML broken there (an unclosed tag, nesting past
+# lxml's depth limit) is read rather than refused; a part cut short is not (it must end with the
+# root's end tag).
+
+_W_URI, _W14_URI = NAMESPACES["w"].encode(), NAMESPACES["w14"].encode()
+_S = rb"[ \t\r\n]"  # XML's whitespace; re's \s has more
+_NAME = rb"[A-Za-z_][^ \t\r\n/>\"'<=&]*"
+_ATTRS = rb"(?:" + _S + rb"+" + _NAME + _S + rb"*=" + _S + rb"*(?:\"[^\"<]*\"|'[^'<]*'))*"
+_ATTRIBUTE = re.compile(_S + rb"+(" + _NAME + rb")" + _S + rb"*=" + _S + rb"*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_ANY_ATTRIBUTES = re.compile(_ATTRS + _S + rb"*/?")  # of a start tag, to its '>'
+_PLAIN_ATTRIBUTES = (b"", b"/", b' xml:space="preserve"')
+_ROOT = re.compile(  # the optional declaration (XML 1.0 in UTF-8) and the root's start tag
+    rb"(?:\xef\xbb\xbf)?(?:<\?xml" + _S + rb"+version" + _S + rb"*=" + _S + rb"*([\"'])1\.0\1(?:" + _S
+    + rb"+encoding" + _S + rb"*=" + _S + rb"*([\"'])[Uu][Tt][Ff]-8\2)?(?:" + _S + rb"+standalone" + _S + rb"*=" + _S
+    + rb"*([\"'])(?:yes|no)\3)?" + _S + rb"*\?>)?" + _S + rb"*<(" + _NAME + rb")(" + _ATTRS + rb")" + _S + rb"*>")
+_ROOT_END = re.compile(rb"</(" + _NAME + rb")" + _S + rb"*>" + _S + rb"*\Z")
+_QUOTED = rb'="([^"<]*)"'
+_LEAVES = rb'(?:<w:\w+(?: w:\w+="[^"<]*")*/>)*'
+_SDT_PROPERTIES = re.compile(  # groups: alias, tag, showingPlcHdr, w14:checked's w14:val
+    rb"<w:sdt><w:sdtPr>(?:<w:rPr>" + _LEAVES + rb"</w:rPr>)?<w:alias w:val" + _QUOTED + rb"/><w:tag w:val" + _QUOTED
+    + rb'/>(?:<w:id w:val="[^"<]*"/>)?(?:<w:lock w:val="[^"<]*"/>)?(<w:showingPlcHdr/>)?(?:<w:text(?: w:multiLine="'
+    rb'[^"<]*")?/>|<w:date(?: w:fullDate="[^"<]*")?>' + _LEAVES + rb"</w:date>|<w:dropDownList>" + _LEAVES
+    + rb"</w:dropDownList>|<w14:checkbox><w14:checked w14:val" + _QUOTED + rb'/>(?:<w14:\w+(?: w14:\w+="[^"<]*")*/>)*'
+    rb"</w14:checkbox>)?")
+_SDT_MIDDLE, _SDT_END = b"</w:sdtPr><w:sdtContent>", b"</w:sdtContent></w:sdt>"
+_ONE_RUN = re.compile(  # one run of one line; none of its properties is a text element (lxml reads those too)
+    rb'<w:r>(?:<w:rPr>(?:<w:(?!(?:t|tab|br|cr|p)\b)\w+(?: w:\w+="[^"<]*")*/>)*</w:rPr>)?'
+    rb'<w:t xml:space="preserve">([^<&]*)</w:t></w:r>')
+_RUN_PART = re.compile(rb"<w:(t|tab|br|cr|p)((?:[ \t\r\n/][^>]*)?)>([^<]*)")
+_REFERENCE = re.compile(r"(?:(lt|gt|amp|quot|apos)|#0*([0-9]{1,7})|#x0*([0-9a-fA-F]{1,6}));")
+_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
+_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+class _Unsure(Exception):
+    """The bytes hold something the quick reading does not follow: parse instead."""
+
+
+def quick_control_readings(xml: bytes) -> list[tuple[str | None, str | None, str]] | None:
+    """`control_reading` of every control of a document.xml, in order, read from its bytes; None
+    when the part lies outside the subset where that is sure to equal what lxml's tree gives."""
+    if b"\r" in xml:  # as XML's end-of-line handling does before anything else
+        xml = xml.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    root = _ROOT.match(xml)
+    if (root is None or root.group(4) == b"w:sdt" or not _plain_namespaces(root.group(5))
+            or _not_only_elements(xml, root.end())):
+        return None
+    end = _ROOT_END.match(xml, max(xml.rfind(b"</"), 0))
+    if end is None or end.group(1) != root.group(4):
+        return None
+    try:
+        return _quick_readings(xml, root.end())
+    except (_Unsure, UnicodeDecodeError):
+        return None
+
+
+def _not_only_elements(xml: bytes, start: int) -> bool:
+    """Whether anything but elements and text follows the root's start tag: a comment, CDATA, a
+    DOCTYPE, a processing instruction, a namespace declaration, or ']]>' (which XML forbids in text)."""
+    return (_holds(xml, b"<!", 1, 0) or _holds(xml, b"<?", 1, start) or _holds(xml, b"]]>", 0, 0)
+            or xml.find(b"xmlns", start) >= 0)
+
+
+def _holds(xml: bytes, needle: bytes, rare: int, start: int) -> bool:
+    """`needle in xml[start:]`, looked for from its byte at `rare`, which forms seldom hold: a
+    one-byte search is many times quicker than one for two or three bytes."""
+    at = xml.find(needle[rare:rare + 1], start + rare)
+    while at >= 0:
+        if xml.startswith(needle, at - rare):
+            return True
+        at = xml.find(needle[rare:rare + 1], at + 1)
+    return False
+
+
+def _plain_namespaces(attributes: bytes) -> bool:
+    """The root binds w and w14 to their namespaces, and no other prefix (nor the default) to either."""
+    declared: dict[bytes, bytes] = {}
+    for name, quoted, apostrophed in _ATTRIBUTE.findall(attributes):
+        if name in declared:
+            return False
+        declared[name] = quoted + apostrophed  # one of the two is always empty
+    if declared.get(b"xmlns:w") != _W_URI or declared.get(b"xmlns:w14") != _W14_URI:
+        return False
+    return all(b"&" not in value and value not in (_W_URI, _W14_URI) or name in (b"xmlns:w", b"xmlns:w14")
+               for name, value in declared.items() if name == b"xmlns" or name.startswith(b"xmlns:"))
+
+
+def _quick_readings(xml: bytes, position: int) -> list[tuple[str | None, str | None, str]]:
+    readings = []
+    while (start := xml.find(b"<w:sdt", position)) >= 0:  # each must open a control of the known shape
+        middle = xml.find(_SDT_MIDDLE, start)
+        end = xml.find(_SDT_END, middle) if middle >= 0 else -1
+        if end < 0 or xml.find(b"w:sdt", middle + len(_SDT_MIDDLE), end) >= 0:  # a control within
+            raise _Unsure
+        tag, alias, value = _control_properties(xml[start:middle])
+        if value is None:
+            value = _quick_text(xml[middle + len(_SDT_MIDDLE):end])
+        readings.append((tag, alias, value))
+        position = end + len(_SDT_END)
+    return readings
+
+
+@lru_cache(maxsize=2048)  # a form's controls come back the same in file after file
+def _control_properties(properties: bytes) -> tuple[str | None, str | None, str | None]:
+    """(tag, alias, value) from the start tag and properties of a control; value None: its text."""
+    known = _SDT_PROPERTIES.fullmatch(properties)
+    if known is None:
+        raise _Unsure
+    alias, tag, placeholder, box = known.groups()
+    if box is not None:
+        value = CHECKED if _unescaped(box, attribute=True) in ("1", "true") else UNCHECKED
+    else:
+        value = "" if placeholder else None
+    return _unescaped(tag, attribute=True), _unescaped(alias, attribute=True), value
+
+
+def _quick_text(content: bytes) -> str:
+    """`control_text` of a content without paragraphs: its w:t texts, tabs and breaks in order."""
+    one = _ONE_RUN.fullmatch(content)  # a line of text, as `content_control` writes it
+    if one:
+        return _checked(one.group(1).decode())
+    parts = []
+    for name, attributes, text in _RUN_PART.findall(content):
+        if attributes not in _PLAIN_ATTRIBUTES and not _ANY_ATTRIBUTES.fullmatch(attributes):
+            raise _Unsure  # e.g. a '>' inside a quoted value
+        if name == b"t":
+            if not attributes.endswith(b"/"):  # else <w:t/>, no text
+                parts.append(text if b"&" not in text else _unescaped(text).encode())
+        elif name == b"p":
+            raise _Unsure
+        else:
+            parts.append(b"\t" if name == b"tab" else b"\n")
+    return _checked(b"".join(parts).decode())
+
+
+def _unescaped(raw: bytes, attribute: bool = False) -> str:
+    """Text or an attribute's value as XML reads it: references resolved; in a value, a literal tab or
+    line break becomes a space. A '&' that starts anything else is not followed."""
+    if attribute:
+        raw = raw.replace(b"\t", b" ").replace(b"\n", b" ")
+    text = _checked(raw.decode())
+    if "&" not in text:
+        return text
+    pieces = text.split("&")
+    out = [pieces[0]]
+    for piece in pieces[1:]:
+        reference = _REFERENCE.match(piece)
+        if reference is None:
+            raise _Unsure
+        entity, decimal, hexadecimal = reference.groups()
+        if entity:
+            out.append(_ENTITIES[entity])
+        else:
+            code = int(decimal, 10) if decimal else int(hexadecimal, 16)
+            if not (code in (0x9, 0xA, 0xD) or 0x20 <= code <= 0xD7FF or 0xE000 <= code <= 0xFFFD
+                    or 0x10000 <= code <= 0x10FFFF):
+                raise _Unsure  # a character XML forbids: lxml reports it
+            out.append(chr(code))
+        out.append(piece[reference.end():])
+    return "".join(out)
+
+
+def _checked(text: str) -> str:
+    if _NOT_XML_CHARACTER.search(text):
+        raise _Unsure  # lxml refuses the part
+    return text
