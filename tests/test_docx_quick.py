@@ -37,19 +37,15 @@ def with_body(docx: bytes, xml: bytes) -> bytes:
 def answers(document) -> dict[str, str]:
     """A value for every field: Kyrgyz letters, XML's special characters, line breaks and tabs in
     multi-line fields, ticked and unticked boxes, the last choice of a list."""
-    values = {}
-    for i, field in enumerate(document.fields()):
+    def answer(i: int, field) -> str:
         if field.kind == "yesno":
-            values[field.id] = ooxml.CHECKED if i % 2 else ooxml.UNCHECKED
-        elif field.choices:
-            values[field.id] = field.choices[-1]
-        elif field.kind == "date":
-            values[field.id] = "03.04.2025"
-        elif field.kind == "multiline":
-            values[field.id] = f"ҢңӨөҮү & <b> \"{i}\" 'x'\nэкинчи сап\tтаб\n\nүчүнчү"
-        else:
-            values[field.id] = f"{field.id} Ң Ө Ү & < > « » №{i} —"
-    return values
+            return (ooxml.UNCHECKED, ooxml.CHECKED)[i % 2]
+        return field.choices[-1] if field.choices else {"date": "03.04.2025", "multiline": MULTILINE}.get(
+            field.kind, f"{field.id} Ң Ө Ү & < > « » №{i} —")
+    return {field.id: answer(i, field) for i, field in enumerate(document.fields())}
+
+
+MULTILINE = "ҢңӨөҮү & <b> \"x\" 'x'\nэкинчи сап\tтаб\n\nүчүнчү"
 
 
 @pytest.fixture(scope="module")
