@@ -602,13 +602,16 @@ def _not_only_elements(xml: bytes, start: int) -> bool:
 
 def _holds(xml: bytes, needle: bytes, rare: int, start: int) -> bool:
     """`needle in xml[start:]`, looked for from its byte at `rare`, which forms seldom hold: a
-    one-byte search is many times quicker than one for two or three bytes."""
+    one-byte search is many times quicker than one for two or three bytes. A part full of that
+    byte gets the plain search after a few tries."""
     at = xml.find(needle[rare:rare + 1], start + rare)
-    while at >= 0:
+    for _ in range(16):
+        if at < 0:
+            return False
         if xml.startswith(needle, at - rare):
             return True
         at = xml.find(needle[rare:rare + 1], at + 1)
-    return False
+    return xml.find(needle, start) >= 0
 
 
 def _plain_namespaces(attributes: bytes) -> bool:
@@ -631,7 +634,9 @@ def _quick_readings(xml: bytes, position: int) -> list[tuple[str | None, str | N
         end = xml.find(_SDT_END, middle) if middle >= 0 else -1
         if end < 0 or xml.find(b"w:sdt", middle + len(_SDT_MIDDLE), end) >= 0:  # a control within
             raise _Unsure
-        tag, alias, value = _control_properties(xml[start:middle])
+        properties = xml[start:middle]  # formgen's are under 1 KB: larger ones are read, not remembered
+        tag, alias, value = (_control_properties if len(properties) < 4096 else _control_properties.__wrapped__)(
+            properties)
         if value is None:
             value = _quick_text(xml[middle + len(_SDT_MIDDLE):end])
         readings.append((tag, alias, value))
