@@ -14,7 +14,7 @@ from lxml import etree
 
 from . import ooxml
 from .errors import FormgenError
-from .zips import open_package, read_part
+from .zips import package_part
 
 MAX_FILE_BYTES = 50_000_000
 MAX_PART_BYTES = 20_000_000
@@ -37,8 +37,8 @@ def read_docx_controls(source: Union[str, Path, BinaryIO]) -> list[tuple[str | N
     """(tag, alias, value) of every content control in document order. LibreOffice 7.x drops the
     tags when it saves, but keeps the controls, their order and their alias (the field's label)."""
     name = str(source) if isinstance(source, (str, Path)) else getattr(source, "name", "<stream>")
-    package = open_package(_read_limited(source, name), name, MAX_UNPACKED_BYTES, MAX_ENTRIES)
-    xml = read_part(package, DOCUMENT_PART, MAX_PART_BYTES, name)
+    xml = package_part(_read_limited(source, name), name, DOCUMENT_PART, MAX_UNPACKED_BYTES, MAX_ENTRIES,
+                       MAX_PART_BYTES)
     quick = ooxml.quick_control_readings(xml)  # None unless it is sure to equal what the parse below gives
     if quick is not None:
         return quick
