@@ -184,3 +184,26 @@ def test_markup_broken_between_controls_is_read_not_refused():
     assert ooxml.quick_control_readings(xml) == [("aa_name", "Аталышы", "Ош")]
     deep = part(control(), around="<w:p>" * 300 + "{}" + "</w:p>" * 300)  # past lxml's depth limit
     assert ooxml.quick_control_readings(deep) == [("aa_name", "Аталышы", "Ош")]
+
+
+def outcome(path: Path):
+    try:
+        return read_docx_controls(path)
+    except FormgenError as exc:
+        return exc.problem
+
+
+def test_every_docx_of_the_hostile_corpus_has_the_outcome_lxml_gives(tmp_path, monkeypatch):
+    from hostile.cases import CASES
+
+    files = []
+    for case in CASES:
+        if case.name.startswith("returned/docx-"):
+            folder = tmp_path / case.name.replace("/", "-")
+            folder.mkdir()
+            case.make(folder)
+            files += sorted(folder.rglob("*.docx"))
+    assert len(files) >= 10
+    quick = [outcome(path) for path in files]
+    monkeypatch.setattr(ooxml, "quick_control_readings", lambda xml: None)
+    assert quick == [outcome(path) for path in files]
