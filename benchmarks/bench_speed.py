@@ -132,8 +132,8 @@ def read_back(documents, runs: int) -> None:
 
 def every_field_filled(document) -> dict[str, str]:
     """Kyrgyz text in every field; two lines in each multi-line one."""
-    return {field.id: field.choices[-1] if field.choices else
-            {"date": "03.04.2025", "yesno": "yes", "multiline": "ҢңӨөҮү\nэкинчи сап"}.get(field.kind, f"Ңөү {field.id}")
+    by_kind = {"date": "03.04.2025", "yesno": "yes", "multiline": "ҢңӨөҮү\nэкинчи сап"}
+    return {field.id: field.choices[-1] if field.choices else by_kind.get(field.kind, f"Ңөү {field.id}")
             for field in document.fields()}
 
 

@@ -603,9 +603,9 @@ def _not_only_elements(xml: bytes, start: int) -> bool:
 def _holds(xml: bytes, needle: bytes, rare: int, start: int) -> bool:
     """`needle in xml[start:]`, looked for from its byte at `rare`, which forms seldom hold: a
     one-byte search is many times quicker than one for two or three bytes. A part full of that
-    byte gets the plain search after a few tries."""
+    byte gets the plain search after a hundred tries (a form's labels hold a few question marks)."""
     at = xml.find(needle[rare:rare + 1], start + rare)
-    for _ in range(16):
+    for _ in range(100):
         if at < 0:
             return False
         if xml.startswith(needle, at - rare):
