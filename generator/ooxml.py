@@ -206,6 +206,7 @@ def content_control(control: Control, value: str | None = None) -> str:
     kind = _control_type(control.kind, lang, control.options, _full_date(value) if control.kind == "date" else None,
                          value == CHECKED)
     # w:sdtPr's children in the schema's order: rPr, alias, tag, id, lock, showingPlcHdr, the type
+    # (_SDT_PROPERTIES below reads them back in this order)
     return (f'<w:sdt><w:sdtPr>{run_properties(lang)}<w:alias w:val="{_attribute(control.alias[:255])}"/>'
             f'<w:tag w:val="{_attribute(control.tag)}"/><w:id w:val="{_attribute(control.id)}"/>'
             f'<w:lock w:val="sdtLocked"/>{showing}{kind}</w:sdtPr><w:sdtContent>{content}</w:sdtContent></w:sdt>')
@@ -536,7 +537,8 @@ def set_control_value(sdt, value: str, lang: str) -> None:
 # declaration); w and w14 are declared on the root only, as their namespaces, and no other prefix
 # names those; every `w:sdt` has the properties `content_control` writes, in its order (other
 # children, other quoting or spacing fall outside), and a content without paragraphs or controls;
-# every `&` starts a reference XML predefines. Anything else: None, and the caller parses.
+# every `&` starts a reference XML predefines. Anything else: None, and the caller parses (should
+# `content_control` write otherwise, tests/test_docx_quick.py fails rather than every read slowing).
 # The markup between controls is not looked at, so XML broken there (an unclosed tag, nesting past
 # lxml's depth limit) is read rather than refused; a part cut short is not (it must end with the
 # root's end tag).
