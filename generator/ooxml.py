@@ -543,34 +543,48 @@ def set_control_value(sdt, value: str, lang: str) -> None:
 # lxml's depth limit) is read rather than refused; a part cut short is not (it must end with the
 # root's end tag).
 
+class _OnFirstUse:
+    """A regular expression compiled when first used: the quick reading's patterns take 6 ms to
+    compile, which every DOCX build, reading nothing, would pay."""
+
+    def __init__(self, pattern, flags: int = 0) -> None:
+        self._source = (pattern, flags)
+
+    def __getattr__(self, name: str):
+        compiled = re.compile(*self._source)
+        for method in ("match", "fullmatch", "search", "findall", "sub"):
+            setattr(self, method, getattr(compiled, method))  # found directly from now on
+        return getattr(compiled, name)
+
+
 _W_URI, _W14_URI = NAMESPACES["w"].encode(), NAMESPACES["w14"].encode()
 _S = rb"[ \t\r\n]"  # XML's whitespace; re's \s has more
 _NAME = rb"[A-Za-z_][^ \t\r\n/>\"'<=&]*"
 _ATTRS = rb"(?:" + _S + rb"+" + _NAME + _S + rb"*=" + _S + rb"*(?:\"[^\"<]*\"|'[^'<]*'))*"
-_ATTRIBUTE = re.compile(_S + rb"+(" + _NAME + rb")" + _S + rb"*=" + _S + rb"*(?:\"([^\"<]*)\"|'([^'<]*)')")
-_ANY_ATTRIBUTES = re.compile(_ATTRS + _S + rb"*/?")  # of a start tag, to its '>'
+_ATTRIBUTE = _OnFirstUse(_S + rb"+(" + _NAME + rb")" + _S + rb"*=" + _S + rb"*(?:\"([^\"<]*)\"|'([^'<]*)')")
+_ANY_ATTRIBUTES = _OnFirstUse(_ATTRS + _S + rb"*/?")  # of a start tag, to its '>'
 _PLAIN_ATTRIBUTES = (b"", b"/", b' xml:space="preserve"')
-_ROOT = re.compile(  # the optional declaration (XML 1.0 in UTF-8) and the root's start tag
+_ROOT = _OnFirstUse(  # the optional declaration (XML 1.0 in UTF-8) and the root's start tag
     rb"(?:\xef\xbb\xbf)?(?:<\?xml" + _S + rb"+version" + _S + rb"*=" + _S + rb"*([\"'])1\.0\1(?:" + _S
     + rb"+encoding" + _S + rb"*=" + _S + rb"*([\"'])[Uu][Tt][Ff]-8\2)?(?:" + _S + rb"+standalone" + _S + rb"*=" + _S
     + rb"*([\"'])(?:yes|no)\3)?" + _S + rb"*\?>)?" + _S + rb"*<(" + _NAME + rb")(" + _ATTRS + rb")" + _S + rb"*>")
-_ROOT_END = re.compile(rb"</(" + _NAME + rb")" + _S + rb"*>" + _S + rb"*\Z")
+_ROOT_END = _OnFirstUse(rb"</(" + _NAME + rb")" + _S + rb"*>" + _S + rb"*\Z")
 _QUOTED = rb'="([^"<]*)"'
 _LEAVES = rb'(?:<w:\w+(?: w:\w+="[^"<]*")*/>)*'
-_SDT_PROPERTIES = re.compile(  # groups: alias, tag, showingPlcHdr, w14:checked's w14:val
+_SDT_PROPERTIES = _OnFirstUse(  # groups: alias, tag, showingPlcHdr, w14:checked's w14:val
     rb"<w:sdt><w:sdtPr>(?:<w:rPr>" + _LEAVES + rb"</w:rPr>)?<w:alias w:val" + _QUOTED + rb"/><w:tag w:val" + _QUOTED
     + rb'/>(?:<w:id w:val="[^"<]*"/>)?(?:<w:lock w:val="[^"<]*"/>)?(<w:showingPlcHdr/>)?(?:<w:text(?: w:multiLine="'
     rb'[^"<]*")?/>|<w:date(?: w:fullDate="[^"<]*")?>' + _LEAVES + rb"</w:date>|<w:dropDownList>" + _LEAVES
     + rb"</w:dropDownList>|<w14:checkbox><w14:checked w14:val" + _QUOTED + rb'/>(?:<w14:\w+(?: w14:\w+="[^"<]*")*/>)*'
     rb"</w14:checkbox>)?")
 _SDT_MIDDLE, _SDT_END = b"</w:sdtPr><w:sdtContent>", b"</w:sdtContent></w:sdt>"
-_ONE_RUN = re.compile(  # one run of one line; none of its properties is a text element (lxml reads those too)
+_ONE_RUN = _OnFirstUse(  # one run of one line; none of its properties is a text element (lxml reads those too)
     rb'<w:r>(?:<w:rPr>(?:<w:(?!(?:t|tab|br|cr|p)\b)\w+(?: w:\w+="[^"<]*")*/>)*</w:rPr>)?'
     rb'<w:t xml:space="preserve">([^<&]*)</w:t></w:r>')
-_RUN_PART = re.compile(rb"<w:(t|tab|br|cr|p)((?:[ \t\r\n/][^>]*)?)>([^<]*)")
-_REFERENCE = re.compile(r"(?:(lt|gt|amp|quot|apos)|#0*([0-9]{1,7})|#x0*([0-9a-fA-F]{1,6}));")
+_RUN_PART = _OnFirstUse(rb"<w:(t|tab|br|cr|p)((?:[ \t\r\n/][^>]*)?)>([^<]*)")
+_REFERENCE = _OnFirstUse(r"(?:(lt|gt|amp|quot|apos)|#0*([0-9]{1,7})|#x0*([0-9a-fA-F]{1,6}));")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_NOT_XML_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_NOT_XML_CHARACTER = _OnFirstUse("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _Unsure(Exception):
