@@ -111,6 +111,7 @@ _INDIRECT = re.compile(rb"(\d+)" + _WS + rb"+(\d+)" + _WS + rb"+R")
 _OBJECT = re.compile(rb"(\d+)" + _WS + rb"+(\d+)" + _WS + rb"+obj" + _END)
 _SUBSECTION = re.compile(rb"(\d+) (\d+)[ \t]*\r?\n")
 _ENTRY_20 = re.compile(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)")
+_SPACES = re.compile(_WS + rb"*")
 _STREAM = re.compile(rb"stream(?:\r\n|\n)")
 _WHITESPACE = b"\x00\t\n\x0c\r "
 _BREAK = {bytes([c]) for c in b"\x00\t\n\x0c\r ()<>[]{}/%"}  # what may follow a keyword
@@ -310,8 +311,7 @@ class _QuickPdf:
             self.entries.update(zip(range(first, first + len(rows)), rows))
 
     def _table(self, offset: int, sections: list) -> dict[bytes, bytes]:
-        at = offset + 4
-        at += _eol(self.data, at)
+        at = _matched(_SPACES, self.data, offset + 4).end()
         while not self.data.startswith(b"trailer", at):
             match = _matched(_SUBSECTION, self.data, at)
             first, count = int(match.group(1)), int(match.group(2))
@@ -319,7 +319,7 @@ class _QuickPdf:
             if len(rows) != count:
                 raise Unreadable("a cross-reference entry of other than 20 bytes")
             sections.append((first, [((1 if kind == b"n" else 0), int(where), int(gen)) for where, gen, kind in rows]))
-            at = match.end() + 20 * count
+            at = _matched(_SPACES, self.data, match.end() + 20 * count).end()  # MuPDF leaves a blank line
         return _entries(self.data[at + 7:self.data.find(b"startxref", at)].strip(_WHITESPACE))
 
     def _xref_stream(self, offset: int, sections: list) -> dict[bytes, bytes]:

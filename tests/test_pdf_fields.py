@@ -4,6 +4,7 @@ import io
 import re
 
 import pikepdf
+import pymupdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
@@ -37,6 +38,21 @@ def typed(document, tmp_path) -> bytes:
     return path.read_bytes()
 
 
+def typed_in_mupdf(document, data: bytes, tmp_path, incremental: bool) -> bytes:
+    path = tmp_path / "mupdf.pdf"
+    path.write_bytes(data)
+    pdf = pymupdf.open(path)
+    for page in pdf:  # a widget lives as long as its page object
+        for widget in page.widgets():
+            if widget.field_name == pick(document, "text").id:
+                widget.field_value = TYPED
+                widget.update()
+    if incremental:
+        pdf.saveIncr()
+        return path.read_bytes()
+    return pdf.tobytes()
+
+
 def resaved(data: bytes, **options) -> bytes:
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(data)) as pdf:
@@ -54,12 +70,16 @@ def test_every_form_as_formgen_pdfium_and_qpdf_write_it_reads_as_qpdf_reads_it(d
     filled = render(document, every_text_filled(document))
     files = {"blank": render(document), "prefilled": filled, "typed in PDFium": typed(document, tmp_path),
              "saved by qpdf": resaved(filled, object_stream_mode=pikepdf.ObjectStreamMode.generate),
-             "saved by qpdf unpacked": resaved(filled, object_stream_mode=pikepdf.ObjectStreamMode.disable)}
+             "saved by qpdf unpacked": resaved(filled, object_stream_mode=pikepdf.ObjectStreamMode.disable),
+             "typed in MuPDF": typed_in_mupdf(document, filled, tmp_path, incremental=False),
+             "typed in MuPDF, saved incrementally": typed_in_mupdf(document, filled, tmp_path, incremental=True)}
     for made, data in files.items():
         quick, qpdf = both(data)
         assert quick is not None, made
         assert quick == qpdf, made
     assert LONG in quick_fields(filled)[0].values() and any("Ң" in v for v in quick_fields(filled)[0].values())
+    for made in ("typed in PDFium", "typed in MuPDF", "typed in MuPDF, saved incrementally"):
+        assert quick_fields(files[made])[0][pick(document, "text").id] == TYPED, made
 
 
 FIRST = DOCUMENTS[0]
