@@ -24,7 +24,7 @@ from .pdfscan import MAX_UNPACKED_OBJECT_STREAMS
 SIGNED = "signed"  # what a signature field reads as once signed; `signatures.py` says whether it holds
 MAX_FIELD_NODES = 20_000  # a form has a few hundred; a hostile file may nest or repeat them without end
 MAX_SECTIONS = 64  # cross-reference sections: one per save of the file
-MAX_CACHED = 10_000  # objects remembered with what they hold: 2.5 KB each, so at most about 25 MB
+MAX_CACHED = 10_000  # objects, nodes and arrays remembered: about 1.3 KB each, so at most about 13 MB
 
 
 class Node(NamedTuple):
@@ -126,6 +126,14 @@ _nodes: dict[bytes, tuple] = {}  # an object's bytes → what _QuickPdf._node ma
 _arrays: dict[bytes, list[int]] = {}  # an array's bytes → the objects it refers to
 
 
+def _remember(cache: dict, key: bytes, value):
+    if len(_parsed) + len(_nodes) + len(_arrays) >= MAX_CACHED:
+        for each in (_parsed, _nodes, _arrays):
+            each.clear()
+    cache[key] = value
+    return value
+
+
 def quick_fields(data: bytes) -> tuple[dict[str, str], list[str]] | None:
     """As pdf_read.qpdf_fields gives them, or None where this reader cannot be sure of that."""
     try:
@@ -158,7 +166,7 @@ class _QuickPdf:
         if known is None:
             known = self._node(self.object(number, body))
             if not any(_INDIRECT.fullmatch(raw) for raw in known[4]):  # its text is its own
-                _nodes[body] = known
+                _remember(_nodes, body, known)
         name, kind, kids, value, _ = known
         return name, kind, [kid for kid in kids if b"/T" in self.object(kid)] if kids else kids, value
 
@@ -201,7 +209,7 @@ class _QuickPdf:
                 raise Unreadable("not an array")
         numbers = _arrays.get(raw)
         if numbers is None:
-            numbers = _arrays[raw] = _references(raw)
+            numbers = _remember(_arrays, raw, _references(raw))
         return numbers
 
     def resolved(self, raw: bytes) -> bytes:
@@ -214,12 +222,7 @@ class _QuickPdf:
         body = body or self._body(number)
         entries = _parsed.get(body)
         if entries is None:
-            entries = _entries(body.strip(_WHITESPACE))
-            if len(_parsed) >= MAX_CACHED:
-                _parsed.clear()
-                _nodes.clear()
-                _arrays.clear()
-            _parsed[body] = entries
+            entries = _remember(_parsed, body, _entries(body.strip(_WHITESPACE)))
         return entries
 
     def _body(self, number: int) -> bytes:

@@ -164,8 +164,9 @@ def test_a_damaged_or_encrypted_structure_is_left_to_qpdf(damage):
 
 def test_objects_are_remembered_within_a_bound(monkeypatch):
     monkeypatch.setattr(pdf_fields, "MAX_CACHED", 10)
-    pdf_fields._parsed.clear()
+    for cache in (pdf_fields._parsed, pdf_fields._nodes, pdf_fields._arrays):
+        cache.clear()
     for document in DOCUMENTS[:3]:
         data = render(document, every_text_filled(document))
         assert quick_fields(data) == qpdf_fields(data)
-        assert len(pdf_fields._parsed) <= 10
+        assert len(pdf_fields._parsed) + len(pdf_fields._nodes) + len(pdf_fields._arrays) <= 10
