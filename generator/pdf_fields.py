@@ -151,8 +151,6 @@ class _QuickPdf:
         self._read_sections()
 
     def fields(self) -> tuple[dict[str, str], list[str]]:
-        if b"/Encrypt" in self.trailer:
-            raise Unreadable("encrypted")
         root = self.dictionary(self.trailer[b"/Root"])
         form = root.get(b"/AcroForm")
         if form is None:
@@ -287,8 +285,8 @@ class _QuickPdf:
             raise Unreadable("a filter other than Flate")
         unpacker = zlib.decompressobj()
         unpacked = unpacker.decompress(content, MAX_UNPACKED_OBJECT_STREAMS)
-        if unpacker.unconsumed_tail:
-            raise Unreadable("too large")
+        if unpacker.unconsumed_tail or not unpacker.eof:
+            raise Unreadable("too large, or cut short")
         return entries, unpacked
 
     # ---- cross-reference ----
@@ -306,8 +304,8 @@ class _QuickPdf:
             seen.add(offset)
             trailer = self._table(offset, sections) if self.data.startswith(b"xref", offset) \
                 else self._xref_stream(offset, sections)
-            if b"/XRefStm" in trailer:
-                raise Unreadable("a hybrid cross-reference")
+            if b"/XRefStm" in trailer or b"/Encrypt" in trailer:
+                raise Unreadable("a hybrid cross-reference, or encryption")
             self.trailer = self.trailer or trailer
             offset = int(trailer[b"/Prev"]) if b"/Prev" in trailer else None
         for first, rows in reversed(sections):  # the newer overwrite the older
