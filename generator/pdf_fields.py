@@ -24,6 +24,7 @@ from .pdfscan import MAX_UNPACKED_OBJECT_STREAMS
 SIGNED = "signed"  # what a signature field reads as once signed; `signatures.py` says whether it holds
 MAX_FIELD_NODES = 20_000  # a form has a few hundred; a hostile file may nest or repeat them without end
 MAX_SECTIONS = 64  # cross-reference sections: one per save of the file
+MAX_ENTRIES = 100_000  # of one section (a form has a few thousand objects): what Python loops over stays small
 MAX_CACHED = 10_000  # objects, nodes and arrays remembered: about 1.3 KB each, so at most about 13 MB
 
 
@@ -316,6 +317,8 @@ class _QuickPdf:
         while not self.data.startswith(b"trailer", at):
             match = _matched(_SUBSECTION, self.data, at)
             first, count = int(match.group(1)), int(match.group(2))
+            if count > MAX_ENTRIES:
+                raise Unreadable("more objects than a form has")
             rows = _ENTRY_20.findall(self.data, match.end(), match.end() + 20 * count)
             if len(rows) != count:
                 raise Unreadable("a cross-reference entry of other than 20 bytes")
@@ -330,10 +333,12 @@ class _QuickPdf:
         widths = tuple(int(w) for w in entries[b"/W"].strip(b"[]").split())
         index = [int(i) for i in entries.get(b"/Index", b"[0 %s]" % entries[b"/Size"]).strip(b"[]").split()]
         size = sum(widths)
+        if len(widths) != 3 or not all(0 <= w <= 8 for w in widths) or not size or sum(index[1::2]) > MAX_ENTRIES:
+            raise Unreadable("a cross-reference stream this reader does not follow")
         content = _unpredicted(content, entries.get(b"/DecodeParms"), size)
         start = 0
         for first, count in zip(index[::2], index[1::2]):
-            if len(widths) != 3 or start + count * size > len(content):
+            if start + count * size > len(content):
                 raise Unreadable("a short cross-reference stream")
             sections.append((first, _rows(content[start:start + count * size], widths)))
             start += count * size
@@ -365,6 +370,8 @@ def _unpredicted(content: bytes, parameters: bytes | None, columns: int) -> byte
     if given.get(b"/Predictor") != b"12" or int(given.get(b"/Columns", b"1")) != columns:
         raise Unreadable("a predictor other than PNG Up")
     rows, previous = [], bytes(columns)
+    if len(content) % (columns + 1) or len(content) > MAX_ENTRIES * (columns + 1):
+        raise Unreadable("rows cut short, or more than a form has")
     for at in range(0, len(content), columns + 1):
         if content[at] not in (0, 2):
             raise Unreadable("a PNG filter other than Up")

@@ -157,9 +157,13 @@ def test_dictionaries_the_quick_reader_does_not_follow_are_read_by_qpdf(addition
     lambda data: updated(data, b"/V (x)", offset_error=3),  # a cross-reference entry pointing elsewhere
     lambda data: data[:data.rfind(b"startxref")] + b"startxref\n10\n%%EOF\n",
     lambda data: data.replace(b"/Root 1 0 R", b"/Root 1 0 R/Encrypt 9 0 R"),
-], ids=["entry", "startxref", "encrypted"])
+    lambda data: data.replace(b"/W [1 4 2]", b"/W [0 0 0]"),  # rows of no bytes: a loop without end
+    lambda data: data.replace(b"/XRef/Size", b"/XRef/Index [0 99999999]/Size"),
+], ids=["entry", "startxref", "encrypted", "empty rows", "endless index"])
 def test_a_damaged_or_encrypted_structure_is_left_to_qpdf(damage):
-    assert quick_fields(damage(render(FIRST))) is None
+    data = render(FIRST)
+    assert damage(data) != data
+    assert quick_fields(damage(data)) is None
 
 
 def test_objects_are_remembered_within_a_bound(monkeypatch):
