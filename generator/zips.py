@@ -54,6 +54,7 @@ def package_part(data: bytes, name: str, part: str, max_unpacked: int, max_entri
     return read_part(open_package(data, name, max_unpacked, max_entries), part, limit, name)
 
 
+# The zip records formgen reads and writes, each declared once:
 _END = struct.Struct("<4s4H2LH")  # end of central directory
 _CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # a central directory entry, before its name
 _LOCAL = struct.Struct("<4s2B4HL2L2H")  # a local header, before its name
@@ -91,10 +92,9 @@ def _plain_part(data: bytes, wanted: bytes, max_unpacked: int, max_entries: int,
 
 def _whole_member(data: bytes, wanted: bytes, entry: tuple) -> bytes | None:
     crc, compressed_size, size, offset = entry[9], entry[10], entry[11], entry[18]
-    local = _LOCAL.unpack_from(data, offset) if offset + _LOCAL.size <= len(data) else None
-    if local is None or local[0] != b"PK\x03\x04" or data[offset + 30:offset + 30 + local[10]] != wanted:
+    name, begin = _local_entry(data, offset)
+    if name != wanted:
         return None
-    begin = offset + 30 + local[10] + local[11]
     compressed = data[begin:begin + compressed_size]
     if entry[6] == 0:
         member = compressed if compressed_size == size else None
@@ -107,6 +107,16 @@ def _whole_member(data: bytes, wanted: bytes, entry: tuple) -> bytes | None:
         if not inflater.eof or inflater.unused_data or inflater.unconsumed_tail:
             return None
     return member if member is not None and len(member) == size and zlib.crc32(member) == crc else None
+
+
+def _local_entry(data: bytes, offset: int) -> tuple[bytes | None, int]:
+    """(name, where the data begins) of the entry whose local header is at `offset`; (None, 0) if
+    there is none."""
+    local = _LOCAL.unpack_from(data, offset) if offset + _LOCAL.size <= len(data) else None
+    if local is None or local[0] != b"PK\x03\x04":
+        return None, 0
+    name_end = offset + _LOCAL.size + local[10]
+    return data[offset + _LOCAL.size:name_end], name_end + local[11]
 
 
 class Packed(NamedTuple):
@@ -125,8 +135,7 @@ def packed_entries(data: bytes) -> list[tuple[str, Packed]]:
         for info in package.infolist():
             if info.compress_type != zipfile.ZIP_DEFLATED:
                 raise ValueError(f"{info.filename}: not deflated")
-            name_length, extra_length = struct.unpack_from("<2H", data, info.header_offset + 26)
-            start = info.header_offset + 30 + name_length + extra_length
+            _, start = _local_entry(data, info.header_offset)
             entries.append((info.filename, Packed(info.CRC, data[start:start + info.compress_size], info.file_size)))
     return entries
 
@@ -163,14 +172,13 @@ def write_zip(entries: Iterable[tuple[str, Union[bytes, Packed]]]) -> bytes:
         flags = 0 if name.isascii() else UTF8_NAME
         crc, compressed, size = data if isinstance(data, Packed) else (*_deflated(data), len(data))
         sizes = (crc, len(compressed), size, len(encoded))
-        central.append(struct.pack("<4s4B4HL2L5H2L", b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED,
-                                   *_DOS_TIME, *sizes, 0, 0, 0, 0, ENTRY_ATTRIBUTES, out.tell()) + encoded)
-        out.write(struct.pack("<4s2B4HL2L2H", b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, *_DOS_TIME,
-                              *sizes, 0) + encoded)
+        central.append(_CENTRAL.pack(b"PK\x01\x02", 20, 3, 20, 0, flags, zipfile.ZIP_DEFLATED, *_DOS_TIME, *sizes,
+                                     0, 0, 0, 0, ENTRY_ATTRIBUTES, out.tell()) + encoded)
+        out.write(_LOCAL.pack(b"PK\x03\x04", 20, 0, flags, zipfile.ZIP_DEFLATED, *_DOS_TIME, *sizes, 0) + encoded)
         out.write(compressed)
     start = out.tell()
     out.write(b"".join(central))
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
+    out.write(_END.pack(b"PK\x05\x06", 0, 0, len(central), len(central), out.tell() - start, start, 0))
     return out.getvalue()
 
 
