@@ -394,13 +394,20 @@ def _eol(data: bytes, at: int) -> int:
 
 # ---- values ----
 
+def _covering(pattern: re.Pattern, raw: bytes, bracket: int) -> list[tuple]:
+    """The matches of `pattern` (its first group the whole match) inside `raw`'s brackets, `bracket`
+    bytes each. They must cover it all but whitespace: findall passes over what does not match."""
+    found = pattern.findall(raw, bracket, len(raw) - bracket)
+    if raw[bracket + sum(len(match[0]) for match in found):-bracket].strip(_WHITESPACE):
+        raise Unreadable("a dictionary or array this reader does not follow")
+    return found
+
+
 def _entries(raw: bytes) -> dict[bytes, bytes]:
     """A dictionary's entries {key: value bytes}, or Unreadable unless `raw` is exactly one dictionary."""
     if raw[:2] != b"<<" or raw[-2:] != b">>":
         raise Unreadable("not a dictionary")
-    found = _ENTRY.findall(raw, 2, len(raw) - 2)
-    if raw[2 + sum(len(whole) for whole, _, _ in found):-2].strip(_WHITESPACE):
-        raise Unreadable("a dictionary this reader does not follow")
+    found = _covering(_ENTRY, raw, 2)
     entries = {key: value for _, key, value in found}
     if len(entries) != len(found) or any(b"#" in key for key in entries):
         raise Unreadable("a key twice, or a key with # escapes")
@@ -408,9 +415,7 @@ def _entries(raw: bytes) -> dict[bytes, bytes]:
 
 
 def _references(raw: bytes) -> list[int]:
-    items = _REFERENCE.findall(raw, 1, len(raw) - 1)
-    if raw[1 + sum(len(whole) for whole, _, _ in items):-1].strip(_WHITESPACE):
-        raise Unreadable("an array of more than references")
+    items = _covering(_REFERENCE, raw, 1)
     if any(generation != b"0" for _, _, generation in items):
         raise Unreadable("a generation other than 0")
     return [int(number) for _, number, _ in items]
