@@ -584,7 +584,6 @@ _ONE_RUN = _OnFirstUse(  # one run of one line; none of its properties is a text
 _RUN_PART = _OnFirstUse(rb"<w:(t|tab|br|cr|p)((?:[ \t\r\n/][^>]*)?)>([^<]*)")
 _REFERENCE = _OnFirstUse(r"(?:(lt|gt|amp|quot|apos)|#0*([0-9]{1,7})|#x0*([0-9a-fA-F]{1,6}));")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
-_NOT_XML_CHARACTER = _OnFirstUse("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 class _Unsure(Exception):
@@ -721,6 +720,6 @@ def _unescaped(raw: bytes, attribute: bool = False) -> str:
 
 
 def _checked(text: str) -> str:
-    if _NOT_XML_CHARACTER.search(text):
+    if _not_in_xml().search(text):  # its surrogates never occur in text decoded from UTF-8
         raise _Unsure  # lxml refuses the part
     return text
