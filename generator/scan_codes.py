@@ -37,5 +37,7 @@ def _read(image: np.ndarray, dx: int, dy: int) -> list[FoundCode]:
         position = barcode.position
         corners = tuple((p.x + dx, p.y + dy) for p in (position.top_left, position.top_right,
                                                        position.bottom_right, position.bottom_left))
-        codes.append(FoundCode(barcode.bytes.decode("utf-8", errors="replace"), corners))
+        # its text, not its bytes read as UTF-8: the encoder puts a name of Russian letters alone in
+        # Kanji mode (Shift_JIS, 13 bits a letter), others in UTF-8 after an ECI; the text undoes either
+        codes.append(FoundCode(barcode.text, corners))
     return codes

@@ -229,6 +229,17 @@ def test_a_kyrgyz_application_scanned_at_200_dpi_shuffled_and_turned_reads_back(
     assert all(values.get(field_id, "") == "" for field_id in empty), "nothing read where nothing was written"
 
 
+@pytest.mark.parametrize("row", ["Кара-Суу", "Жаңы-Жол"])  # Russian letters alone, and with Kyrgyz ones
+def test_a_prefilled_page_scanned_among_other_rows_goes_to_its_row(tmp_path, documents, call, row):
+    """Pages of many rows in one folder: each page's code names its row, exactly."""
+    letter = documents[("interest_letter", "ru")]
+    folder = tmp_path / "scans"
+    folder.mkdir()
+    printed(letter, {}, 200, row=row)[0].save(folder / "page.png")
+    applications, problems = collect([folder], call)
+    assert [a.key for a in applications] == [str(folder / row)]
+
+
 def test_a_russian_application_in_black_and_white_at_300_dpi_in_a_multipage_tiff(tmp_path, documents, call):
     letter, annex = documents[("interest_letter", "ru")], documents[("annex2", "ru")]
     letter_values, annex_values = values_for(letter, "ru"), values_for(annex, "ru")
