@@ -34,6 +34,7 @@ def subset_options() -> subset.Options:
     options.layout_features = []  # no shaping: PDF text is drawn glyph by glyph
     options.drop_tables += ["GSUB", "GPOS", "GDEF", "kern", "DSIG"]
     options.notdef_outline = True
+    options.name_IDs = [0, 1, 2, 3, 4, 5, 6]  # fontTools 4.69 keeps every name by default; 4.68 kept these
     options.recalc_timestamp = False
     return options
 
