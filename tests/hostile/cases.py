@@ -27,14 +27,18 @@ class Case:
     rows: tuple[int, ...] = ()  # data rows the file holds: each must be produced or reported
     inputs: str = ""  # a folder of returned files: each must be in the data or the problems
     outs: tuple[str, ...] = ("out",)  # what the command may write (and what it writes beside, while it runs)
+    # What this case must show once the command has run (its folder, exit code, stdout + stderr):
+    # a list of what is wrong, empty when the outcome is the one the case is there for.
+    expect: Callable[[Path, object, str], list[str]] | None = None
 
 
 CASES: list[Case] = []
 
 
-def case(kind: str, name: str, rows: tuple[int, ...] = (), inputs: str = "", outs: tuple[str, ...] = ("out",)):
+def case(kind: str, name: str, rows: tuple[int, ...] = (), inputs: str = "", outs: tuple[str, ...] = ("out",),
+         expect: Callable[[Path, object, str], list[str]] | None = None):
     def register(make):
-        CASES.append(Case(f"{kind}/{name}", kind, make, rows, inputs, outs))
+        CASES.append(Case(f"{kind}/{name}", kind, make, rows, inputs, outs, expect))
         return make
     return register
 
@@ -633,3 +637,15 @@ cli_case("new-call-empty-id", "new-call", "--id", "", "--out", "out/x.yaml")
 cli_case("new-call-traversal-id", "new-call", "--id", "../../x", "--out", "out/x.yaml")
 cli_case("build-out-dev-full", "build", "--out", "/dev/full", "--lang", "ru", "--format", "docx")
 cli_case("catalogs-compile-missing", "catalogs", "compile", "--locales", "@/nowhere")
+
+
+# Cases of later rounds live beside this file, one module an area (cases_<area>.py), each registering
+# with `case` as above: they are imported here, in the order of their names.
+def _import_areas() -> None:
+    import importlib
+
+    for module in sorted(Path(__file__).parent.glob("cases_*.py")):
+        importlib.import_module(f"hostile.{module.stem}")
+
+
+_import_areas()

@@ -28,7 +28,7 @@ from hostile.cases import CASES, MARKER, Case, filled_pdf  # noqa: E402
 
 TIME_LIMIT, MEMORY_LIMIT_MB, HARD_TIMEOUT = 30, 500, 120
 TOTALS = ("tracebacks", "over 30 s", "over 500 MB", "rows or files unaccounted", "writes outside --out",
-          "template code run")
+          "template code run", "outcomes unlike the case's")
 
 
 @dataclass
@@ -42,19 +42,21 @@ class Result:
     outside: list = None
     template: bool = False
     message: str = ""
+    unmet: list = None
 
     def faults(self) -> dict[str, int]:
         return {"tracebacks": int(bool(self.traceback)), "over 30 s": int(self.seconds > TIME_LIMIT),
                 "over 500 MB": int(self.megabytes > MEMORY_LIMIT_MB),
                 "rows or files unaccounted": len(self.unaccounted or []),
-                "writes outside --out": len(self.outside or []), "template code run": int(self.template)}
+                "writes outside --out": len(self.outside or []), "template code run": int(self.template),
+                "outcomes unlike the case's": len(self.unmet or [])}
 
     def line(self) -> str:
         faults = {k: v for k, v in self.faults().items() if v}
         status = "FAIL" if faults else "ok  "
         detail = "; ".join(f"{k}: {v}" for k, v in faults.items())
         extra = (self.traceback.strip().splitlines() or [""])[-1] if self.traceback else self.message
-        extra = (self.unaccounted or self.outside or [extra])[0] if faults and not self.traceback else extra
+        extra = (self.unaccounted or self.outside or self.unmet or [extra])[0] if faults and not self.traceback else extra
         return (f"{status} {self.name:48} exit {str(self.exit):>4} {self.seconds:5.1f} s {self.megabytes:4d} MB  "
                 f"{detail + ' — ' if detail else ''}{str(extra)[:110]}")
 
@@ -96,6 +98,8 @@ def run_case(case: Case, folder: Path) -> Result:
         p == o or p.startswith(o + os.sep) for o in case.outs) and not _is_input(p, case))
     result.template = any(Path(p).name == MARKER for p in after) or Path("/tmp", MARKER).exists()
     result.unaccounted = _rows_unaccounted(case, folder, result) + _files_unaccounted(case, folder, result)
+    if case.expect and not result.traceback:
+        result.unmet = case.expect(folder, result.exit, out.getvalue() + stderr)
     return result
 
 
