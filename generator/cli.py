@@ -8,14 +8,15 @@ traceback."""
 from __future__ import annotations
 
 import argparse
-import errno
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import FormgenError, UsageError
+from .errors import FormgenError, UsageError, suggestion
 
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
+READER_GONE = 141  # 128 + SIGPIPE: as a shell reports a command whose output pipe was closed (`| head -1`)
 USAGE_ERROR = 2
 LANGS = ("ru", "ky", "ru+ky")
 FORMATS = ("docx", "pdf")
@@ -24,14 +25,42 @@ GROUPS = {"catalogs": "Translator workflow: extract message ids, update and comp
 
 
 class Argument:
-    """One option or argument of a command, as argparse's add_argument takes it."""
+    """One option or argument of a command, as argparse's add_argument takes it. `exists` is the fix
+    for a path given that does not exist (a usage error, exit code 2); `example` the fix for a
+    required argument left out. Whether a required argument was given is checked here, not by
+    argparse, whose message says nothing of the fix."""
 
-    def __init__(self, *flags: str, **settings) -> None:
-        self.flags, self.settings = flags, settings
+    def __init__(self, *flags: str, exists: str = "", example: str = "", **settings) -> None:
+        self.flags, self.exists, self.example = flags, exists, example
+        self.required = settings.pop("required", not self.is_option)
+        self.declared_nargs = settings.get("nargs")
+        if not self.is_option:
+            settings["nargs"] = {"+": "*", None: "?"}.get(settings.get("nargs"), settings.get("nargs"))
+        elif "action" not in settings:
+            settings["action"] = _Once
+        self.settings = settings
+        self.dest = settings.get("dest") or flags[0].lstrip("-").replace("-", "_")
 
     @property
-    def required(self) -> bool:
-        return self.settings.get("required", not self.flags[0].startswith("-"))
+    def is_option(self) -> bool:
+        return self.flags[0].startswith("-")
+
+    def missing(self, command: str) -> UsageError:
+        what = f"{self.flags[0]} is missing" if self.is_option else f"no {self.settings.get('metavar', self.dest).lower()} given"
+        return UsageError(command, "", what, self.example)
+
+
+class _Once(argparse.Action):
+    """An option that takes one value: given twice, it is refused rather than the last one kept
+    (`collect --lang ru --lang ky` made a table in one of them, silently)."""
+
+    def __call__(self, parser, namespace, values, option_string=None) -> None:
+        given = namespace.__dict__.setdefault("given_once", set())
+        if self.dest in given:
+            raise UsageError(option_string, "", f"given twice: {getattr(namespace, self.dest)}, then {values}",
+                             f"give {option_string} once: it takes one value")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
 
 
 class Command:
@@ -40,6 +69,10 @@ class Command:
 
     def __init__(self, words: tuple[str, ...], run: Callable, arguments: tuple[Argument, ...]) -> None:
         self.words, self.run, self.arguments = words, run, arguments
+
+    @property
+    def name(self) -> str:
+        return " ".join(("formgen", *self.words))
 
 
 COMMANDS: list[Command] = []
@@ -52,13 +85,21 @@ def command(*words: str, arguments: tuple[Argument, ...] = ()):
     return register
 
 
-def positive(text: str) -> int:
-    try:
-        number = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+def one_of(option: str, allowed: tuple[str, ...], how: str = ""):
+    """An option's value checked against its choices, with the fix in the message (argparse's own
+    `choices` print a usage line and no fix)."""
+    def parse(text: str) -> str:
+        if text not in allowed:
+            raise UsageError(option, "", f"unknown value '{text}'", suggestion(text, allowed) + how)
+        return text
+    return parse
+
+
+def processes(text: str) -> int:
+    number = int(text) if text.strip().isdigit() else 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"{number} is less than 1")
+        raise UsageError("--jobs", "", f"'{text}' is not a whole number of processes, 1 or more",
+                         "e.g. --jobs 2, or leave --jobs out for one per core")
     return number
 
 
@@ -69,10 +110,12 @@ PROJECT = Argument("--project", type=Path, metavar="DIR", help="Project folder (
 
 
 def lang_option(help: str) -> Argument:
-    return Argument("--lang", action="append", choices=LANGS, help=help)
+    return Argument("--lang", action="append", type=one_of("--lang", LANGS, "; repeat --lang for several"),
+                    metavar="|".join(LANGS), help=help)
 
 
-FORMAT = Argument("--format", dest="fmt", action="append", choices=FORMATS, help="docx or pdf; repeat. Default: both.")
+FORMAT = Argument("--format", dest="fmt", action="append", type=one_of("--format", FORMATS, "; repeat for both"),
+                  metavar="|".join(FORMATS), help="docx or pdf; repeat. Default: both.")
 
 
 def project_of(folder: Path | None):
@@ -91,9 +134,9 @@ def say(line: str = "", err: bool = False) -> None:
     lang_option("ru, ky or ru+ky (both in one document); repeat. Default: all three."),
     Argument("--form", action="append", metavar="ID", help="Form id; repeat for several. Default: all."),
     FORMAT,
-    Argument("--letterhead", type=Path, metavar="FILE.docx", help="The municipality's letterhead .docx: the letter "
+    Argument("--letterhead", type=Path, metavar="FILE.docx", exists="check the path of the letterhead", help="The municipality's letterhead .docx: the letter "
              "goes where it says {{ letter }}, or at its end."),
-    Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", help="A letterhead .pdf: its first page is the "
+    Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", exists="check the path of the letterhead", help="A letterhead .pdf: its first page is the "
              "background of the PDF letter's first page."),
     Argument("--no-site", action="store_true", help="Skip the download page and the zip."),
     PROJECT))
@@ -145,14 +188,15 @@ class Progress:
 
 @command("fill", arguments=(
     Argument("--data", type=Path, required=True, metavar="FILE", help="CSV, XLSX or YAML: one row per municipality, "
-             "columns named by field ids."),
+             "columns named by field ids.", exists="check the path of the rows to fill",
+             example="give the rows to fill: formgen fill --data municipalities.csv"),
     CALL,
     Argument("--out", type=Path, metavar="DIR", help="Folder to write into. Default: the project's "
              "output/<call id>/prefilled."),
     lang_option("ru, ky or ru+ky; repeat. Default: ru and ky."),
     FORMAT,
     Argument("--form", action="append", metavar="ID", help="Form id; repeat. Default: every form with fields."),
-    Argument("--jobs", type=positive, metavar="N", help="Processes to use. Default: one per core (2 at most)."),
+    Argument("--jobs", type=processes, metavar="N", help="Processes to use. Default: one per core (2 at most)."),
     PROJECT))
 def fill(options) -> int:
     """Write each municipality's prefilled forms into a folder named after it."""
@@ -181,12 +225,13 @@ def fill(options) -> int:
 
 @command("collect", arguments=(
     Argument("inputs", type=Path, nargs="+", metavar="INPUTS", help="Returned forms (PDF, DOCX) and scans of them "
-             "(PDF, PNG, JPEG, TIFF), or folders of them."),
+             "(PDF, PNG, JPEG, TIFF), or folders of them.", exists="check the path of the returned forms",
+             example="name the returned forms or their folders: formgen collect returned/"),
     Argument("--out", type=Path, default=Path("applications.xlsx"), metavar="FILE", help=".xlsx, .csv (one file per "
              "table) or .json (default: applications.xlsx)"),
     CALL,
-    Argument("--lang", choices=("ru", "ky"), default="ky", help="Language of the column labels: ru or ky "
-             "(default: ky)."),
+    Argument("--lang", type=one_of("--lang", ("ru", "ky"), "; the column labels are in one language"), default="ky",
+             metavar="ru|ky", help="Language of the column labels: ru or ky (default: ky)."),
     PROJECT,
     Argument("--review", type=Path, metavar="FILE.html", help="Also write this .html page: every scanned field a "
              "person must check, its image beside the value read.")))
@@ -198,9 +243,6 @@ def collect(options) -> None:
 
     out, lang = options.out, options.lang
     check_output(out)
-    for path in options.inputs:
-        if not path.exists() and not path.is_symlink():
-            raise UsageError(path, "", "no such file or folder", "check the path of the returned forms")
     chosen = project_of(options.project)
     forms = Forms(load_call(chosen.call(options.call)), chosen)
     applications, problems = run_collect(options.inputs, forms=forms)
@@ -218,7 +260,8 @@ def collect(options) -> None:
 
 
 @command("new-call", arguments=(
-    Argument("--id", dest="new_id", required=True, metavar="ID", help="Id of the new call, e.g. 2026."),
+    Argument("--id", dest="new_id", required=True, metavar="ID", help="Id of the new call, e.g. 2026.",
+             example="give the new call's id: formgen new-call --id 2026"),
     Argument("--from", dest="source", type=Path, metavar="FILE", help="Settings of the call to start from (a file or "
              "a call id). Default: the project's latest call."),
     Argument("--out", type=Path, metavar="FILE", help="File to write. Default: <id>.yaml beside --from, or in the "
@@ -230,13 +273,15 @@ def new_call(options) -> None:
 
     chosen, source = project_of(options.project), options.source
     folder = source.parent if source and source.suffix else (chosen.calls_dir if chosen.root else Path.cwd())
-    target = options.out or folder / f"{options.new_id}.yaml"
-    written = write_new_call(chosen.call(source), options.new_id, target)
+    target = chosen.writable(options.out or folder / f"{options.new_id}.yaml", "; or give --out FILE")
+    written = write_new_call(chosen.call(source, "--from"), options.new_id, target)
     say(f"wrote {written} from {chosen}: edit the dates, period and contacts, then run "
         f"`formgen check --call {written}` and `formgen build --call {written}`")
 
 
-@command("read", arguments=(Argument("file", type=Path, metavar="FILE", help="A filled DOCX made by formgen."),
+@command("read", arguments=(Argument("file", type=Path, metavar="FILE", help="A filled DOCX made by formgen.",
+                                     exists="check the path of the filled form",
+                                     example="name the filled form: formgen read letter.docx"),
                             PROJECT))
 def read(options) -> None:
     """Print the values of a filled DOCX as JSON {field id: value}; say on stderr which form it is."""
@@ -255,7 +300,8 @@ def read(options) -> None:
 
 
 @command("init", arguments=(Argument("folder", type=Path, metavar="FOLDER",
-                                     help="The project folder to make (new or empty)."),))
+                                     help="The project folder to make (new or empty).",
+                                     example="name the folder to make: formgen init call-2026"),))
 def init(options) -> None:
     """Make a project folder: a working copy of the built-in forms, call settings and catalogs."""
     from .init import init_project
@@ -275,7 +321,7 @@ def catalogs_extract(options) -> None:
     from .translate import write_template
 
     chosen = project_of(options.project)
-    output = options.output or chosen.locales_dir / "forms.pot"
+    output = chosen.writable(options.output or chosen.locales_dir / "forms.pot", "; or give --output FILE")
     count = write_template(output, chosen.forms_dir)
     say(f"wrote {count} message ids of {chosen} to {output}")
 
@@ -286,7 +332,7 @@ def catalogs_update(options) -> None:
     from .translate import update_catalogs
 
     chosen = project_of(options.project)
-    for path in update_catalogs(chosen.locales_dir, chosen.forms_dir):
+    for path in update_catalogs(chosen.writable(chosen.locales_dir), chosen.forms_dir):
         say(f"updated {path}")
     say(f"updated the catalogs of {chosen}")
 
@@ -297,7 +343,7 @@ def catalogs_compile(options) -> None:
     from .catalogs import compile_catalogs
 
     chosen = project_of(options.project)
-    for path in compile_catalogs(chosen.locales_dir):
+    for path in compile_catalogs(chosen.writable(chosen.locales_dir)):
         say(f"compiled {path}")
     say(f"the compiled catalogs of {chosen} are up to date")
 
@@ -309,11 +355,37 @@ class _Formatter(argparse.HelpFormatter):
         super().add_usage(usage, actions, groups, prefix or "Usage: ")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's own complaints (an option without its value) become one line with the fix, not a
+    usage block that says none. Required arguments are checked by `_check_given`, so argparse is told
+    they are optional; its usage line still shows them as required."""
+
+    def error(self, message: str):
+        raise UsageError(self.prog, "", message, f"see `{self.prog} --help`")
+
+    def format_usage(self) -> str:
+        return self._as_declared(super().format_usage)
+
+    def format_help(self) -> str:
+        return self._as_declared(super().format_help)
+
+    def _as_declared(self, write: Callable[[], str]) -> str:
+        declared = [(action, action.required, action.nargs) for action in self._actions
+                    if hasattr(action, "declared_nargs")]
+        for action, _, _ in declared:
+            action.required, action.nargs = True, action.declared_nargs
+        try:
+            return write()
+        finally:
+            for action, required, nargs in declared:
+                action.required, action.nargs = required, nargs
+
+
 def _parser(words: tuple[str, ...], description: str, parent=None) -> argparse.ArgumentParser:
     settings = {"prog": " ".join(("formgen", *words)), "description": description, "formatter_class": _Formatter,
                 "allow_abbrev": False}
     if parent is None:
-        return argparse.ArgumentParser(**settings)
+        return _Parser(**settings)
     return parent.add_parser(words[-1], help=description, **settings)
 
 
@@ -336,7 +408,7 @@ def command_tree() -> argparse.ArgumentParser:
     command listed, a group per first word shared by several. A whole command is parsed by its own
     parser (`command_parser`), which alone holds its options."""
     top = _parser((), DESCRIPTION)
-    words = top.add_subparsers(title="commands", metavar="COMMAND")
+    words = top.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     groups: dict[str, argparse._SubParsersAction] = {}
     for found in COMMANDS:
         where = words
@@ -344,7 +416,7 @@ def command_tree() -> argparse.ArgumentParser:
             if found.words[0] not in groups:
                 group = _parser(found.words[:1], GROUPS[found.words[0]], words)
                 group.set_defaults(own_parser=group)
-                groups[found.words[0]] = group.add_subparsers(title="commands", metavar="COMMAND")
+                groups[found.words[0]] = group.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
             where = groups[found.words[0]]
         own = _parser(found.words, _summary(found.run), where)
         own.set_defaults(own_parser=own)
@@ -355,48 +427,100 @@ def command_tree() -> argparse.ArgumentParser:
 def command_parser(found) -> argparse.ArgumentParser:
     own = _parser(found.words, _summary(found.run))
     for argument in found.arguments:
-        own.add_argument(*argument.flags, **argument.settings)
+        action = own.add_argument(*argument.flags, **argument.settings)
+        if argument.required:
+            action.declared_nargs = argument.declared_nargs
     own.set_defaults(command=found, own_parser=own)
     return own
 
 
-def parsed(args: list[str]) -> tuple[argparse.Namespace, list[str]]:
+def parsed(args: list[str]) -> argparse.Namespace:
     """The options of `args`. A whole command is parsed by its own parser alone (making every
     command's parser costs), intermixed, so file arguments may stand on both sides of an option
     (`collect a.pdf --out x.xlsx b.pdf`)."""
     words = chosen_words(args)
     found = next((found for found in COMMANDS if found.words == words), None)
     if found is None:
-        return command_tree().parse_known_args(args)
-    return command_parser(found).parse_known_intermixed_args(args[len(words):])
+        _refuse_unknown_word(words, args[len(words):])
+        return command_tree().parse_known_args(args)[0]
+    options, unknown = command_parser(found).parse_known_intermixed_args(args[len(words):])
+    if unknown:
+        flags = [flag for argument in found.arguments for flag in argument.flags if argument.is_option]
+        raise UsageError(found.name, "", f"unknown option {unknown[0]}" if unknown[0].startswith("-")
+                         else f"'{unknown[0]}' is not taken here", suggestion(unknown[0], flags))
+    _check_given(found, options)
+    return options
 
 
-def fail(line: str, code: int):
+def _refuse_unknown_word(words: tuple[str, ...], rest: list[str]) -> None:
+    """`formgen explode`, `formgen catalogs bogus`: what the commands are."""
+    if rest and not rest[0].startswith("-"):
+        allowed = dict.fromkeys(c.words[len(words)] for c in COMMANDS if c.words[:len(words)] == words)
+        raise UsageError(" ".join(("formgen", *words)), "", f"'{rest[0]}' is not a command", suggestion(rest[0], allowed))
+
+
+def _check_given(found: Command, options: argparse.Namespace) -> None:
+    """Every required argument given, and every input path that must exist existing: both are
+    usage errors (exit code 2) whichever command it is."""
+    for argument in found.arguments:
+        value = getattr(options, argument.dest)
+        if argument.required and value in (None, []):
+            raise argument.missing(found.name)
+        for path in (value if isinstance(value, list) else [value]) if argument.exists and value else []:
+            if not path.exists() and not path.is_symlink():  # a broken link is the reader's to report
+                where = (argument.flags[0], str(path)) if argument.is_option else (path, "")
+                raise UsageError(*where, "no such file or folder", argument.exists)
+
+
+def fail(line: str, code: int) -> int:
     say(line, err=True)
-    raise SystemExit(code)
+    return code
+
+
+def run(args: list[str]) -> int:
+    """The exit status of the command `args`; every error a command raises becomes one line here."""
+    try:
+        options = parsed(args)
+        found = getattr(options, "command", None)
+        if found is None:  # `formgen` or `formgen catalogs` alone: what it can do
+            options.own_parser.print_help(sys.stderr)
+            return USAGE_ERROR
+        return found.run(options) or 0
+    except FormgenError as exc:
+        return fail(f"error: {exc.line()}", exc.exit_code)
+    except KeyboardInterrupt:
+        return fail("interrupted: output folders an earlier run wrote are as they were", INTERRUPTED)
+    except BrokenPipeError:
+        raise  # app's, below
+    except OSError as exc:  # what no command expected: a full disk
+        where = f"{exc.filename}: " if exc.filename else ""
+        return fail(f"error: {where}{exc.strerror or exc} (free some space or choose another place)", 1)
 
 
 def app(args: list[str] | None = None):
     """Run the command `args` (default: the process's own) and exit with its status."""
-    args = sys.argv[1:] if args is None else args
-    options, unknown = parsed(args)
-    if unknown:  # said by the command's own parser, with its own usage line
-        options.own_parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    found = getattr(options, "command", None)
-    if found is None:  # `formgen` or `formgen catalogs` alone: what it can do
-        options.own_parser.print_help(sys.stderr)
-        raise SystemExit(USAGE_ERROR)
     try:
-        raise SystemExit(found.run(options) or 0)
-    except FormgenError as exc:
-        fail(f"error: {exc.line()}", exc.exit_code)
-    except KeyboardInterrupt:
-        fail("interrupted: output folders an earlier run wrote are as they were", INTERRUPTED)
-    except OSError as exc:  # what no command expected: a full disk, a closed pipe
-        if exc.errno == errno.EPIPE:
-            raise
-        where = f"{exc.filename}: " if exc.filename else ""
-        fail(f"error: {where}{exc.strerror or exc} (free some space or choose another place)", 1)
+        try:
+            status = run(sys.argv[1:] if args is None else args)
+        except SystemExit as exit:  # argparse's --help
+            status = exit.code
+        sys.stdout.flush()  # a reader that went away shows here, not in Python's flush at exit
+    except BrokenPipeError:  # `formgen read x.docx | head -1`: the reader has what it wanted
+        _silence_standard_streams()
+        status = READER_GONE
+    raise SystemExit(status)
+
+
+def _silence_standard_streams() -> None:
+    """Point stdout and stderr at the null device, so that Python's flush at exit finds no closed
+    pipe to complain about (the recipe in the documentation of `signal`, note on SIGPIPE)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            os.dup2(null, stream.fileno())
+        except (OSError, ValueError, AttributeError):  # not a file (a test's StringIO)
+            pass
+    os.close(null)
 
 
 def main() -> None:

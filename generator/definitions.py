@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import FORMS_DIR
-from .errors import FormgenError
+from .errors import FormgenError, suggestion
 from .kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .model import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
                     FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
                     ProjectSettings, RowDef, SignaturesDef)
-from .yamlfile import YamlReader, load_yaml, suggestion
+from .yamlfile import YamlReader, load_yaml
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")

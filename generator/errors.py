@@ -27,6 +27,16 @@ def coded(code: str, line: str) -> str:
 
 
 class UsageError(FormgenError):
-    """A wrong option on the command line; exit code 2, as argparse exits on a wrong option."""
+    """A wrong option on the command line, or a path given that does not exist; exit code 2."""
 
     exit_code = 2
+
+
+def suggestion(wrong: str, allowed) -> str:
+    """The fix for an unknown name: the closest allowed one first ("did you mean …"), then all."""
+    import difflib  # only when a name is wrong
+
+    allowed = [str(a) for a in allowed]
+    close = difflib.get_close_matches(str(wrong), allowed, n=1, cutoff=0.6)
+    every = f"use one of: {', '.join(allowed)}" if allowed else "none is defined"
+    return f"did you mean '{close[0]}'? {every}" if close else every

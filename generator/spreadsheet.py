@@ -12,7 +12,7 @@ import zipfile
 from pathlib import Path
 from typing import Iterator
 
-from .errors import FormgenError
+from .errors import FormgenError, UsageError
 from .files import check_regular_file
 from .ooxml import replace_not_in_xml
 from .yamlfile import load_yaml
@@ -224,7 +224,7 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def check_output(path: Path) -> None:
     """Refuse a wrong --out before any file is read."""
     if path.suffix.lower() not in OUTPUT_SUFFIXES:
-        raise FormgenError(path, "", f"unknown output format '{path.suffix}'", "end --out with .xlsx, .csv or .json")
+        raise UsageError("--out", str(path), f"'{path.suffix}' is not a table format", "end --out with .xlsx, .csv or .json")
 
 
 def safe_cell(value: str) -> str:

@@ -1,7 +1,6 @@
 """Reading YAML safely, with errors that point at the line."""
 from __future__ import annotations
 
-import difflib
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +12,7 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver, Resolver
 from yaml.scanner import Scanner
 
-from .errors import FormgenError
+from .errors import FormgenError, suggestion
 from .files import check_regular_file
 
 MAX_YAML_BYTES = 1_000_000
@@ -158,14 +157,6 @@ def parse_yaml(text: str, path: Path, strings: bool = False) -> Any:
             raise FormgenError(path, place, problem, exc.fix, code="FG006") from None
         raise FormgenError(path, place, f"malformed YAML: {problem}", "fix the indentation or quoting there",
                            code="FG005") from None
-
-
-def suggestion(wrong: str, allowed) -> str:
-    """The fix for an unknown name: the closest allowed one first ("did you mean …"), then all."""
-    allowed = [str(a) for a in allowed]
-    close = difflib.get_close_matches(str(wrong), allowed, n=1, cutoff=0.6)
-    every = f"use one of: {', '.join(allowed)}" if allowed else "none is defined"
-    return f"did you mean '{close[0]}'? {every}" if close else every
 
 
 class YamlReader:
