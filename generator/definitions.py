@@ -13,7 +13,7 @@ from .kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .model import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
                     FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
                     ProjectSettings, RowDef, SignaturesDef)
-from .yamlfile import YamlReader, load_yaml
+from .yamlfile import YamlReader, load_yaml, placed
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -239,7 +239,8 @@ class _Reader(YamlReader):
         for key, read in readers.items():
             if key in spec:
                 return read(spec, place)
-        raise self.fail(place, "unknown block", f"start it with one of: {', '.join(readers)}, field", code="FG126")
+        raise self.fail(placed(spec, next(iter(spec), None), place), "unknown block",
+                        f"start it with one of: {', '.join(readers)}, field", code="FG126")
 
     def form(self, data: Any) -> FormDef:
         data = self.mapping(data, "top level", ("id", "title", "blocks"),

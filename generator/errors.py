@@ -33,10 +33,20 @@ class UsageError(FormgenError):
 
 
 def suggestion(wrong: str, allowed) -> str:
-    """The fix for an unknown name: the closest allowed one first ("did you mean …"), then all."""
+    """The fix for an unknown name: the closest allowed one first ("did you mean …"), then all. A
+    short name is close when one letter differs (`kg` for `ky`), which difflib's ratio misses."""
     import difflib  # only when a name is wrong
 
     allowed = [str(a) for a in allowed]
-    close = difflib.get_close_matches(str(wrong), allowed, n=1, cutoff=0.6)
+    close = (difflib.get_close_matches(str(wrong), allowed, n=1, cutoff=0.6)
+             or [name for name in allowed if len(name) > 1 and _one_letter_apart(str(wrong), name)][:1])
     every = f"use one of: {', '.join(allowed)}" if allowed else "none is defined"
     return f"did you mean '{close[0]}'? {every}" if close else every
+
+
+def _one_letter_apart(a: str, b: str) -> bool:
+    """One letter changed, added or dropped."""
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b)) == 1
+    shorter, longer = sorted((a, b), key=len)
+    return len(longer) - len(shorter) == 1 and any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))

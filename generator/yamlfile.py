@@ -75,9 +75,28 @@ class _Strict(Composer):
         return super().construct_mapping(node, deep)
 
 
+class Marked(dict):
+    """A mapping of a settings or definition file that knows where it stands, and where each of its
+    keys does: (line, column), counted from 1, for messages that send a person to the place."""
+
+    at: tuple[int, int] | None = None
+    keys_at: dict[str, tuple[int, int]] = {}
+
+
+def _position(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
 class _TextDates(SafeConstructor, Resolver):
     """Settings and definitions: numbers and lists as YAML reads them, dates left as text, so a wrong
-    date gets our message, not a crash."""
+    date gets our message, not a crash; mappings keep their places (Marked)."""
+
+    def construct_yaml_map(self, node):
+        data = Marked()
+        data.at = _position(node.start_mark)
+        data.keys_at = {key.value: _position(key.start_mark) for key, _ in node.value if isinstance(key.value, str)}
+        yield data
+        data.update(self.construct_mapping(node))
 
     def construct_yaml_int(self, node):
         if len(node.value) > MAX_DIGITS:
@@ -87,6 +106,7 @@ class _TextDates(SafeConstructor, Resolver):
 
 
 _TextDates.add_constructor("tag:yaml.org,2002:int", _TextDates.construct_yaml_int)
+_TextDates.add_constructor("tag:yaml.org,2002:map", _TextDates.construct_yaml_map)
 _TextDates.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
@@ -178,15 +198,24 @@ class YamlReader:
         return value
 
     def mapping(self, value: Any, place: str, required: tuple[str, ...], optional: tuple[str, ...] = ()) -> dict:
+        """A mapping of these keys. A key it does not know is reported first, at its line: a misspelt
+        `widht:` is the reason `width` is missing, and saying only the latter hides the cause."""
         where = place or "top level"
         if not isinstance(value, dict):
             raise self.fail(where, f"expected a mapping, found {type(value).__name__}", "write `key: value` lines",
                             code="FG007")
-        for key in required:
-            if key not in value:
-                raise self.fail(where, f"missing key '{key}'", f"add '{key}:'", code="FG008")
         unknown = sorted(set(map(str, value)) - set(required) - set(optional))
         if unknown:
-            raise self.fail(f"{place}.{unknown[0]}".lstrip("."), f"unknown key '{unknown[0]}'",
+            raise self.fail(placed(value, unknown[0], f"{place}.{unknown[0]}".lstrip(".")), f"unknown key '{unknown[0]}'",
                             suggestion(unknown[0], required + optional), code="FG009")
+        for key in required:
+            if key not in value:
+                raise self.fail(placed(value, None, where), f"missing key '{key}'", f"add '{key}:'", code="FG008")
         return value
+
+
+def placed(mapping: Any, key: str | None, place: str) -> str:
+    """`place` led by the line and column of `key` in the mapping (of the mapping itself for None),
+    where the file gave them: `line 12, column 9: blocks[3].widht`."""
+    at = getattr(mapping, "keys_at", {}).get(key) if key is not None else getattr(mapping, "at", None)
+    return f"line {at[0]}, column {at[1]}: {place}" if at else place
