@@ -11,14 +11,18 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from . import LANGUAGES
+from .kinds import calendar_fault
 from .yamlfile import YamlReader, load_yaml, parse_yaml
 
 CALL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
+CALL_YEAR = re.compile(r"(19|20|21)\d\d(?=$|[-_.])")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 PHONE = re.compile(r"^[0-9+()/ \-–,]{5,}$")
 DEADLINE_FORMAT = "YYYY-MM-DD HH:MM"
 # What datetime.strptime(value, "%Y-%m-%d %H:%M") accepts, without the 7 ms of loading _strptime.
 DEADLINE = re.compile(r"(\d\d\d\d)-(1[0-2]|0[1-9]|[1-9])-(3[01]|[12]\d|0[1-9]|[1-9]| [1-9])\s+(2[0-3]|[0-1]\d|\d):([0-5]\d|\d)")
+# A date, and maybe an hour, in the shape asked for, whether or not the calendar has it.
+DAY_AND_HOUR = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})(?:\s+(?P<hour>\d{1,2}):(?P<minute>\d{1,2}))?")
 # Control characters, lone surrogates and noncharacters: nothing a form can print.
 UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff]")
 _SHOWN = reprlib.Repr()
@@ -98,15 +102,32 @@ class _Reader(YamlReader):
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
+            self.in_calendar(str(value), place)
             raise self.fail(place, f"{shown(value)} is not a date", "write it as YYYY-MM-DD, e.g. 2025-03-07",
                             code="FG304") from None
 
     def deadline(self, value: Any, place: str) -> dt.datetime:
         deadline = parse_deadline(str(value))  # the loader leaves dates as text
         if deadline is None:
+            self.in_calendar(str(value), place)
             raise self.fail(place, f"{shown(value)} is not a date and hour",
                             f"write it as {DEADLINE_FORMAT}, e.g. 2025-02-28 18:00", code="FG305")
         return deadline
+
+    def in_calendar(self, text: str, place: str) -> None:
+        """A date (and hour) in the format asked for that names no day (30 February) or hour (24:00)
+        is told so: repeating the format it already has would not help."""
+        written = DAY_AND_HOUR.fullmatch(text.strip())
+        if not written:
+            return
+        year, month, day = map(int, written.group("year", "month", "day"))
+        hour, minute = (int(n) if n else 0 for n in written.group("hour", "minute"))
+        fault = calendar_fault(year, month, day) or (
+            f"there is no hour {hour}, only 0 to 23" if hour > 23 else
+            f"there is no minute {minute}, only 0 to 59" if minute > 59 else None)
+        if fault:
+            exist = "a day and hour that exist" if written.group("hour") else "a day that exists"
+            raise self.fail(place, f"{shown(text)}: {fault}", f"write {exist}", code="FG311")
 
     def years(self, value: Any, place: str) -> tuple[int, int]:
         ok = (isinstance(value, list) and len(value) == 2
@@ -173,6 +194,12 @@ def call_id(value: Any, path: Path) -> str:
     """A call id is a folder name in the output: no separators, no '..'."""
     return _Reader(path).text(value, "id", CALL_ID, "call id",
                               "use letters, digits, '.', '_' and '-', starting with a letter or digit")
+
+
+def call_year(call_id: str) -> int | None:
+    """The year a call's id names, when it is one (2026) or starts with one (2026-spring)."""
+    found = CALL_YEAR.match(call_id)
+    return int(found.group()) if found else None
 
 
 def load_call(path: Path) -> CallSettings:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Iterator
 
 from . import LANGUAGES
-from .call import CallSettings, call_texts, load_call
+from .call import CallSettings, call_texts, call_year, load_call
 from .catalogs import Catalog, Translations, po_path, read_catalog
 from .definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
 from .errors import FormgenError, coded
@@ -67,9 +67,18 @@ def _call_literals(call: CallSettings, lang: str) -> dict[str, str]:
 def warnings(call_path: Path) -> list[str]:
     """What may be right but needs a person's eye: `check` prints it and still succeeds."""
     try:
-        return [f"warning: {line}" for line in contact_name_doubts(load_call(call_path))]
+        call = load_call(call_path)
     except FormgenError:  # check() reports the broken call itself
         return []
+    return [f"warning: {line}" for line in (*deadline_doubts(call), *contact_name_doubts(call))]
+
+
+def deadline_doubts(call: CallSettings) -> Iterator[str]:
+    """A call of 2027 that closes in 2026 was most likely copied with its dates moved too little."""
+    year = call_year(call.id)
+    if year is not None and call.deadline.year < year:
+        yield coded("FG312", f"{call.source}: deadline: {call.deadline:%Y-%m-%d} falls before the call's own year "
+                             f"{year} (set this call's dates; `formgen new-call` moves them by the years between the ids)")
 
 
 def contact_name_doubts(call: CallSettings) -> Iterator[str]:

@@ -268,14 +268,15 @@ def collect(options) -> None:
              "project's forms/calls (the current folder for the built-in forms)."),
     PROJECT))
 def new_call(options) -> None:
-    """Write a new call's settings: a copy of --from with the new id and every date one year later."""
+    """Write a new call's settings: a copy of --from with the new id and every date moved on by the
+    years between the two ids (2025 → 2027: two), or by one year when the ids are not years."""
     from .newcall import write_new_call
 
     chosen, source = project_of(options.project), options.source
     folder = source.parent if source and source.suffix else (chosen.calls_dir if chosen.root else Path.cwd())
     target = chosen.writable(options.out or folder / f"{options.new_id}.yaml", "; or give --out FILE")
-    written = write_new_call(chosen.call(source, "--from"), options.new_id, target)
-    say(f"wrote {written} from {chosen}: edit the dates, period and contacts, then run "
+    written, dates = write_new_call(chosen.call(source, "--from"), options.new_id, target)
+    say(f"wrote {written} from {chosen}, {dates}: edit the dates, period and contacts, then run "
         f"`formgen check --call {written}` and `formgen build --call {written}`")
 
 

@@ -113,7 +113,30 @@ def _date(field, text: str, options: Options) -> Parsed:
             return dt.datetime.strptime(text, pattern).strftime("%d.%m.%Y"), None
         except ValueError:
             continue
+    day = DAY_MONTH_YEAR.fullmatch(text) or YEAR_MONTH_DAY.fullmatch(text)
+    fault = day and calendar_fault(*map(int, day.group("year", "month", "day")))
+    if fault:
+        return text, f"'{text[:40]}': {fault} (write a day that exists)"
     return text, f"'{text[:40]}' is not a date (write DD.MM.YYYY)"
+
+
+DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})")
+YEAR_MONTH_DAY = re.compile(r"(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})")
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+               "November", "December")
+
+
+def calendar_fault(year: int, month: int, day: int) -> str | None:
+    """Why a date written in the right shape is not a day of the calendar (`February 2027 has no day 30`),
+    or None when it is one. Told apart from a wrong shape, whose fix is another format: 30 February
+    wants another day, and being shown the format it already uses helps no one."""
+    if not 1 <= month <= 12:
+        return f"there is no month {month}, only 1 to 12"
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)[month - 1]
+    if not 1 <= day <= days:
+        return f"{MONTH_NAMES[month - 1]} {year} has no day {day}, only 1 to {days}"
+    return None if year else "there is no year 0"
 
 
 def _rating(field, text: str, options: Options) -> Parsed:

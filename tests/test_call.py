@@ -158,6 +158,39 @@ def test_new_call_command_then_build(tmp_path):
     assert again.exit_code == 1 and "already exists" in again.output
 
 
+@pytest.mark.parametrize("new_id, years, said", [
+    ("2027", 2, "every date 2 years on (call 2025 → 2027)"),
+    ("2030-spring", 5, "every date 5 years on (call 2025 → 2030-spring)"),
+    ("2024", -1, "every date one year back (call 2025 → 2024)"),
+    ("autumn", 1, "every date one year on (the ids 2025 and autumn are not both years)"),
+])
+def test_new_call_moves_the_dates_by_the_years_between_the_ids(tmp_path, new_id, years, said):
+    old = load_call(DEFAULT_CALL)
+    source = tmp_path / "old.yaml"
+    source.write_text(DEFAULT_CALL.read_text(encoding="utf-8"), encoding="utf-8")
+    result = CliRunner().invoke(app, ["new-call", "--from", source, "--id", new_id])
+    assert result.exit_code == 0 and said in result.stdout, result.output
+    new = load_call(tmp_path / f"{new_id}.yaml")
+    assert new.deadline == old.deadline.replace(year=old.deadline.year + years)
+    assert new.results_date == old.results_date.replace(year=old.results_date.year + years)
+    assert new.population_date == old.population_date.replace(year=old.population_date.year + years)
+    assert new.donor_years == (old.donor_years[0] + years, old.donor_years[1] + years)
+    check = CliRunner().invoke(app, ["check", "--call", tmp_path / f"{new_id}.yaml"])
+    assert check.exit_code == 0 and "warning" not in check.output, check.output
+
+
+def test_check_warns_of_a_deadline_before_the_calls_own_year(tmp_path):
+    """`new-call --id 2027` used to move a 2025 call's dates one year: a 2027 call closing in 2026."""
+    call = tmp_path / "2027.yaml"
+    call.write_text(DEFAULT_CALL.read_text(encoding="utf-8").replace('id: "2025"', 'id: "2027"'), encoding="utf-8")
+    deadline = load_call(call).deadline
+    result = CliRunner().invoke(app, ["check", "--call", call])
+    assert result.exit_code == 0, result.output  # a warning: the call may be meant so
+    assert result.stderr.startswith(f"warning: FG312 {call}: deadline: {deadline:%Y-%m-%d} falls before the call's "
+                                    "own year 2027 (")
+    assert "FG312" not in CliRunner().invoke(app, ["check"]).output
+
+
 def test_new_call_refuses_a_value_it_cannot_rewrite_and_writes_nothing(tmp_path):
     source = tmp_path / "block.yaml"
     source.write_text(DEFAULT_CALL.read_text(encoding="utf-8").replace(
@@ -262,6 +295,28 @@ def test_new_call_from_29_february_says_so_and_writes_nothing(tmp_path):
                                       "(2025 has no 29 February) (copy the file and set the new call's id and "
                                       "dates by hand)")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["leap.yaml"]
+
+
+@pytest.mark.parametrize("key, value, fault", [
+    ("deadline", "2027-02-30 18:00", "February 2027 has no day 30, only 1 to 28 (write a day and hour that exist)"),
+    ("deadline", "2028-02-30 18:00", "February 2028 has no day 30, only 1 to 29"),
+    ("deadline", "2027-04-31 9:00", "April 2027 has no day 31, only 1 to 30"),
+    ("deadline", "2027-13-01 18:00", "there is no month 13, only 1 to 12"),
+    ("deadline", "2027-02-28 24:00", "there is no hour 24, only 0 to 23"),
+    ("deadline", "2027-02-28 18:60", "there is no minute 60, only 0 to 59"),
+    ("results_date", "2026-02-29", "February 2026 has no day 29, only 1 to 28 (write a day that exists)"),
+    ("population_date", "2026-06-31", "June 2026 has no day 31, only 1 to 30"),
+])
+def test_a_date_in_its_format_that_the_calendar_lacks_is_told_so(tmp_path, key, value, fault):
+    """Not told to use the format it already uses: the day, month or hour that does not exist."""
+    old = re.search(rf"^{key}: .*$", SECOND_CALL, re.M).group()
+    refused_everywhere(tmp_path, SECOND_CALL.replace(old, f"{key}: {value}"),
+                       re.escape(f"FG311 {tmp_path / 'hostile.yaml'}: {key}: '{value}': {fault}"))
+
+
+def test_a_date_in_another_format_is_still_shown_the_format(tmp_path):
+    refused_everywhere(tmp_path, SECOND_CALL.replace("results_date: 2026-03-25", "results_date: 25.03.2026"),
+                       re.escape("results_date: '25.03.2026' is not a date (write it as YYYY-MM-DD"))
 
 
 def test_a_very_long_value_is_quoted_short_in_messages(tmp_path):

@@ -90,9 +90,9 @@ def test_sentence_in_a_definition_is_refused(source_copy):
 
 
 def test_call_with_an_invalid_date(source_copy):
-    edit(source_copy[2], "results_date: 2025-03-07", "results_date: 2025-02-30")
+    edit(source_copy[2], "results_date: 2025-03-07", "results_date: 07.03.2025")
     problems = run(source_copy)
-    assert any(str(source_copy[2]) in p and "results_date: '2025-02-30' is not a date" in p
+    assert any(str(source_copy[2]) in p and "results_date: '07.03.2025' is not a date" in p
                and "YYYY-MM-DD" in p for p in problems), problems
 
 

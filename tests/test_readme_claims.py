@@ -72,7 +72,8 @@ def test_fill_refuses_bad_dates_line_breaks_and_long_values(tmp_path):
     data.write_text(yaml.safe_dump(rows, allow_unicode=True), encoding="utf-8")
     report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ky"], ["docx"], jobs=1)
     assert report.problems == [
-        f"{data}: row 1, column {date.id}: '31.02.2025' is not a date (write DD.MM.YYYY)",
+        f"{data}: row 1, column {date.id}: '31.02.2025': February 2025 has no day 31, only 1 to 28 (write a day that "
+        "exists)",
         f"{data}: row 2, column {date.id}: '2025/02/28' is not a date (write DD.MM.YYYY)",
         f"{data}: row 3, column {text.id}: a line break in a single-line field",
         f"{data}: row 4, column {text.id}: 301 characters, more than the 300 this field holds",
