@@ -2,6 +2,7 @@
 same bytes every time."""
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from pathlib import Path
@@ -40,8 +41,44 @@ def _write_through(path: Path, write) -> None:
         write(temporary)
         os.replace(temporary, path)
     except OSError as exc:
-        raise FormgenError(path, "", f"cannot write: {exc.strerror or exc}",
-                           "choose a folder you can write to with --out") from None
+        with contextlib.suppress(OSError):
+            temporary.unlink()
+        raise cannot_write(path, exc) from None
+
+
+SHARING_VIOLATIONS = (32, 33)  # Windows: the file is open in another process, or a part of it locked
+
+
+def cannot_write(path: Path, exc: OSError, option: str = "--out") -> FormgenError:
+    """Why `path` could not be written, with the fix for that reason. Windows refuses to replace or
+    rename a file another program has open (a workbook in Excel, a PDF in a viewer) with the same
+    PermissionError as a folder one may not write to; they are told apart by what the file system
+    says of the file and its folder, since moving to another folder is no fix for an open file."""
+    problem, fix = f"cannot write: {exc.strerror or exc}", f"choose a folder you can write to with {option}"
+    if isinstance(exc, PermissionError) and _writable(_existing(path.parent)):
+        if path.exists() and not _writable(path) and not path.is_dir():
+            fix = f"the file is read-only: make it writable, or choose another name with {option}"
+        elif path.exists() or getattr(exc, "winerror", None) in SHARING_VIOLATIONS:
+            inside = "a file in it" if path.is_dir() else "it"
+            problem += f"; {inside} may be open in another program"
+            fix = "close it there (Excel, Word, a PDF viewer) and run the command again"
+    return FormgenError(path, "", problem, fix)
+
+
+def _existing(folder: Path) -> Path:
+    """The folder, or its nearest parent that exists (what a write would have to create it in)."""
+    while not folder.exists() and folder.parent != folder:
+        folder = folder.parent
+    return folder
+
+
+def _writable(path: Path) -> bool:
+    """Writable by its mode, for this user: os.access alone says yes to root whatever the mode, and
+    on Windows a read-only file is one whose mode has no write bit."""
+    try:
+        return os.access(path, os.W_OK) and bool(path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH))
+    except OSError:
+        return False
 
 
 def check_regular_file(path: Path, max_bytes: int | None = None, fix: str = "") -> int:

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import FormgenError
+from .files import cannot_write
 
 try:
     import fcntl
@@ -51,8 +52,7 @@ def _make_staging(target: Path) -> str:
         target.parent.mkdir(parents=True, exist_ok=True)
         return tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
     except OSError as exc:
-        raise FormgenError(target.parent, "", f"cannot write: {exc.strerror or exc}",
-                           "choose a folder you can write to with --out") from None
+        raise cannot_write(target, exc) from None
 
 
 @contextlib.contextmanager
@@ -64,8 +64,7 @@ def _locked(target: Path) -> Iterator[None]:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle = open(lock_path, "a+b")
         except OSError as exc:
-            raise FormgenError(lock_path, "", f"cannot write: {exc.strerror or exc}",
-                               "choose a folder you can write to with --out") from None
+            raise cannot_write(lock_path, exc) from None
         try:
             if fcntl:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -101,5 +100,5 @@ def _swap(staging: Path, target: Path) -> None:
     except OSError as exc:
         if old.exists() and not target.exists():
             os.rename(old, target)
-        raise FormgenError(target, "", f"cannot replace: {exc.strerror or exc}", "check the folder's permissions") from None
+        raise cannot_write(target, exc) from None
     shutil.rmtree(old, ignore_errors=True)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .errors import FormgenError, UsageError
-from .files import check_regular_file
+from .files import cannot_write, check_regular_file
 from .ooxml import replace_not_in_xml
 from .yamlfile import load_yaml
 
@@ -239,8 +239,8 @@ def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[
     check_output(path)
     try:
         return _write_tables(path, path.suffix.lower(), tables)
-    except OSError as exc:
-        raise FormgenError(path, "", f"cannot write: {exc.strerror or exc}", "choose another --out") from None
+    except OSError as exc:  # the target's name, when the file that failed was one of several CSVs
+        raise cannot_write(Path(exc.filename2) if exc.filename2 else path, exc) from None
 
 
 def _write_tables(path: Path, suffix: str, tables) -> list[Path]:
