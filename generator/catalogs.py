@@ -212,6 +212,55 @@ def parse_po(path: Path, text: str) -> list[Message]:
             entry.parts[keyword] = _unescape(quoted)
     finish()
     return messages
+class Entry:
+    """One entry of a .po as its lines stand in the file (its comments before it, the blank lines
+    after it), for the translator commands that change some entries and must leave the rest as they
+    are: order, comments, wrapping."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []  # with their line endings
+        self.id: str | None = None  # None: comments alone (the end of a file)
+        self.context: str | None = None
+        self.obsolete = self.has_msgstr = False
+        self.keyword = ""  # the one a continuation line adds to
+
+    def add(self, line: str) -> None:
+        self.lines.append(line)
+        body, obsolete = _po_body(line)
+        if not body or body.startswith("#"):
+            return
+        keyword, quoted = (self.keyword, body) if body.startswith('"') else body.split(None, 1)
+        self.keyword, self.obsolete = keyword, self.obsolete or obsolete
+        if keyword == "msgid":
+            self.id = (self.id or "") + _unescape(quoted)
+        elif keyword == "msgctxt":
+            self.context = (self.context or "") + _unescape(quoted)
+        self.has_msgstr = self.has_msgstr or keyword.startswith("msgstr")
+
+    def starts_another(self, line: str) -> bool:
+        """Whether `line` begins the next entry: a comment, msgctxt or msgid once this one has its msgstr."""
+        body, _ = _po_body(line)
+        return self.has_msgstr and body.startswith(("#", "msgctxt", "msgid"))
+
+
+def _po_body(line: str) -> tuple[str, bool]:
+    """A line without the `#~` of an obsolete entry, and whether it had one (`#~|` is a comment)."""
+    stripped = line.strip()
+    if stripped.startswith("#~") and not stripped.startswith("#~|"):
+        return stripped[2:].strip(), True
+    return stripped, False
+
+
+def po_entries(text: str) -> list[Entry]:
+    """The entries of a .po text whose every line matched PO_LINE, its header first, in file order."""
+    entries = [Entry()]
+    for line in text.splitlines(keepends=True):
+        if entries[-1].starts_another(line):
+            entries.append(Entry())
+        entries[-1].add(line)
+    return entries
+
+
 def extract_forms(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """A `pybabel extract` method for form definitions (entry point `babel.extractors: formgen`)."""
     from .definitions import SETTINGS_FILE, SHARED_CHOICES, _Reader, message_ids, shared_choices

@@ -329,12 +329,13 @@ def catalogs_extract(options) -> None:
 
 @command("catalogs", "update", arguments=(PROJECT,))
 def catalogs_update(options) -> None:
-    """Add new message ids to every language's .po (as empty, to translate) and mark removed ones."""
+    """Add new message ids to every language's .po (as empty, to translate) and mark removed ones
+    obsolete; the rest of each file stays as it is."""
     from .translate import update_catalogs
 
     chosen = project_of(options.project)
-    for path in update_catalogs(chosen.writable(chosen.locales_dir), chosen.forms_dir):
-        say(f"updated {path}")
+    for path, added, dropped in update_catalogs(chosen.writable(chosen.locales_dir), chosen.forms_dir):
+        say(f"{path}: {added} message id(s) added (empty, to translate), {dropped} no longer used marked obsolete")
     say(f"updated the catalogs of {chosen}")
 
 

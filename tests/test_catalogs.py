@@ -107,3 +107,96 @@ def test_a_saved_po_is_what_the_next_command_reads(tmp_path):
     assert load_translations("ru", tmp_path).gettext("a") == "первый"
     (folder / "forms.po").write_text('msgid "a"\nmsgstr "второй, длиннее"\n', encoding="utf-8")
     assert load_translations("ru", tmp_path).gettext("a") == "второй, длиннее"
+
+
+# ---- catalogs update: only what changed ----------------------------------------------------------
+
+NEW_FORM = """\
+id: annex9
+title: annex9.title
+blocks:
+  - {p: annex9.title, style: title}
+  - {p: annex9.intro}
+  - table: annex9_general
+    rows:
+      - {label: annex9.name, field: {id: annex9_name, kind: text, hint: annex9.name.hint}}
+      - {label: annex9.budget, field: {id: annex9_budget, kind: amount}}
+  - field: {id: annex9_comment, kind: multiline, label: annex9.comment}
+"""
+
+
+def diff_counts(before: str, after: str) -> tuple[int, int]:
+    """(lines added, lines removed) between two texts, as a translator's diff counts them."""
+    import difflib
+
+    lines = list(difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0))[2:]
+    return (sum(line.startswith("+") for line in lines), sum(line.startswith("-") for line in lines))
+
+
+def catalogs_text(locales) -> dict[str, str]:
+    return {lang: po_path(lang, locales).read_text(encoding="utf-8") for lang in LANGUAGES}
+
+
+def update(forms):
+    from cli_runner import CliRunner
+
+    from generator.cli import app
+
+    result = CliRunner().invoke(app, ["catalogs", "update", "--project", str(forms.parent)])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_update_adds_a_new_forms_ids_and_changes_nothing_else(source_copy):
+    from generator.definitions import load_forms
+
+    forms, locales, _ = source_copy
+    before = catalogs_text(locales)
+    (forms / "annex9.yaml").write_text(NEW_FORM, encoding="utf-8")
+    known = {m.id for m in read_catalog(po_path(LANGUAGES[0], locales))}
+    new_ids = [i for i in dict.fromkeys(load_forms(forms)["annex9"].message_ids()) if i not in known]
+    printed = update(forms)
+    after = catalogs_text(locales)
+    for lang in LANGUAGES:
+        assert f"{len(new_ids)} message id(s) added" in printed
+        assert diff_counts(before[lang], after[lang]) == (3 * len(new_ids), 0)  # msgid, msgstr, blank line each
+        old_order = [m.id for m in read_catalog_text(before[lang], locales)]
+        new_order = [m.id for m in read_catalog(po_path(lang, locales))]
+        assert [i for i in new_order if i not in new_ids] == old_order  # the rest in its order
+        start = new_order.index(new_ids[0])
+        assert new_order[start:start + len(new_ids)] == new_ids  # together, in the form's order
+        assert own_view(po_path(lang, locales)) == babel_view(po_path(lang, locales).read_bytes())
+    assert update(forms).count("0 message id(s) added") == len(LANGUAGES)  # a second run changes nothing
+    assert catalogs_text(locales) == after
+
+
+def test_update_marks_an_unused_id_obsolete_and_restores_it_when_used_again(source_copy):
+    forms, locales, _ = source_copy
+    (forms / "annex9.yaml").write_text(NEW_FORM, encoding="utf-8")
+    update(forms)
+    for lang in LANGUAGES:  # a translator writes the texts
+        path = po_path(lang, locales)
+        path.write_text(path.read_text(encoding="utf-8").replace('msgid "annex9.intro"\nmsgstr ""',
+                                                                 'msgid "annex9.intro"\nmsgstr "Текст"'), encoding="utf-8")
+    translated = catalogs_text(locales)
+    (forms / "annex9.yaml").rename(forms.parent / "annex9.yaml")  # the form is dropped for a while
+    update(forms)
+    dropped = catalogs_text(locales)
+    for lang in LANGUAGES:
+        count = sum(1 for m in read_catalog_text(translated[lang], locales) if m.id.startswith("annex9."))
+        changed = [(a, b) for a, b in zip(translated[lang].splitlines(), dropped[lang].splitlines()) if a != b]
+        assert len(translated[lang].splitlines()) == len(dropped[lang].splitlines())
+        assert len(changed) == 2 * count and all(b == f"#~ {a}" for a, b in changed)  # msgid and msgstr lines
+        assert not any(m.id.startswith("annex9.") for m in read_catalog(po_path(lang, locales)))
+    (forms.parent / "annex9.yaml").rename(forms / "annex9.yaml")
+    update(forms)
+    assert catalogs_text(locales) == translated  # back where they stood, with their texts
+
+
+def read_catalog_text(text: str, folder):
+    path = folder / "compare.po"
+    path.write_text(text, encoding="utf-8")
+    try:
+        return list(read_catalog(path))
+    finally:
+        path.unlink()
