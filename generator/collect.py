@@ -442,9 +442,11 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
         problems += page_problems(pages)
     values = application.values()
     present = {f.form for f in application.files}
-    for form in forms.forms:
+    for form, form_def in forms.forms.items():
         if form not in present:
-            problems.append((application.key, f"no {form} in this application"))
+            if not form_def.optional:  # which forms make an application is the definitions' to say
+                problems.append((application.key, f"no {form} in this application (if applications need not "
+                                                  f"have it, write `optional: true` in {Path(form_def.source).name})"))
             continue
         for form_field in forms.fields[form]:
             definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
@@ -455,7 +457,7 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
                 _, problem = check_value(definition, value, forms.options)
                 if problem:
                     problems.append((application.key, f"{form_field.id}: {problem}"))
-        problems += [(application.key, p) for p in total_problems(forms.forms[form], values)]
+        problems += [(application.key, p) for p in total_problems(form_def, values)]
     return problems
 
 

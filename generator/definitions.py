@@ -244,7 +244,7 @@ class _Reader(YamlReader):
 
     def form(self, data: Any) -> FormDef:
         data = self.mapping(data, "top level", ("id", "title", "blocks"),
-                            ("letterhead", "page_numbers", "bilingual", "pages", "choices", "mark_required"))
+                            ("letterhead", "page_numbers", "bilingual", "pages", "choices", "mark_required", "optional"))
         self.lists.update(self.choice_lists(data["choices"]) if "choices" in data else {})
         if data.get("bilingual", "stacked") not in BILINGUAL_LAYOUTS:
             raise self.fail("bilingual", f"unknown layout '{data['bilingual']}'",
@@ -259,6 +259,7 @@ class _Reader(YamlReader):
             page_numbers=self.boolean(data.get("page_numbers"), "page_numbers", False),
             bilingual=data.get("bilingual", "stacked"), pages=self.page_budget(data.get("pages", {})),
             source=str(self.path), mark_required=self.boolean(data.get("mark_required"), "mark_required", True),
+            optional=self.boolean(data.get("optional"), "optional", False),
             choice_labels=tuple(o.label for options in self.lists.values() for o in options))
         self.unique_fields(form)
         return form

@@ -189,6 +189,7 @@ class FormDef:
     pages: tuple[tuple[str, int], ...] = ()  # page budget per edition, e.g. (("ru", 1), ("ru+ky", 2))
     source: str = ""
     mark_required: bool = True  # a mark at each required blank and a note saying what it means
+    optional: bool = False  # an application need not include it: collect does not ask for it
     choice_labels: tuple[str, ...] = ()  # message ids of every choice list it may use (own and shared), used or not
 
     def field_defs(self) -> Iterator[FieldDef]:

@@ -139,4 +139,39 @@ def test_a_new_form_is_filled_and_collected(project, tmp_path):
     general = {row["application"]: row for row in sheets["general"]}
     assert general[str(out / "Кочкор")]["budget_total"] == "1250000"
     assert sheets["costs"] == [{"application": str(out / "Кочкор"), "row": "1", "item": "Жабдуу", "amount": "50000"}]
-    assert any(row["problem"] == "no annex2 in this application" for row in sheets["problems"])
+    assert any(row["problem"].startswith("no annex2 in this application (") for row in sheets["problems"])
+
+
+def test_a_form_applications_need_not_include_is_not_asked_for(tmp_path):
+    """A project's fourth form made `collect` report it missing from every application; `optional:
+    true` in its definition says an application may come without it, and when one does include it,
+    its answers are still checked."""
+    root = tmp_path / "p"
+    assert invoke("init", root).exit_code == 0
+    add_form(root)
+    built_in = [form_id for form_id, form in load_forms(FORMS_DIR).items() if any(form.field_defs())]
+    data = tmp_path / "rows.yaml"
+    data.write_text("- {budget_municipality: Кочкор}\n- {budget_municipality: Талас}\n", encoding="utf-8")
+    out = tmp_path / "returned"
+    result = invoke("fill", "--project", root, "--data", data, "--out", out, "--lang", "ky", "--format", "docx",
+                    "--jobs", "1")
+    assert result.exit_code == 0, result.output
+    (out / "Талас" / "ky" / "annex3.docx").unlink()  # Талас sent the built-in forms alone
+
+    def missing_forms() -> set[tuple[str, str]]:
+        table = tmp_path / "applications.json"
+        assert invoke("collect", out, "--project", root, "--out", table).exit_code == 0
+        problems = json.loads(table.read_text(encoding="utf-8"))["problems"]
+        return {(Path(row["file"]).name, row["problem"].split()[1]) for row in problems
+                if row["problem"].startswith("no ") and "in this application" in row["problem"]}
+
+    assert missing_forms() == {("Талас", "annex3")}
+    definition = root / "forms" / "annex3.yaml"
+    definition.write_text(NEW_FORM.replace("title: annex3.doc_title\n", "title: annex3.doc_title\noptional: true\n"),
+                          encoding="utf-8")
+    assert invoke("check", "--project", root).exit_code == 0
+    assert missing_forms() == set()
+    (out / "Кочкор" / "ky" / f"{built_in[0]}.docx").unlink()  # the others are still needed
+    assert missing_forms() == {("Кочкор", built_in[0])}
+    table = json.loads((tmp_path / "applications.json").read_text(encoding="utf-8"))
+    assert any(row["problem"] == "annex3: required field 'budget_total' is empty" for row in table["problems"])
