@@ -212,6 +212,8 @@ def parse_po(path: Path, text: str) -> list[Message]:
             entry.parts[keyword] = _unescape(quoted)
     finish()
     return messages
+
+
 class Entry:
     """One entry of a .po as its lines stand in the file (its comments before it, the blank lines
     after it), for the translator commands that change some entries and must leave the rest as they

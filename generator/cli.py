@@ -46,8 +46,8 @@ class Argument:
         return self.flags[0].startswith("-")
 
     def missing(self, command: str) -> UsageError:
-        what = f"{self.flags[0]} is missing" if self.is_option else f"no {self.settings.get('metavar', self.dest).lower()} given"
-        return UsageError(command, "", what, self.example)
+        missing = f"{self.flags[0]} is missing" if self.is_option else f"no {self.settings['metavar'].lower()} given"
+        return UsageError(command, "", missing, self.example)
 
 
 class _Once(argparse.Action):
@@ -96,7 +96,7 @@ def one_of(option: str, allowed: tuple[str, ...], how: str = ""):
 
 
 def processes(text: str) -> int:
-    number = int(text) if text.strip().isdigit() else 0
+    number = int(text) if text.strip().isdecimal() else 0
     if number < 1:
         raise UsageError("--jobs", "", f"'{text}' is not a whole number of processes, 1 or more",
                          "e.g. --jobs 2, or leave --jobs out for one per core")
@@ -134,10 +134,10 @@ def say(line: str = "", err: bool = False) -> None:
     lang_option("ru, ky or ru+ky (both in one document); repeat. Default: all three."),
     Argument("--form", action="append", metavar="ID", help="Form id; repeat for several. Default: all."),
     FORMAT,
-    Argument("--letterhead", type=Path, metavar="FILE.docx", exists="check the path of the letterhead", help="The municipality's letterhead .docx: the letter "
-             "goes where it says {{ letter }}, or at its end."),
-    Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", exists="check the path of the letterhead", help="A letterhead .pdf: its first page is the "
-             "background of the PDF letter's first page."),
+    Argument("--letterhead", type=Path, metavar="FILE.docx", exists="check the path of the letterhead",
+             help="The municipality's letterhead .docx: the letter goes where it says {{ letter }}, or at its end."),
+    Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", exists="check the path of the letterhead",
+             help="A letterhead .pdf: its first page is the background of the PDF letter's first page."),
     Argument("--no-site", action="store_true", help="Skip the download page and the zip."),
     PROJECT))
 def build(options) -> None:
@@ -458,7 +458,8 @@ def _refuse_unknown_word(words: tuple[str, ...], rest: list[str]) -> None:
     """`formgen explode`, `formgen catalogs bogus`: what the commands are."""
     if rest and not rest[0].startswith("-"):
         allowed = dict.fromkeys(c.words[len(words)] for c in COMMANDS if c.words[:len(words)] == words)
-        raise UsageError(" ".join(("formgen", *words)), "", f"'{rest[0]}' is not a command", suggestion(rest[0], allowed))
+        raise UsageError(" ".join(("formgen", *words)), "", f"'{rest[0]}' is not a command",
+                         suggestion(rest[0], allowed))
 
 
 def _check_given(found: Command, options: argparse.Namespace) -> None:

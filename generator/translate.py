@@ -66,12 +66,12 @@ def update_catalogs(locales_dir: Path = LOCALES_DIR, forms_dir: Path = FORMS_DIR
 def merged_po(text: str, used: list[str]) -> tuple[str, int, int]:
     """The .po text with `used` ids, each new one placed after the id before it in `used` (so an
     added form's messages stand together, where the template has them)."""
-    entries = po_entries(text)
+    entries, in_use = po_entries(text), set(used)
     newline = "\r\n" if "\r\n" in text else "\n"
     own = {(e.id, e.obsolete): e for e in entries if e.id and e.context is None}
     dropped = 0
     for entry in entries:
-        if entry.id and entry.context is None and not entry.obsolete and entry.id not in used:
+        if entry.id and entry.context is None and not entry.obsolete and entry.id not in in_use:
             entry.lines = [line if not line.strip() or line.lstrip().startswith("#") else f"#~ {line}"
                            for line in entry.lines]
             dropped += 1

@@ -204,10 +204,10 @@ class YamlReader:
         if not isinstance(value, dict):
             raise self.fail(where, f"expected a mapping, found {type(value).__name__}", "write `key: value` lines",
                             code="FG007")
-        unknown = sorted(set(map(str, value)) - set(required) - set(optional))
+        unknown = [str(key) for key in value if key not in required and key not in optional]  # in file order
         if unknown:
-            raise self.fail(placed(value, unknown[0], f"{place}.{unknown[0]}".lstrip(".")), f"unknown key '{unknown[0]}'",
-                            suggestion(unknown[0], required + optional), code="FG009")
+            raise self.fail(placed(value, unknown[0], f"{place}.{unknown[0]}".lstrip(".")),
+                            f"unknown key '{unknown[0]}'", suggestion(unknown[0], required + optional), code="FG009")
         for key in required:
             if key not in value:
                 raise self.fail(placed(value, None, where), f"missing key '{key}'", f"add '{key}:'", code="FG008")
