@@ -11,6 +11,8 @@ import concurrent.futures as futures
 import io
 import itertools
 import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import Iterable, Iterator
 
 from .build import EDITIONS, localized_documents, localizers
 from .call import CallSettings
-from .errors import FormgenError
+from .errors import FormgenError, problem_text, unforeseen
 from .definitions import column_sums
 from .files import check_regular_file
 from .fill import fillable_forms, forking, label_texts, shown, usable_jobs
@@ -315,15 +317,54 @@ def read_all(paths: Iterator[Path], forms: Forms, jobs: int | None = None,
         for path in itertools.chain(first, paths):
             yield path, _read_or_error(path, forms)
         return
-    batches = _batches(itertools.chain(first, paths), BATCH)
-    with futures.ProcessPoolExecutor(jobs, forking(), initializer=_start_reader, initargs=(forms,)) as pool:
+    with _Readers(jobs, forms) as readers:
         pending: collections.deque = collections.deque()
-        for batch in batches:
-            pending.append((batch, pool.submit(_read_batch, batch)))
+        for batch in _batches(itertools.chain(first, paths), BATCH):
+            pending.append(readers.submit(batch))
             if len(pending) > jobs * 2:
-                yield from _results(*pending.popleft())
+                yield from readers.results(*pending.popleft())
         while pending:
-            yield from _results(*pending.popleft())
+            yield from readers.results(*pending.popleft())
+
+
+class _Readers:
+    """The pool of worker processes. A worker that dies (a crash in a C library, the system out of
+    memory) breaks the pool and fails every batch in flight: those batches' files are read again one
+    by one, each in a process of its own, and a file that kills that process too is a problem; the
+    batches after them go to a new pool."""
+
+    def __init__(self, jobs: int, forms: Forms) -> None:
+        self.jobs, self.forms, self.pool = jobs, forms, None
+
+    def __enter__(self) -> "_Readers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, batch: list[Path]) -> tuple:
+        if self.pool is None:
+            self.pool = futures.ProcessPoolExecutor(self.jobs, forking(), initializer=_start_reader,
+                                                    initargs=(self.forms,))
+        try:
+            return batch, self.pool, self.pool.submit(_read_batch, batch)
+        except BrokenProcessPool:  # broken since the last batch was taken: its results say which files
+            self._discard(self.pool)
+            return self.submit(batch)
+
+    def results(self, batch: list[Path], pool, future: futures.Future) -> Iterator[tuple[Path, FileResult | FormgenError]]:
+        try:
+            yield from zip(batch, future.result())
+        except BrokenProcessPool:
+            self._discard(pool)
+            for path in batch:
+                yield path, _read_alone(path, self.forms)
+
+    def _discard(self, pool) -> None:
+        if pool is self.pool:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
 
 
 def _batches(paths: Iterator[Path], size: int) -> Iterator[list[Path]]:
@@ -331,15 +372,44 @@ def _batches(paths: Iterator[Path], size: int) -> Iterator[list[Path]]:
         yield batch
 
 
-def _results(batch: list[Path], future: futures.Future) -> Iterator[tuple[Path, FileResult | FormgenError]]:
-    yield from zip(batch, future.result())
-
-
 def _read_or_error(path: Path, forms: Forms) -> FileResult | FormgenError:
+    """The file read, or the one problem line it is: whatever a reader raises, the batch goes on."""
     try:
         return read_file(path, forms)
     except FormgenError as exc:
         return exc
+    except Exception as exc:  # noqa: BLE001 (a library's error on a hostile file, or a bug: named either way)
+        return FormgenError(path, "", unforeseen(exc))
+
+
+def _read_alone(path: Path, forms: Forms) -> FileResult | FormgenError:
+    """The file read in a process of its own, forked from this one: if it dies, only this file is lost."""
+    receive, send = forking().Pipe(duplex=False)
+    process = forking().Process(target=_read_into, args=(path, forms, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        result = receive.recv()
+    except EOFError:  # it died before it could answer
+        result = None
+    process.join()
+    if result is None:
+        return FormgenError(path, "", f"the process reading it died twice ({_death(process.exitcode)}); the other "
+                            "files were read", "ask for the file saved again, or key it in")
+    return result
+
+
+def _read_into(path: Path, forms: Forms, send) -> None:
+    send.send(_read_or_error(path, forms))
+    send.close()
+
+
+def _death(exit_code: int | None) -> str:
+    try:
+        name = signal.Signals(-exit_code).name
+    except (TypeError, ValueError):  # not killed by a signal
+        return f"exit code {exit_code}"
+    return {"SIGSEGV": "SIGSEGV: a reader library crashed", "SIGKILL": "SIGKILL: out of memory?"}.get(name, name)
 
 
 _forms: Forms | None = None
@@ -370,7 +440,7 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
                       if not (path.name in OWN_FILES and path not in paths)]
     for path, result in read_all(returned_files, forms, jobs):
         if isinstance(result, FormgenError):
-            problems.append((shown(str(path)), result.problem + (f" ({result.fix})" if result.fix else "")))
+            problems.append((shown(str(path)), problem_text(result)))
             continue
         found, file_problems = result
         problems += file_problems
@@ -392,11 +462,7 @@ def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], lis
         except FormgenError as exc:
             if "no field" not in exc.problem:  # damaged or encrypted: not a scan either
                 raise
-            found, problems = _read_scan(path, kind, forms)
-            if not found:  # neither a filled form nor a scan of one: one line for the file
-                raise FormgenError(path, "", "holds no field of the forms and no page with a formgen code",
-                                   "is it a form made by formgen?") from None
-            return found, problems
+            return _read_scan(path, kind, forms, fields_looked_for=True)
     return _read_scan(path, kind, forms)
 
 
@@ -409,15 +475,21 @@ def _as_found(path: Path, returned: list[Returned], problems: list[str]):
     return [(key, one) for one in returned], [(shown(str(path)), problem) for problem in problems]
 
 
-def _read_scan(path: Path, kind: str, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
+def _read_scan(path: Path, kind: str, forms: Forms,
+               fields_looked_for: bool = False) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
     """A scanned return: one entry per page identified, in the application its folder (or the row
-    named in a prefilled page's code) says."""
+    named in a prefilled page's code) says. A PDF without the forms' fields (`fields_looked_for`) and
+    without a page of them either is one line, which names the first page no reader could draw."""
     try:
         from .scan import read_scan
     except ImportError as exc:
         raise FormgenError(path, "", f"a scan, and reading scans needs {exc.name or exc}",
                            "pip install 'formgen[scan]' and Debian's tesseract-ocr-kir tesseract-ocr-rus") from None
     result = read_scan(path, kind, forms.layouts)
+    if fields_looked_for and not result.pages:
+        damaged = "".join(f"; {where.rpartition(', ')[2]} {exc.problem}" for where, exc in result.damaged[:1])
+        raise FormgenError(path, "", f"holds no field of the forms and no page with a formgen code{damaged}",
+                           "is it a form made by formgen?")
     found = []
     for page in result.pages:
         row = page.page_id.row
@@ -428,7 +500,8 @@ def _read_scan(path: Path, kind: str, forms: Forms) -> tuple[list[tuple[str, Ret
         found.append((key, Returned(Path(page.source), page.page_id.form, values,
                                     readings={r.field_id: r for r in page.readings}, page=page.page_id,
                                     ink=page.ink)))
-    problems = result.problems + [(page.source, problem) for page in result.pages for problem in page.problems]
+    problems = result.problems + [(where, problem_text(exc)) for where, exc in result.damaged]
+    problems += [(page.source, problem) for page in result.pages for problem in page.problems]
     return found, problems
 
 

@@ -2,6 +2,9 @@
 `formgen check` can report carries a stable code (FG101…) explained in docs/errors.md."""
 from __future__ import annotations
 
+import traceback
+from pathlib import Path
+
 
 class FormgenError(Exception):
     """A problem in the user's input; the command line prints it as one line and exits 1."""
@@ -50,3 +53,29 @@ def _one_letter_apart(a: str, b: str) -> bool:
         return sum(x != y for x, y in zip(a, b)) == 1
     shorter, longer = sorted((a, b), key=len)
     return len(longer) - len(shorter) == 1 and any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
+
+
+def problem_text(exc: Exception) -> str:
+    """What a problem line says after the file: the problem and its fix, or what `unforeseen` makes
+    of an exception no reader foresaw."""
+    if isinstance(exc, FormgenError):
+        return exc.problem + (f" ({exc.fix})" if exc.fix else "")
+    return unforeseen(exc)
+
+
+INTERNAL = "internal error"  # how the line for an exception formgen did not foresee begins
+
+
+def unforeseen(exc: Exception) -> str:
+    """A problem line's text for an exception no reader turned into a FormgenError. One of a
+    library's own classes (PDFium's, qpdf's, OpenCV's, zipfile's…) means that library could not read
+    the file; any other (TypeError, KeyError…) is an internal error, named by its type and the line
+    that raised it, so that a bug in formgen is reported, never hidden."""
+    kind = type(exc)
+    text = f"{kind.__name__}: {(str(exc).splitlines() or [''])[0][:120]}".rstrip(": ")
+    library = kind.__module__.split(".")[0]
+    if library not in ("builtins", __package__):
+        return f"{library} could not read it ({text})"
+    frames = traceback.extract_tb(exc.__traceback__)
+    place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{INTERNAL} ({text}{place}); please report it to formgen's developers with this file"

@@ -18,7 +18,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
-from .errors import FormgenError
+from .errors import FormgenError, problem_text, unforeseen
 from .kinds import YES
 from .model import Document, Field
 from .page_id import QR_SIZE, QR_X, QR_Y, PageId, mark_rects, parse
@@ -64,6 +64,7 @@ class ScannedPage:
 class ScanResult:
     pages: list[ScannedPage] = field(default_factory=list)
     problems: list[tuple[str, str]] = field(default_factory=list)  # (where, problem)
+    damaged: list[tuple[str, FormgenError]] = field(default_factory=list)  # pages no reader could draw or read
 
 
 def top_down(rect: Rect) -> Rect:
@@ -128,17 +129,25 @@ class Layouts:
 # ---- reading a file --------------------------------------------------------------------------------
 
 def read_scan(path: Path, kind: str, layouts: Layouts) -> ScanResult:
-    """Every page of a scan file (kind: pdf, png, jpeg or tiff) read, or reported."""
+    """Every page of a scan file (kind: pdf, png, jpeg or tiff) read, or reported: a page that no
+    reader can draw or read is one problem (in `damaged`), and the pages after it are still read."""
     from .scan_pages import image_pages, pdf_pages
 
     result = ScanResult()
     pages = pdf_pages(path) if kind == "pdf" else image_pages(path)
-    for number, image in enumerate(pages, 1):
+    for number, draw in enumerate(pages, 1):
         where = f"{path}, page {number}"
         try:
+            image = draw()
+        except Exception as exc:  # noqa: BLE001 (PDFium or Pillow cannot draw it; or a bug, named as one)
+            result.damaged.append((where, exc if isinstance(exc, FormgenError) else FormgenError(path, "", unforeseen(exc))))
+            continue
+        try:
             result.pages.append(read_page(image, where, layouts))
-        except FormgenError as exc:
-            result.problems.append((where, exc.problem + (f" ({exc.fix})" if exc.fix else "")))
+        except FormgenError as exc:  # not a page of the forms
+            result.problems.append((where, problem_text(exc)))
+        except Exception as exc:  # noqa: BLE001 (OpenCV, zxing or tesseract on a page they cannot take, or a bug)
+            result.damaged.append((where, FormgenError(path, "", unforeseen(exc))))
     return result
 
 

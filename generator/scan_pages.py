@@ -2,9 +2,11 @@
 of PNG, JPEG and TIFF files (Pillow). Sizes are checked before anything is decoded."""
 from __future__ import annotations
 
+import struct
 import warnings
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 import pypdfium2 as pdfium
@@ -16,12 +18,15 @@ from .errors import FormgenError
 MAX_PAGES = 60  # in one scan file
 MAX_PIXELS = 60_000_000  # one page: A4 at 600 dpi is 35 million
 MAX_DPI, MIN_DPI, DEFAULT_DPI = 600, 100, 200
+# What Pillow's decoders raise on a damaged or hostile image (its own fuzzing finds each of them)
+PILLOW_ERRORS = (OSError, SyntaxError, ValueError, EOFError, struct.error, IndexError, KeyError, TypeError,
+                 ZeroDivisionError, Image.DecompressionBombError, Image.DecompressionBombWarning)
 
 
-def image_pages(path: Path) -> Iterator[np.ndarray]:
-    """Each frame of a PNG, JPEG or (multi-page) TIFF, greyscale."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+def image_pages(path: Path) -> Iterator[Callable[[], np.ndarray]]:
+    """Each frame of a PNG, JPEG or (multi-page) TIFF: a function that decodes it, greyscale, or
+    raises the FormgenError that says why it cannot (the frames after it are still read)."""
+    with _bombs_refused():
         try:
             with Image.open(path) as image:
                 frames = getattr(image, "n_frames", 1)
@@ -29,17 +34,34 @@ def image_pages(path: Path) -> Iterator[np.ndarray]:
                     raise FormgenError(path, "", f"{frames} pages, more than a scan of a form has ({MAX_PAGES})",
                                        "send each application's pages in a file of its own")
                 for frame in range(frames):
-                    image.seek(frame)
-                    if image.width * image.height > MAX_PIXELS:
-                        raise FormgenError(path, f"page {frame + 1}", f"{image.width}×{image.height} pixels, "
-                                           "more than a page scanned at 600 dpi", "scan at 150–300 dpi")
-                    yield np.asarray(image.convert("L"))
-        except (OSError, SyntaxError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+                    yield lambda frame=frame: _frame(image, frame, path)
+        except PILLOW_ERRORS as exc:
             raise FormgenError(path, "", f"damaged image: {str(exc)[:80]}", "scan the pages again") from None
 
 
-def pdf_pages(source: Path | bytes) -> Iterator[np.ndarray]:
-    """Each page of a PDF, drawn greyscale at the resolution of its largest image (a scanner's)."""
+def _frame(image: Image.Image, frame: int, path: Path) -> np.ndarray:
+    try:
+        with _bombs_refused():
+            image.seek(frame)
+            if image.width * image.height > MAX_PIXELS:
+                raise FormgenError(path, f"page {frame + 1}", f"{image.width}×{image.height} pixels, more than a "
+                                   "page scanned at 600 dpi", "scan at 150–300 dpi")
+            return np.asarray(image.convert("L"))
+    except PILLOW_ERRORS as exc:
+        raise FormgenError(path, f"page {frame + 1}", f"damaged image: {str(exc)[:80]}", "scan the page again") from None
+
+
+@contextmanager
+def _bombs_refused():
+    """Pillow's warning of an image far larger than a page raised as an error, never decoded."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        yield
+
+
+def pdf_pages(source: Path | bytes) -> Iterator[Callable[[], np.ndarray]]:
+    """Each page of a PDF: a function that draws it greyscale at the resolution of its largest image
+    (a scanner's), or raises the FormgenError that says why it cannot (the pages after it are still read)."""
     try:
         pdf = pdfium.PdfDocument(source)
     except pdfium.PdfiumError as exc:
@@ -50,15 +72,22 @@ def pdf_pages(source: Path | bytes) -> Iterator[np.ndarray]:
             raise FormgenError(source, "", f"{len(pdf)} pages, more than a scan of a form has ({MAX_PAGES})",
                                "send each application's pages in a file of its own")
         for index in range(len(pdf)):
-            page = pdf[index]
-            dpi = _scan_dpi(page)
-            width, height = page.get_size()
-            if width * height * (dpi / 72) ** 2 > MAX_PIXELS:
-                raise FormgenError(source, f"page {index + 1}", "a page too large for a form",
-                                   "scan A4 pages at 150–300 dpi")
-            yield render_page(page, dpi)
+            yield lambda index=index: _drawn(pdf, index, source)
     finally:
         pdf.close()
+
+
+def _drawn(pdf: pdfium.PdfDocument, index: int, source: Path | bytes) -> np.ndarray:
+    try:
+        page = pdf[index]
+        dpi = _scan_dpi(page)
+        width, height = page.get_size()
+        if width * height * (dpi / 72) ** 2 > MAX_PIXELS:
+            raise FormgenError(source, f"page {index + 1}", "a page too large for a form", "scan A4 pages at 150–300 dpi")
+        return render_page(page, dpi)
+    except (pdfium.PdfiumError, ValueError) as exc:  # a broken page tree; a page box PDFium cannot crop to
+        raise FormgenError(source, f"page {index + 1}", f"cannot be drawn (PDFium: {str(exc)[:80]})",
+                           "ask for the file saved again, or key the page in") from None
 
 
 def render_page(page: pdfium.PdfPage, dpi: float) -> np.ndarray:
