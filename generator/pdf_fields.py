@@ -33,31 +33,38 @@ class Node(NamedTuple):
 
     name: str  # /T, '' when absent
     kind: object  # /FT, None when absent (a kid inherits its parent's)
-    kids: list  # the kids that are fields (dictionaries with /T)
+    kids: list  # the kids that are fields (with a name or kids of their own), not widgets
     value: object  # /V as the reader holds it, None when absent
 
 
 def walk_fields(fields: list, node: Callable, value_text: Callable,
                 identity: Callable | None = None) -> tuple[dict[str, str], list[str]]:
     """({full field name: value}, problems) of the tree under `fields`: each object at most once
-    and MAX_FIELD_NODES in all. `node(handle)` is its Node, `value_text(value, kind)` is (text,
-    problem or None). `identity(handle)` tells objects apart (None: not a dictionary, skipped);
-    without it, a handle is its own identity."""
-    stack = [(field, "", None) for field in reversed(fields)]
+    and MAX_FIELD_NODES fields in all (a dictionary that is no field, without a name, kids, type or
+    value, is passed over uncounted). A kid without its own type or value has its parent's, as PDF
+    inherits them. `node(handle)` is its Node, `value_text(value, kind)` is (text, problem or None).
+    `identity(handle)` tells objects apart (None: not a dictionary, skipped); without it, a handle is
+    its own identity."""
+    stack = [(field, "", None, None) for field in reversed(fields)]
     found: dict[str, tuple[str, str]] = {}
     problems: list[str] = []
     seen: set = set()
-    while stack and len(seen) < MAX_FIELD_NODES:
-        handle, prefix, kind = stack.pop()
+    counted = 0
+    while stack and counted < MAX_FIELD_NODES:
+        handle, prefix, kind, value = stack.pop()
         key = handle if identity is None else identity(handle)
         if key is None or key in seen:
             continue
         seen.add(key)
-        name, own_kind, kids, value = node(handle)
+        name, own_kind, kids, own_value = node(handle)
+        if not (name or kids or own_kind is not None or own_value is not None):
+            continue
+        counted += 1
         full = f"{prefix}.{name}" if prefix and name else (name or prefix)
         kind = str((own_kind if own_kind is not None else kind) or "")
+        value = own_value if own_value is not None else value
         if kids:
-            stack.extend((kid, full, kind) for kid in reversed(kids))
+            stack.extend((kid, full, kind, value) for kid in reversed(kids))
         elif full:
             _add_field(found, problems, full, kind, *value_text(value, kind))
     if stack:
@@ -167,7 +174,7 @@ class _QuickPdf:
             if not any(_INDIRECT.fullmatch(raw) for raw in known[4]):  # its text is its own
                 _remember(_nodes, body, known)
         name, kind, kids, value, _ = known
-        return name, kind, [kid for kid in kids if b"/T" in self.object(kid)] if kids else kids, value
+        return name, kind, [kid for kid in kids if _field_entries(self.object(kid))] if kids else kids, value
 
     def _node(self, entries: dict[bytes, bytes]) -> tuple:
         """(name, kind, kids, value, the raw values that made them) of a field dictionary."""
@@ -401,6 +408,11 @@ def _covering(pattern: re.Pattern, raw: bytes, bracket: int) -> list[tuple]:
     if raw[bracket + sum(len(match[0]) for match in found):-bracket].strip(_WHITESPACE):
         raise Unreadable("a dictionary or array this reader does not follow")
     return found
+
+
+def _field_entries(entries: dict[bytes, bytes]) -> bool:
+    """A kid that is a field of its own, not one of its parent's widgets: it has a name, or kids."""
+    return b"/T" in entries or b"/Kids" in entries
 
 
 def _entries(raw: bytes) -> dict[bytes, bytes]:

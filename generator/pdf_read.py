@@ -7,12 +7,15 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+import zlib
 from pathlib import Path
 
 import pikepdf
-from pikepdf import Array, Dictionary, Name, String
+from pikepdf import Array, Dictionary, Name, Stream, String
 
 from .pdf_fields import SIGNED, Node, answer, quick_fields, walk_fields
+
+MAX_VALUE_STREAM = 1_000_000  # bytes of a field's value given as a text stream: a typed page is a few thousand
 
 
 def pdf_error_text(exc: Exception) -> str:
@@ -55,16 +58,20 @@ def qpdf_fields(data: bytes) -> tuple[dict[str, str], list[str]]:
 
 
 def _identity(field):
-    if not isinstance(field, Dictionary):
+    if not isinstance(field, (Dictionary, Stream)):  # PDFium takes a stream's dictionary as a field's
         return None
     return field.objgen if field.is_indirect else object()  # a direct dictionary is met once
 
 
-def _node(field: Dictionary) -> Node:
+def _node(field: Dictionary | Stream) -> Node:
     kids = _get(field, "/Kids")
     return Node(_string_text(_get(field, "/T", ""))[0], _get(field, "/FT"),
-                [k for k in kids if isinstance(k, Dictionary) and "/T" in k] if isinstance(kids, Array) else [],
-                _get(field, "/V"))
+                [k for k in kids if _is_field(k)] if isinstance(kids, Array) else [], _get(field, "/V"))
+
+
+def _is_field(kid) -> bool:
+    """A kid that is a field of its own, not one of its parent's widgets: it has a name, or kids."""
+    return isinstance(kid, (Dictionary, Stream)) and ("/T" in kid or "/Kids" in kid)
 
 
 def _mapped(data: bytes):
@@ -91,16 +98,34 @@ def _value_text(value, kind: str) -> tuple[str, str | None]:
         return (SIGNED if isinstance(value, Dictionary) else ""), None
     if value is None:
         return "", None
-    if isinstance(value, String):
+    if isinstance(value, Stream):  # a text stream, which PDF allows for a text field's value
+        text, problem = _stream_text(value)
+    elif isinstance(value, String):
         text, problem = _string_text(value)
     elif isinstance(value, Name):
         text, problem = str(value)[1:], None
-    elif isinstance(value, (pikepdf.Stream, Array, Dictionary)):
-        kind = "a stream" if isinstance(value, pikepdf.Stream) else "a list" if isinstance(value, Array) else "a dictionary"
-        return "", f"the value is {kind}, not text; read as empty"
+    elif isinstance(value, (Array, Dictionary)):
+        return "", f"the value is {'a list' if isinstance(value, Array) else 'a dictionary'}, not text; read as empty"
     else:
         text, problem = str(value), None
     return answer(text), problem
+
+
+def _stream_text(stream: Stream) -> tuple[str, str | None]:
+    """A text stream's content as a string's text, unpacked within MAX_VALUE_STREAM bytes."""
+    packed = _get(stream, "/Filter")
+    if packed is None:
+        content = stream.read_raw_bytes()[:MAX_VALUE_STREAM + 1]
+    elif packed in (Name.FlateDecode, Array([Name.FlateDecode])) and "/DecodeParms" not in stream:
+        try:
+            content = zlib.decompressobj().decompress(stream.read_raw_bytes(), MAX_VALUE_STREAM + 1)
+        except zlib.error:
+            return "", "the value is a damaged stream; read as empty"
+    else:
+        return "", f"the value is a stream packed with {str(packed)[:40]}; read as empty"
+    if len(content) > MAX_VALUE_STREAM:
+        return "", f"the value is a stream of more than {MAX_VALUE_STREAM} bytes; read as empty"
+    return _string_text(String(content))
 
 
 def _string_text(value) -> tuple[str, str | None]:

@@ -5,6 +5,7 @@ import faulthandler
 import io
 import os
 import signal
+import zlib
 from pathlib import Path
 
 import pikepdf
@@ -12,6 +13,7 @@ import pytest
 from pikepdf import Array, Dictionary, Name, String
 
 import generator.collect
+import generator.pdf_read
 from generator import DEFAULT_CALL
 from generator.build import localized_documents, render_bytes
 from generator.call import load_call
@@ -135,3 +137,94 @@ def test_a_bug_in_a_reader_is_an_internal_error_that_names_its_type(tmp_path, mo
     assert problem.startswith("internal error (AttributeError: 'NoneType' object has no attribute 'values' at "
                               "test_collect_batch.py:")
     assert "please report it" in problem
+
+
+# ---- field trees in every legal shape ---------------------------------------------------------------
+
+def reshaped(edit) -> bytes:
+    """Annex 2 with aa_name 'Ош' and population 1200, its field tree changed by `edit(pdf, field)` where
+    `field` is aa_name's dictionary; whatever `edit` returns replaces aa_name in /Fields."""
+    data = render_bytes(document(), "pdf", {"aa_name": "Ош", "population": "1200"})
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        fields = pdf.Root.AcroForm.Fields
+        index = next(i for i, f in enumerate(fields) if str(f.get("/T", "")) == "aa_name")
+        replacement = edit(pdf, fields[index])
+        if replacement is not None:
+            fields[index] = replacement
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+def as_stream(pdf, field):
+    """The same field, its dictionary a stream's (PDFium reads a stream's dictionary where it wants one)."""
+    stream = pdf.make_stream(b"not a field's business")
+    for key, value in field.items():
+        stream[key] = value
+    for page in pdf.pages:
+        annotations = page.get("/Annots")
+        for index, annotation in enumerate(annotations if annotations is not None else []):
+            if annotation.objgen == field.objgen:
+                annotations[index] = stream
+    return stream
+
+
+def under_parent(pdf, field, **parent):
+    parent = pdf.make_indirect(Dictionary(Kids=Array([field]), **parent))
+    field.Parent = parent
+    return parent
+
+
+def inherited_value(pdf, field):
+    del field["/V"]
+    return under_parent(pdf, field, FT=Name.Tx, V=String("от родителя"))
+
+
+def own_value_over_inherited(pdf, field):
+    return under_parent(pdf, field, V=String("от родителя"))
+
+
+def nested_without_names(pdf, field):
+    return under_parent(pdf, under_parent(pdf, field))
+
+
+def value_stream(text: bytes, **options):
+    def edit(pdf, field):
+        field.V = pdf.make_stream(text, **options)
+    return edit
+
+
+def after_junk(count: int):
+    def edit(pdf, field):
+        pdf.Root.AcroForm.Fields = Array([Dictionary(Junk=Name.Yes) for _ in range(count)] + list(pdf.Root.AcroForm.Fields))
+    return edit
+
+
+@pytest.mark.parametrize("edit, value", [
+    (as_stream, "Ош"),
+    (inherited_value, "от родителя"),
+    (own_value_over_inherited, "Ош"),
+    (nested_without_names, "Ош"),
+    (value_stream("Ош из потока".encode("utf-16-be").join([b"\xfe\xff", b""])), "Ош из потока"),
+    (value_stream(b"plain text stream"), "plain text stream"),
+    (lambda pdf, field: value_stream(zlib.compress("сжатый".encode("utf-16-be").join([b"\xfe\xff", b""])),
+                                     Filter=Name.FlateDecode)(pdf, field), "сжатый"),
+    (lambda pdf, field: setattr(field, "V", pdf.make_indirect(String("косвенно"))), "косвенно"),
+    (after_junk(20_000), "Ош"),
+], ids=["stream-dictionary", "inherited-value", "own-value-first", "nested-nameless", "value-stream-utf16",
+        "value-stream-plain", "value-stream-flate", "indirect-value", "after-20000-junk"])
+def test_a_field_tree_of_any_legal_shape_is_read(tmp_path, forms, edit, value):
+    path = tmp_path / "annex2.pdf"
+    path.write_bytes(reshaped(edit))
+    (returned,), problems = read_returned(path, forms)
+    assert (returned.values["aa_name"], returned.values["population"], problems) == (value, "1200", [])
+    quick = generator.collect.quick_fields(path.read_bytes())
+    assert quick is None or quick == generator.pdf_read.qpdf_fields(path.read_bytes())
+
+
+def test_a_value_stream_too_large_to_be_an_answer_is_reported(tmp_path, forms):
+    path = tmp_path / "annex2.pdf"
+    path.write_bytes(reshaped(value_stream(zlib.compress(b"a" * 50_000_000), Filter=Name.FlateDecode)))
+    (returned,), problems = read_returned(path, forms)
+    assert returned.values["aa_name"] == "" and returned.values["population"] == "1200"
+    assert problems == ["aa_name: the value is a stream of more than 1000000 bytes; read as empty"]
