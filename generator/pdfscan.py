@@ -15,18 +15,24 @@ from .errors import FormgenError
 MAX_OBJECTS = 20_000  # a filled form has a few thousand
 MAX_REFERENCES = 100_000
 MAX_UNPACKED_OBJECT_STREAMS = 20_000_000  # bytes, all object streams together
+# Values outside streams (a form has a few thousand): each costs qpdf about 100 bytes once parsed, and
+# a 20 MB file of `0 0 0 …` in one array took 8 GB and 40 s. At most this many, and no file larger
+# than this many bytes passes without their count.
+MAX_VALUES = 200_000
 
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 _COUNT = re.compile(rb"/N\s+(\d+)")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/\w+)")
 _STREAM_START = re.compile(rb"stream\r?\n")
+_VALUE_STARTS = (b" ", b"\n", b"\r", b"\t", b"\x00", b"\x0c", b"/", b"(", b"<", b"[")
 
 
 def check_pdf_size(data: bytes, name: str) -> None:
-    """Refuse a PDF with more objects or references than a form can have, counting before parsing."""
-    if data.count(b"j") <= MAX_OBJECTS and data.count(b"R") <= MAX_REFERENCES and b"/ObjStm" not in data:
+    """Refuse a PDF with more objects, references or values than a form can have, counting before parsing."""
+    if (len(data) <= MAX_VALUES and data.count(b"j") <= MAX_OBJECTS and data.count(b"R") <= MAX_REFERENCES
+            and b"/ObjStm" not in data):
         return  # one letter of "12 0 obj" and "12 0 R" counts more than they do, in a third of the time
-    objects, references = _objects(data), _references(data)
+    objects, references, values = _objects(data), _references(data), _values_outside_streams(data)
     budget = MAX_UNPACKED_OBJECT_STREAMS
     streams = _OBJECT_STREAM.finditer(data) if b"/ObjStm" in data else ()  # the search alone takes as long as the rest
     for match in streams:
@@ -37,12 +43,42 @@ def check_pdf_size(data: bytes, name: str) -> None:
         unpacked = _unpack(data, match.end(), header, budget, name)
         budget -= len(unpacked)
         references += _references(unpacked)
-        if objects > MAX_OBJECTS or references > MAX_REFERENCES:
+        values += _values(unpacked, 0, len(unpacked))
+        if objects > MAX_OBJECTS or references > MAX_REFERENCES or values > MAX_VALUES:
             break
     if objects > MAX_OBJECTS or references > MAX_REFERENCES:
         raise FormgenError(name, "", f"{objects} objects and {references} references, more than a form has "
                            f"(at most {MAX_OBJECTS} and {MAX_REFERENCES})", "save the PDF again from the program "
                            "that made it")
+    if values > MAX_VALUES:
+        raise FormgenError(name, "", f"about {values} values (numbers, names, strings, lists) outside its streams, "
+                           f"more than a form has (at most {MAX_VALUES})", "save the PDF again from the program "
+                           "that made it")
+
+
+def _values_outside_streams(data: bytes) -> int:
+    """At most how many values a parser makes of the bytes outside stream contents (a stream is
+    taken from its keyword to the next `endstream`): every value begins with a delimiter or
+    follows white space. Counted with bytes.count over each stretch, as fast as the file is read."""
+    values, at = 0, 0
+    while (start := _stream_keyword(data, at)) >= 0:
+        values += _values(data, at, start)
+        end = data.find(b"endstream", start + 6)
+        if end < 0:
+            return values
+        at = end + 9
+    return values + _values(data, at, len(data))
+
+
+def _stream_keyword(data: bytes, at: int) -> int:
+    start = data.find(b"stream", at)
+    while start >= 3 and data[start - 3:start] == b"end":  # a stream without a start: damaged, counted as it is
+        start = data.find(b"stream", start + 6)
+    return start
+
+
+def _values(data: bytes, start: int, end: int) -> int:
+    return sum(data.count(byte, start, end) for byte in _VALUE_STARTS)
 
 
 def _objects(data: bytes) -> int:

@@ -19,6 +19,7 @@ from generator.build import localized_documents, render_bytes
 from generator.call import load_call
 from generator.collect import Forms, collect, read_all, read_returned
 from generator.errors import FormgenError
+from hostile.bombs import values_bomb
 
 CALL = load_call(DEFAULT_CALL)
 PDFJS = Path(__file__).parent / "fixtures" / "pdfjs"
@@ -228,3 +229,16 @@ def test_a_value_stream_too_large_to_be_an_answer_is_reported(tmp_path, forms):
     (returned,), problems = read_returned(path, forms)
     assert returned.values["aa_name"] == "" and returned.values["population"] == "1200"
     assert problems == ["aa_name: the value is a stream of more than 1000000 bytes; read as empty"]
+
+
+@pytest.mark.parametrize("packed", [False, True], ids=["written-out", "in-an-object-stream"])
+def test_a_pdf_of_millions_of_values_is_refused_by_counting_before_it_is_parsed(tmp_path, packed, monkeypatch):
+    path = values_bomb(tmp_path / "bomb.pdf", packed=packed)
+
+    def materialise(*args, **kwargs):  # parsing it would take 8 GB
+        raise AssertionError("the bomb was opened before its values were counted")
+
+    monkeypatch.setattr(pikepdf, "open", materialise)
+    applications, problems = collect([path], CALL)
+    assert applications == [] and len(problems) == 1
+    assert "values (numbers, names, strings, lists) outside its streams, more than a form has" in problems[0][1]
