@@ -24,7 +24,7 @@ _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 _COUNT = re.compile(rb"/N\s+(\d+)")
 _FILTER = re.compile(rb"/Filter\s*(\[[^\]]*\]|/\w+)")
 _STREAM_START = re.compile(rb"stream\r?\n")
-_VALUE_STARTS = (b" ", b"\n", b"\r", b"\t", b"\x00", b"\x0c", b"/", b"(", b"<", b"[")
+_KINDS = bytes(32 if byte in b"\x00\t\n\x0c\r " else byte if byte in b"()<>[]{}/%" else ord("a") for byte in range(256))
 
 
 def check_pdf_size(data: bytes, name: str) -> None:
@@ -57,9 +57,8 @@ def check_pdf_size(data: bytes, name: str) -> None:
 
 
 def _values_outside_streams(data: bytes) -> int:
-    """At most how many values a parser makes of the bytes outside stream contents (a stream is
-    taken from its keyword to the next `endstream`): every value begins with a delimiter or
-    follows white space. Counted with bytes.count over each stretch, as fast as the file is read."""
+    """About how many values a parser makes of the bytes outside stream contents (a stream is taken
+    from its keyword to the next `endstream`), at C speed: bytes.translate and bytes.count."""
     values, at = 0, 0
     while (start := _stream_keyword(data, at)) >= 0:
         values += _values(data, at, start)
@@ -78,7 +77,11 @@ def _stream_keyword(data: bytes, at: int) -> int:
 
 
 def _values(data: bytes, start: int, end: int) -> int:
-    return sum(data.count(byte, start, end) for byte in _VALUE_STARTS)
+    """Values in data[start:end]: a number or keyword follows white space; a name, string, list
+    or dictionary starts with its delimiter (`<<` one dictionary, `<` a hex string)."""
+    kinds = data[start:end].translate(_KINDS)
+    return (kinds.count(b" a") + kinds.count(b"/") + kinds.count(b"(") + kinds.count(b"[") + kinds.count(b"<")
+            - kinds.count(b"<<"))
 
 
 def _objects(data: bytes) -> int:
