@@ -15,10 +15,11 @@ from .errors import FormgenError
 MAX_OBJECTS = 20_000  # a filled form has a few thousand
 MAX_REFERENCES = 100_000
 MAX_UNPACKED_OBJECT_STREAMS = 20_000_000  # bytes, all object streams together
-# Values outside streams (a form has a few thousand): each costs qpdf about 100 bytes once parsed, and
-# a 20 MB file of `0 0 0 …` in one array took 8 GB and 40 s. At most this many, and no file larger
-# than this many bytes passes without their count.
-MAX_VALUES = 200_000
+# Values outside streams, as counted (a form has a few thousand; a file at MAX_OBJECTS about 10 an
+# object, the numbers of its cross-reference table and object headers included). Parsed and walked,
+# this many cost about 100 MB; a 20 MB file of ten million (`0 0 0 …`) took 8 GB and 40 s. A file
+# of fewer bytes than this has fewer values: it is not counted.
+MAX_VALUES = 400_000
 
 _OBJECT_STREAM = re.compile(rb"/Type\s*/ObjStm\b")
 _COUNT = re.compile(rb"/N\s+(\d+)")
