@@ -30,7 +30,7 @@ from .pdfscan import check_pdf_size
 from .messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
 from .model import Document, Field, FieldDef, FormDef, GridDef
 from .project import BUILTIN, Project
-from .spreadsheet import ToReview
+from .spreadsheet import ToReview, cell_length, cut_cell
 
 MAX_RETURNED_BYTES = 30_000_000
 PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting a pool
@@ -581,14 +581,20 @@ def tables(applications: list[Application], problems: list[tuple[str, str]], for
 
 
 def _cut_long_cells(sheets: dict, limit: int) -> list[tuple[str, str]]:
+    """Each cell longer than a workbook's cell holds, as the workbook will hold it (apostrophe
+    included, a character beyond U+FFFF counted twice, as Excel counts), cut there and reported."""
     problems = []
     for sheet, (_, ids, rows) in sheets.items():
         for row in rows:
             for column, cell in enumerate(row):
-                if len(cell) > limit:
-                    problems.append((row[0], f"{sheet}, {ids[column]}: {len(cell)} characters, more than a "
-                                     f"spreadsheet cell holds ({limit}); cut there (--out x.json keeps it whole)"))
-                    row[column] = cell[:limit - 1] + "…"
+                if len(cell) * 2 >= limit and cell_length(cell) > limit:
+                    where = f"{sheet}, row {row[1]}, {ids[column]}" if sheet != GENERAL else f"{sheet}, {ids[column]}"
+                    counted = cell_length(cell)
+                    length = f"{len(cell)} characters" + (f" ({counted} as a spreadsheet counts them)"
+                                                           if counted != len(cell) else "")
+                    problems.append((row[0], f"{where}: {length}, more than a spreadsheet cell holds ({limit}); "
+                                     "cut there (--out x.json keeps it whole)"))
+                    row[column] = type(cell)(cut_cell(cell, limit))
     return problems
 
 

@@ -234,6 +234,23 @@ def safe_cell(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def cell_length(value: str) -> int:
+    """A cell's length as a spreadsheet counts it, and as safe_cell writes it: in UTF-16 units (a
+    character beyond U+FFFF, such as an emoji, is two), with its apostrophe."""
+    shown = safe_cell(value)
+    return len(shown) + sum(1 for char in shown if char > "\uffff") if len(shown) * 2 > CELL_LIMIT else len(shown)
+
+
+def cut_cell(value: str, limit: int = CELL_LIMIT) -> str:
+    """The value cut so that safe_cell writes it within `limit` units, with … where it was cut."""
+    room = limit - 1 - (1 if value.startswith(FORMULA_START) else 0)
+    for end, char in enumerate(value):
+        room -= 2 if char > "\uffff" else 1
+        if room < 0:
+            return value[:end] + "…"
+    return value
+
+
 def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[list[str]]]]) -> list[Path]:
     """Write {sheet: (labels, ids, rows)} as one workbook (.xlsx), one CSV per sheet, or one JSON."""
     check_output(path)

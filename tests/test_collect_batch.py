@@ -3,6 +3,7 @@ error, a bug, a crash of the process reading it), `collect` reads every other fi
 file one problem line."""
 import faulthandler
 import io
+import json
 import os
 import signal
 import zlib
@@ -10,6 +11,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from cli_runner import CliRunner
+from openpyxl import load_workbook
 from pikepdf import Array, Dictionary, Name, String
 
 import generator.collect
@@ -17,8 +20,10 @@ import generator.pdf_read
 from generator import DEFAULT_CALL
 from generator.build import localized_documents, render_bytes
 from generator.call import load_call
+from generator.cli import app
 from generator.collect import Forms, collect, read_all, read_returned
 from generator.errors import FormgenError
+from generator.model import GridDef
 from hostile.bombs import values_bomb
 
 CALL = load_call(DEFAULT_CALL)
@@ -242,3 +247,38 @@ def test_a_pdf_of_millions_of_values_is_refused_by_counting_before_it_is_parsed(
     applications, problems = collect([path], CALL)
     assert applications == [] and len(problems) == 1
     assert "values (numbers, names, strings, lists) outside its streams, more than a form has" in problems[0][1]
+
+
+# ---- values over a destination's limit --------------------------------------------------------------
+
+ANSWER = next(f.id for f in document().fields() if f.kind == "multiline")
+GRID = next(g for g in Forms(CALL).forms["annex2"].blocks if isinstance(g, GridDef))
+CELL = GRID.field_id(2, GRID.columns[0])
+
+
+@pytest.mark.parametrize("field, value, counted", [
+    (ANSWER, "=" + "a" * 32_766, "32767 characters (32768 as a spreadsheet counts them)"),
+    (ANSWER, "😀" * 20_000, "20000 characters (40000 as a spreadsheet counts them)"),
+    (ANSWER, "Ү" * 40_000, "40000 characters"),
+    (CELL, "ж" * 33_000, "33000 characters"),
+], ids=["apostrophe", "beyond-bmp", "plain", "grid-cell"])
+def test_a_value_over_a_cell_is_whole_in_json_and_cut_and_reported_in_the_workbook(tmp_path, field, value, counted):
+    folder = tmp_path / "Ош"
+    folder.mkdir()
+    (folder / "annex2.pdf").write_bytes(render_bytes(document(), "pdf", {"aa_name": "Ош", field: value}))
+    for out in ("a.json", "a.xlsx"):
+        result = CliRunner().invoke(app, ["collect", str(folder), "--out", str(tmp_path / out)])
+        assert result.exit_code == 0, result.output
+    data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
+    sheet = "general" if field == ANSWER else GRID.id
+    kept = [v for row in data[sheet] for v in row.values()]
+    assert value in kept and not [p for p in data["problems"] if "cell" in p["problem"]]
+    book = load_workbook(tmp_path / "a.xlsx", read_only=True)
+    cells = [c for row in book[sheet].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    written = max(cells, key=len)
+    assert len(written.encode("utf-16-le")) // 2 == 32_767 and written.endswith("…")
+    assert value.startswith(written.lstrip("'")[:-1])
+    where = f"general, {field}" if field == ANSWER else f"{GRID.id}, row 2, {GRID.columns[0].id}"
+    problems = [row for row in book["problems"].iter_rows(values_only=True)]
+    assert (str(folder), f"{where}: {counted}, more than a spreadsheet cell holds (32767); cut there "
+            "(--out x.json keeps it whole)") in problems
