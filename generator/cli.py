@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import FormgenError, UsageError, suggestion
+from .errors import INTERNAL, FormgenError, UsageError, suggestion
 
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
 READER_GONE = 141  # 128 + SIGPIPE: as a shell reports a command whose output pipe was closed (`| head -1`)
@@ -246,6 +246,9 @@ def collect(options) -> None:
     chosen = project_of(options.project)
     forms = Forms(load_call(chosen.call(options.call)), chosen)
     applications, problems = run_collect(options.inputs, forms=forms)
+    for file, problem in problems:
+        if problem.startswith(INTERNAL):  # a bug of formgen's: in the problems and on the screen
+            say(f"warning: {file}: {problem}", err=True)
     limit = CELL_LIMIT if out.suffix.lower() == ".xlsx" else None
     written = write_tables(out, tables(applications, problems, forms, lang, limit))
     if options.review:

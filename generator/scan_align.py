@@ -13,6 +13,8 @@ from typing import Sequence
 import cv2
 import numpy as np
 
+from .errors import FormgenError
+
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the top left
 MARK_SEARCH = 30.0  # points around a mark's expected centre where it is looked for
 SPECK = 6  # ink components smaller than this many pixels (at the working scale) are dust or noise
@@ -31,7 +33,7 @@ def align(image: np.ndarray, code_corners: Sequence[tuple[float, float]], code_r
     page_corners = np.float32([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
     rough, _ = cv2.estimateAffinePartial2D(page_corners, np.float32(code_corners))
     if rough is None:
-        raise ValueError("the code's corners give no transform")
+        raise FormgenError("", "", "its QR code's corners give no position on the page", "scan the page again")
     rough = np.vstack([rough, [0, 0, 1]])
     scale = float(np.sqrt(abs(np.linalg.det(rough[:2, :2]))))  # pixels per point
     page, found = [], []

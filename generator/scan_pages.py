@@ -53,8 +53,10 @@ def _frame(image: Image.Image, frame: int, path: Path) -> np.ndarray:
 
 @contextmanager
 def _bombs_refused():
-    """Pillow's warning of an image far larger than a page raised as an error, never decoded."""
+    """Pillow's warning of an image far larger than a page raised as an error, never decoded; its
+    other warnings (corrupt EXIF data, a tag larger than the file) unsaid: the image reads or it is reported."""
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         yield
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from cli_runner import CliRunner
+from conftest import require
 from openpyxl import load_workbook
 from pikepdf import Array, Dictionary, Name, String
 
@@ -143,6 +144,9 @@ def test_a_bug_in_a_reader_is_an_internal_error_that_names_its_type(tmp_path, mo
     assert problem.startswith("internal error (AttributeError: 'NoneType' object has no attribute 'values' at "
                               "test_collect_batch.py:")
     assert "please report it" in problem
+    result = CliRunner().invoke(app, ["collect", str(tmp_path), "--out", str(tmp_path / "a.json")])
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert result.stderr == f"warning: {tmp_path / 'a001' / 'buggy.pdf'}: {problem}\n"  # seen, not only filed
 
 
 # ---- field trees in every legal shape ---------------------------------------------------------------
@@ -282,3 +286,117 @@ def test_a_value_over_a_cell_is_whole_in_json_and_cut_and_reported_in_the_workbo
     problems = [row for row in book["problems"].iter_rows(values_only=True)]
     assert (str(folder), f"{where}: {counted}, more than a spreadsheet cell holds (32767); cut there "
             "(--out x.json keeps it whole)") in problems
+
+
+# ---- every reader's error is a line of its file (and page) -------------------------------------------
+
+def scanning_tools() -> None:
+    try:
+        import cv2, tesserocr, zxingcpp  # noqa: F401
+        from generator.scan_ocr import tessdata
+        tessdata()
+    except Exception:  # noqa: BLE001
+        require(False, "the scan extra and tesseract's kir/rus models",
+                "pip install '.[scan]'; apt-get install tesseract-ocr-kir tesseract-ocr-rus")
+
+
+def printed_page(form: str = "interest_letter", values: dict | None = None, dpi: int = 150):
+    """The first page of a form as a scanner sees it: greyscale pixels, the page code included."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(render_bytes(document(form), "pdf", values or {}))
+    pdf.init_forms()
+    image = pdf[0].render(scale=dpi / 72, may_draw_forms=True).to_pil().convert("L")
+    pdf.close()
+    return image
+
+
+def scan_png(path: Path, values: dict | None = None) -> None:
+    printed_page(values=values).save(path)
+
+
+def scan_pdf(path: Path) -> None:
+    printed_page().save(path, resolution=150)
+
+
+def good_docx(path: Path) -> None:
+    path.write_bytes(render_bytes(document("interest_letter", "ru"), "docx"))
+
+
+def raising(error: Exception):
+    def fail(*args, **kwargs):
+        raise error
+    return fail
+
+
+def break_pdfium(monkeypatch):
+    import pypdfium2 as pdfium
+    monkeypatch.setattr(pdfium.PdfPage, "render", raising(pdfium.PdfiumError("Failed to render")))
+
+
+def break_pillow(monkeypatch):
+    from PIL import Image
+    monkeypatch.setattr(Image.Image, "convert", raising(OSError("broken data stream when reading image file")))
+
+
+def break_opencv(monkeypatch):
+    import cv2
+    monkeypatch.setattr(cv2, "warpPerspective", raising(cv2.error("(-215:Assertion failed) src.cols < SHRT_MAX")))
+
+
+def break_zxing(monkeypatch):
+    import zxingcpp
+    monkeypatch.setattr(zxingcpp, "read_barcodes", raising(RuntimeError("unsupported image")))
+
+
+def break_tesseract(monkeypatch):
+    import generator.scan_ocr
+    monkeypatch.setattr(generator.scan_ocr, "_read", raising(RuntimeError("Failed to recognize")))
+
+
+def break_qpdf(monkeypatch):
+    """qpdf fails on the victim, which the quick reader leaves to it; the good files are read quickly."""
+    quick_fields, victim = generator.collect.quick_fields, good_pdf()
+    monkeypatch.setattr(generator.collect, "quick_fields", lambda data: None if data == victim else quick_fields(data))
+    monkeypatch.setattr(pikepdf, "open", raising(pikepdf.PdfError("xref not found")))
+
+
+def break_zipfile(monkeypatch):
+    import zipfile
+    import generator.zips
+    monkeypatch.setattr(generator.zips, "_plain_part", lambda *args: None)
+    monkeypatch.setattr(zipfile.ZipFile, "open", raising(zlib.error("invalid stored block lengths")))
+
+
+def break_lxml(monkeypatch):
+    from lxml import etree
+    import generator.ooxml
+    monkeypatch.setattr(generator.ooxml, "quick_control_readings", lambda xml: None)
+    monkeypatch.setattr(etree, "fromstring", raising(etree.ParserError("Document is empty")))
+
+
+@pytest.mark.parametrize("break_reader, victim, make, page, says", [
+    (break_pdfium, "scan.pdf", scan_pdf, False, "holds no field of the forms and no page with a formgen code; page 1 "
+                                                "cannot be drawn (PDFium: Failed to render)"),
+    (break_pillow, "scan.png", scan_png, True, "damaged image: broken data stream when reading image file"),
+    (break_opencv, "scan.png", scan_png, True, "cv2 could not read it (error: (-215:Assertion failed) src.cols < SHRT_MAX)"),
+    (break_zxing, "scan.png", scan_png, True, "internal error (RuntimeError: unsupported image at test_collect_batch.py:"),
+    (break_tesseract, "scan.png", lambda path: scan_png(path, {"sender_head": "Асанов Бакыт"}), True,
+     "internal error (RuntimeError: Failed to recognize at test_collect_batch.py:"),
+    (break_qpdf, "annex2.pdf", lambda path: path.write_bytes(good_pdf()), False, "damaged PDF: xref not found"),
+    (break_zipfile, "letter.docx", good_docx, False, "damaged part: invalid stored block lengths"),
+    (break_lxml, "letter.docx", good_docx, False, "lxml could not read it (ParserError: Document is empty)"),
+], ids=["pdfium", "pillow", "opencv", "zxing", "tesseract", "qpdf", "zipfile", "lxml"])
+def test_a_readers_error_is_one_line_of_its_file_and_page(tmp_path, monkeypatch, break_reader, victim, make, page, says):
+    if victim.startswith("scan"):
+        scanning_tools()
+    files = good_folder(tmp_path, 2)
+    folder = tmp_path / "victim"
+    folder.mkdir()
+    make(folder / victim)
+    break_reader(monkeypatch)
+    applications, problems = collect([tmp_path], CALL)
+    assert_read(applications, files)
+    mine = [(file, problem) for file, problem in problems if file.split(", page")[0] == str(folder / victim)]
+    where = str(folder / victim) + (", page 1" if page else "")
+    assert len(mine) == 1 and mine[0][0] == where and mine[0][1].startswith(says), mine
