@@ -184,6 +184,8 @@ def read_returned(path: Path, forms: Forms, kind: str = "", data: bytes = b"") -
         raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
     if len(by_form) > 1:
         problems.append(f"holds fields of {len(by_form)} forms ({', '.join(by_form)}); each is read as its own")
+    if kind == "pdf" and len(by_form) == 1:  # every form's PDF holds all its fields, filled or not
+        problems += _missing_fields(*next(iter(by_form.items())), forms)
     unknown = sorted(set(values) - {name for found in by_form.values() for name in found})
     if unknown:
         problems.append(f"{len(unknown)} field(s) no form has, not read: {shown(', '.join(unknown[:5]))[:200]}")
@@ -193,6 +195,17 @@ def read_returned(path: Path, forms: Forms, kind: str = "", data: bytes = b"") -
         if signed:
             _check_signatures(one, signed)
     return returned, problems
+
+
+def _missing_fields(form: str, found: dict[str, str], forms: Forms) -> list[str]:
+    """A PDF that lacks some of its form's fields lost them (qpdf reads a file cut short as far as it
+    goes) or is of another version of the form: either way their answers are not in the data."""
+    missing = [field_id for field_id in forms.field_ids[form] if field_id not in found]
+    if not missing:
+        return []
+    return [f"{len(missing)} of the {len(forms.field_ids[form])} fields of {form} are not in the file "
+            f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}): is it damaged or cut short? "
+            "Their answers are missing"]
 
 
 def _as_text(name: str, value: str, problems: list[str]) -> str:
@@ -487,7 +500,7 @@ def _read_scan(path: Path, kind: str, forms: Forms,
                            "pip install 'formgen[scan]' and Debian's tesseract-ocr-kir tesseract-ocr-rus") from None
     result = read_scan(path, kind, forms.layouts)
     if fields_looked_for and not result.pages:
-        damaged = "".join(f"; {where.rpartition(', ')[2]} {exc.problem}" for where, exc in result.damaged[:1])
+        damaged = "".join(f"; {where.rpartition(', ')[2]}: {exc.problem}" for where, exc in result.damaged[:1])
         raise FormgenError(path, "", f"holds no field of the forms and no page with a formgen code{damaged}",
                            "is it a form made by formgen?")
     found = []

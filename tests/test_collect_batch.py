@@ -79,7 +79,7 @@ def test_a_pdf_whose_page_tree_is_broken_is_one_problem_and_the_others_are_read(
     assert_read(applications, files)
     reported = problems_by_file(problems)
     assert len(reported["Pages-tree-refs.pdf"]) == 1 and len(reported["boundingBox_invalid.pdf"]) == 1
-    assert reported["Pages-tree-refs.pdf"] == ["holds no field of the forms and no page with a formgen code; page 2 "
+    assert reported["Pages-tree-refs.pdf"] == ["holds no field of the forms and no page with a formgen code; page 2: "
                                               "cannot be drawn (PDFium: Failed to load page.) (is it a form made by formgen?)"]
 
 
@@ -376,7 +376,7 @@ def break_lxml(monkeypatch):
 
 
 @pytest.mark.parametrize("break_reader, victim, make, page, says", [
-    (break_pdfium, "scan.pdf", scan_pdf, False, "holds no field of the forms and no page with a formgen code; page 1 "
+    (break_pdfium, "scan.pdf", scan_pdf, False, "holds no field of the forms and no page with a formgen code; page 1: "
                                                 "cannot be drawn (PDFium: Failed to render)"),
     (break_pillow, "scan.png", scan_png, True, "damaged image: broken data stream when reading image file"),
     (break_opencv, "scan.png", scan_png, True, "cv2 could not read it (error: (-215:Assertion failed) src.cols < SHRT_MAX)"),
@@ -400,3 +400,16 @@ def test_a_readers_error_is_one_line_of_its_file_and_page(tmp_path, monkeypatch,
     mine = [(file, problem) for file, problem in problems if file.split(", page")[0] == str(folder / victim)]
     where = str(folder / victim) + (", page 1" if page else "")
     assert len(mine) == 1 and mine[0][0] == where and mine[0][1].startswith(says), mine
+
+
+def test_a_pdf_cut_short_is_read_as_far_as_it_goes_and_says_which_fields_it_lost(tmp_path, forms):
+    """qpdf rebuilds a PDF cut in half and reads the fields it still has: the others were lost without a word."""
+    data = render_bytes(document(), "pdf", {"aa_name": "Ош"})
+    path = tmp_path / "annex2.pdf"
+    path.write_bytes(data[:len(data) // 2])
+    (returned,), problems = read_returned(path, forms)
+    total = len(forms.field_ids["annex2"])
+    missing = [f for f in forms.field_ids["annex2"] if f not in returned.values]
+    assert returned.values["aa_name"] == "Ош" and 0 < len(missing) < total
+    assert problems == [f"{len(missing)} of the {total} fields of annex2 are not in the file ({', '.join(missing[:3])}, "
+                        "…): is it damaged or cut short? Their answers are missing"]

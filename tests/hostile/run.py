@@ -138,12 +138,13 @@ def _files_unaccounted(case: Case, folder: Path, result: Result) -> list[str]:
     if not table.exists():
         return [] if _whole_file_refused(result) else sorted(given)
     data = json.loads(table.read_text(encoding="utf-8"))
-    seen = {p["file"] for p in data["problems"]}
+    seen = {re.sub(r", page \d+$", "", p["file"]) for p in data["problems"]}  # a scan's page names its file
     seen |= {f for row in data["general"] for f in row["files"].split("; ")}
     return [f"{path} neither read nor reported" for path in sorted(given - seen)]
 
 
 def _child(case_index: int, folder: str, connection) -> None:
+    multiprocessing.current_process().daemon = False  # `collect` may start workers of its own
     try:
         result = run_case(CASES[case_index], Path(folder))
     except BaseException:  # noqa: BLE001 (making the inputs failed: the corpus itself is broken)
