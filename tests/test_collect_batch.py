@@ -6,6 +6,8 @@ import io
 import json
 import os
 import signal
+import subprocess
+import sys
 import zlib
 from pathlib import Path
 
@@ -29,6 +31,8 @@ from hostile.bombs import values_bomb
 
 CALL = load_call(DEFAULT_CALL)
 PDFJS = Path(__file__).parent / "fixtures" / "pdfjs"
+FORMGEN = str(Path(sys.executable).with_name("formgen"))
+MEMORY_MB = 500  # what the hostile corpus allows a case
 
 
 @pytest.fixture(scope="module")
@@ -413,3 +417,60 @@ def test_a_pdf_cut_short_is_read_as_far_as_it_goes_and_says_which_fields_it_lost
     assert returned.values["aa_name"] == "Ош" and 0 < len(missing) < total
     assert problems == [f"{len(missing)} of the {total} fields of annex2 are not in the file ({', '.join(missing[:3])}, "
                         "…): is it damaged or cut short? Their answers are missing"]
+
+
+# ---- done when: good returns among every broken file -----------------------------------------------
+
+def test_good_returns_among_every_broken_file_are_all_read_and_each_broken_file_is_one_line(tmp_path):
+    """Forms filled by `fill` and typed into (PDFium, python-docx), pdf.js's test PDFs and every broken
+    file of the hostile corpus in one folder: `collect`, as a user runs it, writes every good value,
+    exactly one line for each other file, no traceback, within bounded memory."""
+    from hostile.cases_batch import BROKEN
+    from test_fill_collect import municipalities, type_into_docx, type_into_pdf, write_csv
+
+    from generator.fill import fill
+
+    returned, expected = tmp_path / "returned", {}
+    rows = municipalities(6)
+    report = fill(write_csv(tmp_path / "rows.csv", rows), DEFAULT_CALL, tmp_path / "prefilled", ["ru", "ky"],
+                  ["docx", "pdf"], jobs=1)
+    for number, (row, produced) in enumerate(zip(rows, report.rows)):
+        lang, fmt = ("ky", "ru")[number % 2], ("pdf", "docx")[number // 2 % 2]
+        folder = returned / "good" / produced["folder"]
+        folder.mkdir(parents=True)
+        for form in ("interest_letter", "annex2"):
+            copy = folder / f"{form}.{fmt}"
+            copy.write_bytes((tmp_path / "prefilled" / produced["folder"] / lang / copy.name).read_bytes())
+            if form == "annex2":
+                typed = {"postal_address": f"Көчө {number}"}
+                (type_into_pdf(copy, typed, None) if fmt == "pdf" else type_into_docx(copy, typed))
+        expected[str(folder)] = {"aa_name": row["aa_name"].strip(), "population": row["population"],
+                                 "postal_address": f"Көчө {number}"}
+    others = {}
+    for pdf in sorted(PDFJS.glob("*.pdf")):
+        (returned / "pdfjs").mkdir(exist_ok=True)
+        others[str(returned / "pdfjs" / pdf.name)] = ""
+        (returned / "pdfjs" / pdf.name).write_bytes(pdf.read_bytes())
+    for name, (make, says) in BROKEN.items():
+        others[str(make(returned / "broken" / name))] = says
+
+    out = tmp_path / "applications.json"
+    with (tmp_path / "said").open("w+", encoding="utf-8") as said:  # the command as a user types it
+        process = subprocess.Popen([FORMGEN, "collect", str(returned), "--out", str(out)], stdout=said, stderr=said)
+        _, status, usage = os.wait4(process.pid, 0)
+        said.seek(0)
+        output = said.read()
+    assert os.waitstatus_to_exitcode(status) == 0 and "Traceback" not in output, output
+    assert usage.ru_maxrss / 1024 < MEMORY_MB, usage.ru_maxrss  # the largest process the command ran
+    data = json.loads(out.read_text(encoding="utf-8"))
+    rows_by_key = {row["application"]: row for row in data["general"]}
+    for key, values in expected.items():
+        assert {k: rows_by_key[key][k] for k in values} == values, key
+    lines: dict[str, list[str]] = {}
+    for problem in data["problems"]:
+        lines.setdefault(problem["file"].split(", page ")[0], []).append(problem["problem"])
+    for file, says in others.items():
+        assert len(lines.get(file, [])) == 1 and says in lines[file][0], (file, lines.get(file))
+    files_read = {f for row in data["general"] for f in row["files"].split("; ")}
+    every_file = {str(p) for p in returned.rglob("*") if p.is_file()}
+    assert every_file == (files_read | set(lines)) & every_file  # each in the data or the problems
