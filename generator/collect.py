@@ -366,7 +366,8 @@ class _Readers:
             self._discard(self.pool)
             return self.submit(batch)
 
-    def results(self, batch: list[Path], pool, future: futures.Future) -> Iterator[tuple[Path, FileResult | FormgenError]]:
+    def results(self, batch: list[Path], pool,
+                future: futures.Future) -> Iterator[tuple[Path, FileResult | FormgenError]]:
         try:
             yield from zip(batch, future.result())
         except BrokenProcessPool:

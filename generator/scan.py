@@ -140,7 +140,8 @@ def read_scan(path: Path, kind: str, layouts: Layouts) -> ScanResult:
         try:
             image = draw()
         except Exception as exc:  # noqa: BLE001 (PDFium or Pillow cannot draw it; or a bug, named as one)
-            result.damaged.append((where, exc if isinstance(exc, FormgenError) else FormgenError(path, "", unforeseen(exc))))
+            result.damaged.append((where, exc if isinstance(exc, FormgenError) else
+                                   FormgenError(path, "", unforeseen(exc))))
             continue
         try:
             result.pages.append(read_page(image, where, layouts))

@@ -85,7 +85,8 @@ def _drawn(pdf: pdfium.PdfDocument, index: int, source: Path | bytes) -> np.ndar
         dpi = _scan_dpi(page)
         width, height = page.get_size()
         if width * height * (dpi / 72) ** 2 > MAX_PIXELS:
-            raise FormgenError(source, f"page {index + 1}", "a page too large for a form", "scan A4 pages at 150–300 dpi")
+            raise FormgenError(source, f"page {index + 1}", "a page too large for a form",
+                               "scan A4 pages at 150–300 dpi")
         return render_page(page, dpi)
     except (pdfium.PdfiumError, ValueError) as exc:  # a broken page tree; a page box PDFium cannot crop to
         raise FormgenError(source, f"page {index + 1}", f"cannot be drawn (PDFium: {str(exc)[:80]})",
