@@ -16,7 +16,7 @@ from typing import BinaryIO, Iterable, Mapping, NamedTuple
 from . import ooxml
 from .kinds import KINDS
 from .model import Document, Field, Paragraph, Table
-from .page_id import MM, QR_SIZE, QR_X, QR_Y, PageId, fingerprint, qr_png
+from .page_id import MM, QR_QUIET_MODULES, QR_SIZE, QR_X, QR_Y, PageId, fingerprint, qr_png, qr_side
 from .zips import Packed, deflate_segment, joined_segments, packed_entries, write_zip
 
 FONT = "Times New Roman"
@@ -24,7 +24,8 @@ FONT_SIZE_PT = 12
 FOOTER_HALF_POINTS, FOOTER_COLOR = 16, "595959"
 EMU_PER_MM, EMU_PER_TWIP = 36000, 635
 PAGE_WIDTH, PAGE_HEIGHT = 210 * EMU_PER_MM, 297 * EMU_PER_MM  # EMU
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = (mm * EMU_PER_MM for mm in (25, 15, 20, 20))
+# the PDF's margins (pdf_render): GOST R 7.0.97's, 30 mm left as for documents kept long; the page code sits in it
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = (mm * EMU_PER_MM for mm in (30, 10, 20, 20))
 HEADER_DISTANCE = 10 * EMU_PER_MM
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT
 MIN_HEADER_LINE = 20  # twips: the letterhead's header line is never less than 1 pt
@@ -98,12 +99,13 @@ class _Writer:
         look = paragraph.style if paragraph.style in LOOKS else "plain"
         inline = len(paragraph.runs) > 1
         lines = _box_lines(_fields(paragraph)) if boxes else 0
-        borders, line = (("bottom",) if paragraph.style == "signature_line" else ()), None
+        borders, line, indents = (("bottom",) if paragraph.style == "signature_line" else ()), None, None
         if lines:  # words before the blank share its box, and no more room is taken
             borders, line = ooxml.BORDER_SIDES, None if inline else BOX_LINE_TWIPS
             lines = 1 if inline else lines
+            indents = _box_indents(look)
         runs = "".join(self.run(run, paragraph.lang, inline, lines) for run in paragraph.runs)
-        return ooxml.paragraph(runs, style_id(look, keep), borders, line=line)
+        return ooxml.paragraph(runs, style_id(look, keep), borders, line=line, indents=indents)
 
     def run(self, run, lang: str, inline: bool, lines: int) -> str:
         if not isinstance(run, Field):
@@ -147,6 +149,13 @@ def _column_widths(relative: tuple[float, ...]) -> list[int]:
 
 def _fields(paragraph: Paragraph) -> list[Field]:
     return [run for run in paragraph.runs if isinstance(run, Field)]
+
+
+def _box_indents(look: str) -> tuple[int, int]:
+    """A box's lines inside the margins, as the PDF's: its text moves in by the border's reach (the
+    page code's white in the left margin stays white)."""
+    reach = ooxml.BORDER_REACH
+    return twips(LOOKS[look].left_indent * EMU_PER_MM) + reach, reach
 
 
 def _box_lines(fields) -> int:
@@ -205,14 +214,15 @@ def _package(document: Document, body: str) -> bytes:
         "word/_rels/document.xml.rels": ooxml.with_relationships(
             template.document_rels, [(rid, kind, name.removeprefix("word/")) for rid, name, kind, _ in added]),
     }
+    code = _page_code(document)
     for shape_id, (_, name, kind, _) in enumerate(added, start=1):
         if kind == "header":
             parts[name] = ooxml.header_part(_letterhead_space(document.letterhead_mm))
         else:
-            parts[name] = ooxml.footer_part(_footer(document, shape_id))
+            parts[name] = ooxml.footer_part(_footer(document, code, shape_id))
             parts[name.replace("word/", "word/_rels/") + ".rels"] = ooxml.relationships(
                 [("rId1", "image", QR_PART.removeprefix("word/"))])
-    parts[QR_PART] = _page_code(document)
+    parts[QR_PART] = qr_png(code)
     return write_zip(_entries(template.entries, parts))
 
 
@@ -228,11 +238,14 @@ def _letterhead_space(height_mm: float) -> str:
     return ooxml.paragraph("", "Header", line=line, line_rule="exact", after=0)
 
 
-def _footer(document: Document, shape_id: int) -> str:
-    """Page number (when the form has them) over a small line naming the call, and the page code."""
+def _footer(document: Document, code: str, shape_id: int) -> str:
+    """Page number (when the form has them) over a small line naming the call, and the page code in
+    the left margin where the PDF has it: the picture holds the code's own white border (4 modules),
+    so it covers whatever may lie under it."""
+    border = QR_SIZE * QR_QUIET_MODULES / qr_side(code)
     line = (ooxml.text_run(document.footer, document.language, color=FOOTER_COLOR, half_points=FOOTER_HALF_POINTS)
-            + ooxml.floating_picture("rId1", _emu_mm(QR_SIZE / MM), _emu_mm(QR_X / MM),
-                                     PAGE_HEIGHT - _emu_mm((QR_Y + QR_SIZE) / MM), shape_id))
+            + ooxml.floating_picture("rId1", _emu_mm((QR_SIZE + 2 * border) / MM), _emu_mm((QR_X - border) / MM),
+                                     PAGE_HEIGHT - _emu_mm((QR_Y + QR_SIZE + border) / MM), shape_id))
     if not document.page_numbers:
         return ooxml.paragraph(line, "Footer", align="center")
     return (ooxml.paragraph(ooxml.page_number_field(), "Footer", align="center")
@@ -243,10 +256,10 @@ def _emu_mm(mm: float) -> int:
     return int(mm * EMU_PER_MM)
 
 
-def _page_code(document: Document) -> bytes:
-    """The PDF's QR code where the PDF has it, naming the document but no page (Word lays out its own)."""
+def _page_code(document: Document) -> str:
+    """What the code says: the document, but no page (Word lays out its own)."""
     fields = ((f.id, f.kind, ",".join(f.choices)) for f in document.fields())
-    return qr_png(PageId(document.call_id, document.form_id, document.lang, 0, 0, fingerprint(fields)).text(), quiet=0)
+    return PageId(document.call_id, document.form_id, document.lang, 0, 0, fingerprint(fields)).text()
 
 
 # --- fill -------------------------------------------------------------------------------------

@@ -247,23 +247,29 @@ def _box_run(checked: bool, lang: str) -> str:
 BORDER_SIDES = ("top", "left", "bottom", "right")  # the schema's order
 
 
+BORDER_REACH = 35  # twips a paragraph's border lies outside its text: 1 pt of space and the ¾ pt line
+
+
 def paragraph(content: str, style: str | None = None, borders: tuple[str, ...] = (), align: str | None = None,
-              line: int | None = None, line_rule: str = "atLeast", after: int | None = None) -> str:
+              line: int | None = None, line_rule: str = "atLeast", after: int | None = None,
+              indents: tuple[int, int] | None = None) -> str:
     """A `w:p`; `borders`: lines on these sides (under a signature, all round a box);
-    `line`: line spacing in twips, `after`: space after in twips."""
-    return f"<w:p>{_paragraph_properties(style, borders, align, line, line_rule, after)}{content}</w:p>"
+    `line`: line spacing in twips, `after`: space after in twips, `indents`: left and right in twips."""
+    return f"<w:p>{_paragraph_properties(style, borders, align, line, line_rule, after, indents)}{content}</w:p>"
 
 
 @lru_cache(maxsize=None)
 def _paragraph_properties(style: str | None, borders: tuple[str, ...], align: str | None, line: int | None,
-                          line_rule: str, after: int | None) -> str:
+                          line_rule: str, after: int | None, indents: tuple[int, int] | None) -> str:
     lines = "".join(_w(side, val="single", sz="6", space="1", color="000000") for side in BORDER_SIDES
                     if side in borders)
     spacing = {"line": line, "lineRule": line_rule} if line is not None else {}
     if after is not None:
         spacing["after"] = after
     return _properties("pPr", pStyle=_w("pStyle", val=style) if style else "", pBdr=_w("pBdr", lines) if lines else "",
-                       spacing=_w("spacing", **spacing) if spacing else "", jc=_w("jc", val=align) if align else "")
+                       spacing=_w("spacing", **spacing) if spacing else "",
+                       ind=_w("ind", left=indents[0], right=indents[1]) if indents else "",
+                       jc=_w("jc", val=align) if align else "")
 
 
 def table(columns: list[int], rows: str, grid_style: bool) -> str:

@@ -1,11 +1,13 @@
 """What a printed page says about itself, so a scan of it can be read back.
 
-Every PDF page carries, in its bottom margin, a QR code (zxing-cpp's encoder, level M) whose
-plain text names the call, the form, the edition, the page, the page count and a fingerprint of the
-page's field layout — `formgen 2025 annex2 ky 2/4 3fa9c1`, and a prefilled page adds its data
-row's folder name — and four solid registration squares near the corners that a scan is aligned
-by. The DOCX carries the same code without the page (Word lays out its own pages). This module
-holds the geometry both the renderer and the scan reader use, the text and its parsing.
+Every PDF page carries a QR code (zxing-cpp's encoder, level M) in its left margin, above the
+bottom left corner, whose plain text names the call, the form, the edition, the page, the page
+count and a fingerprint of the page's field layout — `formgen 2025 annex2 ky 2/4 3fa9c1`, and a
+prefilled page adds its data row's folder name — and four solid registration squares near the
+corners that a scan is aligned by: each with the white around it at least SAFE_INSET inside every
+edge. The DOCX carries the same code, at the same place, without the page (Word lays out its own
+pages). This module holds the geometry both the renderer and the scan reader use, the text and
+its parsing.
 """
 from __future__ import annotations
 
@@ -20,12 +22,19 @@ import zxingcpp
 
 MM = 72 / 25.4
 PREFIX = "formgen"
-QR_SIZE = 15 * MM  # the code itself; white space around it is left by the layout
-QR_X, QR_Y = 25 * MM, 4.5 * MM  # lower left corner, under the left end of the text frame
-QR_GAP = 4 * MM  # between the code and the footer line beside it
+# What printers and scanners do to a sheet: office printers leave 4–5 mm of each edge unprinted,
+# "fit to page" shrinks a page by 3–6 %, scanners crop and shift a few millimetres. What a scan is
+# read by (the code and the marks, each with the white around it) stays this far inside every edge.
+SAFE_INSET = 10 * MM
+MARK_SIZE = 4 * MM  # a solid registration square
+MARK_QUIET = 2 * MM  # white around a mark, so it stands alone
+MARK_INSET = SAFE_INSET + MARK_QUIET  # from the page's edges to a mark's outer edges
+QR_SIZE = 15 * MM  # the code itself
+QR_QUIET_MODULES = 4  # the white border a reader needs around a code
+QR_QUIET = 2.5 * MM  # white around the code: at least 4 modules of any version it takes (version 2: 0.6 mm a module)
+QR_X = SAFE_INSET + QR_QUIET  # lower left corner: in the left margin,
+QR_Y = MARK_INSET + MARK_SIZE + MARK_QUIET + QR_QUIET  # above the bottom left mark
 QR_MAX_BYTES = 106  # version 6 at level M: 41 modules of 0.37 mm, which a 150 dpi scan still resolves
-MARK_SIZE = 4 * MM
-MARK_INSET = 8 * MM  # from the page's edges to a mark's outer edges: inside what printers print
 FINGERPRINT_HEX = 6
 ROW_HASH_HEX = 4
 
@@ -132,6 +141,25 @@ def mark_rects(width: float, height: float) -> list[tuple[float, float, float, f
     return [(x, y, x + MARK_SIZE, y + MARK_SIZE) for x, y in corners]
 
 
+def code_rect() -> tuple[float, float, float, float]:
+    return QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE
+
+
+def quiet_rects(width: float, height: float) -> list[tuple[float, float, float, float]]:
+    """The code and each mark with the white around it: nothing else is drawn there."""
+    def grown(rect, by):
+        return rect[0] - by, rect[1] - by, rect[2] + by, rect[3] + by
+    return [grown(code_rect(), QR_QUIET)] + [grown(rect, MARK_QUIET) for rect in mark_rects(width, height)]
+
+
+def clear_quiet_zones(canvas, width: float, height: float) -> None:
+    """White under the code and the marks, drawn first: a letterhead behind the page cannot mar them."""
+    canvas.set_fill_gray(1)
+    for x0, y0, x1, y1 in quiet_rects(width, height):
+        canvas.rect(x0, y0, x1 - x0, y1 - y0, fill=True)
+    canvas.set_fill_gray(0)
+
+
 def draw_marks(canvas, width: float, height: float) -> None:
     canvas.set_fill_gray(0)
     for x0, y0, x1, y1 in mark_rects(width, height):
@@ -143,7 +171,12 @@ def form_name(page_index: int) -> str:
     return f"formgenPageId{page_index}"
 
 
-def qr_png(text: str, quiet: int = 4) -> bytes:
+def qr_side(text: str) -> int:
+    """Modules a side of the code that says `text`."""
+    return qr_mask(text).side
+
+
+def qr_png(text: str, quiet: int = QR_QUIET_MODULES) -> bytes:
     """The code as a 1-bit greyscale PNG (for the Word footer), deterministic bytes: 8 pixels a
     module, so each module is one byte of a row, 0x00 dark or 0xFF light."""
     modules = [row.translate(_MODULE_BYTE) for row in _pixel_rows(text)]

@@ -16,15 +16,17 @@ from typing import BinaryIO, Callable, Mapping, Sequence, Union
 from .fonts import split_to_width, text_width, widths
 from .kinds import KINDS, pdf_widget
 from .model import Document, Field, Paragraph, Table
-from .page_id import FINGERPRINT_HEX, QR_GAP, QR_SIZE, QR_X, QR_Y, PageId, draw_marks, form_name, qr_mask
+from .page_id import (FINGERPRINT_HEX, MARK_INSET, MARK_QUIET, MARK_SIZE, QR_SIZE, QR_X, QR_Y, SAFE_INSET, PageId,
+                      clear_quiet_zones, draw_marks, form_name, qr_mask)
 from .pdf_form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
 from .pdf_writer import Canvas
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = PAGE_SIZE
 SHORT_TABLE = PAGE_HEIGHT / 2  # a list table up to this tall is never split across pages
-# GOST R 7.0.97 asks for at least 20 mm left, 10 right, 20 top and bottom.
-LEFT, RIGHT, TOP, BOTTOM = 25 * MM, 15 * MM, 20 * MM, 20 * MM
+# GOST R 7.0.97 asks for at least 20 mm left (30 for documents kept long, as applications are), 10 right,
+# 20 top and bottom. The page's code sits in the left margin, the page number and footer line in the bottom one.
+LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 10 * MM, 20 * MM, 20 * MM
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 
 SERIF, SERIF_BOLD, SANS = "serif", "serif-bold", "sans"  # the faces of fonts.FACES
@@ -95,7 +97,9 @@ STYLES = {
 }
 OTHER_STYLE = Style()
 FOOTER_SIZE, FOOTER_GREY = 7.0, 0.35
-FOOTER_LEFT = QR_X + QR_SIZE + QR_GAP  # the footer line sits beside the page's QR code
+FOOTER_BASELINE = SAFE_INSET + 1 * MM  # its descenders stay inside what printers print
+FOOTER_RIGHT = PAGE_WIDTH - MARK_INSET - MARK_SIZE - MARK_QUIET  # clear of the bottom right mark
+PAGE_NUMBER_BASELINE = BOTTOM - 6 * MM
 
 
 # ---- boxes: what a line is made of -------------------------------------------------------------
@@ -233,6 +237,7 @@ class Pages:
 
     def new_canvas(self) -> Canvas:
         canvas = Canvas(self.fonts, self.chars)
+        clear_quiet_zones(canvas, PAGE_WIDTH, PAGE_HEIGHT)
         canvas.set_line_width(RULE)
         return canvas
 
@@ -246,13 +251,13 @@ class Pages:
         canvas = self.canvas
         if self.document.page_numbers:
             canvas.set_font(SERIF, 10)
-            canvas.draw_centred_string(PAGE_WIDTH / 2, BOTTOM - 10 * MM, str(self.index + 1))
+            canvas.draw_centred_string(LEFT + FRAME_WIDTH / 2, PAGE_NUMBER_BASELINE, str(self.index + 1))
         if self.document.footer:
             canvas.set_fill_gray(FOOTER_GREY)
-            room = PAGE_WIDTH - RIGHT - FOOTER_LEFT
+            room = FOOTER_RIGHT - LEFT
             width = text_width(self.document.footer, SANS, FOOTER_SIZE)
             canvas.set_font(SANS, FOOTER_SIZE * min(1.0, room / width))  # both languages: smaller
-            canvas.draw_centred_string(FOOTER_LEFT + room / 2, BOTTOM - 14 * MM, self.document.footer)
+            canvas.draw_centred_string(LEFT + room / 2, FOOTER_BASELINE, self.document.footer)
             canvas.set_fill_gray(0)
         draw_marks(canvas, PAGE_WIDTH, PAGE_HEIGHT)
         canvas.draw_image(form_name(self.index), QR_X, QR_Y, QR_SIZE, QR_SIZE)  # the page's code, written once the page count is known

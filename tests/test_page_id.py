@@ -14,7 +14,7 @@ from generator.build import localized_documents, render_bytes
 from generator.call import load_call
 from generator.definitions import load_forms
 from generator.page_id import MM, PageId, QR_MAX_BYTES, mark_rects, parse
-from generator.pdf_render import PAGE_HEIGHT, PAGE_WIDTH, page_fingerprint, page_widgets
+from generator.pdf_render import LEFT, PAGE_HEIGHT, PAGE_WIDTH, page_fingerprint, page_widgets
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
@@ -52,7 +52,8 @@ def test_every_page_of_every_form_and_edition_names_itself_at_150_dpi(documents)
             assert parse(code.text) == expected and code.text == expected.text()
             side = code.position.bottom_right.x - code.position.top_left.x
             assert side >= 12 * MM * DPI / 72, "the code is at least 12 mm wide"
-            assert code.position.top_left.y > image.height * 0.9, "in the bottom margin"
+            assert code.position.top_right.x < LEFT * DPI / 72, "in the left margin"
+            assert code.position.top_left.y > image.height * 0.85, "near the bottom (tests/test_marks.py measures it)"
             for x0, y0, x1, y1 in mark_rects(PAGE_WIDTH, PAGE_HEIGHT):
                 centre = image.getpixel((round((x0 + x1) / 2 * DPI / 72), round((PAGE_HEIGHT - (y0 + y1) / 2) * DPI / 72)))
                 assert centre < 60, "a solid registration mark"

@@ -19,7 +19,7 @@ from generator.call import load_call
 from generator.fonts import face, font_problems
 from generator.model import Document, Field, Table
 from generator.pdf_form import Widget, fit_text
-from generator.pdf_render import render_pdf
+from generator.pdf_render import BOTTOM, LEFT, PAGE_NUMBER_BASELINE, PAGE_WIDTH, RIGHT, TOP, render_pdf
 
 FORMS = ("interest_letter", "annex2")
 LANGS = ("ru", "ky", "ru+ky")
@@ -381,12 +381,13 @@ def test_paper_has_all_text_in_order_on_a4_within_margins(case, documents, blank
         pixels = (small[i:i + 3] for i in range(0, len(small), 3))
         assert all(max(px) - min(px) < 8 for px in pixels), "colour on the page"
         left, top, right, bottom = image.convert("L").point(lambda v: 255 if v < 200 else 0).getbbox()
-        top_margin = max(20, document.letterhead_mm) if number == 0 else 20
-        assert left / SCALE >= 25 * MM - 1 and right / SCALE <= (210 - 15) * MM + 1
-        assert top / SCALE >= top_margin * MM - 1
-        footer_band = image.convert("L").crop((0, round((297 - 20) * MM * SCALE), image.width,
-                                               round((297 - 14) * MM * SCALE)))
-        assert footer_band.getextrema()[0] > 200, "text in the bottom margin above the footer"
+        top_margin = max(TOP, document.letterhead_mm * MM) if number == 0 else TOP
+        assert left / SCALE >= LEFT - 1 and right / SCALE <= PAGE_WIDTH - RIGHT + 1
+        assert top / SCALE >= top_margin - 1
+        number_top = PAGE_NUMBER_BASELINE + 3 * MM  # the page number's digits and a little air
+        footer_band = image.convert("L").crop((0, round((297 * MM - BOTTOM) * SCALE), image.width,
+                                               round((297 * MM - number_top) * SCALE)))
+        assert footer_band.getextrema()[0] > 200, "text in the bottom margin above the page number"
         number_text = page.get_textpage().get_text_bounded(0, 0, page.get_width(), 20 * MM).split()
         assert (str(number + 1) in number_text) == document.page_numbers
 
