@@ -19,10 +19,12 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Emu
 from docxcompose.composer import Composer
 from lxml import etree
 
 from . import ooxml
+from .docx_render import MARGIN_LEFT, PAGE_HEIGHT as A4_HEIGHT
 from .errors import FormgenError
 from .files import check_regular_file
 from .zips import READ_ERRORS, normalized_zip, open_package, read_part
@@ -36,6 +38,8 @@ TEMPLATE_CODE = re.compile(r"\{\{|\{%|\{#")
 NOT_A_DOCX = ("not a Word document (.docx)", "give the letterhead as .docx (Word: File → Save As → Word Document)")
 RESAVE = "save the letterhead again in Word or LibreOffice"
 W_P, W_T, W_R, W_ID = qn("w:p"), qn("w:t"), qn("w:r"), qn("w:id")
+A_BLIP, R_EMBED = qn("a:blip"), qn("r:embed")
+CODE_MARGIN = Emu(MARGIN_LEFT)  # the page code's room (docx_render)
 FONT_PROPERTIES = ("w:rFonts", "w:sz", "w:szCs")  # what a letter's style must not inherit from the letterhead
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
@@ -66,6 +70,7 @@ def place_letter(letterhead: bytes, letter_docx: bytes) -> bytes:
     _renumber_controls(letter, master)
     _insert_letter(master, letter, _placeholder(Path(), "", master.element.body))
     _add_letter_footer(master, letter)
+    _make_room_for_the_code(master)
     out = io.BytesIO()
     master.save(out)
     return normalized_zip(out.getvalue())
@@ -279,8 +284,10 @@ def _renumber_controls(letter, master) -> None:
 
 
 def _add_letter_footer(master, letter) -> None:
-    """The letter's footer line (the call and its deadline) under every footer the letterhead shows."""
-    lines = [p._p for p in letter.sections[0].footer.paragraphs if p.text.strip()]
+    """The letter's footer line (the call and its deadline, and the page code in the left margin)
+    under every footer the letterhead shows."""
+    source = letter.sections[0].footer
+    lines = [p._p for p in source.paragraphs if p.text.strip()]
     font = letter.styles.default(WD_STYLE_TYPE.PARAGRAPH).element.rPr.find(qn("w:rFonts"))
     done = set()
     for number, section in enumerate(master.sections):
@@ -298,7 +305,31 @@ def _add_letter_footer(master, letter) -> None:
                 continue
             done.add(id(footer.part))
             for line in lines:
-                footer._element.append(_with_font(deepcopy(line), font))
+                line = _with_pictures(_with_font(deepcopy(line), font), source.part, footer.part)
+                footer._element.append(_placed_on(line, section.page_height))
+
+
+def _with_pictures(paragraph, source, target):
+    """The paragraph's pictures (the page code) related from the footer part it goes into."""
+    for blip in paragraph.iter(A_BLIP):
+        image = source.related_parts[blip.get(R_EMBED)]
+        blip.set(R_EMBED, target.get_or_add_image(io.BytesIO(image.blob))[0])
+    return paragraph
+
+
+def _placed_on(paragraph, page_height):
+    """The code is placed from the top of an A4 page: on the letterhead's page (US Letter, say) it
+    keeps its distance from the bottom edge."""
+    for offset in paragraph.xpath(".//wp:positionV[@relativeFrom='page']/wp:posOffset"):
+        offset.text = str(int(offset.text) + (page_height or A4_HEIGHT) - A4_HEIGHT)
+    return paragraph
+
+
+def _make_room_for_the_code(master) -> None:
+    """The page code sits in the left margin, as in formgen's own letter: a narrower margin is widened."""
+    for section in master.sections:
+        if section.left_margin is None or section.left_margin < CODE_MARGIN:
+            section.left_margin = CODE_MARGIN
 
 
 def _with_font(paragraph, font):

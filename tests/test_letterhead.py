@@ -55,6 +55,45 @@ def test_letter_goes_where_the_placeholder_is(tmp_path, letter):
     assert "PlaceholderText" in result.styles.element.xml
 
 
+def footer_codes(section) -> list[str]:
+    """What the pictures of a section's footer say, read as a scanner would."""
+    import zxingcpp
+    from PIL import Image
+
+    footer = section.footer
+    pictures = [footer.part.related_parts[rid].blob for rid in footer._element.xpath(".//a:blip/@r:embed")]
+    return [code.text for picture in pictures for code in zxingcpp.read_barcodes(Image.open(io.BytesIO(picture)))]
+
+
+def test_the_page_code_goes_with_the_footer_line_and_has_its_room(tmp_path, letter):
+    """The code's picture is related from every footer it goes into — one with a picture of its own
+    (whose relationship id the letter's may share) or a letterhead without any — at its distance
+    from the bottom on a US Letter page, with a left margin wide enough for it."""
+    from generator.page_id import parse
+
+    document, data = letter
+    with_picture = make_letterhead(tmp_path)
+    picture_footer = docx.Document(with_picture)
+    picture_footer.sections[0].footer.paragraphs[0].add_run().add_picture(io.BytesIO(PIXEL), width=Mm(5))
+    narrow = docx.Document()
+    narrow.sections[0].left_margin, narrow.sections[0].page_height = Mm(20), Mm(279.4)
+    narrow.add_paragraph("{{ letter }}")
+    for name, letterhead in (("picture.docx", picture_footer), ("narrow.docx", narrow)):
+        letterhead.save(tmp_path / name)
+        result = docx.Document(io.BytesIO(place_in_letterhead(tmp_path / name, data)))
+        section = result.sections[0]
+        codes = [parse(text) for text in footer_codes(section)]
+        assert [(code.form, code.edition) for code in codes] == [(document.form_id, document.lang)], name
+        assert section.left_margin >= Mm(30)
+        top = int(section.footer._element.xpath(".//wp:positionV/wp:posOffset")[0].text)
+        assert round((section.page_height - top) / 36000, 1) == round((Mm(297) - own_code_top(data)) / 36000, 1)
+
+
+def own_code_top(letter_docx: bytes) -> int:
+    own = docx.Document(io.BytesIO(letter_docx)).sections[0].footer
+    return int(own._element.xpath(".//wp:positionV/wp:posOffset")[0].text)
+
+
 def test_letterhead_without_placeholder_gets_the_letter_at_its_end(tmp_path, letter):
     path = make_letterhead(tmp_path, ("Бланктын тексти",))
     result = docx.Document(io.BytesIO(place_in_letterhead(path, letter[1])))
