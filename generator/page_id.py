@@ -32,8 +32,8 @@ MARK_INSET = SAFE_INSET + MARK_QUIET  # from the page's edges to a mark's outer 
 QR_SIZE = 15 * MM  # the code itself
 QR_QUIET_MODULES = 4  # the white border a reader needs around a code
 QR_QUIET = 2.5 * MM  # white around the code: at least 4 modules of any version it takes (version 2: 0.6 mm a module)
-QR_X = SAFE_INSET + QR_QUIET  # lower left corner: in the left margin,
-QR_Y = MARK_INSET + MARK_SIZE + MARK_QUIET + QR_QUIET  # above the bottom left mark
+QR_X = SAFE_INSET + QR_QUIET  # lower left corner, in the left margin above the bottom left mark
+QR_Y = MARK_INSET + MARK_SIZE + MARK_QUIET + QR_QUIET
 QR_MAX_BYTES = 106  # version 6 at level M: 41 modules of 0.37 mm, which a 150 dpi scan still resolves
 FINGERPRINT_HEX = 6
 ROW_HASH_HEX = 4
@@ -141,7 +141,8 @@ def mark_rects(width: float, height: float) -> list[tuple[float, float, float, f
     return [(x, y, x + MARK_SIZE, y + MARK_SIZE) for x, y in corners]
 
 
-def code_rect() -> tuple[float, float, float, float]:
+def qr_rect() -> tuple[float, float, float, float]:
+    """Where the code is drawn (x0, y0, x1, y1), without its white."""
     return QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE
 
 
@@ -149,7 +150,7 @@ def quiet_rects(width: float, height: float) -> list[tuple[float, float, float, 
     """The code and each mark with the white around it: nothing else is drawn there."""
     def grown(rect, by):
         return rect[0] - by, rect[1] - by, rect[2] + by, rect[3] + by
-    return [grown(code_rect(), QR_QUIET)] + [grown(rect, MARK_QUIET) for rect in mark_rects(width, height)]
+    return [grown(qr_rect(), QR_QUIET)] + [grown(rect, MARK_QUIET) for rect in mark_rects(width, height)]
 
 
 def clear_quiet_zones(canvas, width: float, height: float) -> None:

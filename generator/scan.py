@@ -21,7 +21,7 @@ import numpy as np
 from .errors import FormgenError, problem_text, unforeseen
 from .kinds import YES
 from .model import Document, Field
-from .page_id import QR_SIZE, QR_X, QR_Y, PageId, mark_rects, parse
+from .page_id import PageId, mark_rects, parse, qr_rect
 from .pdf_form import Widget
 from .pdf_render import PAGE_HEIGHT, PAGE_WIDTH, InkArea, page_fingerprint, page_ink_areas, page_widgets, render_pdf
 
@@ -169,7 +169,7 @@ def read_page(image: np.ndarray, where: str, layouts: Layouts) -> ScannedPage:
     page = ScannedPage(where, page_id)
     from .scan_align import align, ink_mask, ink_threshold, warp
 
-    code_rect = top_down((QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE))
+    code_rect = top_down(qr_rect())
     marks = [top_down(rect) for rect in mark_rects(PAGE_WIDTH, PAGE_HEIGHT)]
     alignment = align(image, code.corners, code_rect, marks)
     if alignment.marks_found < 3:
