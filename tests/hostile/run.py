@@ -138,9 +138,8 @@ def _files_unaccounted(case: Case, folder: Path, result: Result) -> list[str]:
     if not table.exists():
         return [] if _whole_file_refused(result) else sorted(given)
     data = json.loads(table.read_text(encoding="utf-8"))
-    seen = {re.sub(r", page \d+$", "", p["file"]) for p in data["problems"]}  # a scan's page names its file
-    seen |= {f for row in data["general"] for f in row["files"].split("; ")}
-    seen |= {re.sub(r", page \d+$", "", f) for f in seen}  # a scan is read page by page: "scan.pdf, page 2"
+    seen = {p["file"] for p in data["problems"]} | {f for row in data["general"] for f in row["files"].split("; ")}
+    seen = {re.sub(r", page \d+$", "", f) for f in seen}  # a scan is read page by page: "scan.pdf, page 2"
     return [f"{path} neither read nor reported" for path in sorted(given - seen)]
 
 
