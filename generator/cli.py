@@ -202,7 +202,7 @@ def fill(options) -> int:
     """Write each municipality's prefilled forms into a folder named after it."""
     from .call import load_call
     from .fill import fill as run_fill
-    from .spreadsheet import read_rows
+    from .spreadsheet import Note, read_rows
 
     chosen = project_of(options.project)
     call_path = chosen.call(options.call)
@@ -210,16 +210,19 @@ def fill(options) -> int:
     arguments = (options.data, call_path, target, options.lang or ["ru", "ky"], options.fmt or [], options.jobs)
     settings = {"form_ids": options.form, "project": chosen}
     if sys.stderr.isatty():  # a progress line for people; nothing in logs and pipes
-        bar = Progress(sum(1 for _ in read_rows(options.data)))
+        bar = Progress(sum(1 for _, row in read_rows(options.data) if not isinstance(row, Note)))
         try:
             report = run_fill(*arguments, progress=bar.update, **settings)
         finally:
             bar.close()
     else:
         report = run_fill(*arguments, **settings)
+    for note in report.notes:
+        say(f"note: {note}", err=True)  # printable, as the problems are
     for problem in report.problems:
         say(problem, err=True)  # fill makes every problem printable
-    say(f"{len(report.rows)} rows written into {target} from {chosen}, {len(report.problems)} problem(s)")
+    notes = f", {len(report.notes)} note(s)" if report.notes else ""
+    say(f"{len(report.rows)} rows written into {target} from {chosen}, {len(report.problems)} problem(s){notes}")
     return 1 if report.problems else 0
 
 

@@ -29,7 +29,7 @@ from .kinds import Options, check_value, decimal_of, plain_decimal, shown_values
 from .model import FieldDef, FormDef
 from .outdir import staged_folder
 from .project import BUILTIN, Project
-from .spreadsheet import BadRow, NotAValue, Rows, read_rows
+from .spreadsheet import BadCell, BadRow, Note, Rows, read_rows
 
 MAX_FOLDER_NAME = 80
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
@@ -40,6 +40,7 @@ WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10
 class Report:
     rows: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # how the data was read, where a person should know it
 
 
 def fillable_forms(project: Project = BUILTIN, form_ids: Iterable[str] | None = None) -> list[FormDef]:
@@ -126,8 +127,8 @@ class RowChecker:
         values, problems = {}, []
         for column, text in row.items():
             column = shown(column)
-            if isinstance(text, NotAValue):
-                problems.append((column, "a list or mapping, not a single value"))
+            if isinstance(text, BadCell):
+                problems.append((column, text))
                 continue
             if not text:
                 continue
@@ -268,9 +269,13 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
     checker = RowChecker(fields, "pdf" in producer.formats, label_texts(producer.localizers.values()), forms)
     report, taken = Report(), set()
     problems_by_row: list[tuple[int, str]] = []  # in row order at the end, however the pool finished them
+    notes_by_row: list[tuple[int, str]] = []
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
         for number, row in data_rows:
+            if isinstance(row, Note):
+                notes_by_row.append((number, shown(f"{data_path}: {row}")))
+                continue
             values, problems = checker(row)
             for column, problem in problems:
                 place = f"row {number}, column {column}" if column else f"row {number}"
@@ -297,7 +302,8 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
         _run_in_pool(jobs, producer, setup, itertools.chain(first, rows), record)
     report.rows.sort(key=lambda r: r["row"])
     report.problems = [problem for _, problem in sorted(problems_by_row, key=lambda p: p[0])]
-    manifest = {"call": producer.call.id, "rows": report.rows, "problems": report.problems}
+    report.notes = [note for _, note in sorted(notes_by_row, key=lambda n: n[0])]
+    manifest = {"call": producer.call.id, "rows": report.rows, "problems": report.problems, "notes": report.notes}
     write_json(producer.out_dir / "manifest.json", manifest)
     return report
 

@@ -313,7 +313,8 @@ def test_the_streamed_manifest_is_the_json_of_the_report(tmp_path):
     rows[1]["population"] = "много"
     data = write_csv(tmp_path / "data.csv", rows)
     report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ky"], ["docx"], jobs=1)
-    expected = {"call": load_call(DEFAULT_CALL).id, "rows": report.rows, "problems": report.problems}
+    expected = {"call": load_call(DEFAULT_CALL).id, "rows": report.rows, "problems": report.problems,
+                "notes": report.notes}
     assert report.rows and report.problems
     assert (tmp_path / "out" / "manifest.json").read_bytes() == json_bytes(expected)
 
