@@ -1,5 +1,6 @@
 """Prefill every municipality of the country and collect them back, as a user runs it: each command
-in a fresh process; time and peak memory, at two sizes to show memory stays flat in the rows.
+in a fresh process; time and peak memory, at two sizes to show memory stays flat in the rows. Then
+what reading one returned file and reading the data (CSV and XLSX) cost, in-process.
 
     python benchmarks/bench_fill_collect.py [ROWS]      (default 480, about the country's count)
 """
@@ -80,12 +81,40 @@ def per_file(out: Path, count: int = 100) -> None:
         print(line)
 
 
+def reading_data(root: Path, rows: int) -> None:
+    """In-process: what `fill` spends reading its data, the same rows as CSV and as XLSX (a sheet is
+    read through once for its merged cells and damage, then row by row), and the XLSX of 100 times
+    as many rows; CPU, the best of three."""
+    from openpyxl import Workbook
+
+    from generator.spreadsheet import read_rows
+
+    for count in (rows, rows * 100):
+        write_rows(root / f"data-{count}.csv", count)
+        with (root / f"data-{count}.csv").open(encoding="utf-8") as stream:
+            book = Workbook(write_only=True)
+            sheet = book.create_sheet()
+            for line in csv.reader(stream):
+                sheet.append(line)
+            book.save(root / f"data-{count}.xlsx")
+    print("reading the data in-process (CPU, the best of 3):")
+    for count in (rows, rows * 100):
+        for suffix in (".csv", ".xlsx"):
+            best = float("inf")
+            for _ in range(3):
+                start = time.process_time()
+                sum(1 for _ in read_rows(root / f"data-{count}{suffix}"))
+                best = min(best, time.process_time() - start)
+            print(f"  {count:>6} rows of {suffix[1:].upper():4} {best * 1000:7.0f} ms")
+
+
 def main(rows: int) -> None:
     print(f"load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     with tempfile.TemporaryDirectory() as folder:
         for count in (rows // 4, rows):
             run(Path(folder), count)
         per_file(Path(folder) / f"out-{rows}")
+        reading_data(Path(folder), rows)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"largest process of all (a worker included): {workers:.0f} MB")
 

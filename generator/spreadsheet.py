@@ -199,6 +199,7 @@ def _csv_rows(path: Path) -> Rows:
         dialect = _dialect(stream.readline().decode("utf-8", "replace"))
         stream.seek(0)
         header = _csv_header(path, lines, dialect)
+        unnamed = [index for index, name in enumerate(header) if not name]
         number, first_line = 1, lines.count + 1
         reader = csv.reader(lines, dialect)
         while True:
@@ -215,16 +216,17 @@ def _csv_rows(path: Path) -> Rows:
             first_line = lines.count + 1
             lines.record_starts(first_line)
             if any(cell.strip() for cell in cells):
-                yield number, _csv_row(header, cells)
+                yield number, _csv_row(header, unnamed, cells)
 
 
-def _csv_row(header: list[str], cells: list[str]) -> dict[str, str] | BadRow:
+def _csv_row(header: list[str], unnamed: list[int], cells: list[str]) -> dict[str, str] | BadRow:
+    """The row's {column: text}; `unnamed`: the positions of the header's columns without a name."""
     if len(cells) > len(header):
         return BadRow(f"{len(cells)} cells, more than the {len(header)} columns of the header "
                       "(quote values that contain the separator)")
-    unnamed = next((index for index, (name, cell) in enumerate(zip(header, cells)) if not name and cell.strip()), None)
-    if unnamed is not None:
-        return _no_name(f"column {unnamed + 1}")
+    lost = next((index for index in unnamed if index < len(cells) and cells[index].strip()), None)
+    if lost is not None:
+        return _no_name(f"column {lost + 1}")
     return {name: cell_text(cell) for name, cell in zip(header, cells) if name}
 
 
@@ -470,8 +472,7 @@ class _Survey:
                                "its column settings hold: damaged, or not made by a spreadsheet", RESAVE)
 
     def end(self, name: str) -> None:
-        """The rows read again to make them, and what comes before them, are held in memory: after them,
-        nothing is, so nothing is counted."""
+        """Counting stops where the rows end: what follows them is never held in memory."""
         self.rows_ended = self.rows_ended or name == self.NAMES["sheetData"]
 
     def region(self, ref: str) -> _Region:
@@ -542,8 +543,9 @@ class _DataSheet:
                         self.read_header(number, cells)
                     continue
                 row = self.data_row(number, cells)
+                if row and hidden:
+                    self.hidden.append(number)
                 if row:
-                    self.hidden += [number] if hidden else []
                     yield number, row
             yield from self.notes()
         finally:
