@@ -211,10 +211,13 @@ def test_an_xlsm_is_read_as_a_workbook(tmp_path):
     assert [r["name"] for r in run_fill(data, tmp_path / "out").rows] == ["Талас", "Ош"]
 
 
-def test_a_sheet_whose_stated_size_is_too_small_loses_no_row(tmp_path):
-    """openpyxl's read-only sheet stops at the size the sheet states: rows 3 and 4 were lost."""
-    data = xlsx(tmp_path / "data.xlsx", [*GOOD_ROWS, texts(4, "Нарын", "557")], dimension="A1:B2")
-    assert [r["name"] for r in run_fill(data, tmp_path / "out").rows] == ["Талас", "Ош", "Нарын"]
+@pytest.mark.parametrize("dimension", ["A1:B2", "B3:B3", "ZZZZ0:?"])
+def test_a_sheet_whose_stated_size_is_wrong_loses_no_row(tmp_path, dimension):
+    """openpyxl's read-only sheet reads the rows and columns the sheet states: past them, rows and
+    cells were lost, and a size it cannot read stopped it."""
+    data = xlsx(tmp_path / "data.xlsx", [*GOOD_ROWS, texts(4, "Нарын", "557")], dimension=dimension)
+    report = run_fill(data, tmp_path / "out")
+    assert [r["name"] for r in report.rows] == ["Талас", "Ош", "Нарын"] and report.problems == []
 
 
 def test_a_cell_that_cannot_be_read_is_its_rows_problem_and_the_others_are_filled(tmp_path):
