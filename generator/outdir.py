@@ -1,17 +1,21 @@
-"""An output folder that a run replaces whole, at its very end, under a lock.
+"""Output folders that a run changes only at its very end, under a lock.
 
 The run writes into a hidden folder beside the target; only when everything is written does that
-folder take the target's place. A run that fails or is interrupted leaves the previous output as it
-was, and a second run into the same folder is refused while the first holds the lock.
+folder take the target's place (`staged_folder`, `fill`), or do its files take the place of the
+target's files of the same names, the rest of the target left as it is (`staged_files`, `build`,
+whose folder also holds `fill`'s). A run that fails or is interrupted leaves the previous output as
+it was. A second run into the same folder is refused while the first holds the lock, or waits for it.
 """
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
+import signal
 import tempfile
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterable, Iterator
 
 from .errors import FormgenError
 from .files import cannot_write
@@ -30,6 +34,7 @@ def staged_folder(target: Path) -> Iterator[Path]:
     target = Path(os.path.abspath(target))
     _check_replaceable(target)
     with _locked(target):
+        _remove_leftovers(target)
         staging = Path(_make_staging(target))
         try:
             yield staging
@@ -38,10 +43,102 @@ def staged_folder(target: Path) -> Iterator[Path]:
             shutil.rmtree(staging, ignore_errors=True)
 
 
-def _check_replaceable(target: Path) -> None:
-    """Never replace a folder this tool did not write (a home folder given as --out by mistake)."""
+@contextlib.contextmanager
+def staged_files(target: Path, on_wait: Callable[[], None]) -> Iterator[Path]:
+    """Yield a fresh folder beside `target` to write some of its files into, once no other run holds
+    `target` (`on_wait` is called if one does, and this one waits); `replace_files` moves them in.
+    What is still in the folder at the end is removed with it."""
+    target = Path(os.path.abspath(target))
+    _check_folder(target)
+    with _locked(target, on_wait):
+        _remove_leftovers(target)
+        staging = Path(_make_staging(target))
+        try:
+            yield staging
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def replace_files(staging: Path, target: Path, names: Iterable[str], removed: Iterable[str] = ()) -> None:
+    """Move each of `names` ('/'-separated, relative) from `staging` to the same place in `target`,
+    and take `removed` out of `target`: all of it or, should a move fail, none (what was there is put
+    back). Ctrl+C and a polite kill meanwhile take effect once it is done."""
+    names, removed = list(names), list(removed)
+    for name in (*names, *removed):
+        _check_place(target, name)
+    aside = Path(tempfile.mkdtemp(prefix=".replaced.", dir=staging))
+    undo: list[tuple[Path, Path | None]] = []  # (where a file now is, where it was, or None: new)
+    with _signals_deferred():
+        try:
+            for name in (*names, *removed):
+                old = target / name
+                if os.path.lexists(old):
+                    (aside / name).parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(old, aside / name)
+                    undo.append((aside / name, old))
+                if name in names:
+                    old.parent.mkdir(parents=True, exist_ok=True)
+                    os.rename(staging / name, old)
+                    undo.append((old, None))
+        except OSError as exc:
+            _put_back(undo)
+            raise cannot_write(target / name, exc) from None
+
+
+def _check_place(target: Path, name: str) -> None:
+    """A file goes only where every folder on its way is a real folder and no folder is in its place."""
+    place = target
+    for part in name.split("/"):
+        if os.path.islink(place) or (place.exists() and not place.is_dir()):
+            raise FormgenError(place, "", "is a link or a file where formgen keeps a folder",
+                               "move it away, or choose another --out")
+        place = place / part
+    if place.is_dir() and not place.is_symlink():
+        raise FormgenError(place, "", "is a folder where formgen writes a file", "move it away, or choose another --out")
+
+
+def _put_back(undo: list[tuple[Path, Path | None]]) -> None:
+    for now, was in reversed(undo):
+        with contextlib.suppress(OSError):
+            os.rename(now, was) if was else os.unlink(now)
+
+
+@contextlib.contextmanager
+def _signals_deferred() -> Iterator[None]:
+    """Ctrl+C and SIGTERM received during the block are acted on when it ends."""
+    received: list[int] = []
+    handlers = {}
+    try:
+        for kind in (signal.SIGINT, signal.SIGTERM):
+            handlers[kind] = signal.signal(kind, lambda number, frame: received.append(number))
+    except ValueError:  # not the main thread, where alone signals are handled
+        pass
+    try:
+        yield
+    finally:
+        for kind, handler in handlers.items():
+            signal.signal(kind, signal.SIG_DFL if handler is None else handler)
+        if received:
+            signal.raise_signal(received[0])
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Staging folders of runs that were killed (the lock is ours: no run is writing into one)."""
+    left = re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.partial")
+    with contextlib.suppress(OSError):
+        for path in target.parent.iterdir():
+            if left.fullmatch(path.name) and path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+
+
+def _check_folder(target: Path) -> None:
     if target.is_symlink() or (target.exists() and not target.is_dir()):
         raise FormgenError(target, "", "exists and is not a folder", "give a new or earlier output folder as --out")
+
+
+def _check_replaceable(target: Path) -> None:
+    """Never replace a folder this tool did not write (a home folder given as --out by mistake)."""
+    _check_folder(target)
     if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
         raise FormgenError(target, "", f"holds files that no earlier run wrote (no {MARKER})",
                            "give an empty folder, a new one, or an earlier output folder as --out")
@@ -56,22 +153,22 @@ def _make_staging(target: Path) -> str:
 
 
 @contextlib.contextmanager
-def _locked(target: Path) -> Iterator[None]:
-    """An advisory lock on a file beside the target; the system frees it if the process dies."""
+def _locked(target: Path, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+    """An advisory lock on a file beside the target; the system frees it if the process dies. While
+    another run holds it: refused, or with `on_wait`, that is called once and the run waits."""
     lock_path = target.with_name(f".{target.name}.lock")
     while True:
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
             handle = open(lock_path, "a+b")
         except OSError as exc:
-            raise cannot_write(lock_path, exc) from None
+            raise cannot_write(target, exc) from None
         try:
-            if fcntl:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+            _lock(handle, target, on_wait)
+            on_wait = on_wait and (lambda: None)  # said once
+        except BaseException:
             handle.close()
-            raise FormgenError(target, "", "another run is writing into this folder",
-                               "wait for it to finish, or choose another --out") from None
+            raise
         if _same_file(handle, lock_path):  # not a lock file an ending run has just removed
             break
         handle.close()
@@ -81,6 +178,19 @@ def _locked(target: Path) -> Iterator[None]:
         with contextlib.suppress(OSError):
             lock_path.unlink()
         handle.close()
+
+
+def _lock(handle, target: Path, on_wait: Callable[[], None] | None) -> None:
+    if not fcntl:
+        return
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if on_wait is None:
+            raise FormgenError(target, "", "another run is writing into this folder",
+                               "wait for it to finish, or choose another --out") from None
+        on_wait()
+        fcntl.flock(handle, fcntl.LOCK_EX)
 
 
 def _same_file(handle, path: Path) -> bool:
