@@ -140,19 +140,37 @@ def say(line: str = "", err: bool = False) -> None:
              help="A letterhead .pdf: its first page is the background of the PDF letter's first page."),
     Argument("--no-site", action="store_true", help="Skip the download page and the zip."),
     PROJECT))
-def build(options) -> None:
-    """Write OUT/<call id>/<lang>/<form>.<format> and OUT/<call id>/manifest.json."""
+def build(options) -> int:
+    """Write OUT/<call id>/<lang>/<form>.<format>, its manifest.json, download page and zip."""
     from .build import MANIFEST, build as run_build
-    from .call import load_call
 
     chosen = project_of(options.project)
     call_path, out = chosen.call(options.call), chosen.output(options.out)
-    outputs = run_build(call_path, out, options.lang or [], options.form, options.fmt or [],
-                        letterhead=options.letterhead, letterhead_pdf=options.letterhead_pdf,
-                        site=not options.no_site, project=chosen)
-    call_dir = out / load_call(call_path).id
-    site_note = "" if options.no_site else f", the download page {call_dir / 'index.html'} and the zip"
-    say(f"wrote {len(outputs)} files of {chosen}, {call_dir / MANIFEST}{site_note}")
+    built = run_build(call_path, out, options.lang or [], options.form, options.fmt or [],
+                      letterhead=options.letterhead, letterhead_pdf=options.letterhead_pdf,
+                      site=not options.no_site, project=chosen,
+                      on_wait=lambda: say(f"waiting for another build into {out} to finish", err=True))
+    for line in built.notes:
+        say(f"note: {line}", err=True)
+    for line in built.problems:
+        say(line, err=True)
+    if built.rebuild:
+        say(f"to make them right: {rebuild_command(options, built.rebuild_options)}", err=True)
+    site_note = "" if options.no_site else ", the download page and the zip"
+    kept = len(built.listed) - len(built.written)
+    say(f"wrote {len(built.written)} files of {chosen} into {built.call_dir}; {MANIFEST}{site_note} list "
+        f"{len(built.listed)} ({kept} from earlier builds), {len(built.problems)} problem(s)")
+    return 1 if built.problems else 0
+
+
+def rebuild_command(options, choices: list[str]) -> str:
+    """This build's command line with other --form, --lang and --format `choices`."""
+    import shlex
+
+    given = [("--project", options.project), ("--call", options.call), ("--out", options.out),
+             ("--letterhead", options.letterhead), ("--letterhead-pdf", options.letterhead_pdf)]
+    words = ["formgen", "build", *(word for flag, value in given if value is not None for word in (flag, str(value)))]
+    return shlex.join([*words, *(["--no-site"] if options.no_site else []), *choices])
 
 
 @command("check", arguments=(CALL, PROJECT))
@@ -498,7 +516,7 @@ def run(args: list[str]) -> int:
     except FormgenError as exc:
         return fail(f"error: {exc.line()}", exc.exit_code)
     except KeyboardInterrupt:
-        return fail("interrupted: output folders an earlier run wrote are as they were", INTERRUPTED)
+        return fail("interrupted: output folders are as the last run that finished left them", INTERRUPTED)
     except BrokenPipeError:
         raise  # app's, below
     except OSError as exc:  # what no command expected: a full disk

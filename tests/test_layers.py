@@ -8,7 +8,7 @@ import generator
 PACKAGE = Path(generator.__file__).parent
 # definitions and catalogs → localize → render → commands → command line
 LAYERS = [
-    {"__init__", "errors", "messages", "kinds", "model", "yamlfile", "files", "outdir", "pdfscan", "pdf_fields", "zips", "kyrgyz",
+    {"__init__", "errors", "messages", "kinds", "model", "yamlfile", "files", "outdir", "manifest", "pdfscan", "pdf_fields", "zips", "kyrgyz",
      "russian", "ldml"},
     {"definitions", "call", "catalogs", "values", "project"},
     {"localize", "bilingual"},
