@@ -13,7 +13,6 @@ import os
 import re
 import shutil
 import signal
-import tempfile
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -66,7 +65,7 @@ def replace_files(staging: Path, target: Path, names: Iterable[str], removed: It
     names, removed = list(names), list(removed)
     for name in (*names, *removed):
         _check_place(target, name)
-    aside = Path(tempfile.mkdtemp(prefix=".replaced.", dir=staging))
+    aside = staging / ".replaced"  # beside the build's own names, none of which starts with a dot
     undo: list[tuple[Path, Path | None]] = []  # (where a file now is, where it was, or None: new)
     with _signals_deferred():
         try:
@@ -144,10 +143,21 @@ def _check_replaceable(target: Path) -> None:
                            "give an empty folder, a new one, or an earlier output folder as --out")
 
 
+def _new_folder(parent: Path, prefix: str, suffix: str) -> str:
+    """What tempfile.mkdtemp makes (a new folder only this user may enter), without importing it."""
+    while True:
+        path = parent / f"{prefix}{os.urandom(4).hex()}{suffix}"
+        try:
+            os.mkdir(path, 0o700)
+            return str(path)
+        except FileExistsError:
+            continue
+
+
 def _make_staging(target: Path) -> str:
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        return tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+        return _new_folder(target.parent, f".{target.name}.", ".partial")
     except OSError as exc:
         raise cannot_write(target, exc) from None
 

@@ -352,3 +352,14 @@ def test_the_build_of_a_project_writes_where_it_says(tmp_path, source_copy):
     built = build(call, tmp_path, ["ky"], [FORMS[0]], ["docx"], site=False, project=project_at(forms.parent))
     assert built.call_dir == tmp_path / "2025" and [e.path for e in built.written] == [f"ky/{FORMS[0]}.docx"]
     assert built.listed == built.written and not built.problems and DEFAULT_CALL.exists()
+
+
+def test_a_staging_folder_a_killed_build_left_is_removed_by_the_next(tmp_path):
+    left = tmp_path / ".2025.0a1b2c3d.partial"
+    (left / "ru").mkdir(parents=True)
+    (left / "ru" / "half.pdf").write_bytes(b"%PDF half")
+    others = [tmp_path / ".2025.x.0a1b2c3d.partial", tmp_path / ".2026.0a1b2c3d.partial"]  # other folders' runs
+    for folder in others:
+        folder.mkdir()
+    assert invoke("build", "--out", tmp_path, "--format", "docx", "--lang", "ru").exit_code == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2025", *(p.name for p in others)])
