@@ -52,6 +52,15 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def forge(call_dir: Path, path: str, data: bytes) -> None:
+    """The manifest's entry for `path` made to describe `data`."""
+    def edit(manifest: dict) -> None:
+        for entry in manifest["files"]:
+            if entry["path"] == path:
+                entry.update(bytes=len(data), sha256=sha256(data))
+    edit_manifest(call_dir, edit)
+
+
 def edit_manifest(call_dir: Path, edit: Callable[[dict], None]) -> None:
     data = json.loads((call_dir / "manifest.json").read_text(encoding="utf-8"))
     edit(data)
@@ -234,12 +243,7 @@ def _(folder: Path) -> list[str]:
     listed = call_dir / "ru" / f"{forms()[0]}.pdf"
     listed.unlink()
     listed.symlink_to(outside)
-
-    def edit(data: dict) -> None:
-        for entry in data["files"]:
-            if entry["path"] == f"ru/{forms()[0]}.pdf":
-                entry.update(bytes=len(SECRET), sha256=sha256(SECRET))
-    edit_manifest(call_dir, edit)
+    forge(call_dir, f"ru/{forms()[0]}.pdf", SECRET)
     return partial()
 
 
@@ -252,12 +256,7 @@ def _(folder: Path) -> list[str]:
     (call_dir / "ru").rename(folder / "elsewhere")
     (call_dir / "ru").symlink_to(folder / "elsewhere")
     write(folder, f"elsewhere/{forms()[0]}.pdf", SECRET)
-
-    def edit(data: dict) -> None:
-        for entry in data["files"]:
-            if entry["path"] == f"ru/{forms()[0]}.pdf":
-                entry.update(bytes=len(SECRET), sha256=sha256(SECRET))
-    edit_manifest(call_dir, edit)
+    forge(call_dir, f"ru/{forms()[0]}.pdf", SECRET)
     return partial()
 
 
