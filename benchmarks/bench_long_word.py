@@ -36,7 +36,7 @@ def main(argv: list[str]) -> None:
         for length in sizes:
             call = call_with_long_word(Path(folder), length, key)
             start = time.perf_counter()
-            outputs = build(call, Path(folder) / str(length), ["ru"], site=False)
+            outputs = build(call, Path(folder) / str(length), ["ru"], site=False).written
             seconds = time.perf_counter() - start
             total = sum(o.bytes for o in outputs) / 1e6
             print(f"N = {length:>7}: {seconds:6.2f} s  ({seconds / length * 1e6:5.2f} µs a character), {total:5.1f} MB")

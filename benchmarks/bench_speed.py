@@ -28,6 +28,7 @@ from generator.build import build, localized_documents, render_bytes
 from generator.call import load_call
 
 FORMGEN = [str(Path(sys.executable).with_name("formgen"))]  # the command a user types, beside this Python
+NEW_FOLDER = "new folder"  # builds into a folder of its own each run; the others into the full build's
 COLD = {
     "formgen --help": ["--help"],
     "formgen check": ["check"],
@@ -36,6 +37,8 @@ COLD = {
                                                            "--format", "pdf", "--no-site"],
     "formgen build --form annex2 --lang ru --format docx": ["build", "--form", "annex2", "--lang", "ru",
                                                             "--format", "docx", "--no-site"],
+    "  the same pdf build into a new folder (no earlier files)": ["build", "--form", "annex2", "--lang", "ru",
+                                                                   "--format", "pdf", "--no-site", NEW_FOLDER],
 }
 
 
@@ -80,9 +83,15 @@ def load_cost(runs: int) -> float:
 
 
 def cold(runs: int, args: list[str], out: Path) -> tuple[float, float]:
-    extra = ["--out", str(out)] if args[0] == "build" else []
-    return median_of(runs, lambda: subprocess.run([*FORMGEN, *args, *extra], check=True,
-                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+    """A build writes into `out`, where the first one writes everything: a partial build there checks
+    the files it keeps (a build of some forms keeps the others); with NEW_FOLDER, into a new folder."""
+    folders = (out.with_name(f"{out.name}-{run}") for run in range(runs)) if NEW_FOLDER in args else None
+
+    def run() -> None:
+        extra = ["--out", str(next(folders) if folders else out)] if args[0] == "build" else []
+        subprocess.run([*FORMGEN, *(a for a in args if a != NEW_FOLDER), *extra], check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return median_of(runs, run)
 
 
 def libreoffice(runs: int, docx: list[Path], out: Path) -> tuple[float, float] | None:
