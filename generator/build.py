@@ -148,7 +148,7 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
     sources = Sources(call, forms, by_lang, project, {"docx": _digest(letterhead, own_letterhead),
                                                       "pdf": _digest(letterhead_pdf)})
     call_dir = out_dir / call.id
-    earlier = sources.kept_by(call_dir, plan)
+    earlier = sources.earlier_documents(call_dir, plan)
     renderers = {fmt: renderer(fmt) for fmt in formats}  # imported once, before a fork
     # what the earlier files would be made from now is worked out beside the first document's render
     jobs = [*plan[:1], *([earlier] if earlier else []), *plan[1:]]
@@ -192,7 +192,7 @@ class Sources:
         self.made: dict[tuple[str, str], str | FormgenError] = {}
         self.documents: dict[tuple[str, str], Document] = {}
 
-    def kept_by(self, call_dir: Path, plan: list[tuple[str, FormDef]]) -> list[tuple[str, str]]:
+    def earlier_documents(self, call_dir: Path, plan: list[tuple[str, FormDef]]) -> list[tuple[str, str]]:
         """(form id, edition) of the files an earlier build left that this one does not make, as its
         manifest says before the folder is locked (whatever it says then is checked again after)."""
         previous = read_manifest(call_dir, self.call.id, EDITIONS, FORMATS)

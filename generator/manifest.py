@@ -61,7 +61,6 @@ class Previous:
     listed: list[Entry]
     left_off: list[Entry]
     notes: list[str]  # what was wrong with the manifest itself
-    found: bool = False  # a manifest was there (readable or not)
 
 
 def read_manifest(folder: Path, call_id: str, editions: tuple[str, ...], formats: tuple[str, ...]) -> Previous:
@@ -69,7 +68,6 @@ def read_manifest(folder: Path, call_id: str, editions: tuple[str, ...], formats
     path = folder / MANIFEST
     previous = Previous([], [], [])
     data, problem = _read_json(path)
-    previous.found = problem != "absent"
     if problem == "absent":
         return previous
     if problem:
