@@ -281,7 +281,7 @@ def test_a_move_that_fails_puts_back_every_file_already_moved(tmp_path, monkeypa
 
     monkeypatch.setattr(generator.outdir.os, "rename", rename)
     result = invoke("build", "--out", tmp_path, "--lang", "ky")
-    assert result.exit_code == 1 and "cannot replace: No space left on device" in result.output
+    assert result.exit_code == 1 and "cannot write: No space left on device" in result.output
     assert folder_bytes(call_dir) == before
 
 
