@@ -138,7 +138,8 @@ def say(line: str = "", err: bool = False) -> None:
              help="The municipality's letterhead .docx: the letter goes where it says {{ letter }}, or at its end."),
     Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", exists="check the path of the letterhead",
              help="A letterhead .pdf: its first page is the background of the PDF letter's first page."),
-    Argument("--no-site", action="store_true", help="Skip the download page and the zip."),
+    Argument("--no-site", action="store_true", help="Skip the download page and the zip (an earlier build's are "
+             "removed: they would not list these files)."),
     PROJECT))
 def build(options) -> int:
     """Write OUT/<call id>/<lang>/<form>.<format>, its manifest.json, download page and zip."""
