@@ -240,7 +240,7 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
     printable_call(call_path)  # a bad call file is reported before anything is written
     forms = fillable_forms(project, form_ids)
     data_rows = read_rows(data_path)
-    with staged_folder(out_dir) as staging:
+    with staged_folder(out_dir, "rows") as staging:
         setup = (call_path, editions, formats, staging, [form.id for form in forms], project)
         return _fill(data_path, data_rows, setup, forms, usable_jobs(jobs), progress, out_dir)
 

@@ -25,13 +25,16 @@ except ImportError:  # Windows: no advisory locks; runs into one folder are not 
     fcntl = None
 
 MARKER = "manifest.json"  # a folder holding it was written by a run and may be replaced by the next
+MANIFEST_LIMIT = 50_000_000  # bytes; fill's manifest lists every row and problem of its data
 
 
 @contextlib.contextmanager
-def staged_folder(target: Path) -> Iterator[Path]:
-    """Yield a fresh folder to write into; on success it becomes `target`, otherwise it is removed."""
+def staged_folder(target: Path, listing: str) -> Iterator[Path]:
+    """Yield a fresh folder to write into; on success it becomes `target`, otherwise it is removed.
+    `target` is replaced only if it is new, empty, or written by a run of the same kind: one whose
+    manifest has the key `listing` (`rows` for fill; a build's lists `files` and is never replaced)."""
     target = Path(os.path.abspath(target))
-    _check_replaceable(target)
+    _check_replaceable(target, listing)
     with _locked(target):
         _remove_leftovers(target)
         staging = Path(_make_staging(target))
@@ -135,12 +138,30 @@ def _check_folder(target: Path) -> None:
         raise FormgenError(target, "", "exists and is not a folder", "give a new or earlier output folder as --out")
 
 
-def _check_replaceable(target: Path) -> None:
-    """Never replace a folder this tool did not write (a home folder given as --out by mistake)."""
+def _check_replaceable(target: Path, listing: str) -> None:
+    """Never replace a folder this tool did not write (a home folder given as --out by mistake), nor
+    one another kind of run wrote (`fill --out output/2025` would have removed the build there)."""
     _check_folder(target)
-    if target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file():
+    if not target.is_dir() or not any(target.iterdir()):
+        return
+    if not (target / MARKER).is_file():
         raise FormgenError(target, "", f"holds files that no earlier run wrote (no {MARKER})",
                            "give an empty folder, a new one, or an earlier output folder as --out")
+    if listing not in _manifest_keys(target / MARKER):
+        raise FormgenError(target, "", f"holds the output of another formgen command (its {MARKER} lists no {listing})",
+                           "give a folder of its own as --out, e.g. a new one inside it")
+
+
+def _manifest_keys(path: Path) -> set[str]:
+    """The top-level keys of a manifest, or none if it is not one formgen could have written."""
+    import json
+
+    try:
+        with open(path, "rb") as handle:
+            data = json.loads(handle.read(MANIFEST_LIMIT + 1) or b"null")  # past the limit: not JSON
+    except (OSError, ValueError, RecursionError):
+        return set()
+    return set(data) if isinstance(data, dict) else set()
 
 
 def _new_folder(parent: Path, prefix: str, suffix: str) -> str:

@@ -337,7 +337,7 @@ def test_a_fill_is_refused_while_a_build_holds_the_folder(tmp_path):
 
     with staged_files(tmp_path / "2025", on_wait=lambda: None):
         with pytest.raises(FormgenError, match="another run is writing into this folder"):
-            with staged_folder(tmp_path / "2025"):
+            with staged_folder(tmp_path / "2025", "rows"):
                 pass
 
 
@@ -358,3 +358,20 @@ def test_a_staging_folder_a_killed_build_left_is_removed_by_the_next(tmp_path):
         folder.mkdir()
     assert invoke("build", "--out", tmp_path, "--format", "docx", "--lang", "ru").exit_code == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(["2025", *(p.name for p in others)])
+
+
+def test_a_fill_into_a_build_folder_is_refused_and_the_build_kept(tmp_path):
+    """`fill --out output/2025` replaced the whole build (page, zip, every form) by its rows: both
+    write a manifest.json, and that alone was taken as leave to replace the folder."""
+    assert invoke("build", "--out", tmp_path, "--form", FORMS[0], "--lang", "ru").exit_code == 0
+    call_dir = tmp_path / "2025"
+    before = folder_bytes(call_dir)
+    data = tmp_path / "rows.csv"
+    data.write_text("aa_name\nТалас\n", encoding="utf-8")
+    result = invoke("fill", "--data", data, "--out", call_dir, "--lang", "ru", "--format", "docx")
+    assert result.exit_code == 1 and "holds the output of another formgen command" in result.output
+    assert folder_bytes(call_dir) == before
+    prefilled = call_dir / "prefilled"
+    for _ in range(2):  # a fill's own folder, new and then replaced
+        assert invoke("fill", "--data", data, "--out", prefilled, "--lang", "ru", "--format", "docx").exit_code == 0
+    assert {p for p in folder_bytes(call_dir) if not p.startswith("prefilled/")} == set(before)

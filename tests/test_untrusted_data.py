@@ -58,7 +58,7 @@ def test_ctrl_c_is_one_line_and_exit_130(tmp_path, monkeypatch):
 def test_a_second_fill_into_the_same_folder_is_refused_while_one_runs(tmp_path):
     out = tmp_path / "out"
     data = write_csv(tmp_path / "data.csv", municipalities(1))
-    with staged_folder(out):
+    with staged_folder(out, "rows"):
         with pytest.raises(FormgenError, match="another run is writing into this folder"):
             run_fill(data, out)
     assert run_fill(data, out).rows  # the lock goes with the run that held it
