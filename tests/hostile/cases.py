@@ -274,7 +274,7 @@ def _(folder: Path) -> list[str]:
 
 @case("data", "out-replaces-an-earlier-run", rows=(2,))
 def _(folder: Path) -> list[str]:
-    write(folder, "out/manifest.json", "{}")
+    write(folder, "out/manifest.json", '{"call": "2025", "rows": [], "problems": [], "notes": []}')
     write(folder, "out/Old/ru/annex2.docx", "an earlier run")
     return [*FILL, "--data", str(write(folder, "data.csv", csv_rows(f"{GOOD},a")))]
 

@@ -350,3 +350,19 @@ def _(folder: Path) -> list[str]:
     """Fixing one form's text and building that form: the others are as they were, and stay."""
     project, first = _project_with_changed_message(folder)
     return partial("--form", first, project=project)
+
+
+def build_kept(message: str) -> Callable[[Path, object, str], list[str]]:
+    """fill refused with `message`, and the build it was pointed at untouched (its page and zip too)."""
+    def expect(folder: Path, exit_code: object, output: str) -> list[str]:
+        wrong = [] if exit_code == 1 and message in output else [f"exit {exit_code}, not refused: {output[-200:]}"]
+        kept = {"manifest.json", "index.html", "2025-forms.zip"} - {p.name for p in (folder / CALL_DIR).iterdir()}
+        return wrong + [f"{name} of the build was removed" for name in sorted(kept)]
+    return expect
+
+
+@case("output", "fill-into-a-build-folder", rows=(2,), expect=build_kept("holds the output of another formgen command"))
+def _(folder: Path) -> list[str]:
+    earlier_build(folder)
+    data = write(folder, "data.csv", "aa_name\nТалас\n")
+    return ["fill", "--data", str(data), "--out", CALL_DIR, "--lang", "ru", "--format", "docx", "--jobs", "1"]
