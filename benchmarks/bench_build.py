@@ -13,8 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import DEFAULT_CALL
-from generator.build import EDITIONS, FORMATS, build, localized_documents, render_bytes
-from generator.call import load_call
+from generator.commands.build import EDITIONS, FORMATS, build, localized_documents, render_bytes
+from generator.sources.call import load_call
 
 
 def median_ms(samples: list[float]) -> str:
@@ -24,7 +24,7 @@ def median_ms(samples: list[float]) -> str:
 def pdf_fill_cpu(document, runs: int) -> str:
     """CPU time of writing one row (a few values and its folder name in the page codes) into the
     document's rendered blank PDF, as `fill` does for every row."""
-    from generator.pdf_render import fill_blank, render_blank
+    from generator.formats.pdf.layout import fill_blank, render_blank
 
     blank = render_blank(document)
     row = {"aa_name": "Айыл аймагы 7", "sender_head": "Башчы 7", "population": "1007", "interaction_rating": "3"}

@@ -56,9 +56,9 @@ def run(root: Path, rows: int) -> None:
 def per_file(out: Path, count: int = 100) -> None:
     """In-process, one process: what `collect` spends on one returned file, by its name; PDFs also
     through qpdf alone, as every PDF was read before the quick reader."""
-    from generator.call import load_call
-    from generator.collect import Forms, read_file
-    from generator.pdf_read import qpdf_fields
+    from generator.sources.call import load_call
+    from generator.commands.collect import Forms, read_file
+    from generator.formats.pdf.read import qpdf_fields
 
     forms = Forms(load_call(DEFAULT_CALL))
     by_name: dict[str, list[Path]] = {}
@@ -87,7 +87,7 @@ def reading_data(root: Path, rows: int) -> None:
     as many rows; CPU, the best of three."""
     from openpyxl import Workbook
 
-    from generator.spreadsheet import read_rows
+    from generator.formats.tables.rows import read_rows
 
     for count in (rows, rows * 100):
         write_rows(root / f"data-{count}.csv", count)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from generator import DEFAULT_CALL
-from generator.build import build
+from generator.commands.build import build
 
 
 def call_with_long_word(folder: Path, length: int, key: str) -> Path:

@@ -18,9 +18,9 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from generator import DEFAULT_CALL
-from generator.build import localized_documents, render_bytes
-from generator.call import load_call
-from generator.collect import Forms, collect
+from generator.commands.build import localized_documents, render_bytes
+from generator.sources.call import load_call
+from generator.commands.collect import Forms, collect
 
 DPI = 200
 VALUES = {"aa_name": "Жаңы-Жол айыл аймагы", "postal_address": "Чүй облусу, Ысык-Ата району, Өрнөк айылы",

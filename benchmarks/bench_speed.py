@@ -24,8 +24,8 @@ from pathlib import Path
 
 import generator
 from generator import DEFAULT_CALL
-from generator.build import build, localized_documents, render_bytes
-from generator.call import load_call
+from generator.commands.build import build, localized_documents, render_bytes
+from generator.sources.call import load_call
 
 FORMGEN = [str(Path(sys.executable).with_name("formgen"))]  # the command a user types, beside this Python
 NEW_FOLDER = "new folder"  # builds into a folder of its own each run; the others into the full build's
@@ -67,8 +67,8 @@ def shown(times: tuple[float, float]) -> str:
 LOAD = """
 import time
 from generator import DEFAULT_CALL, LANGUAGES
-from generator.build import localizers, printable_call
-from generator.definitions import load_forms
+from generator.commands.build import localizers, printable_call
+from generator.sources.definitions import load_forms
 start = time.process_time()
 localizers(printable_call(DEFAULT_CALL), LANGUAGES)
 load_forms()
@@ -114,8 +114,8 @@ def read_back(documents, runs: int) -> None:
     controls read from the body's bytes (a form whose controls the process has seen, as from the
     second file of a batch on; and the first of its form), against lxml parsing the body and walking
     its controls, which is what every file cost before and what a file outside the quick subset costs."""
-    from generator import ooxml, readback
-    from generator.docx_render import fill_docx
+    from generator.formats.docx import ooxml, read as readback
+    from generator.formats.docx.write import fill_docx
 
     for document in documents:
         if document.lang != "ky" or document.form_id not in ("annex2", "interest_letter"):

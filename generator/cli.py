@@ -119,7 +119,7 @@ FORMAT = Argument("--format", dest="fmt", action="append", type=one_of("--format
 
 
 def project_of(folder: Path | None):
-    from .project import find_project
+    from .sources.project import find_project
     return find_project(folder)
 
 
@@ -143,7 +143,7 @@ def say(line: str = "", err: bool = False) -> None:
     PROJECT))
 def build(options) -> int:
     """Write OUT/<call id>/<lang>/<form>.<format>, its manifest.json, download page and zip."""
-    from .build import MANIFEST, build as run_build
+    from .commands.build import MANIFEST, build as run_build
 
     chosen = project_of(options.project)
     call_path, out = chosen.call(options.call), chosen.output(options.out)
@@ -177,7 +177,7 @@ def rebuild_command(options, choices: list[str]) -> str:
 @command("check", arguments=(CALL, PROJECT))
 def check(options) -> int:
     """Validate form definitions, catalogs and call settings; one line per problem."""
-    from .check import check as run_check, warnings
+    from .commands.check import check as run_check, warnings
 
     chosen = project_of(options.project)
     problems = run_check(chosen.forms_dir, chosen.locales_dir, chosen.call(options.call))
@@ -219,9 +219,9 @@ class Progress:
     PROJECT))
 def fill(options) -> int:
     """Write each municipality's prefilled forms into a folder named after it."""
-    from .call import load_call
-    from .fill import fill as run_fill
-    from .spreadsheet import Note, read_rows
+    from .sources.call import load_call
+    from .commands.fill import fill as run_fill
+    from .formats.tables.rows import Note, read_rows
 
     chosen = project_of(options.project)
     call_path = chosen.call(options.call)
@@ -259,9 +259,9 @@ def fill(options) -> int:
              "person must check, its image beside the value read.")))
 def collect(options) -> None:
     """Read returned forms into tables: general, one per list table (grid) of the forms, problems."""
-    from .call import load_call
-    from .collect import Forms, collect as run_collect, tables
-    from .spreadsheet import CELL_LIMIT, check_output, write_tables
+    from .sources.call import load_call
+    from .commands.collect import Forms, collect as run_collect, tables
+    from .formats.tables.rows import CELL_LIMIT, check_output, write_tables
 
     out, lang = options.out, options.lang
     check_output(out)
@@ -274,8 +274,8 @@ def collect(options) -> None:
     limit = CELL_LIMIT if out.suffix.lower() == ".xlsx" else None
     written = write_tables(out, tables(applications, problems, forms, lang, limit))
     if options.review:
-        from .files import write_file
-        from .review import review_page
+        from .disk.files import write_file
+        from .formats.web.review import review_page
 
         labels = {f.id: f.label for d in forms.documents if d.lang == lang for f in d.fields()}
         write_file(options.review, review_page(applications, labels, forms.localizers[lang].text).encode("utf-8"))
@@ -295,7 +295,7 @@ def collect(options) -> None:
 def new_call(options) -> None:
     """Write a new call's settings: a copy of --from with the new id and every date moved on by the
     years between the two ids (2025 → 2027: two), or by one year when the ids are not years."""
-    from .newcall import write_new_call
+    from .commands.newcall import write_new_call
 
     chosen, source = project_of(options.project), options.source
     folder = source.parent if source and source.suffix else (chosen.calls_dir if chosen.root else Path.cwd())
@@ -313,8 +313,8 @@ def read(options) -> None:
     """Print the values of a filled DOCX as JSON {field id: value}; say on stderr which form it is."""
     import json
 
-    from .definitions import load_forms
-    from .readback import read_docx_values
+    from .sources.definitions import load_forms
+    from .formats.docx.read import read_docx_values
 
     chosen = project_of(options.project)
     values = read_docx_values(options.file)
@@ -330,7 +330,7 @@ def read(options) -> None:
                                      example="name the folder to make: formgen init call-2026"),))
 def init(options) -> None:
     """Make a project folder: a working copy of the built-in forms, call settings and catalogs."""
-    from .init import init_project
+    from .commands.init import init_project
 
     folder = options.folder
     written = init_project(folder)
@@ -344,7 +344,7 @@ def init(options) -> None:
     PROJECT))
 def catalogs_extract(options) -> None:
     """Write the .pot template with every message id the forms and the code use."""
-    from .translate import write_template
+    from .commands.catalogs import write_template
 
     chosen = project_of(options.project)
     output = chosen.writable(options.output or chosen.locales_dir / "forms.pot", "; or give --output FILE")
@@ -356,7 +356,7 @@ def catalogs_extract(options) -> None:
 def catalogs_update(options) -> None:
     """Add new message ids to every language's .po (as empty, to translate) and mark removed ones
     obsolete; the rest of each file stays as it is."""
-    from .translate import update_catalogs
+    from .commands.catalogs import update_catalogs
 
     chosen = project_of(options.project)
     for path, added, dropped in update_catalogs(chosen.writable(chosen.locales_dir), chosen.forms_dir):
@@ -367,7 +367,7 @@ def catalogs_update(options) -> None:
 @command("catalogs", "compile", arguments=(PROJECT,))
 def catalogs_compile(options) -> None:
     """Compile every .po into a .mo for other gettext tools (formgen itself reads the .po)."""
-    from .catalogs import compile_catalogs
+    from .sources.catalogs import compile_catalogs
 
     chosen = project_of(options.project)
     for path in compile_catalogs(chosen.writable(chosen.locales_dir)):

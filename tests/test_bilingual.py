@@ -9,10 +9,10 @@ import pypdf
 import pytest
 from cli_runner import CliRunner
 
-from generator import ooxml
-from generator.build import localized_documents, render_bytes
+from generator.formats.docx import ooxml
+from generator.commands.build import localized_documents, render_bytes
 from generator.cli import app
-from generator.definitions import load_forms
+from generator.sources.definitions import load_forms
 from seed_text import words
 from test_docx import static_text
 

@@ -5,10 +5,10 @@ import os
 import pytest
 
 from generator import DEFAULT_CALL
-from generator import build as build_module
-from generator.build import (EDITIONS, FORMATS, editions_of, in_two_processes, localized, rendered_document,
+from generator.commands import build as build_module
+from generator.commands.build import (EDITIONS, FORMATS, editions_of, in_two_processes, localized, rendered_document,
                              renderer)
-from generator.call import load_call
+from generator.sources.call import load_call
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
 

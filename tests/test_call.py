@@ -7,8 +7,8 @@ import pytest
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.build import FORMATS, localized_documents, render_bytes
-from generator.call import load_call
+from generator.commands.build import FORMATS, localized_documents, render_bytes
+from generator.sources.call import load_call
 from generator.cli import app
 from generator.errors import FormgenError
 
@@ -343,7 +343,7 @@ def test_the_deadline_is_read_as_strptime_reads_it(text):
     """call.py matches the deadline itself (loading _strptime cost 7 ms a command): same answers."""
     import datetime as dt
 
-    from generator.call import parse_deadline
+    from generator.sources.call import parse_deadline
 
     try:
         expected = dt.datetime.strptime(text, "%Y-%m-%d %H:%M")

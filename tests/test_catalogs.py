@@ -8,7 +8,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
 from generator import LANGUAGES
-from generator.catalogs import Translations, load_translations, po_path, read_catalog
+from generator.sources.catalogs import Translations, load_translations, po_path, read_catalog
 from generator.errors import FormgenError
 
 TRICKY = r'''# a translator's comment
@@ -148,7 +148,7 @@ def update(forms):
 
 
 def test_update_adds_a_new_forms_ids_and_changes_nothing_else(source_copy):
-    from generator.definitions import load_forms
+    from generator.sources.definitions import load_forms
 
     forms, locales, _ = source_copy
     before = catalogs_text(locales)

@@ -4,9 +4,9 @@ import re
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
-from generator.check import check
+from generator.commands.check import check
 from generator.cli import app
-from generator.definitions import iter_field_defs, load_forms, load_settings
+from generator.sources.definitions import iter_field_defs, load_forms, load_settings
 
 
 def edit(path, old, new, count=1):

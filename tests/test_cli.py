@@ -9,9 +9,9 @@ from babel.messages.extract import extract_from_dir
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.translate import used_message_ids
+from generator.commands.catalogs import used_message_ids
 from generator.cli import COMMANDS, app
-from generator.definitions import load_forms
+from generator.sources.definitions import load_forms
 from generator.errors import FormgenError
 
 runner = CliRunner()
@@ -142,7 +142,7 @@ def test_help_everywhere():
 def test_babel_extraction_finds_every_message_id():
     """What `pybabel extract -F babel.cfg` does, through Babel's API with the same method map."""
     root = Path(__file__).resolve().parents[1]  # the source tree, where babel.cfg is
-    method_map = [("forms/*.yaml", "generator.catalogs:extract_forms"), ("generator/**.py", "python")]
+    method_map = [("forms/*.yaml", "generator.sources.catalogs:extract_forms"), ("generator/**.py", "python")]
     found = {message for _, _, message, _, _ in
              extract_from_dir(root, method_map, keywords={"N_": None}, options_map={})}
     assert found == set(used_message_ids(list(load_forms().values())))

@@ -11,7 +11,7 @@ from cli_runner import CliRunner
 
 from generator import FORMS_DIR, LOCALES_DIR
 from generator.cli import COMMANDS, READER_GONE, app
-from generator.definitions import load_forms
+from generator.sources.definitions import load_forms
 
 PYTHON_CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
 OUTPUTS = {"--out", "--output", "--review", "folder"}  # paths a command writes: they need not exist

@@ -18,15 +18,15 @@ from conftest import require
 from openpyxl import load_workbook
 from pikepdf import Array, Dictionary, Name, String
 
-import generator.collect
-import generator.pdf_read
+import generator.commands.collect
+import generator.formats.pdf.read
 from generator import DEFAULT_CALL
-from generator.build import localized_documents, render_bytes
-from generator.call import load_call
+from generator.commands.build import localized_documents, render_bytes
+from generator.sources.call import load_call
 from generator.cli import app
-from generator.collect import Forms, collect, read_all, read_returned
+from generator.commands.collect import Forms, collect, read_all, read_returned
 from generator.errors import FormgenError
-from generator.model import GridDef
+from generator.model.forms import GridDef
 from hostile.bombs import values_bomb
 
 CALL = load_call(DEFAULT_CALL)
@@ -90,7 +90,7 @@ def test_a_pdf_whose_page_tree_is_broken_is_one_problem_and_the_others_are_read(
 def crash_on(name: str, how, monkeypatch, once: Path | None = None) -> None:
     """Reading the file called `name` kills the process reading it, when that is a worker (not this
     process); with `once`, only the first time."""
-    main, read_file = os.getpid(), generator.collect.read_file
+    main, read_file = os.getpid(), generator.commands.collect.read_file
 
     def crashing(path, forms):
         if path.name == name and os.getpid() != main and not (once and once.exists()):
@@ -100,7 +100,7 @@ def crash_on(name: str, how, monkeypatch, once: Path | None = None) -> None:
             how()
         return read_file(path, forms)
 
-    monkeypatch.setattr(generator.collect, "read_file", crashing)
+    monkeypatch.setattr(generator.commands.collect, "read_file", crashing)
 
 
 @pytest.mark.parametrize("how, death", [(lambda: os.kill(os.getpid(), signal.SIGSEGV), "SIGSEGV"),
@@ -134,14 +134,14 @@ def test_a_file_whose_worker_died_once_is_read_again(tmp_path, forms, monkeypatc
 def test_a_bug_in_a_reader_is_an_internal_error_that_names_its_type(tmp_path, monkeypatch):
     files = good_folder(tmp_path, 2)
     (tmp_path / "a001" / "buggy.pdf").write_bytes(good_pdf())
-    real = generator.collect.read_returned
+    real = generator.commands.collect.read_returned
 
     def buggy(path, *args):
         if path.name == "buggy.pdf":
             return None.values  # an AttributeError, as a slip in formgen's code would raise
         return real(path, *args)
 
-    monkeypatch.setattr(generator.collect, "read_returned", buggy)
+    monkeypatch.setattr(generator.commands.collect, "read_returned", buggy)
     applications, problems = collect([tmp_path], CALL)
     assert_read(applications, files)
     (problem,), = [p for f, p in problems if f.endswith("buggy.pdf")],
@@ -232,8 +232,8 @@ def test_a_field_tree_of_any_legal_shape_is_read(tmp_path, forms, edit, value):
     path.write_bytes(reshaped(edit))
     (returned,), problems = read_returned(path, forms)
     assert (returned.values["aa_name"], returned.values["population"], problems) == (value, "1200", [])
-    quick = generator.collect.quick_fields(path.read_bytes())
-    assert quick is None or quick == generator.pdf_read.qpdf_fields(path.read_bytes())
+    quick = generator.commands.collect.quick_fields(path.read_bytes())
+    assert quick is None or quick == generator.formats.pdf.read.qpdf_fields(path.read_bytes())
 
 
 def test_a_value_stream_too_large_to_be_an_answer_is_reported(tmp_path, forms):
@@ -297,7 +297,7 @@ def test_a_value_over_a_cell_is_whole_in_json_and_cut_and_reported_in_the_workbo
 def scanning_tools() -> None:
     try:
         import cv2, tesserocr, zxingcpp  # noqa: F401
-        from generator.scan_ocr import tessdata
+        from generator.scan.ocr import tessdata
         tessdata()
     except Exception:  # noqa: BLE001
         require(False, "the scan extra and tesseract's kir/rus models",
@@ -354,28 +354,28 @@ def break_zxing(monkeypatch):
 
 
 def break_tesseract(monkeypatch):
-    import generator.scan_ocr
-    monkeypatch.setattr(generator.scan_ocr, "_read", raising(RuntimeError("Failed to recognize")))
+    import generator.scan.ocr
+    monkeypatch.setattr(generator.scan.ocr, "_read", raising(RuntimeError("Failed to recognize")))
 
 
 def break_qpdf(monkeypatch):
     """qpdf fails on the victim, which the quick reader leaves to it; the good files are read quickly."""
-    quick_fields, victim = generator.collect.quick_fields, good_pdf()
-    monkeypatch.setattr(generator.collect, "quick_fields", lambda data: None if data == victim else quick_fields(data))
+    quick_fields, victim = generator.commands.collect.quick_fields, good_pdf()
+    monkeypatch.setattr(generator.commands.collect, "quick_fields", lambda data: None if data == victim else quick_fields(data))
     monkeypatch.setattr(pikepdf, "open", raising(pikepdf.PdfError("xref not found")))
 
 
 def break_zipfile(monkeypatch):
     import zipfile
-    import generator.zips
-    monkeypatch.setattr(generator.zips, "_plain_part", lambda *args: None)
+    import generator.formats.zips
+    monkeypatch.setattr(generator.formats.zips, "_plain_part", lambda *args: None)
     monkeypatch.setattr(zipfile.ZipFile, "open", raising(zlib.error("invalid stored block lengths")))
 
 
 def break_lxml(monkeypatch):
     from lxml import etree
-    import generator.ooxml
-    monkeypatch.setattr(generator.ooxml, "quick_control_readings", lambda xml: None)
+    import generator.formats.docx.ooxml
+    monkeypatch.setattr(generator.formats.docx.ooxml, "quick_control_readings", lambda xml: None)
     monkeypatch.setattr(etree, "fromstring", raising(etree.ParserError("Document is empty")))
 
 
@@ -428,7 +428,7 @@ def test_good_returns_among_every_broken_file_are_all_read_and_each_broken_file_
     from hostile.cases_batch import BROKEN
     from test_fill_collect import municipalities, type_into_docx, type_into_pdf, write_csv
 
-    from generator.fill import fill
+    from generator.commands.fill import fill
 
     returned, expected = tmp_path / "returned", {}
     rows = municipalities(6)

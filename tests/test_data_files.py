@@ -12,8 +12,8 @@ from openpyxl import Workbook
 
 from generator import DEFAULT_CALL
 from generator.cli import app
-from generator.fill import fill
-from generator.readback import read_docx_values
+from generator.commands.fill import fill
+from generator.formats.docx.read import read_docx_values
 from hostile.workbooks import (DATE, DATE_TIME, PERCENT, boolean, empty, error, formula, header, number, row,
                                shared, text, texts, write_zip, xlsx, xlsx_parts)
 

@@ -5,11 +5,11 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from generator import ooxml
-from generator.build import render_bytes
-from generator.definitions import load_forms
-from generator.model import Field, Table
-from generator.readback import read_docx_values
+from generator.formats.docx import ooxml
+from generator.commands.build import render_bytes
+from generator.sources.definitions import load_forms
+from generator.model.forms import Field, Table
+from generator.formats.docx.read import read_docx_values
 from seed_text import ADDED, missing_from, seed_section, words
 
 DOCX_KIND = {"text": "text", "number": "text", "multiline": "multiline", "date": "date", "rating": "dropdown",
@@ -153,7 +153,7 @@ def test_prefilled_values_are_written_into_controls(documents):
 def test_fill_writes_the_parts_a_render_with_the_values_writes(key, share, documents, rendered):
     """`fill` re-writes only the filled controls of a blank: every part it writes is exactly the part
     a render with those values makes (zipfile checks each CRC), and the values read back."""
-    from generator.docx_render import fill_docx
+    from generator.formats.docx.write import fill_docx
 
     fields = list(documents[key].fields())
     values = {f.id: {"date": "03.04.2025", "rating": "5"}.get(f.kind, f.choices[-1] if f.choices else f"{f.id} Ү & <>")

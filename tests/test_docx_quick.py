@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from generator import ooxml
-from generator.build import EDITIONS, localized_documents, render_bytes
-from generator.docx_render import fill_docx
+from generator.formats.docx import ooxml
+from generator.commands.build import EDITIONS, localized_documents, render_bytes
+from generator.formats.docx.write import fill_docx
 from generator.errors import FormgenError
-from generator.readback import DOCUMENT_PART, _PARSER, read_docx_controls
+from generator.formats.docx.read import DOCUMENT_PART, _PARSER, read_docx_controls
 from test_docx import fill as typed_and_saved_by_python_docx
 
 FIXTURES = Path(__file__).parent / "fixtures"

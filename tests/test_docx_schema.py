@@ -13,11 +13,11 @@ from lxml import etree
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.build import EDITIONS, localized_documents, render_bytes
-from generator.call import load_call
+from generator.commands.build import EDITIONS, localized_documents, render_bytes
+from generator.sources.call import load_call
 from generator.cli import app
-from generator.definitions import load_forms
-from generator.docx_render import fill_docx
+from generator.sources.definitions import load_forms
+from generator.formats.docx.write import fill_docx
 
 SCHEMAS = Path(__file__).parent / "ooxml_schemas"
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"

@@ -10,12 +10,12 @@ from pathlib import Path
 import docx
 import pytest
 
-from generator import ooxml
-from generator.build import localized_documents, render_bytes
-from generator.call import load_call
+from generator.formats.docx import ooxml
+from generator.commands.build import localized_documents, render_bytes
+from generator.sources.call import load_call
 from generator import DEFAULT_CALL
-from generator.docx_render import LOOKS, TEMPLATE_FILES, TEMPLATES, fill_docx, style_id
-from generator.zips import packed_entries
+from generator.formats.docx.write import LOOKS, TEMPLATE_FILES, TEMPLATES, fill_docx, style_id
+from generator.formats.zips import packed_entries
 
 SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "make_docx_templates.py"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from cli_runner import CliRunner
 
-from generator.check import check
+from generator.commands.check import check
 from generator.cli import app
 from test_check import edit
 

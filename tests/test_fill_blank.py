@@ -7,7 +7,7 @@ from dataclasses import replace
 import pikepdf
 import pytest
 
-from generator.pdf_render import fill_blank, render_blank, render_pdf
+from generator.formats.pdf.layout import fill_blank, render_blank, render_pdf
 
 
 def sample_values(widgets) -> dict[str, str]:

@@ -13,13 +13,14 @@ import pytest
 from openpyxl import load_workbook
 from cli_runner import CliRunner
 
-from generator import DEFAULT_CALL, ooxml
-from generator.call import load_call
+from generator import DEFAULT_CALL
+from generator.formats.docx import ooxml
+from generator.sources.call import load_call
 from generator.cli import app
-from generator.build import localized_documents, render_bytes
-from generator.collect import Forms, collect, tables
+from generator.commands.build import localized_documents, render_bytes
+from generator.commands.collect import Forms, collect, tables
 from generator.errors import FormgenError
-from generator.fill import fill, safe_folder_name
+from generator.commands.fill import fill, safe_folder_name
 from test_docx import open_docx
 from test_pdf import click, type_text, widgets
 
@@ -267,7 +268,7 @@ def test_one_application_from_the_same_forms_in_several_files(tmp_path):
 
 def full_disk_for_kochkor_pdf(monkeypatch) -> None:
     """Writing the PDFs of the row named Кочкор fails as on a full disk; a worker forked from this process inherits it."""
-    import generator.build as build
+    import generator.commands.build as build
 
     real_write_file = build.write_file
 
@@ -307,7 +308,7 @@ def test_a_pool_writes_the_bytes_one_process_writes(tmp_path, monkeypatch):
 
 
 def test_the_streamed_manifest_is_the_json_of_the_report(tmp_path):
-    from generator.files import json_bytes
+    from generator.disk.files import json_bytes
 
     rows = municipalities(3)
     rows[1]["population"] = "много"
@@ -382,7 +383,7 @@ def test_a_column_given_twice_is_refused(tmp_path):
 def test_one_form_is_filled_from_a_sheet_that_serves_every_form(tmp_path):
     """--form picks what is written, not which columns the data may have: the municipalities' sheet
     holds every form's columns, and the folder is still named by its name column."""
-    from generator.fill import fillable_forms
+    from generator.commands.fill import fillable_forms
 
     rows = municipalities(3)
     rows[2]["population"] = "many"  # a bad value of the form left out is still reported

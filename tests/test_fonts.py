@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.build import EDITIONS, localized_documents, render_bytes
-from generator.call import load_call
-from generator.fonts import FACES, FONT_DATA, METRICS_FILE, SUBSET_CODEPOINTS, face
-from generator.pdf_form import FIELD_FACE
+from generator.commands.build import EDITIONS, localized_documents, render_bytes
+from generator.sources.call import load_call
+from generator.formats.pdf.fonts import FACES, FONT_DATA, METRICS_FILE, SUBSET_CODEPOINTS, face
+from generator.formats.pdf.form import FIELD_FACE
 
 SCRIPT = Path(__file__).resolve().parent.parent / "tools" / "make_font_subsets.py"
 
@@ -136,7 +136,7 @@ def test_printed_faces_embed_only_the_glyphs_a_document_shows(every_document, mo
     exactly as with the whole subset embedded; the fields' face keeps every glyph for typing."""
     import pypdfium2
 
-    from generator import pdf_writer
+    from generator.formats.pdf import syntax as pdf_writer
 
     trimmed = [render_bytes(document, "pdf") for document in every_document]
     monkeypatch.setattr(pdf_writer, "trimmed_font", lambda key, chars: face(key).data)

@@ -10,14 +10,14 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 
-from generator import ooxml
-from generator.build import render_bytes
-from generator.collect import total_problems
-from generator.definitions import column_sums, iter_field_defs
+from generator.formats.docx import ooxml
+from generator.commands.build import render_bytes
+from generator.commands.collect import total_problems
+from generator.sources.definitions import column_sums, iter_field_defs
 from generator.errors import FormgenError
-from generator.fill import RowChecker, label_texts
-from generator.kinds import KINDS, check_value, show_amount
-from generator.readback import read_docx_values
+from generator.commands.fill import RowChecker, label_texts
+from generator.model.kinds import KINDS, check_value, show_amount
+from generator.formats.docx.read import read_docx_values
 from test_pdf import KYRGYZ_LETTERS, click, flattened, ink, page_image, pdf_values, type_text, unembedded_fonts_drawn, widgets
 from tiny import localizer, tiny_document, tiny_form
 
@@ -316,8 +316,8 @@ def sign(data: bytes, field: str) -> bytes:
 
 
 def test_pyhanko_signs_the_empty_field_and_collect_reports_it(documents, tmp_path, caplog):
-    from generator.pdf_read import read_pdf_values
-    from generator.signatures import signature_states
+    from generator.formats.pdf.read import read_pdf_values
+    from generator.formats.pdf.signatures import signature_states
 
     signed = sign(render_bytes(documents["ky"], "pdf", {"region": "osh"}), "head_signature")
     path = tmp_path / "signed.pdf"
@@ -348,7 +348,7 @@ def test_pdfjs_selects_ticks_and_the_kyrgyz_label_has_ink(documents, tmp_path):
     from test_pdfjs import READY, fill_with_pdfjs
     from conftest import require
     import shutil
-    from generator.pdf_read import read_pdf_values
+    from generator.formats.pdf.read import read_pdf_values
 
     require(READY, "pdf.js", "npm install --prefix tests/pdfjs")
     source, saved = tmp_path / "tiny.pdf", tmp_path / "saved.pdf"
@@ -416,7 +416,7 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
 
     from cli_runner import CliRunner
     from generator.cli import app
-    from generator.pdf_read import read_pdf_values
+    from generator.formats.pdf.read import read_pdf_values
 
     root = project_with_tiny_form(tmp_path / "project")
     run = lambda *args: CliRunner().invoke(app, [*map(str, args), "--project", str(root)])  # noqa: E731
@@ -485,11 +485,12 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
 
 def test_a_scanned_answer_is_returned_as_canonically_as_a_typed_one(tmp_path, monkeypatch):
     """OCR reads a sum as printed («1 250 000»); collect reports it as it does a digital one."""
-    from generator import DEFAULT_CALL, scan
-    from generator.call import load_call
-    from generator.collect import Forms, _read_scan
-    from generator.page_id import PageId
-    from generator.project import project_at
+    from generator import DEFAULT_CALL
+    from generator.scan import read as scan
+    from generator.sources.call import load_call
+    from generator.commands.collect import Forms, _read_scan
+    from generator.model.page_id import PageId
+    from generator.sources.project import project_at
 
     project = project_at(project_with_tiny_form(tmp_path / "project"))
     page = scan.ScannedPage("scan.png, page 1", PageId("2025", "tiny", "ky", 1, 1, "abc123"),

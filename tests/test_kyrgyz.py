@@ -2,8 +2,8 @@ import datetime as dt
 
 import pytest
 
-from generator import kyrgyz
-from generator.values import Date, Number, Phrase, Time
+from generator.language import kyrgyz
+from generator.language.values import Date, Number, Phrase, Time
 
 LONG_SHORT = (("long", "y-'жылдын' d-MMMM"), ("short", "dd.MM.y"))
 
@@ -67,7 +67,7 @@ def test_bad_spec_is_an_error():
 
 
 def test_russian_names_refuse_a_case_they_do_not_have():
-    from generator.values import Name
+    from generator.language.values import Name
 
     assert format(Name("Мирлан Молдобеков", "ru"), "dat") == "Мирлану Молдобекову"
     with pytest.raises(ValueError, match="not written for Russian names"):

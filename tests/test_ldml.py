@@ -6,10 +6,10 @@ import pytest
 from babel.dates import format_date, format_time, get_month_names
 
 from generator import LANGUAGES
-from generator.catalogs import load_translations
-from generator.ldml import MONTHS, written
-from generator.localize import DATE_PATTERN_MESSAGES
-from generator.values import TIME_PATTERN
+from generator.sources.catalogs import load_translations
+from generator.language.ldml import MONTHS, written
+from generator.language.localize import DATE_PATTERN_MESSAGES
+from generator.language.values import TIME_PATTERN
 
 PATTERNS = ["d MMMM y 'года'", "y-'жылдын' d-MMMM", "dd.MM.y", "dd.MM.yyyy", "d.M.yy", "d MMM y", "EEEE, d MMMM",
             "'o''clock' d", "d '' MMMM", "y 'г.'", "LLLL y"]

@@ -8,10 +8,10 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from generator import ooxml
-from generator.build import render_bytes
+from generator.formats.docx import ooxml
+from generator.commands.build import render_bytes
 from generator.errors import FormgenError
-from generator.letterhead import place_in_letterhead
+from generator.formats.docx.letterhead import place_in_letterhead
 from test_docx import static_text
 
 # A 1×1 red PNG, written out so the test needs no imaging library.
@@ -69,7 +69,7 @@ def test_the_page_code_goes_with_the_footer_line_and_has_its_room(tmp_path, lett
     """The code's picture is related from every footer it goes into — one with a picture of its own
     (whose relationship id the letter's may share) or a letterhead without any — at its distance
     from the bottom on a US Letter page, with a left margin wide enough for it."""
-    from generator.page_id import parse
+    from generator.model.page_id import parse
 
     document, data = letter
     with_picture = make_letterhead(tmp_path)
@@ -178,7 +178,7 @@ def test_pdf_letterhead_is_the_background_of_the_first_page_only(tmp_path):
 
 @pytest.mark.parametrize("content, message", [(b"not a pdf at all", "not a readable PDF"), (b"", "not a readable PDF")])
 def test_pdf_letterhead_that_is_not_a_pdf(tmp_path, content, message):
-    from generator.pdf_letterhead import with_letterhead
+    from generator.formats.pdf.letterhead import with_letterhead
 
     bad = tmp_path / "blank.pdf"
     bad.write_bytes(content)
@@ -188,7 +188,7 @@ def test_pdf_letterhead_that_is_not_a_pdf(tmp_path, content, message):
 
 def test_encrypted_pdf_letterhead(tmp_path):
     import pikepdf
-    from generator.pdf_letterhead import with_letterhead
+    from generator.formats.pdf.letterhead import with_letterhead
 
     locked = tmp_path / "locked.pdf"
     with pikepdf.open(letterhead_pdf(tmp_path / "blank.pdf")) as pdf:
@@ -394,7 +394,7 @@ def test_footer_goes_on_a_first_page_footer_and_into_a_letterhead_without_footer
 
 
 def test_controls_read_back_by_tag_and_styles_exist(tmp_path, letter):
-    from generator.readback import read_docx_values
+    from generator.formats.docx.read import read_docx_values
 
     document, _ = letter
     values = {field.id: f"значение {number} Ң Ө Ү" for number, field in enumerate(document.fields())

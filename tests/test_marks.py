@@ -24,10 +24,10 @@ from docx.shared import Mm
 
 from cli_runner import CliRunner
 from conftest import require
-from generator.build import localized_documents, render_bytes
+from generator.commands.build import localized_documents, render_bytes
 from generator.cli import app
-from generator.definitions import load_forms
-from generator.page_id import MARK_QUIET, MARK_SIZE, MM, SAFE_INSET, parse, qr_side
+from generator.sources.definitions import load_forms
+from generator.model.page_id import MARK_QUIET, MARK_SIZE, MM, SAFE_INSET, parse, qr_side
 from test_letterhead import PIXEL
 
 EDITIONS = ("ru", "ky", "ru+ky")
@@ -40,7 +40,7 @@ LONG_ROW = "Кара-Суу шаарынын мэриясы жана Өзгөн 
 
 def pages_of(pdf: bytes) -> list[np.ndarray]:
     """Every page as the printer gets it, greyscale (scan_pages draws a scan's pages the same way)."""
-    from generator.scan_pages import render_page
+    from generator.scan.pages import render_page
 
     document = pdfium.PdfDocument(pdf)
     document.init_forms()

@@ -2,9 +2,9 @@
 import pytest
 from cli_runner import CliRunner
 
-from generator.check import check, warnings
+from generator.commands.check import check, warnings
 from generator.cli import app
-from generator.values import Name
+from generator.language.values import Name
 
 RUSSIAN_DATIVE = [
     ("Мирлан Молдобеков", "Мирлану Молдобекову"),

@@ -4,8 +4,8 @@ import re
 from pathlib import Path
 
 import generator
-from generator.definitions import load_forms
-from generator.model import GridDef
+from generator.sources.definitions import load_forms
+from generator.model.forms import GridDef
 
 PACKAGE = Path(generator.__file__).parent
 IDENTIFIER = re.compile(r"[a-z][a-z0-9_]*")
@@ -34,9 +34,10 @@ def code_strings(path: Path):
 
 def test_the_code_names_no_form_and_no_field():
     ids = form_ids()
-    found = [f"{path.name}:{line}: {text!r}" for path in sorted(PACKAGE.glob("*.py"))
+    found = [f"{path.relative_to(PACKAGE)}:{line}: {text!r}" for path in sorted(PACKAGE.rglob("*.py"))
              for line, text in code_strings(path) if IDENTIFIER.fullmatch(text) and text in ids]
-    templates = [f"templates/{path.name}: {word}" for path in sorted((PACKAGE / "templates").iterdir())
+    templates = [f"{path.relative_to(PACKAGE)}: {word}" for path in sorted(PACKAGE.rglob("*"))
+                 if path.suffix in (".html", ".css", ".md")
                  for word in set(IDENTIFIER.findall(path.read_text(encoding="utf-8"))) & {f.id for f in load_forms().values()}]
     assert not found + templates, "form-specific ids in generator/ (make them data in forms/):\n" + "\n".join(found + templates)
 

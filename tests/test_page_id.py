@@ -10,11 +10,11 @@ import pypdfium2 as pdfium
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.build import localized_documents, render_bytes
-from generator.call import load_call
-from generator.definitions import load_forms
-from generator.page_id import MM, PageId, QR_MAX_BYTES, mark_rects, parse
-from generator.pdf_render import LEFT, PAGE_HEIGHT, PAGE_WIDTH, page_fingerprint, page_widgets
+from generator.commands.build import localized_documents, render_bytes
+from generator.sources.call import load_call
+from generator.sources.definitions import load_forms
+from generator.model.page_id import MM, PageId, QR_MAX_BYTES, mark_rects, parse
+from generator.formats.pdf.layout import LEFT, PAGE_HEIGHT, PAGE_WIDTH, page_fingerprint, page_widgets
 
 zxingcpp = pytest.importorskip("zxingcpp")
 
@@ -116,7 +116,7 @@ def test_the_word_document_carries_the_code_without_a_page(documents, edition):
 
 
 def test_fill_prints_the_row_folder_in_the_page_codes(tmp_path):
-    from generator.fill import fill
+    from generator.commands.fill import fill
 
     data = tmp_path / "rows.csv"
     data.write_text("aa_name,population\nЖаңы-Жол,1200\n", encoding="utf-8")

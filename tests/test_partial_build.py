@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from cli_runner import CliRunner
 
-from generator.build import EDITIONS, FORMATS, build
+from generator.commands.build import EDITIONS, FORMATS, build
 from generator.cli import app
-from generator.definitions import load_forms
+from generator.sources.definitions import load_forms
 from generator.errors import FormgenError
-from generator.project import project_at
+from generator.sources.project import project_at
 
 FORMS = list(load_forms())
 SITE = ("manifest.json", "index.html", "index.ru.html", "style.css", "2025-forms.zip")
@@ -240,8 +240,8 @@ def test_no_site_takes_away_a_page_that_would_no_longer_match(tmp_path):
 
 def test_a_source_is_the_same_in_every_process():
     """No set or other order that changes with the hash seed goes into a source."""
-    script = ("from generator import DEFAULT_CALL; from generator.call import load_call; "
-              "from generator.build import EDITIONS, localized_documents, source_of; "
+    script = ("from generator import DEFAULT_CALL; from generator.sources.call import load_call; "
+              "from generator.commands.build import EDITIONS, localized_documents, source_of; "
               "print([source_of(d) for d in localized_documents(load_call(DEFAULT_CALL), EDITIONS)])")
     runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
@@ -251,7 +251,7 @@ def test_a_source_is_the_same_in_every_process():
 # ---- all or nothing, and one build at a time ---------------------------------------------------------
 
 def test_an_interrupted_partial_build_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
-    import generator.build
+    import generator.commands.build
 
     call_dir = partial_builds(tmp_path, [[]])
     before = folder_bytes(call_dir)
@@ -259,14 +259,14 @@ def test_an_interrupted_partial_build_leaves_the_folder_as_it_was(tmp_path, monk
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generator.build, "site_files", interrupted)
+    monkeypatch.setattr(generator.commands.build, "site_files", interrupted)
     result = invoke("build", "--out", tmp_path, "--form", FORMS[0], "--lang", "ky")
     assert result.exit_code == 130 and folder_bytes(call_dir) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2025"]  # no staging folder, no lock left
 
 
 def test_a_move_that_fails_puts_back_every_file_already_moved(tmp_path, monkeypatch):
-    import generator.outdir
+    import generator.disk.folders
 
     call_dir = partial_builds(tmp_path, [[]])
     (call_dir / "ky" / f"{FORMS[0]}.pdf").write_bytes(b"changed by hand, kept if the build fails")
@@ -279,14 +279,14 @@ def test_a_move_that_fails_puts_back_every_file_already_moved(tmp_path, monkeypa
             raise OSError(28, "No space left on device")
         os.replace(source, target)
 
-    monkeypatch.setattr(generator.outdir.os, "rename", rename)
+    monkeypatch.setattr(generator.disk.folders.os, "rename", rename)
     result = invoke("build", "--out", tmp_path, "--lang", "ky")
     assert result.exit_code == 1 and "cannot write: No space left on device" in result.output
     assert folder_bytes(call_dir) == before
 
 
 def test_ctrl_c_while_files_move_in_waits_until_all_are_in(tmp_path, monkeypatch):
-    import generator.outdir
+    import generator.disk.folders
 
     call_dir = partial_builds(tmp_path, [["--format", "docx"]])
 
@@ -295,7 +295,7 @@ def test_ctrl_c_while_files_move_in_waits_until_all_are_in(tmp_path, monkeypatch
             sent.append(os.kill(os.getpid(), signal.SIGINT))
         os.replace(source, target)
 
-    monkeypatch.setattr(generator.outdir.os, "rename", rename)
+    monkeypatch.setattr(generator.disk.folders.os, "rename", rename)
     result = invoke("build", "--out", tmp_path, "--format", "pdf")
     assert result.exit_code == 130 and "output folders are as the last run that finished left them" in result.output
     assert listed(call_dir) == everything()  # the build finished moving in before it stopped
@@ -333,7 +333,7 @@ def test_a_second_build_waits_for_the_first_and_keeps_its_files(tmp_path):
 
 def test_a_fill_is_refused_while_a_build_holds_the_folder(tmp_path):
     """fill into the folder of a call refuses rather than waits, as it always has."""
-    from generator.outdir import staged_files, staged_folder
+    from generator.disk.folders import staged_files, staged_folder
 
     with staged_files(tmp_path / "2025", on_wait=lambda: None):
         with pytest.raises(FormgenError, match="another run is writing into this folder"):

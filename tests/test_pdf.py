@@ -14,12 +14,12 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.build import localized_documents
-from generator.call import load_call
-from generator.fonts import face, font_problems
-from generator.model import Document, Field, Table
-from generator.pdf_form import Widget, fit_text
-from generator.pdf_render import BOTTOM, LEFT, PAGE_NUMBER_BASELINE, PAGE_WIDTH, RIGHT, TOP, render_pdf
+from generator.commands.build import localized_documents
+from generator.sources.call import load_call
+from generator.formats.pdf.fonts import face, font_problems
+from generator.model.forms import Document, Field, Table
+from generator.formats.pdf.form import Widget, fit_text
+from generator.formats.pdf.layout import BOTTOM, LEFT, PAGE_NUMBER_BASELINE, PAGE_WIDTH, RIGHT, TOP, render_pdf
 
 FORMS = ("interest_letter", "annex2")
 LANGS = ("ru", "ky", "ru+ky")
@@ -339,9 +339,9 @@ def test_same_inputs_give_the_same_bytes(documents):
     first = render(document, prefill(document))
     assert render(document, prefill(document)) == first
     script = ("import hashlib, io, sys\n"
-              "from generator import DEFAULT_CALL\nfrom generator.call import load_call\n"
-              "from generator.catalogs import load_translations\nfrom generator.definitions import load_forms\n"
-              "from generator.localize import Localizer\nfrom generator.pdf_render import render_pdf\n"
+              "from generator import DEFAULT_CALL\nfrom generator.sources.call import load_call\n"
+              "from generator.sources.catalogs import load_translations\nfrom generator.sources.definitions import load_forms\n"
+              "from generator.language.localize import Localizer\nfrom generator.formats.pdf.layout import render_pdf\n"
               "document = Localizer('ky', load_translations('ky'), load_call(DEFAULT_CALL)).document("
               "load_forms()['annex2'])\nout = io.BytesIO()\nrender_pdf(document, out)\n"
               "print(hashlib.sha256(out.getvalue()).hexdigest())\n")
@@ -415,8 +415,8 @@ def without_page_id(image):
     """The page with its QR code and registration marks painted over (tests/test_page_id.py checks them)."""
     from PIL import ImageDraw
 
-    from generator.page_id import QR_SIZE, QR_X, QR_Y, mark_rects
-    from generator.pdf_render import PAGE_HEIGHT as height, PAGE_WIDTH as width
+    from generator.model.page_id import QR_SIZE, QR_X, QR_Y, mark_rects
+    from generator.formats.pdf.layout import PAGE_HEIGHT as height, PAGE_WIDTH as width
 
     draw = ImageDraw.Draw(image)
     for x0, y0, x1, y1 in mark_rects(width, height) + [(QR_X, QR_Y, QR_X + QR_SIZE, QR_Y + QR_SIZE)]:
@@ -454,7 +454,7 @@ def test_font_problems_name_the_place_and_the_character():
 
 
 def test_a_long_word_is_cut_into_pieces_that_fit_measuring_each_character_once():
-    from generator.fonts import split_to_width
+    from generator.formats.pdf.fonts import split_to_width
 
     calls = []
 

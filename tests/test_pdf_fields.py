@@ -10,11 +10,11 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.build import localized_documents
-from generator.call import load_call
-from generator import pdf_fields
-from generator.pdf_fields import quick_fields
-from generator.pdf_read import qpdf_fields, read_pdf_fields
+from generator.commands.build import localized_documents
+from generator.sources.call import load_call
+from generator.formats.pdf import fields as pdf_fields
+from generator.formats.pdf.fields import quick_fields
+from generator.formats.pdf.read import qpdf_fields, read_pdf_fields
 from test_fill_collect import type_into_pdf
 from test_pdf import LONG, TYPED, TYPED_LINES, pick, prefill, render, type_text, widgets
 

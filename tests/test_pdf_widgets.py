@@ -15,12 +15,12 @@ from fontTools.ttLib import TTFont
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.build import EDITIONS, localized_documents, render_bytes
-from generator.call import load_call
+from generator.commands.build import EDITIONS, localized_documents, render_bytes
+from generator.sources.call import load_call
 from generator.cli import app
-from generator.collect import Forms, read_returned
-from generator.definitions import load_forms
-from generator.fonts import face
+from generator.commands.collect import Forms, read_returned
+from generator.sources.definitions import load_forms
+from generator.formats.pdf.fonts import face
 
 FIELD_PADDING = 2.0  # a viewer's inset above and below a field's text (border and padding)
 PREFILLED = {"text": "Ң ү, ө — Жаңы-Жол, № 17", "number": "12", "date": "01.02.2025",

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 
 from conftest import require
-from generator.build import render_bytes
-from generator.collect import read_returned, Forms
-from generator.pdf_read import read_pdf_values
+from generator.commands.build import render_bytes
+from generator.commands.collect import read_returned, Forms
+from generator.formats.pdf.read import read_pdf_values
 from test_pdf import KYRGYZ_LETTERS, flattened, ink, widgets
 
 PDFJS = Path(__file__).parent / "pdfjs"

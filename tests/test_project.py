@@ -9,10 +9,10 @@ from cli_runner import CliRunner
 
 from generator import FORMS_DIR
 from generator.cli import app
-from generator.collect import collect
-from generator.definitions import load_forms
-from generator.project import BUILTIN, find_project
-from generator.readback import read_docx_values
+from generator.commands.collect import collect
+from generator.sources.definitions import load_forms
+from generator.sources.project import BUILTIN, find_project
+from generator.formats.docx.read import read_docx_values
 
 NEW_FORM = """\
 id: annex3

@@ -16,12 +16,12 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator import DEFAULT_CALL
-from generator.build import localized_documents, render_bytes
-from generator.call import load_call
-from generator.collect import Forms, collect, tables
-from generator.pdf_render import PAGE_HEIGHT, page_ink_areas, page_widgets
-from generator.review import review_page
-from generator.spreadsheet import write_tables
+from generator.commands.build import localized_documents, render_bytes
+from generator.sources.call import load_call
+from generator.commands.collect import Forms, collect, tables
+from generator.formats.pdf.layout import PAGE_HEIGHT, page_ink_areas, page_widgets
+from generator.formats.web.review import review_page
+from generator.formats.tables.rows import write_tables
 from conftest import require
 
 
@@ -30,7 +30,7 @@ from conftest import require
 def scanning_tools():
     """The scan extra and Debian's models: CI installs them (.ci/run); elsewhere the tests skip."""
     try:
-        from generator.scan_ocr import tessdata
+        from generator.scan.ocr import tessdata
         import cv2, tesserocr, zxingcpp  # noqa: F401
         tessdata()
         present = True

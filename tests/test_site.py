@@ -143,7 +143,7 @@ def test_every_text_on_the_page_is_escaped():
 
     from tiny import localizer
 
-    from generator.site import FILE, TEXTS, page
+    from generator.formats.web.site import FILE, TEXTS, page
 
     hostile = """<script>alert("x")</script> & 'q'"""
     escaped = html.escape(hostile)

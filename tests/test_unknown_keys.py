@@ -5,7 +5,7 @@ import re
 import pytest
 from cli_runner import CliRunner
 
-from generator.check import check
+from generator.commands.check import check
 from generator.cli import app
 from test_check import edit
 

@@ -11,9 +11,9 @@ from cli_runner import CliRunner
 from generator import DEFAULT_CALL
 from generator.cli import app
 from generator.errors import FormgenError
-from generator.fill import fill, usable_jobs
-from generator.outdir import staged_folder
-from generator.spreadsheet import read_rows
+from generator.commands.fill import fill, usable_jobs
+from generator.disk.folders import staged_folder
+from generator.formats.tables.rows import read_rows
 from hostile.bombs import xlsx_bomb
 from test_fill_collect import manifest_agrees_with_disk, municipalities, write_csv
 
@@ -42,12 +42,12 @@ def test_an_interrupted_run_leaves_the_previous_output(tmp_path):
 
 
 def test_ctrl_c_is_one_line_and_exit_130(tmp_path, monkeypatch):
-    import generator.fill
+    import generator.commands.fill
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(generator.fill, "_fill", interrupted)
+    monkeypatch.setattr(generator.commands.fill, "_fill", interrupted)
     data = write_csv(tmp_path / "data.csv", municipalities(2))
     result = CliRunner().invoke(app, ["fill", "--data", str(data), "--out", str(tmp_path / "out")])
     assert result.exit_code == 130
@@ -100,7 +100,7 @@ def test_yaml_values_are_read_as_written(tmp_path):
                     "  population: 0123\n", encoding="utf-8")
     report = run_fill(data, tmp_path / "out")
     assert report.rows[0]["name"] == "no"
-    from generator.readback import read_docx_values
+    from generator.formats.docx.read import read_docx_values
 
     values = read_docx_values(tmp_path / "out" / "no" / "ru" / "annex2.docx")
     # YAML 1.1 would give False, an octal 95 (or 83) and 45000 seconds

@@ -10,11 +10,12 @@ import pytest
 from pikepdf import Array, Dictionary, Name, String
 from cli_runner import CliRunner
 
-from generator import DEFAULT_CALL, ooxml
-from generator.build import localized_documents, render_bytes
-from generator.call import load_call
+from generator import DEFAULT_CALL
+from generator.formats.docx import ooxml
+from generator.commands.build import localized_documents, render_bytes
+from generator.sources.call import load_call
 from generator.cli import app
-from generator.collect import Forms, collect, read_returned
+from generator.commands.collect import Forms, collect, read_returned
 from generator.errors import FormgenError
 from hostile.bombs import annotations_bomb, kids_bomb
 
@@ -73,7 +74,7 @@ def test_two_fields_of_one_name_and_different_types_are_reported(tmp_path, forms
 def test_one_docx_holding_controls_of_two_forms_reads_both(tmp_path, forms):
     from docx import Document as Docx
 
-    from generator.docx_render import fill_docx
+    from generator.formats.docx.write import fill_docx
 
     letter_field, annex_field = text_field_ids("interest_letter")[0], text_field_ids("annex2")[0]
     letter = Docx(io.BytesIO(fill_docx(render_bytes(document("interest_letter"), "docx"), {letter_field: "Башчы"})))

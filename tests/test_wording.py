@@ -1,6 +1,6 @@
 """Wording the sources use, kept where the forms and the page speak (README: Changes to the source texts)."""
 from generator import LOCALES_DIR
-from generator.catalogs import po_path, read_catalog
+from generator.sources.catalogs import po_path, read_catalog
 
 
 def messages(lang):
@@ -42,7 +42,7 @@ def test_outgoing_line_separates_number_and_date(documents):
 
 
 def test_collect_problem_column_does_not_clash_with_the_forms_problems(call):
-    from generator.collect import Forms, tables
+    from generator.commands.collect import Forms, tables
 
     forms = Forms(call)
     assert tables([], [], forms, "ky")["problems"][0] == ["Файл", "Ката"]

@@ -13,7 +13,7 @@ import pytest
 from cli_runner import CliRunner
 
 from generator.cli import app
-from generator.files import SHARING_VIOLATIONS, cannot_write, write_file
+from generator.disk.files import SHARING_VIOLATIONS, cannot_write, write_file
 
 OPEN_ELSEWHERE = "may be open in another program"
 CLOSE_IT = "close it there"

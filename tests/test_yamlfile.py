@@ -5,7 +5,7 @@ import yaml
 
 from generator import FORMS_DIR
 from generator.errors import FormgenError
-from generator.yamlfile import LOADERS, parse_yaml
+from generator.sources.yamlfile import LOADERS, parse_yaml
 
 pytestmark = pytest.mark.skipif(len(LOADERS[False]) < 2, reason="this PyYAML has no libyaml")
 

@@ -8,7 +8,7 @@ import zipfile
 import pytest
 
 from generator.errors import FormgenError
-from generator.zips import (ZIP_TIME, _plain_part, deflate_segment, joined_segments, open_package, package_part,
+from generator.formats.zips import (ZIP_TIME, _plain_part, deflate_segment, joined_segments, open_package, package_part,
                             packed_entries, read_part, write_zip)
 
 

@@ -7,12 +7,12 @@ import textwrap
 from pathlib import Path
 
 from generator import DEFAULT_CALL
-from generator.bilingual import bilingual
-from generator.call import load_call
-from generator.catalogs import load_translations
-from generator.definitions import load_form
-from generator.localize import Localizer
-from generator.model import Document, FormDef
+from generator.language.bilingual import bilingual
+from generator.sources.call import load_call
+from generator.sources.catalogs import load_translations
+from generator.sources.definitions import load_form
+from generator.language.localize import Localizer
+from generator.model.forms import Document, FormDef
 
 
 class Messages(gettext.NullTranslations):

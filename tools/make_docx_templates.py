@@ -1,6 +1,6 @@
-"""Write the DOCX templates the package ships in generator/docxdata/, one per language.
+"""Write the DOCX templates the package ships in generator/formats/docx/docxdata/, one per language.
 
-    python tools/make_docx_templates.py [FOLDER]      (default: generator/docxdata)
+    python tools/make_docx_templates.py [FOLDER]      (default: generator/formats/docx/docxdata)
 
 A template is python-docx's default document with this tool's paragraph styles (docx_render.LOOKS),
 the grey placeholder style and the language of Normal. Making it with python-docx takes a fifth of
@@ -21,11 +21,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
-from generator import ooxml
-from generator.docx_render import FONT, FONT_SIZE_PT, KEEP, LOOKS, TEMPLATE_FILES, ParagraphLook, style_id
-from generator.zips import normalized_zip
+from generator.formats.docx import ooxml
+from generator.formats.docx.write import FONT, FONT_SIZE_PT, KEEP, LOOKS, TEMPLATE_FILES, ParagraphLook, style_id
+from generator.formats.zips import normalized_zip
 
-CHECKOUT_DOCX_DATA = Path(__file__).resolve().parent.parent / "generator" / "docxdata"
+CHECKOUT_DOCX_DATA = Path(__file__).resolve().parent.parent / "generator" / "formats" / "docx" / "docxdata"
 STALE_PARTS = ("/stylesWithEffects", "/thumbnail")  # python-docx's template: old styles, its own picture
 
 

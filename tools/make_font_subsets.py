@@ -1,6 +1,6 @@
-"""Write the PT font subsets and their metrics that the package ships in generator/fontdata/.
+"""Write the PT font subsets and their metrics that the package ships in generator/formats/pdf/fontdata/.
 
-    python tools/make_font_subsets.py [FOLDER]      (default: generator/fontdata)
+    python tools/make_font_subsets.py [FOLDER]      (default: generator/formats/pdf/fontdata)
 
 Subsetting with fontTools takes most of a second a face; the character set never changes, so it is
 done here once and the result committed. tests/test_fonts.py runs this again and compares bytes.
@@ -18,9 +18,9 @@ import fontpkg
 from fontTools import subset, version as fonttools_version
 from fontTools.ttLib import TTFont
 
-from generator.fonts import FACES, METRICS_FILE, SUBSET_CODEPOINTS
+from generator.formats.pdf.fonts import FACES, METRICS_FILE, SUBSET_CODEPOINTS
 
-CHECKOUT_FONT_DATA = Path(__file__).resolve().parent.parent / "generator" / "fontdata"
+CHECKOUT_FONT_DATA = Path(__file__).resolve().parent.parent / "generator" / "formats" / "pdf" / "fontdata"
 
 
 def font_path(key: str) -> Path:

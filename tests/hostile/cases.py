@@ -291,8 +291,8 @@ def collect_case(name: str, make_inputs: Callable[[Path], None]):
 
 def filled_pdf(form: str = "annex2", values: dict | None = None) -> bytes:
     from generator import DEFAULT_CALL
-    from generator.build import localized_documents, render_bytes
-    from generator.call import load_call
+    from generator.commands.build import localized_documents, render_bytes
+    from generator.sources.call import load_call
 
     document = localized_documents(load_call(DEFAULT_CALL), ["ky"], [form])[0]
     return render_bytes(document, "pdf", values or {})
@@ -300,8 +300,8 @@ def filled_pdf(form: str = "annex2", values: dict | None = None) -> bytes:
 
 def filled_docx(form: str = "annex2") -> bytes:
     from generator import DEFAULT_CALL
-    from generator.build import localized_documents, render_bytes
-    from generator.call import load_call
+    from generator.commands.build import localized_documents, render_bytes
+    from generator.sources.call import load_call
 
     return render_bytes(localized_documents(load_call(DEFAULT_CALL), ["ru"], [form])[0], "docx")
 

@@ -232,14 +232,14 @@ def crashing_worker(once: bool):
     """A batch large enough for worker processes, where reading crash.pdf kills the worker (on
     the first reading only, with `once`); this process (the case's) is never the one to die."""
     def make(folder: Path) -> list[str]:
-        import generator.collect
+        import generator.commands.collect
 
         good_returns(folder / "in")
         data = filled_pdf(values={"aa_name": "Айыл"})
         for number in range(WORKERS_FROM):
             write(folder, f"in/more-{number}/annex2.pdf", data)
         write(folder, "in/crash/crash.pdf", filled_pdf(values={"aa_name": "Ош"}))
-        main, read_file, marker = os.getpid(), generator.collect.read_file, folder / "crashed-once"
+        main, read_file, marker = os.getpid(), generator.commands.collect.read_file, folder / "crashed-once"
 
         def read_or_crash(path, forms):
             if path.name == "crash.pdf" and os.getpid() != main and not (once and marker.exists()):
@@ -247,8 +247,8 @@ def crashing_worker(once: bool):
                 os.kill(os.getpid(), signal.SIGSEGV)
             return read_file(path, forms)
 
-        generator.collect.read_file = read_or_crash  # this case's own process: forked, and gone after it
-        generator.collect.usable_jobs = lambda jobs: 2  # workers even on one core
+        generator.commands.collect.read_file = read_or_crash  # this case's own process: forked, and gone after it
+        generator.commands.collect.usable_jobs = lambda jobs: 2  # workers even on one core
         return collect_into(folder)
     return make
 

@@ -20,7 +20,7 @@ SECRET = b"a file outside the output folder that no zip may hold"
 
 
 def forms() -> list[str]:
-    from generator.definitions import load_forms
+    from generator.sources.definitions import load_forms
 
     return list(load_forms())
 
@@ -28,8 +28,8 @@ def forms() -> list[str]:
 def earlier_build(folder: Path, project: Path | None = None) -> Path:
     """out/2025 as `formgen build --out out` writes it."""
     from generator import DEFAULT_CALL
-    from generator.build import build
-    from generator.project import BUILTIN, project_at
+    from generator.commands.build import build
+    from generator.sources.project import BUILTIN, project_at
 
     chosen = project_at(project) if project else BUILTIN
     build(chosen.default_call() if project else DEFAULT_CALL, folder / "out", project=chosen)
@@ -120,7 +120,7 @@ def outcome(code: int, listed: Callable[[list[str]], bool], *said: str, left_off
 
 
 def every(paths: list[str], but: set[str] = frozenset()) -> bool:
-    from generator.build import EDITIONS, FORMATS
+    from generator.commands.build import EDITIONS, FORMATS
 
     return set(paths) == {f"{lang}/{form}.{fmt}" for lang in EDITIONS for form in forms() for fmt in FORMATS} - but
 
@@ -321,8 +321,8 @@ def _background_done(folder: Path) -> list[str]:
 
 def _project_with_changed_message(folder: Path) -> tuple[Path, str]:
     """A project built whole, then one message of the first form alone changed in Russian."""
-    from generator.definitions import load_forms
-    from generator.init import init_project
+    from generator.sources.definitions import load_forms
+    from generator.commands.init import init_project
 
     init_project(folder / "project")
     earlier_build(folder, folder / "project")

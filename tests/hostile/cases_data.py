@@ -49,7 +49,7 @@ def _outcome(exit_code_expected: int, produced: tuple[int, ...], problems: dict[
 
 
 def _row_value(folder: Path, manifest: dict, number: int, field: str) -> str:
-    from generator.readback import read_docx_values
+    from generator.formats.docx.read import read_docx_values
 
     produced = next((r for r in manifest["rows"] if r["row"] == number), {"files": []})
     for written in produced["files"]:

@@ -140,7 +140,7 @@ def data_date_reported(folder: Path, exit_code, output: str) -> list[str]:
 
 @case("data", "edges-date-31-february", rows=(2, 3), expect=data_date_reported)
 def _(folder: Path) -> list[str]:
-    from generator.definitions import load_forms
+    from generator.sources.definitions import load_forms
 
     date = next(f.id for form in load_forms().values() for f in form.field_defs() if f.kind == "date")
     data = write(folder, "data.csv", f"aa_name,{date}\nОш,31.02.2025\nТалас,28.02.2025\n")

@@ -124,7 +124,7 @@ def _rows_unaccounted(case: Case, folder: Path, result: Result) -> list[str]:
 
 
 def _files_unaccounted(case: Case, folder: Path, result: Result) -> list[str]:
-    from generator.fill import shown
+    from generator.commands.fill import shown
 
     if not case.inputs:
         return []
@@ -158,12 +158,12 @@ def warm_up() -> None:
     import docx  # noqa: F401
     import openpyxl  # noqa: F401
 
-    import generator.check  # noqa: F401
+    import generator.commands.check  # noqa: F401
     import generator.cli  # noqa: F401
-    import generator.letterhead  # noqa: F401
+    import generator.formats.docx.letterhead  # noqa: F401
     from generator import DEFAULT_CALL
-    from generator.call import load_call
-    from generator.collect import Forms
+    from generator.sources.call import load_call
+    from generator.commands.collect import Forms
 
     Forms(load_call(DEFAULT_CALL))
     filled_pdf()

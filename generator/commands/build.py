@@ -1,0 +1,469 @@
+"""load → validate → localize → render → write, for every chosen form, language and format."""
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+from dataclasses import asdict, dataclass, field, replace
+from itertools import zip_longest
+from pathlib import Path
+from typing import Callable, Iterable, Mapping
+
+from .. import LANGUAGES, __version__
+from ..language.bilingual import bilingual
+from ..sources.call import CallSettings, call_texts, load_call
+from ..sources.catalogs import load_translations, po_path
+from ..sources.definitions import load_forms
+from ..errors import FormgenError, UsageError
+from ..disk.files import check_regular_file, write_file
+from ..formats.pdf.fonts import font_errors
+from ..language.localize import Localizer
+from ..disk.manifest import MANIFEST, Entry, Previous, file_on_disk, manifest_bytes, read_manifest
+from ..model.forms import Document, FormDef
+from ..disk.folders import replace_files, staged_files
+from ..sources.project import BUILTIN, Project
+from ..formats.web.site import PAGES, STYLE, site_files, zip_name
+
+FORMATS = ("docx", "pdf")
+EDITIONS = (*LANGUAGES, "ru+ky")  # ru+ky: one document in both languages, Kyrgyz first
+MAX_LETTERHEAD_BYTES = 20_000_000  # the larger of a .docx letterhead's limit and a .pdf one's
+
+
+@dataclass(frozen=True)
+class Output:
+    form: str
+    lang: str
+    format: str
+    path: str  # relative to the call's folder, with '/'
+    bytes: int
+    sha256: str
+    pages: int | None = None  # a DOCX counts the pages of its PDF twin, when that is built
+
+
+def renderer(fmt: str) -> Callable[..., tuple[bytes, int | None]]:
+    """The renderer of a format, imported only when asked for (each owns one heavy dependency): it
+    gives a document's bytes, `values` prefilled, and its page count where it knows it (a PDF)."""
+    if fmt == "docx":
+        from ..formats.docx.write import render_docx
+
+        def docx(document: Document, values: Mapping[str, str] | None = None) -> tuple[bytes, None]:
+            buffer = io.BytesIO()
+            render_docx(document, buffer, values)
+            return buffer.getvalue(), None
+        return docx
+    from ..formats.pdf.layout import render_pdf_counted
+    return render_pdf_counted
+
+
+def render_bytes(document: Document, fmt: str, values: Mapping[str, str] | None = None) -> bytes:
+    return renderer(fmt)(document, values)[0]
+
+
+def localizers(call: CallSettings, langs: Iterable[str] = LANGUAGES,
+               project: Project = BUILTIN) -> dict[str, Localizer]:
+    return {lang: Localizer(lang, load_translations(lang, project.locales_dir), call,
+                            str(po_path(lang, project.locales_dir)))
+            for lang in langs}
+
+
+def chosen_forms(forms: dict[str, FormDef], form_ids: Iterable[str] | None) -> list[FormDef]:
+    """The forms --form names (all when none), in the project's order."""
+    chosen = list(dict.fromkeys(form_ids or forms))
+    unknown = [f for f in chosen if f not in forms]
+    if unknown:
+        raise UsageError("--form", unknown[0], "no such form", f"use one of: {', '.join(forms)}")
+    return [form for form_id, form in forms.items() if form_id in chosen]
+
+
+def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
+                        project: Project = BUILTIN) -> list[Document]:
+    plan, by_lang = editions_of(call, langs, form_ids, project)
+    return [localized(by_lang, edition, form) for edition, form in plan]
+
+
+def editions_of(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
+                project: Project = BUILTIN, forms: dict[str, FormDef] | None = None,
+                ) -> tuple[list[tuple[str, FormDef]], dict[str, Localizer]]:
+    """(edition, form) of every document to make, in order, and the localizers they need."""
+    chosen = chosen_forms(load_forms(project.forms_dir) if forms is None else forms, form_ids)
+    langs = list(langs)
+    by_lang = localizers(call, languages_of(langs), project)
+    return [(edition, form) for edition in langs for form in chosen], by_lang
+
+
+def languages_of(editions: Iterable[str]) -> list[str]:
+    needed = {part for edition in editions for part in edition.split("+")}
+    return [lang for lang in LANGUAGES if lang in needed]
+
+
+def localized(by_lang: Mapping[str, Localizer], edition: str, form: FormDef,
+              in_language: Callable[[str], Document] | None = None) -> Document:
+    """The form's document in an edition; `in_language(lang)`: its document in one language, if
+    it may be at hand already."""
+    in_language = in_language or (lambda lang: by_lang[lang].document(form))
+    if "+" in edition:
+        secondary, primary = edition.split("+")
+        return bilingual(in_language(primary), in_language(secondary), form.bilingual)
+    return in_language(edition)
+
+
+def source_of(document: Document) -> str:
+    """What a file is made from, as one sha256: the localized document, which is all its renderer
+    sees (so the form's definition, the catalog messages and call settings it shows, the shared
+    choices it lists), and formgen's version (the renderer itself). Equal sources, equal bytes."""
+    return hashlib.sha256(f"formgen {__version__}\n{document!r}".encode("utf-8")).hexdigest()
+
+
+@dataclass
+class Built:
+    """What a build did. `problems`: the folder holds files its page does not list (made from other
+    sources, changed, not listed) or the manifest listed files that are gone; `rebuild`: (form,
+    edition, format) of each file that a build would make right, in order; `notes`: the rest worth
+    saying (a manifest that could not be read, a changed file replaced)."""
+
+    call_dir: Path
+    written: list[Entry] = field(default_factory=list)
+    listed: list[Entry] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rebuild: list[tuple[str, str, str]] = field(default_factory=list)
+    rebuild_options: list[str] = field(default_factory=list)  # --form, --lang, --format that make them
+
+
+def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
+          formats: Iterable[str] = FORMATS, letterhead: Path | None = None, letterhead_pdf: Path | None = None,
+          site: bool = True, project: Project = BUILTIN, on_wait: Callable[[], None] = lambda: None) -> Built:
+    """Make the chosen documents and put them into out_dir/<call id>, beside the files of earlier
+    builds that were made from the same sources; the manifest, the page and the zip list them all.
+    All of it is written beside the folder first and moved in at the end, under the folder's lock
+    (`on_wait` is called when another build holds it, and this one waits)."""
+    langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
+    call = printable_call(call_path)
+    own_letterhead = None
+    if letterhead and "docx" in formats:  # checked before anything is written
+        from ..formats.docx.letterhead import checked_letterhead
+        own_letterhead = checked_letterhead(letterhead)
+    forms = load_forms(project.forms_dir)
+    plan, by_lang = editions_of(call, langs, form_ids, project, forms)
+    sources = Sources(call, forms, by_lang, project, {"docx": _digest(letterhead, own_letterhead),
+                                                      "pdf": _digest(letterhead_pdf)})
+    call_dir = out_dir / call.id
+    earlier = sources.earlier_documents(call_dir, plan)
+    renderers = {fmt: renderer(fmt) for fmt in formats}  # imported once, before a fork
+    # what the earlier files would be made from now is worked out beside the first document's render
+    jobs = [*plan[:1], *([earlier] if earlier else []), *plan[1:]]
+    made = in_two_processes(jobs, lambda job: sources.computed(job) if job is earlier
+                            else made_document(localized(by_lang, *job), renderers, site))
+    if earlier:
+        sources.made.update(made.pop(1))
+    documents = [Made(edition, form, *made_one) for (edition, form), made_one in zip(plan, made)]
+    for document in documents:
+        sources.made[document.form.id, document.edition] = document.source
+        if own_letterhead and "docx" in document.rendered and document.form.letterhead:
+            from ..formats.docx.letterhead import place_letter
+            document.rendered["docx"], document.packed["docx"] = place_letter(own_letterhead, document.rendered["docx"]), None
+        if letterhead_pdf and "pdf" in document.rendered and document.form.letterhead:
+            from ..formats.pdf.letterhead import with_letterhead
+            document.rendered["pdf"], document.packed["pdf"] = with_letterhead(document.rendered["pdf"], letterhead_pdf), None
+    with staged_files(call_dir, on_wait) as staging:
+        return _put_in_place(Built(call_dir), staging, documents, sources, site)
+
+
+@dataclass
+class Made:
+    """One document as rendered: bytes by format, the PDF's page count, each format deflated for the
+    bundle (when a page is made), what it was made from."""
+
+    edition: str
+    form: FormDef
+    rendered: dict[str, bytes]
+    pages: int | None
+    packed: dict
+    source: str
+
+
+class Sources:
+    """What each file of the call would be made from now: (source, letterhead), or why it cannot be."""
+
+    def __init__(self, call: CallSettings, forms: dict[str, FormDef], by_lang: dict[str, Localizer],
+                 project: Project, letterheads: dict[str, str | None]) -> None:
+        self.call, self.forms, self.by_lang, self.project = call, forms, dict(by_lang), project
+        self.letterheads = letterheads
+        self.made: dict[tuple[str, str], str | FormgenError] = {}
+        self.documents: dict[tuple[str, str], Document] = {}
+
+    def earlier_documents(self, call_dir: Path, plan: list[tuple[str, FormDef]]) -> list[tuple[str, str]]:
+        """(form id, edition) of the files an earlier build left that this one does not make, as its
+        manifest says before the folder is locked (whatever it says then is checked again after)."""
+        previous = read_manifest(call_dir, self.call.id, EDITIONS, FORMATS)
+        planned = {(form.id, edition) for edition, form in plan}
+        return sorted({(e.form, e.lang) for e in (*previous.listed, *previous.left_off) if e.form in self.forms} - planned)
+
+    def computed(self, keys: list[tuple[str, str]]) -> dict[tuple[str, str], str | FormgenError]:
+        return {(form_id, edition): self._source(self.forms[form_id], edition) for form_id, edition in keys}
+
+    def of(self, form_id: str, edition: str, fmt: str) -> tuple[str, str | None] | str:
+        form = self.forms.get(form_id)
+        if form is None:
+            return f"the project has no form '{form_id}' any more"
+        if (form_id, edition) not in self.made:
+            self.made[form_id, edition] = self._source(form, edition)
+        source = self.made[form_id, edition]
+        if isinstance(source, FormgenError):
+            return f"it cannot be made from the current sources ({source.line()})"
+        return source, self.letterheads[fmt] if form.letterhead else None
+
+    def _source(self, form: FormDef, edition: str) -> str | FormgenError:
+        try:
+            return source_of(localized(self.by_lang, edition, form, lambda lang: self._in_language(form, lang)))
+        except FormgenError as exc:
+            return exc
+
+    def _in_language(self, form: FormDef, lang: str) -> Document:
+        """Each form in each language is localized once, however many editions hold it."""
+        if (form.id, lang) not in self.documents:
+            if lang not in self.by_lang:
+                self.by_lang.update(localizers(self.call, [lang], self.project))
+            self.documents[form.id, lang] = self.by_lang[lang].document(form)
+        return self.documents[form.id, lang]
+
+    def order(self, form_id: str, edition: str, fmt: str) -> tuple:
+        """Editions, then forms in the project's order (those it no longer has after), then formats."""
+        forms = list(self.forms)
+        place = forms.index(form_id) if form_id in forms else len(forms)
+        return EDITIONS.index(edition), place, form_id, FORMATS.index(fmt)
+
+    def order_of(self, entry: Entry) -> tuple:
+        return self.order(entry.form, entry.lang, entry.format)
+
+
+def _digest(path: Path | None, data: bytes | None = None) -> str | None:
+    """The sha256 of a letterhead, read within the largest size a letterhead may have."""
+    if path is None:
+        return None
+    if data is None:
+        check_regular_file(path, MAX_LETTERHEAD_BYTES, "a letterhead is one page; export it again")
+        with path.open("rb") as stream:
+            data = stream.read(MAX_LETTERHEAD_BYTES + 1)
+    return hashlib.sha256(data).hexdigest()
+
+
+def made_document(document: Document, renderers: dict[str, Callable], for_zip: bool):
+    """(bytes by format, the PDF's page count, each format deflated for the bundle when it is made,
+    the document's source)."""
+    rendered, pages = rendered_document(document, renderers)
+    if not for_zip:
+        return rendered, pages, {}, source_of(document)
+    from ..formats.zips import packed
+    return rendered, pages, {fmt: packed(data) for fmt, data in rendered.items()}, source_of(document)
+
+
+def _put_in_place(built: Built, staging: Path, documents: list[Made], sources: Sources, site: bool) -> Built:
+    """Under the folder's lock: the new files, the earlier ones that are still good, the manifest,
+    page and zip of them all, written into `staging` and moved into the call's folder."""
+    call_dir, call = built.call_dir, sources.call
+    zip_data: dict[str, object] = {}
+    for document in documents:
+        for output in write_outputs(staging, "", document.form.id, document.edition, document.rendered, document.pages):
+            made_with = sources.of(output.form, output.lang, output.format)
+            built.written.append(Entry(**asdict(output), source=made_with[0], letterhead=made_with[1]))
+            zip_data[output.path] = document.packed.get(output.format) or document.rendered[output.format]
+    previous = read_manifest(call_dir, call.id, EDITIONS, FORMATS)
+    built.notes += previous.notes + _replaced(call_dir, built.written, previous)
+    kept, left_off = _earlier_files(built, previous, sources, zip_data)
+    listed = _with_twin_pages(sorted(built.written + kept, key=sources.order_of))
+    _unlisted(built, {e.path for e in (*built.written, *previous.listed, *previous.left_off)}, sources)
+    built.listed, built.rebuild = listed, sorted(set(built.rebuild), key=lambda item: sources.order(*item))
+    built.rebuild_options = _choice_options(built.rebuild, sources)
+    names = [e.path for e in built.written]
+    site_names = [zip_name(call.id), *PAGES.values(), STYLE]
+    if site:
+        titles = {form_id: form.title for form_id, form in sources.forms.items()}
+        for file in site_files(localizers(call, project=sources.project), titles, listed, zip_data.__getitem__):
+            write_file(staging / file.name, file.data)
+        names += site_names
+    removed = [name for name in site_names if not site and os.path.lexists(call_dir / name)]
+    if removed:
+        built.notes.append(f"{call_dir}: the download page and the zip of an earlier build are removed: they would "
+                           "not list these files (build without --no-site to make them again)")
+    write_file(staging / MANIFEST, manifest_bytes(call.id, listed, sorted(left_off, key=sources.order_of)))
+    replace_files(staging, call_dir, [*names, MANIFEST], removed)
+    return built
+
+
+def _replaced(call_dir: Path, written: list[Entry], previous: Previous) -> list[str]:
+    """A note for each file about to be replaced that is not what an earlier build wrote there."""
+    earlier = {e.path: e for e in (*previous.listed, *previous.left_off)}
+    notes = []
+    for entry in written:
+        if os.path.lexists(call_dir / entry.path):
+            was = earlier.get(entry.path)
+            change = file_on_disk(call_dir, was)[1] if was else "listed in no manifest"
+            if change:
+                notes.append(f"{call_dir / entry.path}: {change}; replaced")
+    return notes
+
+
+def _earlier_files(built: Built, previous: Previous, sources: Sources,
+                   zip_data: dict[str, object]) -> tuple[list[Entry], list[Entry]]:
+    """(the earlier files that stay listed, those left off the page): every file of the earlier
+    manifest that this build does not replace, checked on disk and against the current sources. A
+    file left off stays in the manifest as long as it is in the folder, and is looked at again."""
+    written = {e.path for e in built.written}
+    kept, left_off = [], []
+    for entry, was_listed in [*((e, True) for e in previous.listed), *((e, False) for e in previous.left_off)]:
+        if entry.path in written:
+            continue
+        data, why = file_on_disk(built.call_dir, entry)
+        now = sources.of(entry.form, entry.lang, entry.format)
+        why = why or _stale_because(entry, now)
+        if not why:
+            kept.append(entry)
+            zip_data[entry.path] = data
+            continue
+        if why == "missing" and not was_listed:  # a file left off, then deleted: as it should be
+            continue
+        if why != "missing":
+            left_off.append(entry)
+        built.problems.append(f"{built.call_dir / entry.path}: {why}; left off the page")
+        if not isinstance(now, str):
+            built.rebuild.append((entry.form, entry.lang, entry.format))
+    return kept, left_off
+
+
+def _stale_because(entry: Entry, now: tuple[str, str | None] | str) -> str:
+    """Why a file is not what this build would make of it now, or '' when it is."""
+    if isinstance(now, str):
+        return now
+    source, letterhead = now
+    if entry.source is None:
+        return "made by a formgen that did not record what it was made from"
+    if entry.source != source:
+        return "made from other sources than now (its form, texts, call settings or formgen have changed)"
+    if entry.letterhead != letterhead and not letterhead:
+        return "made with a letterhead (give it again with --letterhead or --letterhead-pdf to keep it)"
+    if entry.letterhead != letterhead:
+        return "made with another letterhead than this build's" if entry.letterhead else "made without a letterhead"
+    return ""
+
+
+def _with_twin_pages(entries: list[Entry]) -> list[Entry]:
+    """A DOCX counts the pages of the PDF made from the same source, built with it or before."""
+    pages = {(e.form, e.lang, e.source): e.pages for e in entries if e.format == "pdf"}
+    return [replace(e, pages=pages.get((e.form, e.lang, e.source))) if e.format == "docx" and e.pages is None else e
+            for e in entries]
+
+
+def _choice_options(items: list[tuple[str, str, str]], sources: Sources) -> list[str]:
+    """--form, --lang and --format that choose at least `items` (form, edition, format), an option
+    left out where every value is chosen."""
+    options = []
+    for flag, position, every in (("--form", 0, tuple(sources.forms)), ("--lang", 1, EDITIONS), ("--format", 2, FORMATS)):
+        chosen = {item[position] for item in items}
+        if not set(every) <= chosen:
+            options += [word for value in sorted(chosen, key=every.index) for word in (flag, value)]
+    return options
+
+
+def _unlisted(built: Built, known: set[str], sources: Sources) -> None:
+    """Files in the editions' folders that no manifest entry describes: reported, left as they are."""
+    for edition in EDITIONS:
+        folder = built.call_dir / edition
+        if folder.is_symlink():
+            built.problems.append(f"{folder}: a link where formgen keeps a folder; nothing in it is on the page")
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for name in sorted(os.listdir(folder)):
+            path = f"{edition}/{name}"
+            if path in known:
+                continue
+            form_id, _, fmt = name.rpartition(".")
+            if form_id in sources.forms and fmt in FORMATS:
+                built.rebuild.append((form_id, edition, fmt))
+            built.problems.append(f"{folder / name}: not listed in {MANIFEST}; left off the page")
+
+
+def in_two_processes(items: list, work: Callable[[object], object]) -> list:
+    """[work(item) for item in items], in order. Where the machine has a second core and can fork,
+    a child process works on every other item meanwhile (a build of everything takes about half
+    the time); should the child fail, its items are worked on here, where any error is reported
+    as usual. `work` must give what pickle can carry (bytes, numbers, dicts of them)."""
+    if len(items) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
+        return [work(item) for item in items]
+    theirs = items[1::2]
+    reader, writer = os.pipe()
+    child = os.fork()
+    if child == 0:
+        _work_for_parent(theirs, work, writer)
+    os.close(writer)
+    try:
+        ours = [work(item) for item in items[::2]]
+        with os.fdopen(reader, "rb") as pipe:
+            answer = pipe.read()
+    finally:
+        os.waitpid(child, 0)
+    done = _unpickled(answer, len(theirs)) or [work(item) for item in theirs]
+    return [result for two in zip_longest(ours, done, fillvalue=_NONE) for result in two if result is not _NONE]
+
+
+_NONE = object()
+
+
+def _work_for_parent(items: list, work: Callable[[object], object], writer: int) -> None:
+    """In the forked child: work, hand the results to the parent through the pipe, and leave at
+    once (no cleanup of the parent's state, no exit handlers)."""
+    import pickle
+
+    try:
+        with os.fdopen(writer, "wb") as pipe:
+            pipe.write(pickle.dumps([work(item) for item in items]))
+    finally:
+        os._exit(0)
+
+
+def _unpickled(answer: bytes, count: int) -> list | None:
+    import pickle
+
+    try:
+        done = pickle.loads(answer)  # from our own child, working on our own definitions
+    except Exception:
+        return None
+    return done if isinstance(done, list) and len(done) == count else None
+
+
+def rendered_document(document: Document, renderers: dict[str, Callable]) -> tuple[dict[str, bytes], int | None]:
+    rendered, pages = {}, None
+    for fmt, render in renderers.items():
+        rendered[fmt], counted = render(document)
+        pages = pages if counted is None else counted
+    return rendered, pages
+
+
+def printable_call(path: Path) -> CallSettings:
+    """The call as `check` reads it: a value the PDF fonts cannot draw stops a command before it writes."""
+    call = load_call(path)
+    problems = font_errors(call_texts(call))
+    if problems:
+        raise problems[0]
+    return call
+
+
+def write_outputs(root: Path, folder: str, form_id: str, lang: str, rendered: dict[str, bytes],
+                  pages: int | None = None) -> list[Output]:
+    """Write one document's formats under root/folder/<lang>/ and describe them for a manifest
+    (`pages`: the PDF's, which its renderer counted; None when no PDF was made)."""
+    outputs = []
+    for fmt, data in rendered.items():
+        relative = "/".join(filter(None, (folder, lang, f"{form_id}.{fmt}")))
+        write_file(root / relative, data)
+        outputs.append(Output(form_id, lang, fmt, relative, len(data),
+                              hashlib.sha256(data).hexdigest(), pages))
+    return outputs
+
+
+def checked_choices(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:
+    chosen = list(dict.fromkeys(chosen)) or list(allowed)
+    for value in chosen:
+        if value not in allowed:
+            raise UsageError(option, value, "unknown value", f"use one of: {', '.join(allowed)}")
+    return chosen

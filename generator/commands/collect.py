@@ -1,0 +1,637 @@
+"""`formgen collect`: returned forms (PDF or DOCX, either language) back into tables.
+
+Returned files come from outside: each is size-checked and read within bounds, and a file that
+cannot be read becomes a line in the problems table; the batch goes on. Every input file ends up
+in the data or in the problems.
+"""
+from __future__ import annotations
+
+import collections
+import concurrent.futures as futures
+import io
+import itertools
+import os
+import signal
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .build import EDITIONS, localized_documents, localizers
+from ..sources.call import CallSettings
+from ..errors import FormgenError, problem_text, unforeseen
+from ..sources.definitions import column_sums
+from ..disk.files import check_regular_file
+from .fill import fillable_forms, forking, label_texts, shown, usable_jobs
+from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
+from ..formats.pdf.fields import quick_fields
+from ..formats.pdf.bounds import check_pdf_size
+from ..model.messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
+from ..model.forms import Document, Field, FieldDef, FormDef, GridDef
+from ..sources.project import BUILTIN, Project
+from ..formats.tables.rows import ToReview, cell_length, cut_cell
+
+MAX_RETURNED_BYTES = 30_000_000
+PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting a pool
+BATCH = 32  # files a worker reads per task: few enough round trips, little held in memory
+KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx", b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff",
+         b"MM\x00*": "tiff"}
+GENERAL, PROBLEMS = "general", "problems"
+FileResult = tuple  # what read_file gives: ([(application key, Returned)], [(file, problem)])
+OWN_FILES = {"manifest.json"}  # what `fill` and `build` write beside the forms: skipped inside a folder
+
+
+@dataclass
+class Returned:
+    path: Path
+    form: str
+    values: dict[str, str]
+    problems: list[str] = field(default_factory=list)  # what the file itself shows: a broken signature
+    readings: dict = field(default_factory=dict)  # a scanned page: field id → scan.Reading
+    page: object = None  # a scanned page: its page_id.PageId
+    ink: dict[str, bool] = field(default_factory=dict)  # a scanned page: signature and stamp areas inked?
+
+
+@dataclass
+class Application:
+    key: str
+    files: list[Returned] = field(default_factory=list)
+
+    def values(self) -> dict[str, str]:
+        """Every file's answers together: the same form sent twice (PDF and DOCX, or two
+        languages) fills in what the other left empty."""
+        merged: dict[str, str] = {}
+        for returned in self.files:
+            for field_id, value in returned.values.items():
+                if not merged.get(field_id):  # the first answer given wins
+                    merged[field_id] = value
+        return merged
+
+    def scanned(self) -> dict:
+        """field id → the first scan reading that holds a value or needs a person."""
+        readings: dict = {}
+        for returned in self.files:
+            for field_id, reading in returned.readings.items():
+                if reading.value or reading.review:
+                    readings.setdefault(field_id, reading)
+        return readings
+
+    def ink(self) -> dict[str, str]:
+        """Signature and stamp areas of the scanned pages: yes when any copy holds ink there."""
+        found: dict[str, str] = {}
+        for returned in self.files:
+            for name, inked in returned.ink.items():
+                found[name] = "yes" if inked or found.get(name) == "yes" else "no"
+        return found
+
+    def cells(self) -> dict[str, str]:
+        """values(), with the fields a person must check marked for the workbook."""
+        values = self.values()
+        for field_id, reading in self.scanned().items():
+            if reading.review and not values.get(field_id):
+                values[field_id] = ToReview("")
+        return values
+
+    def conflicts(self) -> list[tuple[str, str]]:
+        """(file, problem) where two files of this application give different answers."""
+        first: dict[str, tuple[str, Path]] = {}
+        problems = []
+        for returned in self.files:
+            for field_id, value in returned.values.items():
+                if not value:
+                    continue
+                if field_id in first and first[field_id][0] != value:
+                    problems.append((str(returned.path), f"{field_id}: '{value[:40]}' differs from "
+                                     f"'{first[field_id][0][:40]}' in {first[field_id][1].name}; the first is kept"))
+                first.setdefault(field_id, (value, returned.path))
+        return problems
+
+
+class Forms:
+    """What a returned file is matched against: every form in every language."""
+
+    def __init__(self, call: CallSettings, project: Project = BUILTIN) -> None:
+        self.forms = {form.id: form for form in fillable_forms(project)}
+        self.documents = localized_documents(call, EDITIONS, list(self.forms), project)
+        self.localizers = localizers(call, project=project)
+        self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
+        self.field_ids = {form: [f.id for f in fields] for form, fields in self.fields.items()}
+        self.definitions = {f.id: f for form in self.forms.values() for f in form.field_defs()}
+        self.options = label_texts(self.localizers.values())
+        self.call_id = call.id
+
+    def canonical(self, field_id: str, value: str) -> str:
+        """A returned answer as `collect` reports it: a choice's value for its label, yes/no, a plain sum."""
+        definition = self.definitions.get(field_id)
+        if not value or definition is None or definition.kind == "signature":
+            return value
+        return check_value(definition, value, self.options)[0]
+
+    @cached_property
+    def layouts(self):
+        """The printed pages of every form edition, for reading scans (made on the first scan)."""
+        from ..scan.read import Layouts
+
+        return Layouts(self.documents, self.call_id)
+
+    def identify(self, names: Iterable[str]) -> str | None:
+        names = set(names)
+        scores = {form: len(names & {f.id for f in fields}) for form, fields in self.fields.items()}
+        best = max(scores, key=scores.get)
+        return best if scores[best] else None
+
+    def by_labels(self, aliases: list[str | None]) -> Document | None:
+        """The edition whose controls carry these labels, in this order (a LibreOffice 7.x save,
+        which also drops the label of a drop-down)."""
+        for document in self.documents:
+            labels = [f.label for f in document.fields() if kind_of(f.kind).docx]
+            if (len(labels) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
+                    and all(a is None or a == label for a, label in zip(aliases, labels))):
+                return document
+        return None
+
+
+# ---- reading one file ----------------------------------------------------------------------------
+
+def returned_bytes(path: Path) -> tuple[str, bytes]:
+    """(kind, bytes) of a returned file: a regular file within the size limit, a form or a scan."""
+    check_regular_file(path, MAX_RETURNED_BYTES, "send the form without scanned attachments")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the file") from None
+    kind = next((kind for magic, kind in KINDS.items() if data.startswith(magic)), None)
+    if kind is None:
+        raise FormgenError(path, "", "not a PDF or DOCX, nor a scan (PNG, JPEG, TIFF)",
+                           "send the form as the PDF or DOCX it was made as, or its scan")
+    return kind, data
+
+
+def read_returned(path: Path, forms: Forms, kind: str = "", data: bytes = b"") -> tuple[list[Returned], list[str]]:
+    """One Returned per form the filled PDF or DOCX holds fields of, and what could not be read as it is."""
+    if not kind:
+        kind, data = returned_bytes(path)
+    values, problems = _pdf_values(path, data) if kind == "pdf" else _docx_values(path, data, forms)
+    if NOT_TEXT.search("".join(values.values())):  # one search for the whole file, one per value only then
+        values = {name: _as_text(name, value, problems) for name, value in values.items()}
+    by_form = {form: {i: forms.canonical(i, values[i]) if values[i] else "" for i in ids if i in values}
+               for form, ids in forms.field_ids.items()}
+    by_form = {form: found for form, found in by_form.items() if found}
+    if not by_form and problems:  # a tree cut at its limit: say so, and do not read it as a scan
+        raise FormgenError(path, "", "; ".join(problems), "ask for the form saved again from the original file")
+    if not by_form:
+        raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
+    if len(by_form) > 1:
+        problems.append(f"holds fields of {len(by_form)} forms ({', '.join(by_form)}); each is read as its own")
+    if kind == "pdf" and len(by_form) == 1:  # every form's PDF holds all its fields, filled or not
+        problems += _missing_fields(*next(iter(by_form.items())), forms)
+    unknown = sorted(set(values) - {name for found in by_form.values() for name in found})
+    if unknown:
+        problems.append(f"{len(unknown)} field(s) no form has, not read: {shown(', '.join(unknown[:5]))[:200]}")
+    returned = [Returned(path, form, found) for form, found in by_form.items()]
+    for one in returned:
+        signed = [k for k, v in one.values.items() if v and forms.definitions[k].kind == "signature"]
+        if signed:
+            _check_signatures(one, signed)
+    return returned, problems
+
+
+def _missing_fields(form: str, found: dict[str, str], forms: Forms) -> list[str]:
+    """A PDF that lacks some of its form's fields lost them (qpdf reads a file cut short as far as it
+    goes) or is of another version of the form: either way their answers are not in the data."""
+    missing = [field_id for field_id in forms.field_ids[form] if field_id not in found]
+    if not missing:
+        return []
+    return [f"{len(missing)} of the {len(forms.field_ids[form])} fields of {form} are not in the file "
+            f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}): is it damaged or cut short? "
+            "Their answers are missing"]
+
+
+def _as_text(name: str, value: str, problems: list[str]) -> str:
+    """The value, with what no file can hold (lone surrogates, U+FFFE, U+FFFF) reported and shown as �."""
+    odd = NOT_TEXT.search(value)
+    if not odd:
+        return value
+    problems.append(f"{shown(name)}: holds U+{ord(odd.group()):04X}, which is not a character; shown as \ufffd")
+    return NOT_TEXT.sub("\ufffd", value)
+
+
+def _check_signatures(returned: Returned, signed: list[str]) -> None:
+    """Each signed field's value says what pyHanko found; a signature that does not hold is a problem."""
+    from ..formats.pdf.signatures import signature_states
+
+    try:
+        states = signature_states(returned.path)
+    except Exception as exc:  # pyHanko raises many kinds on a damaged signature dictionary
+        states = {}
+        returned.problems.append(f"signatures cannot be checked: {str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__}")
+    for field_id in signed:
+        state = states.get(field_id)
+        returned.values[field_id] = state.summary() if state else "signed, not checked"
+        if state and not (state.intact and state.whole_file):
+            returned.problems.append(f"{field_id}: {state.summary()}")
+
+
+def _pdf_values(path: Path, data: bytes) -> tuple[dict[str, str], list[str]]:
+    check_pdf_size(data, str(path))  # before anything is materialised
+    quick = quick_fields(data)
+    if quick is not None:
+        return quick
+    import pikepdf  # 0.14 s to import: only for the files the quick reader leaves to qpdf
+
+    from ..formats.pdf.read import EncryptedPdf, pdf_error_text, qpdf_fields
+
+    try:
+        return qpdf_fields(data)
+    except (pikepdf.PasswordError, EncryptedPdf):
+        raise FormgenError(path, "", "the PDF is encrypted", "ask for the form saved without a password") from None
+    except (pikepdf.PdfError, ValueError, RecursionError, AttributeError, TypeError) as exc:
+        raise FormgenError(path, "", f"damaged PDF: {pdf_error_text(exc)}", "ask for the form saved again") from None
+
+
+def _docx_values(path: Path, data: bytes, forms: Forms) -> tuple[dict[str, str], list[str]]:
+    from ..formats.docx.read import read_docx_controls
+
+    stream = io.BytesIO(data)
+    stream.name = str(path)
+    controls = read_docx_controls(stream)
+    if not controls:
+        raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
+    tagged: dict[str, str] = {}
+    problems = []
+    for tag, _, value in controls:
+        if tag and tag in tagged and tagged[tag] != value:
+            problems.append(f"{shown(tag)}: two controls of this tag with different values; the first is kept")
+        if tag:
+            tagged.setdefault(tag, value)  # as read_docx_values: the first control of a tag counts
+    if tagged:
+        return tagged, problems
+    document = forms.by_labels([alias for _, alias, _ in controls])
+    if document is None:
+        raise FormgenError(path, "", "its controls lost their tags and do not match a form",
+                           "ask for the form filled in the original file")
+    # LibreOffice 7.x: no tags and no placeholder flag; the order and labels identify each field
+    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}, []
+
+
+def _unless_placeholder(value: str, field: Field) -> str:
+    bare = value.replace("\u00a0", " ").strip()
+    return "" if not bare or bare.strip("[]") == field.hint else value
+
+
+# ---- the batch -------------------------------------------------------------------------------------
+
+def input_files(paths: Iterable[Path], problems: list[tuple[str, str]]) -> list[Path]:
+    """The files given and the regular files under the folders given, in order. Inside a folder
+    nothing is followed out of it: a link to a folder, a broken link, a pipe or a device is a problem."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(_walk(path, problems))
+        else:
+            files.append(path)
+    return files
+
+
+def _walk(folder: Path, problems: list[tuple[str, str]]) -> Iterator[Path]:
+    try:
+        entries = list(os.scandir(folder))
+    except OSError as exc:
+        problems.append((shown(str(folder)), f"cannot read the folder: {exc.strerror or exc}"))
+        return
+    for entry in entries:
+        path = Path(entry.path)
+        if entry.is_dir(follow_symlinks=False):
+            yield from _walk(path, problems)
+        elif entry.is_file():  # a link to a file reads the file
+            yield path
+        else:
+            problems.append((shown(str(path)), _not_read(path) + "; not read"))
+
+
+def _not_read(path: Path) -> str:
+    if not path.exists():
+        return "a broken link"
+    if path.is_dir():
+        return "a link to a folder (copy the folder itself into the input)"
+    return "not a regular file (a pipe, device or socket)"
+
+
+def read_all(paths: Iterator[Path], forms: Forms, jobs: int | None = None,
+             parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[Path, FileResult | FormgenError]]:
+    """Each file read, in the given order: by a pool of processes (one per core) once there are
+    enough files for it to pay, a bounded number of batches in flight so memory stays flat. The
+    workers fork from this process, which has the forms; where processes cannot fork, all is read here."""
+    paths = iter(paths)
+    first = list(itertools.islice(paths, parallel_from))
+    jobs = usable_jobs(jobs)
+    if jobs == 1 or len(first) < parallel_from or not forking():
+        for path in itertools.chain(first, paths):
+            yield path, _read_or_error(path, forms)
+        return
+    with _Readers(jobs, forms) as readers:
+        pending: collections.deque = collections.deque()
+        for batch in _batches(itertools.chain(first, paths), BATCH):
+            pending.append(readers.submit(batch))
+            if len(pending) > jobs * 2:
+                yield from readers.results(*pending.popleft())
+        while pending:
+            yield from readers.results(*pending.popleft())
+
+
+class _Readers:
+    """The pool of worker processes. A worker that dies (a crash in a C library, the system out of
+    memory) breaks the pool and fails every batch in flight: those batches' files are read again one
+    by one, each in a process of its own, and a file that kills that process too is a problem; the
+    batches after them go to a new pool."""
+
+    def __init__(self, jobs: int, forms: Forms) -> None:
+        self.jobs, self.forms, self.pool = jobs, forms, None
+
+    def __enter__(self) -> "_Readers":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool:
+            self.pool.shutdown(cancel_futures=True)
+
+    def submit(self, batch: list[Path]) -> tuple:
+        if self.pool is None:
+            self.pool = futures.ProcessPoolExecutor(self.jobs, forking(), initializer=_start_reader,
+                                                    initargs=(self.forms,))
+        try:
+            return batch, self.pool, self.pool.submit(_read_batch, batch)
+        except BrokenProcessPool:  # broken since the last batch was taken: its results say which files
+            self._discard(self.pool)
+            return self.submit(batch)
+
+    def results(self, batch: list[Path], pool,
+                future: futures.Future) -> Iterator[tuple[Path, FileResult | FormgenError]]:
+        try:
+            yield from zip(batch, future.result())
+        except BrokenProcessPool:
+            self._discard(pool)
+            for path in batch:
+                yield path, _read_alone(path, self.forms)
+
+    def _discard(self, pool) -> None:
+        if pool is self.pool:
+            self.pool.shutdown(cancel_futures=True)
+            self.pool = None
+
+
+def _batches(paths: Iterator[Path], size: int) -> Iterator[list[Path]]:
+    while batch := list(itertools.islice(paths, size)):
+        yield batch
+
+
+def _read_or_error(path: Path, forms: Forms) -> FileResult | FormgenError:
+    """The file read, or the one problem line it is: whatever a reader raises, the batch goes on."""
+    try:
+        return read_file(path, forms)
+    except FormgenError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001 (a library's error on a hostile file, or a bug: named either way)
+        return FormgenError(path, "", unforeseen(exc))
+
+
+def _read_alone(path: Path, forms: Forms) -> FileResult | FormgenError:
+    """The file read in a process of its own, forked from this one: if it dies, only this file is lost."""
+    receive, send = forking().Pipe(duplex=False)
+    process = forking().Process(target=_read_into, args=(path, forms, send), daemon=True)
+    process.start()
+    send.close()
+    try:
+        result = receive.recv()
+    except EOFError:  # it died before it could answer
+        result = None
+    process.join()
+    if result is None:
+        return FormgenError(path, "", f"the process reading it died twice ({_death(process.exitcode)}); the other "
+                            "files were read", "ask for the file saved again, or key it in")
+    return result
+
+
+def _read_into(path: Path, forms: Forms, send) -> None:
+    send.send(_read_or_error(path, forms))
+    send.close()
+
+
+def _death(exit_code: int | None) -> str:
+    try:
+        name = signal.Signals(-exit_code).name
+    except (TypeError, ValueError):  # not killed by a signal
+        return f"exit code {exit_code}"
+    return {"SIGSEGV": "SIGSEGV: a reader library crashed", "SIGKILL": "SIGKILL: out of memory?"}.get(name, name)
+
+
+_forms: Forms | None = None
+
+
+def _start_reader(forms: Forms) -> None:
+    global _forms
+    _forms = forms
+
+
+def _read_batch(paths: list[Path]) -> list[FileResult | FormgenError]:
+    return [_read_or_error(path, _forms) for path in paths]
+
+
+def application_key(path: Path) -> str:
+    """Files in one folder are one application; an edition folder (ru, ky, ru+ky) belongs to its parent."""
+    folder = path.parent
+    return shown(str(folder.parent if folder.name in EDITIONS else folder))
+
+
+def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Project = BUILTIN,
+            forms: Forms | None = None, jobs: int | None = None) -> tuple[list[Application], list[tuple[str, str]]]:
+    forms = forms or Forms(call, project)
+    applications: dict[str, Application] = {}
+    problems: list[tuple[str, str]] = []
+    paths = list(paths)
+    returned_files = [path for path in input_files(paths, problems)
+                      if not (path.name in OWN_FILES and path not in paths)]
+    for path, result in read_all(returned_files, forms, jobs):
+        if isinstance(result, FormgenError):
+            problems.append((shown(str(path)), problem_text(result)))
+            continue
+        found, file_problems = result
+        problems += file_problems
+        for key, returned in found:
+            applications.setdefault(key, Application(key)).files.append(returned)
+    for application in applications.values():
+        problems += answer_problems(application, forms)
+    return list(applications.values()), problems
+
+
+def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
+    """([(application key, what the file holds)], problems): a filled PDF or DOCX, or a scan's pages."""
+    kind, data = returned_bytes(path)
+    if kind == "docx":
+        return _as_found(path, *read_returned(path, forms, kind, data))
+    if kind == "pdf":
+        try:
+            return _as_found(path, *read_returned(path, forms, kind, data))
+        except FormgenError as exc:
+            if "no field" not in exc.problem:  # damaged or encrypted: not a scan either
+                raise
+            return _read_scan(path, kind, forms, fields_looked_for=True)
+    return _read_scan(path, kind, forms)
+
+
+def _as_found(path: Path, returned: list[Returned], problems: list[str]):
+    """Each Returned keeps its answers only: an empty field reads as a missing one everywhere after, and
+    thousands of files of mostly empty fields would otherwise fill the memory and the pipes between processes."""
+    for one in returned:
+        one.values = {field_id: value for field_id, value in one.values.items() if value}
+    key = application_key(path)
+    return [(key, one) for one in returned], [(shown(str(path)), problem) for problem in problems]
+
+
+def _read_scan(path: Path, kind: str, forms: Forms,
+               fields_looked_for: bool = False) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
+    """A scanned return: one entry per page identified, in the application its folder (or the row
+    named in a prefilled page's code) says. A PDF without the forms' fields (`fields_looked_for`) and
+    without a page of them either is one line, which names the first page no reader could draw."""
+    try:
+        from ..scan.read import read_scan
+    except ImportError as exc:
+        raise FormgenError(path, "", f"a scan, and reading scans needs {exc.name or exc}",
+                           "pip install 'formgen[scan]' and Debian's tesseract-ocr-kir tesseract-ocr-rus") from None
+    result = read_scan(path, kind, forms.layouts)
+    if fields_looked_for and not result.pages:
+        damaged = "".join(f"; {where.rpartition(', ')[2]}: {exc.problem}" for where, exc in result.damaged[:1])
+        raise FormgenError(path, "", f"holds no field of the forms and no page with a formgen code{damaged}",
+                           "is it a form made by formgen?")
+    found = []
+    for page in result.pages:
+        row = page.page_id.row
+        key = application_key(path)
+        if row and Path(key).name != row:  # prefilled pages of many rows in one folder
+            key = str(Path(key) / row)
+        values = {r.field_id: "" if r.review else forms.canonical(r.field_id, r.value) for r in page.readings}
+        found.append((key, Returned(Path(page.source), page.page_id.form, values,
+                                    readings={r.field_id: r for r in page.readings}, page=page.page_id,
+                                    ink=page.ink)))
+    problems = result.problems + [(where, problem_text(exc)) for where, exc in result.damaged]
+    problems += [(page.source, problem) for page in result.pages for problem in page.problems]
+    return found, problems
+
+
+def answer_problems(application: Application, forms: Forms) -> list[tuple[str, str]]:
+    problems = application.conflicts()
+    problems += [(shown(str(returned.path)), problem) for returned in application.files for problem in returned.problems]
+    pages = [(str(r.path), r.page) for r in application.files if r.page]
+    if pages:  # scan.py and its libraries only when there are scans
+        from ..scan.read import page_problems
+
+        problems += page_problems(pages)
+    values = application.values()
+    present = {f.form for f in application.files}
+    for form, form_def in forms.forms.items():
+        if form not in present:
+            if not form_def.optional:  # which forms make an application is the definitions' to say
+                problems.append((application.key, f"no {form} in this application (if applications need not "
+                                                  f"have it, write `optional: true` in {Path(form_def.source).name})"))
+            continue
+        for form_field in forms.fields[form]:
+            definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
+            if definition.required and value in ("", kind_of(definition.kind).unanswered):
+                missing = "not ticked" if definition.kind == "yesno" else "empty"  # a required box must be ticked
+                problems.append((application.key, f"{form}: required field '{form_field.id}' is {missing}"))
+            elif value and _checked_on_return(definition):
+                _, problem = check_value(definition, value, forms.options)
+                if problem:
+                    problems.append((application.key, f"{form_field.id}: {problem}"))
+        problems += [(application.key, p) for p in total_problems(form_def, values)]
+    return problems
+
+
+def _checked_on_return(definition: FieldDef) -> bool:
+    """Free text is taken as written unless the form limits its length; every other kind is checked."""
+    return definition.kind != "signature" and (definition.kind not in ("text", "multiline") or bool(definition.max_length))
+
+
+def total_problems(form: FormDef, values: dict[str, str]) -> list[str]:
+    """A returned grid total that is not the sum of its column's answers."""
+    problems = []
+    for total_id, expected in column_sums(form, values).items():
+        given = decimal_of(values.get(total_id, ""))
+        if given is not None and expected is not None and given != expected:
+            problems.append(f"{total_id}: total {plain_decimal(given)} is not the sum of its column, "
+                            f"{plain_decimal(expected)}")
+    return problems
+
+
+def tables(applications: list[Application], problems: list[tuple[str, str]], forms: Forms, lang: str,
+           cell_limit: int | None = None):
+    """{sheet: (labels, ids, rows)}: general, one per grid of the forms (named by its id), problems.
+    With `cell_limit` (a workbook's cell holds 32 767 characters) a longer answer is cut there and reported."""
+    localizer = forms.localizers[lang]
+    grids = [grid for form in forms.forms.values() for grid in form.blocks if isinstance(grid, GridDef)]
+    grid_ids = {grid.field_id(row, column)  # the cells; a total stays in the general table
+                for grid in grids for row in range(1, grid.rows + 1) for column in grid.columns}
+    general = [f for d in forms.documents if d.lang == lang for f in d.fields() if f.id not in grid_ids]
+    application_label, files_label, row_label, file_label, problem_label = (localizer.text(m) for m in HEADERS)
+    confidence_label, review_label = (localizer.text(m) for m in SCAN_HEADERS)
+    inked = [a.ink() for a in applications]
+    inks = list(dict.fromkeys(name for ink in inked for name in ink))  # signed? stamped? (scans)
+    cells = [a.cells() for a in applications]  # once each: every table reads them
+    result = {GENERAL: ([application_label, files_label, *(f.label for f in general), confidence_label, review_label,
+                         *inks],
+                        ["application", "files", *(f.id for f in general), "confidence", "review", *inks],
+                        [[a.key, "; ".join(dict.fromkeys(shown(str(r.path)) for r in a.files)),
+                          *(_cell(values, f) for f in general), *_scan_columns(a), *(ink.get(n, "") for n in inks)]
+                         for a, values, ink in zip(applications, cells, inked)])}
+    for grid in grids:
+        sheet = grid.id if grid.id not in (*result, PROBLEMS) else f"{grid.id}-{len(result)}"  # never overwrites
+        result[sheet] = ([application_label, row_label, *(localizer.text(c.header) for c in grid.columns)],
+                         ["application", "row", *(c.id for c in grid.columns)],
+                         grid_rows(grid, [(a.key, values) for a, values in zip(applications, cells)]))
+    problems = problems + (_cut_long_cells(result, cell_limit) if cell_limit else [])
+    result[PROBLEMS] = ([file_label, problem_label], ["file", "problem"], [list(p) for p in problems])
+    return result
+
+
+def _cut_long_cells(sheets: dict, limit: int) -> list[tuple[str, str]]:
+    """Each cell longer than a workbook's cell holds, as the workbook will hold it (apostrophe
+    included, a character beyond U+FFFF counted twice, as Excel counts), cut there and reported."""
+    problems = []
+    for sheet, (_, ids, rows) in sheets.items():
+        for row in rows:
+            for column, cell in enumerate(row):
+                if len(cell) * 2 >= limit and cell_length(cell) > limit:
+                    where = f"{sheet}, row {row[1]}, {ids[column]}" if sheet != GENERAL else f"{sheet}, {ids[column]}"
+                    counted = cell_length(cell)
+                    length = f"{len(cell)} characters" + (f" ({counted} as a spreadsheet counts them)"
+                                                           if counted != len(cell) else "")
+                    problems.append((row[0], f"{where}: {length}, more than a spreadsheet cell holds ({limit}); "
+                                     "cut there (--out x.json keeps it whole)"))
+                    row[column] = type(cell)(cut_cell(cell, limit))
+    return problems
+
+
+def grid_rows(grid: GridDef, applications: list[tuple[str, dict[str, str]]]) -> list[list[str]]:
+    """One row per non-empty row of the grid in each (application key, its cells)."""
+    ids = [[grid.field_id(number, column) for column in grid.columns] for number in range(1, grid.rows + 1)]
+    rows = []
+    for key, values in applications:
+        for number, row_ids in enumerate(ids, 1):
+            cells = [values.get(field_id, "") for field_id in row_ids]
+            if any(cells) or any(isinstance(cell, ToReview) for cell in cells):
+                rows.append([key, str(number), *cells])
+    return rows
+
+
+def _cell(cells: dict[str, str], form_field: Field) -> str:
+    value = cells.get(form_field.id, "")
+    return value if value or isinstance(value, ToReview) else kind_of(form_field.kind).unanswered
+
+
+def _scan_columns(application: Application) -> list[str]:
+    """The lowest confidence of the fields read from scans (empty when nothing was scanned) and the
+    fields a person must check."""
+    scanned = application.scanned()
+    confidence = f"{min(r.confidence for r in scanned.values()):.0f}" if scanned else ""
+    return [confidence, ", ".join(field_id for field_id, r in scanned.items() if r.review)]

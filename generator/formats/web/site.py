@@ -1,0 +1,144 @@
+"""The download page (Kyrgyz and Russian, two linked pages, no script) and the zip of every file."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from ...language.localize import Localizer
+from ...model.messages import N_
+
+TEMPLATES = Path(__file__).parent / "templates"
+PAGES = {"ky": "index.html", "ru": "index.ru.html"}  # Kyrgyz, the state language, is the front page
+EDITION_ORDER = ("ky", "ru", "ru+ky")
+STYLE = "style.css"
+TEXTS = {
+    "title": N_("site.title"), "lead": N_("site.lead"), "deadline_label": N_("site.deadline.label"),
+    "deadline": N_("site.deadline"), "results": N_("site.results"), "documents": N_("site.documents.heading"),
+    "steps": N_("site.steps.heading"), "fill": N_("site.fill.heading"), "contacts_heading": N_("site.contacts.heading"),
+    "address": N_("site.address"), "contact": N_("site.contact"), "checksums": N_("site.checksums.heading"),
+    "checksums_note": N_("site.checksums.note"), "switch": N_("site.switch"), "footer": N_("site.footer"),
+    "document_column": N_("site.column.document"),
+}
+LISTS = {"step_list": (N_("site.step_1"), N_("site.step_2"), N_("site.step_3")),
+         "fill_list": (N_("site.fill.docx"), N_("site.fill.pdf"), N_("site.fill.paper"))}
+EDITIONS = {"ru": N_("site.edition.ru"), "ky": N_("site.edition.ky"), "ru+ky": N_("site.edition.ru+ky")}
+COLUMNS = {"ru": N_("site.column.ru"), "ky": N_("site.column.ky"), "ru+ky": N_("site.column.ru+ky")}
+FILE, DETAILS, SIZE, ZIP = N_("site.file"), N_("site.file.details"), N_("site.file.size"), N_("site.zip")
+SITE_MESSAGES = (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids), *EDITIONS.values(), *COLUMNS.values(), FILE, DETAILS, SIZE, ZIP)
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    name: str  # the page and the zip's own files
+    data: bytes
+
+
+def kilobytes(size: int) -> int:
+    return max(1, round(size / 1024))
+
+
+def zip_name(call_id: str) -> str:
+    return f"{call_id}-forms.zip"
+
+
+def zip_entry_name(call_id: str, output) -> str:
+    """Flat and telling apart after unzipping: 2025-ky-interest_letter.pdf."""
+    return f"{call_id}-{output.lang}-{output.form}.{output.format}"
+
+
+def forms_zip(call_id: str, outputs, read) -> bytes:
+    """Every file of the manifest, byte for byte, with fixed dates so the zip is deterministic;
+    `read(path)` gives a file's bytes, or its zip entry already deflated."""
+    from ..zips import write_zip  # `check` reads this module's message ids only
+
+    return write_zip((zip_entry_name(call_id, output), read(output.path)) for output in outputs)
+
+
+@lru_cache(maxsize=None)
+def _template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+# html.escape's table (quotes too, so a value is safe inside an attribute), without importing html,
+# whose entity tables take a few milliseconds to load
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#x27;"})
+
+
+def _text(value: object) -> str:
+    """A value as HTML text: every value on the page passes here, or is a fragment made of such."""
+    return str(value).translate(_ESCAPES)
+
+
+def _items(tag: str, texts) -> str:
+    return "".join(f"<{tag}>{_text(text)}</{tag}>" for text in texts)
+
+
+def _file_link(button: dict) -> str:
+    return (f'<a class="file" href="{_text(button["href"])}" download aria-label="{_text(button["label"])}">'
+            f'<span class="format">{_text(button["format"])}</span> <span class="meta">{_text(button["details"])}'
+            "</span></a>")
+
+
+def _document_row(document: dict) -> str:
+    cells = "".join(f"<td>{''.join(map(_file_link, cell))}</td>" for cell in document["cells"])
+    return f'      <tr><th scope="row">{_text(document["name"])}</th>{cells}</tr>'
+
+
+def _button(localizer: Localizer, output, document: str) -> dict:
+    details = (localizer.text(DETAILS, pages=output.pages, size=kilobytes(output.bytes)) if output.pages
+               else localizer.text(SIZE, size=kilobytes(output.bytes)))
+    return {"href": output.path, "format": output.format.upper(), "details": details,
+            "label": localizer.text(FILE, document=document, edition=localizer.text(EDITIONS[output.lang]),
+                                    format=output.format.upper(), details=details)}
+
+
+def _editions(outputs) -> list[str]:
+    return sorted({o.lang for o in outputs}, key=EDITION_ORDER.index)
+
+
+def _documents(localizer: Localizer, titles: dict[str, str], outputs) -> list[dict]:
+    """One row per form (in build order) named by its title, one cell per edition, a button per
+    format in each cell."""
+    form_ids = list(dict.fromkeys(o.form for o in outputs))
+    rows = []
+    for form_id in form_ids:
+        name = localizer.text(titles[form_id])
+        files = sorted((o for o in outputs if o.form == form_id), key=lambda o: o.format)
+        rows.append({"name": name, "cells": [[_button(localizer, o, name) for o in files if o.lang == lang]
+                                             for lang in _editions(outputs)]})
+    return rows
+
+
+def page(localizer: Localizer, titles: dict[str, str], outputs, zip_size: int) -> str:
+    """The download page in the localizer's language: templates/page.html, whose $names are filled
+    with escaped text or with fragments built here from escaped text (no template engine)."""
+    from string import Template
+
+    lang = localizer.lang
+    other = next(code for code in PAGES if code != lang)
+    editions = [localizer.text(COLUMNS[edition]) for edition in _editions(outputs)]
+    texts = {key: localizer.text(message_id) for key, message_id in TEXTS.items()}
+    texts.update(lang=lang, other_lang=other, other_page=PAGES[other], edition_count=len(editions),
+                 zip_href=zip_name(localizer.call.id), zip_text=localizer.text(ZIP, size=kilobytes(zip_size)))
+    lists = {key: _items("li", (localizer.text(m) for m in ids)) for key, ids in LISTS.items()}
+    fragments = {
+        **lists,
+        "edition_headers": "".join(f'<th scope="col">{_text(edition)}</th>' for edition in editions),
+        "document_rows": "\n".join(map(_document_row, _documents(localizer, titles, outputs))),
+        "checksum_list": "\n".join(f"        <dt>{_text(o.path)}</dt><dd><code>{_text(o.sha256)}</code></dd>"
+                                   for o in outputs),
+    }
+    return Template(_template("page.html")).substitute({key: _text(value) for key, value in texts.items()},
+                                                       **fragments)
+
+
+def site_files(localizers: dict[str, Localizer], titles: dict[str, str], outputs, read) -> list[SiteFile]:
+    """The pages, their style and the zip; `titles`: form id → the message id of its title."""
+    call_id = next(iter(localizers.values())).call.id
+    archive = forms_zip(call_id, outputs, read)
+    files = [SiteFile(zip_name(call_id), archive),
+             SiteFile(STYLE, _template(STYLE).encode("utf-8"))]
+    for lang, name in PAGES.items():
+        files.append(SiteFile(name, page(localizers[lang], titles, outputs, len(archive)).encode("utf-8")))
+    return files

@@ -1,0 +1,137 @@
+"""Align a scanned page to its layout and measure ink in it (OpenCV, numpy).
+
+Coordinates on the page are PDF points from the top left corner (x right, y down). The page's QR
+code gives a first estimate of where the page lies in the image (its corners are known on the
+page); the four registration squares, looked for around where that estimate puts them, then give
+the exact transform, which takes skew, scale, shift and a turned page alike.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import cv2
+import numpy as np
+
+from ..errors import FormgenError
+
+Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the top left
+MARK_SEARCH = 30.0  # points around a mark's expected centre where it is looked for
+SPECK = 6  # ink components smaller than this many pixels (at the working scale) are dust or noise
+
+
+@dataclass
+class Alignment:
+    matrix: np.ndarray  # 3×3: page points → image pixels
+    marks_found: int
+
+
+def align(image: np.ndarray, code_corners: Sequence[tuple[float, float]], code_rect: Rect,
+          mark_rects: Sequence[Rect]) -> Alignment:
+    """Where the page lies in `image`, from its QR code's corners and its registration marks."""
+    x0, y0, x1, y1 = code_rect
+    page_corners = np.float32([(x0, y0), (x1, y0), (x1, y1), (x0, y1)])
+    rough, _ = cv2.estimateAffinePartial2D(page_corners, np.float32(code_corners))
+    if rough is None:
+        raise FormgenError("", "", "its QR code's corners give no position on the page", "scan the page again")
+    rough = np.vstack([rough, [0, 0, 1]])
+    scale = float(np.sqrt(abs(np.linalg.det(rough[:2, :2]))))  # pixels per point
+    page, found = [], []
+    for rect in mark_rects:
+        centre = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+        side = (rect[2] - rect[0]) * scale
+        at = _find_mark(image, _apply(rough, centre), side, MARK_SEARCH * scale)
+        if at is not None:
+            page.append(centre)
+            found.append(at)
+    if len(found) == 4:
+        matrix = cv2.getPerspectiveTransform(np.float32(page), np.float32(found))
+    elif len(found) == 3:
+        matrix = np.vstack([cv2.getAffineTransform(np.float32(page), np.float32(found)), [0, 0, 1]])
+    else:
+        matrix = rough
+    return Alignment(matrix, len(found))
+
+
+def _apply(matrix: np.ndarray, point: tuple[float, float]) -> tuple[float, float]:
+    x, y, w = matrix @ np.array([point[0], point[1], 1.0])
+    return x / w, y / w
+
+
+def _find_mark(image: np.ndarray, centre: tuple[float, float], side: float, reach: float):
+    """The centre of the solid square nearest to `centre`, or None."""
+    height, width = image.shape
+    x0, y0 = max(0, int(centre[0] - reach)), max(0, int(centre[1] - reach))
+    x1, y1 = min(width, int(centre[0] + reach)), min(height, int(centre[1] + reach))
+    if x1 - x0 < side or y1 - y0 < side:
+        return None
+    window = image[y0:y1, x0:x1]
+    dark = (window < ink_threshold(window)).astype(np.uint8)
+    count, _, stats, centroids = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    best, best_distance = None, None
+    for label in range(1, count):
+        w, h, area = stats[label, cv2.CC_STAT_WIDTH], stats[label, cv2.CC_STAT_HEIGHT], stats[label, cv2.CC_STAT_AREA]
+        square = 0.6 * side < w < 1.6 * side and 0.6 * side < h < 1.6 * side and area > 0.6 * w * h
+        if not square:
+            continue
+        cx, cy = centroids[label][0] + x0, centroids[label][1] + y0
+        distance = (cx - centre[0]) ** 2 + (cy - centre[1]) ** 2
+        if best_distance is None or distance < best_distance:
+            best, best_distance = (cx, cy), distance
+    return best
+
+
+def ink_threshold(image: np.ndarray) -> float:
+    """Darker than this is ink: well below the paper's own shade, whatever the scanner made of it."""
+    paper = float(np.percentile(image, 90))
+    return max(40.0, paper * 0.6)
+
+
+def warp(image: np.ndarray, matrix: np.ndarray, rect: Rect, scale: float,
+         size: tuple[int, int] | None = None) -> np.ndarray:
+    """The part of the page inside `rect`, upright, at `scale` pixels per point (`size`: width, height)."""
+    x0, y0, x1, y1 = rect
+    size = size or (max(1, round((x1 - x0) * scale)), max(1, round((y1 - y0) * scale)))
+    crop_to_page = np.array([[1 / scale, 0, x0], [0, 1 / scale, y0], [0, 0, 1]])
+    return cv2.warpPerspective(image, matrix @ crop_to_page, size, flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+
+
+def ink_mask(image: np.ndarray, threshold: float) -> np.ndarray:
+    """Ink pixels (True) without isolated specks of noise."""
+    dark = (image < threshold).astype(np.uint8)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(dark, connectivity=8)
+    keep = stats[:, cv2.CC_STAT_AREA] >= SPECK
+    keep[0] = False
+    return keep[labels]
+
+
+def printed_mask(template: np.ndarray, reach: int) -> np.ndarray:
+    """Where the blank form itself has ink, widened by `reach` pixels for what alignment leaves."""
+    dark = (template < 200).astype(np.uint8)
+    kernel = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * reach + 1, 2 * reach + 1))
+    return cv2.dilate(dark, kernel).astype(bool)
+
+
+def for_ocr(image: np.ndarray, threshold: float, band: int, pad: int = 12) -> np.ndarray:
+    """A field's image as tesseract reads it best: paper pure white, long straight lines (underlines,
+    box and cell borders), whatever touches the edges (a neighbour's ink) and what lies wholly in
+    the `band` pixels along the top and bottom edges (bits of a border) removed, a white margin."""
+    dark = (image < threshold).astype(np.uint8)
+    lines = cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (max(15, image.shape[1] // 8), 1)))
+    lines |= cv2.morphologyEx(dark, cv2.MORPH_OPEN, cv2.getStructuringElement(
+        cv2.MORPH_RECT, (1, max(15, int(image.shape[0] * 0.8)))))
+    keep = dark & ~cv2.dilate(lines, np.ones((3, 3), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(keep, connectivity=8)
+    height, width = keep.shape
+    x, y, w, h = (stats[:, i] for i in (cv2.CC_STAT_LEFT, cv2.CC_STAT_TOP, cv2.CC_STAT_WIDTH, cv2.CC_STAT_HEIGHT))
+    inside = (x > 0) & (y > 0) & (x + w < width) & (y + h < height) & (y + h > band) & (y < height - band)
+    inside[0] = False
+    cleaned = np.where(inside[labels], image, 255).astype(np.uint8)
+    return cv2.copyMakeBorder(cleaned, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=255)
+
+
+def to_png(image: np.ndarray) -> bytes:
+    ok, data = cv2.imencode(".png", image)
+    return data.tobytes() if ok else b""
