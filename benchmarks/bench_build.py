@@ -13,7 +13,8 @@ from dataclasses import replace
 from pathlib import Path
 
 from generator import DEFAULT_CALL
-from generator.commands.build import EDITIONS, FORMATS, build, localized_documents, render_bytes
+from generator.commands.build import build
+from generator.pipeline import EDITIONS, FORMATS, localized_documents, render_bytes
 from generator.sources.call import load_call
 
 

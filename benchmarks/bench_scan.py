@@ -18,7 +18,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 
 from generator import DEFAULT_CALL
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.commands.collect import Forms, collect
 

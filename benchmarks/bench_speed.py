@@ -24,7 +24,8 @@ from pathlib import Path
 
 import generator
 from generator import DEFAULT_CALL
-from generator.commands.build import build, localized_documents, render_bytes
+from generator.commands.build import build
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 
 FORMGEN = [str(Path(sys.executable).with_name("formgen"))]  # the command a user types, beside this Python

@@ -1,10 +1,11 @@
-"""The `formgen` command line.
+"""The `formgen` command line: parsing and dispatch only.
 
 On argparse: it loads in a millisecond, where click took 40 ms and typer 120 ms before any command
-ran, and `--help` or `check` should cost a person no waiting. Each command is a function over the
-parsed options, registered with `command`; `app` runs one and is the one place where errors become
-one line on stderr and an exit code, so a command cannot forget it and bad input never shows a
-traceback."""
+ran, and `--help` or `check` should cost a person no waiting. Each command is declared here, its
+arguments and its help (so `--help` imports nothing else), by a function registered with `command`
+that imports the command's module from generator/commands/ and hands it the parsed options. `app`
+runs one and is the one place where errors become one line on stderr and an exit code, so a command
+cannot forget it and bad input never shows a traceback."""
 from __future__ import annotations
 
 import argparse
@@ -13,7 +14,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import INTERNAL, FormgenError, UsageError, suggestion
+from .errors import FormgenError, UsageError, say, suggestion
 
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
 READER_GONE = 141  # 128 + SIGPIPE: as a shell reports a command whose output pipe was closed (`| head -1`)
@@ -118,15 +119,7 @@ FORMAT = Argument("--format", dest="fmt", action="append", type=one_of("--format
                   metavar="|".join(FORMATS), help="docx or pdf; repeat. Default: both.")
 
 
-def project_of(folder: Path | None):
-    from .sources.project import find_project
-    return find_project(folder)
-
-
-def say(line: str = "", err: bool = False) -> None:
-    stream = sys.stderr if err else sys.stdout
-    print(line.encode("utf-8", "backslashreplace").decode("utf-8"), file=stream)
-
+# ---- the commands: what each takes, and where its body is (imported only when it runs) -------------
 
 @command("build", arguments=(
     CALL,
@@ -143,66 +136,15 @@ def say(line: str = "", err: bool = False) -> None:
     PROJECT))
 def build(options) -> int:
     """Write OUT/<call id>/<lang>/<form>.<format>, its manifest.json, download page and zip."""
-    from .commands.build import MANIFEST, build as run_build
-
-    chosen = project_of(options.project)
-    call_path, out = chosen.call(options.call), chosen.output(options.out)
-    built = run_build(call_path, out, options.lang or [], options.form, options.fmt or [],
-                      letterhead=options.letterhead, letterhead_pdf=options.letterhead_pdf,
-                      site=not options.no_site, project=chosen,
-                      on_wait=lambda: say(f"waiting for another build into {out} to finish", err=True))
-    for line in built.notes:
-        say(f"note: {line}", err=True)
-    for line in built.problems:
-        say(line, err=True)
-    if built.rebuild:
-        say(f"to make them right: {rebuild_command(options, built.rebuild_options)}", err=True)
-    site_note = "" if options.no_site else ", the download page and the zip"
-    kept = len(built.listed) - len(built.written)
-    say(f"wrote {len(built.written)} files of {chosen} into {built.call_dir}; {MANIFEST}{site_note} list "
-        f"{len(built.listed)} ({kept} from earlier builds), {len(built.problems)} problem(s)")
-    return 1 if built.problems else 0
-
-
-def rebuild_command(options, choices: list[str]) -> str:
-    """This build's command line with other --form, --lang and --format `choices`."""
-    import shlex
-
-    given = [("--project", options.project), ("--call", options.call), ("--out", options.out),
-             ("--letterhead", options.letterhead), ("--letterhead-pdf", options.letterhead_pdf)]
-    words = ["formgen", "build", *(word for flag, value in given if value is not None for word in (flag, str(value)))]
-    return shlex.join([*words, *(["--no-site"] if options.no_site else []), *choices])
+    from .commands.build import run
+    return run(options)
 
 
 @command("check", arguments=(CALL, PROJECT))
 def check(options) -> int:
     """Validate form definitions, catalogs and call settings; one line per problem."""
-    from .commands.check import check as run_check, warnings
-
-    chosen = project_of(options.project)
-    problems = run_check(chosen.forms_dir, chosen.locales_dir, chosen.call(options.call))
-    for line in [*warnings(chosen.call(options.call)), *problems]:
-        say(line, err=True)
-    if problems:
-        say(f"{len(problems)} problem(s) in {chosen}", err=True)
-        return 1
-    say(f"ok: definitions, catalogs and call settings of {chosen} are consistent")
-    return 0
-
-
-class Progress:
-    """`rows 12/480` on one line of a terminal, redrawn as rows are done."""
-
-    def __init__(self, total: int) -> None:
-        self.total, self.done = total, 0
-
-    def update(self, done: int) -> None:
-        self.done += 1
-        sys.stderr.write(f"\rrows  {self.done}/{self.total}")
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        sys.stderr.write("\n")
+    from .commands.check import run
+    return run(options)
 
 
 @command("fill", arguments=(
@@ -219,30 +161,8 @@ class Progress:
     PROJECT))
 def fill(options) -> int:
     """Write each municipality's prefilled forms into a folder named after it."""
-    from .sources.call import load_call
-    from .commands.fill import fill as run_fill
-    from .formats.tables.rows import Note, read_rows
-
-    chosen = project_of(options.project)
-    call_path = chosen.call(options.call)
-    target = options.out or chosen.output(None) / load_call(call_path).id / "prefilled"
-    arguments = (options.data, call_path, target, options.lang or ["ru", "ky"], options.fmt or [], options.jobs)
-    settings = {"form_ids": options.form, "project": chosen}
-    if sys.stderr.isatty():  # a progress line for people; nothing in logs and pipes
-        bar = Progress(sum(1 for _, row in read_rows(options.data) if not isinstance(row, Note)))
-        try:
-            report = run_fill(*arguments, progress=bar.update, **settings)
-        finally:
-            bar.close()
-    else:
-        report = run_fill(*arguments, **settings)
-    for note in report.notes:
-        say(f"note: {note}", err=True)  # printable, as the problems are
-    for problem in report.problems:
-        say(problem, err=True)  # fill makes every problem printable
-    notes = f", {len(report.notes)} note(s)" if report.notes else ""
-    say(f"{len(report.rows)} rows written into {target} from {chosen}, {len(report.problems)} problem(s){notes}")
-    return 1 if report.problems else 0
+    from .commands.fill import run
+    return run(options)
 
 
 @command("collect", arguments=(
@@ -259,29 +179,8 @@ def fill(options) -> int:
              "person must check, its image beside the value read.")))
 def collect(options) -> None:
     """Read returned forms into tables: general, one per list table (grid) of the forms, problems."""
-    from .sources.call import load_call
-    from .commands.collect import Forms, collect as run_collect, tables
-    from .formats.tables.rows import CELL_LIMIT, check_output, write_tables
-
-    out, lang = options.out, options.lang
-    check_output(out)
-    chosen = project_of(options.project)
-    forms = Forms(load_call(chosen.call(options.call)), chosen)
-    applications, problems = run_collect(options.inputs, forms=forms)
-    for file, problem in problems:
-        if problem.startswith(INTERNAL):  # a bug of formgen's: in the problems and on the screen
-            say(f"warning: {file}: {problem}", err=True)
-    limit = CELL_LIMIT if out.suffix.lower() == ".xlsx" else None
-    written = write_tables(out, tables(applications, problems, forms, lang, limit))
-    if options.review:
-        from .disk.files import write_file
-        from .formats.web.review import review_page
-
-        labels = {f.id: f.label for d in forms.documents if d.lang == lang for f in d.fields()}
-        write_file(options.review, review_page(applications, labels, forms.localizers[lang].text).encode("utf-8"))
-        written.append(options.review)
-    say(f"{len(applications)} applications, {len(problems)} problem(s) by the forms of {chosen}: "
-        f"{', '.join(map(str, written))}")
+    from .commands.collect import run
+    run(options)
 
 
 @command("new-call", arguments=(
@@ -295,14 +194,8 @@ def collect(options) -> None:
 def new_call(options) -> None:
     """Write a new call's settings: a copy of --from with the new id and every date moved on by the
     years between the two ids (2025 → 2027: two), or by one year when the ids are not years."""
-    from .commands.newcall import write_new_call
-
-    chosen, source = project_of(options.project), options.source
-    folder = source.parent if source and source.suffix else (chosen.calls_dir if chosen.root else Path.cwd())
-    target = chosen.writable(options.out or folder / f"{options.new_id}.yaml", "; or give --out FILE")
-    written, dates = write_new_call(chosen.call(source, "--from"), options.new_id, target)
-    say(f"wrote {written} from {chosen}, {dates}: edit the dates, period and contacts, then run "
-        f"`formgen check --call {written}` and `formgen build --call {written}`")
+    from .commands.newcall import run
+    run(options)
 
 
 @command("read", arguments=(Argument("file", type=Path, metavar="FILE", help="A filled DOCX made by formgen.",
@@ -311,18 +204,8 @@ def new_call(options) -> None:
                             PROJECT))
 def read(options) -> None:
     """Print the values of a filled DOCX as JSON {field id: value}; say on stderr which form it is."""
-    import json
-
-    from .sources.definitions import load_forms
-    from .formats.docx.read import read_docx_values
-
-    chosen = project_of(options.project)
-    values = read_docx_values(options.file)
-    json.dump(values, sys.stdout, ensure_ascii=False, indent=2)
-    say()
-    forms = [form.id for form in load_forms(chosen.forms_dir).values()
-             if {f.id for f in form.field_defs()} & set(values)]
-    say(f"{len(values)} fields of {', '.join(forms) or 'no form'} of {chosen}", err=True)
+    from .commands.read import run
+    run(options)
 
 
 @command("init", arguments=(Argument("folder", type=Path, metavar="FOLDER",
@@ -330,12 +213,8 @@ def read(options) -> None:
                                      example="name the folder to make: formgen init call-2026"),))
 def init(options) -> None:
     """Make a project folder: a working copy of the built-in forms, call settings and catalogs."""
-    from .commands.init import init_project
-
-    folder = options.folder
-    written = init_project(folder)
-    say(f"wrote {len(written)} files into project {folder.resolve()}: edit forms/ and locales/, "
-        f"then run `formgen check --project {folder}` and `formgen build --project {folder}`")
+    from .commands.init import run
+    run(options)
 
 
 @command("catalogs", "extract", arguments=(
@@ -344,35 +223,23 @@ def init(options) -> None:
     PROJECT))
 def catalogs_extract(options) -> None:
     """Write the .pot template with every message id the forms and the code use."""
-    from .commands.catalogs import write_template
-
-    chosen = project_of(options.project)
-    output = chosen.writable(options.output or chosen.locales_dir / "forms.pot", "; or give --output FILE")
-    count = write_template(output, chosen.forms_dir)
-    say(f"wrote {count} message ids of {chosen} to {output}")
+    from .commands.catalogs import run_extract
+    run_extract(options)
 
 
 @command("catalogs", "update", arguments=(PROJECT,))
 def catalogs_update(options) -> None:
     """Add new message ids to every language's .po (as empty, to translate) and mark removed ones
     obsolete; the rest of each file stays as it is."""
-    from .commands.catalogs import update_catalogs
-
-    chosen = project_of(options.project)
-    for path, added, dropped in update_catalogs(chosen.writable(chosen.locales_dir), chosen.forms_dir):
-        say(f"{path}: {added} message id(s) added (empty, to translate), {dropped} no longer used marked obsolete")
-    say(f"updated the catalogs of {chosen}")
+    from .commands.catalogs import run_update
+    run_update(options)
 
 
 @command("catalogs", "compile", arguments=(PROJECT,))
 def catalogs_compile(options) -> None:
     """Compile every .po into a .mo for other gettext tools (formgen itself reads the .po)."""
-    from .sources.catalogs import compile_catalogs
-
-    chosen = project_of(options.project)
-    for path in compile_catalogs(chosen.writable(chosen.locales_dir)):
-        say(f"compiled {path}")
-    say(f"the compiled catalogs of {chosen} are up to date")
+    from .commands.catalogs import run_compile
+    run_compile(options)
 
 
 # ---- parsing and the one error handler -------------------------------------------------------------

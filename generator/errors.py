@@ -1,7 +1,9 @@
 """Errors a user can act on: each names the file, the place in it, and the fix; a problem
-`formgen check` can report carries a stable code (FG101…) explained in docs/errors.md."""
+`formgen check` can report carries a stable code (FG101…) explained in docs/errors.md. And the
+lines a person reads: text from outside made printable, and said on the terminal."""
 from __future__ import annotations
 
+import sys
 import traceback
 from pathlib import Path
 
@@ -79,3 +81,14 @@ def unforeseen(exc: Exception) -> str:
     frames = traceback.extract_tb(exc.__traceback__)
     place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
     return f"{INTERNAL} ({text}{place}); please report it to formgen's developers with this file"
+
+
+def shown(text: str) -> str:
+    """Text from a data file as it can be printed and saved: a lone surrogate as \\udXXX."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+def say(line: str = "", err: bool = False) -> None:
+    """One line for the person at the terminal, on stderr for problems and notes; printable whatever
+    a file it names holds."""
+    print(shown(line), file=sys.stderr if err else sys.stdout)

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from generator import DEFAULT_CALL, FORMS_DIR, LOCALES_DIR
-from generator.commands.build import localized_documents
+from generator.pipeline import localized_documents
 from generator.sources.call import load_call
 
 SEEDS = Path(__file__).resolve().parent / "seeds"

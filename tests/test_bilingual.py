@@ -10,7 +10,7 @@ import pytest
 from cli_runner import CliRunner
 
 from generator.formats.docx import ooxml
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.cli import app
 from generator.sources.definitions import load_forms
 from seed_text import words

@@ -6,8 +6,8 @@ import pytest
 
 from generator import DEFAULT_CALL
 from generator.commands import build as build_module
-from generator.commands.build import (EDITIONS, FORMATS, editions_of, in_two_processes, localized, rendered_document,
-                             renderer)
+from generator.commands.build import in_two_processes, rendered_document
+from generator.pipeline import EDITIONS, FORMATS, editions_of, localized, renderer
 from generator.sources.call import load_call
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")

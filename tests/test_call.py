@@ -7,7 +7,7 @@ import pytest
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.commands.build import FORMATS, localized_documents, render_bytes
+from generator.pipeline import FORMATS, localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.cli import app
 from generator.errors import FormgenError

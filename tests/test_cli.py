@@ -9,7 +9,7 @@ from babel.messages.extract import extract_from_dir
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.commands.catalogs import used_message_ids
+from generator.pipeline import used_message_ids
 from generator.cli import COMMANDS, app
 from generator.sources.definitions import load_forms
 from generator.errors import FormgenError

@@ -21,7 +21,7 @@ from pikepdf import Array, Dictionary, Name, String
 import generator.commands.collect
 import generator.formats.pdf.read
 from generator import DEFAULT_CALL
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.cli import app
 from generator.commands.collect import Forms, collect, read_all, read_returned

@@ -5,7 +5,7 @@ from generator import DEFAULT_CALL
 from generator.commands.build import build
 from generator.commands.collect import Forms, read_all
 from generator.errors import FormgenError
-from generator.commands.fill import fillable_forms
+from generator.pipeline import fillable_forms
 
 
 def outcome(results):

@@ -6,7 +6,7 @@ import pytest
 from docx.oxml.ns import qn
 
 from generator.formats.docx import ooxml
-from generator.commands.build import render_bytes
+from generator.pipeline import render_bytes
 from generator.sources.definitions import load_forms
 from generator.model.forms import Field, Table
 from generator.formats.docx.read import read_docx_values

@@ -8,7 +8,7 @@ import pytest
 from lxml import etree
 
 from generator.formats.docx import ooxml
-from generator.commands.build import EDITIONS, localized_documents, render_bytes
+from generator.pipeline import EDITIONS, localized_documents, render_bytes
 from generator.formats.docx.write import fill_docx
 from generator.errors import FormgenError
 from generator.formats.docx.read import DOCUMENT_PART, _PARSER, read_docx_controls

@@ -13,7 +13,7 @@ from lxml import etree
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.commands.build import EDITIONS, localized_documents, render_bytes
+from generator.pipeline import EDITIONS, localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.cli import app
 from generator.sources.definitions import load_forms

@@ -11,7 +11,7 @@ import docx
 import pytest
 
 from generator.formats.docx import ooxml
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator import DEFAULT_CALL
 from generator.formats.docx.write import LOOKS, TEMPLATE_FILES, TEMPLATES, fill_docx, style_id

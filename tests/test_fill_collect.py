@@ -17,7 +17,7 @@ from generator import DEFAULT_CALL
 from generator.formats.docx import ooxml
 from generator.sources.call import load_call
 from generator.cli import app
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.commands.collect import Forms, collect, tables
 from generator.errors import FormgenError
 from generator.commands.fill import fill, safe_folder_name
@@ -268,16 +268,16 @@ def test_one_application_from_the_same_forms_in_several_files(tmp_path):
 
 def full_disk_for_kochkor_pdf(monkeypatch) -> None:
     """Writing the PDFs of the row named Кочкор fails as on a full disk; a worker forked from this process inherits it."""
-    import generator.commands.build as build
+    import generator.pipeline as pipeline
 
-    real_write_file = build.write_file
+    real_write_file = pipeline.write_file
 
     def full_disk_for_one_row(path, data):
         if "Кочкор" in str(path) and path.suffix == ".pdf":
             raise FormgenError(path, "", "cannot write: No space left on device", "free some space")
         real_write_file(path, data)
 
-    monkeypatch.setattr(build, "write_file", full_disk_for_one_row)
+    monkeypatch.setattr(pipeline, "write_file", full_disk_for_one_row)
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -383,7 +383,7 @@ def test_a_column_given_twice_is_refused(tmp_path):
 def test_one_form_is_filled_from_a_sheet_that_serves_every_form(tmp_path):
     """--form picks what is written, not which columns the data may have: the municipalities' sheet
     holds every form's columns, and the folder is still named by its name column."""
-    from generator.commands.fill import fillable_forms
+    from generator.pipeline import fillable_forms
 
     rows = municipalities(3)
     rows[2]["population"] = "many"  # a bad value of the form left out is still reported

@@ -39,6 +39,25 @@ def test_help_and_check_import_no_renderer(args):
     assert imported_by(*args) & WATCHED == set()
 
 
+# Prints the modules of formgen's own that the command line imported.
+OWN_SCRIPT = """
+import atexit, sys
+atexit.register(lambda: print(",".join(sorted(m for m in sys.modules if m.split(".")[0] == "generator"))))
+sys.argv = ["formgen", *sys.argv[1:]]
+from generator.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["catalogs", "update", "--help"]])
+def test_help_loads_no_command(args):
+    """Each command's arguments and help are declared in cli.py, its body in generator/commands/:
+    asking for help loads the command line and its error handling, and no command."""
+    result = subprocess.run([sys.executable, "-c", OWN_SCRIPT, *args], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split(",") == ["generator", "generator.cli", "generator.errors"]
+
+
 def test_a_docx_build_imports_neither_the_pdf_stack_nor_python_docx(tmp_path):
     """A DOCX is the shipped template's parts and XML written as text: python-docx only reads
     letterheads. (The letterhead PDF test below shows that the watch sees what is imported.)"""

@@ -11,11 +11,12 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from generator.formats.docx import ooxml
-from generator.commands.build import render_bytes
+from generator.pipeline import render_bytes
 from generator.commands.collect import total_problems
 from generator.sources.definitions import column_sums, iter_field_defs
 from generator.errors import FormgenError
-from generator.commands.fill import RowChecker, label_texts
+from generator.commands.fill import RowChecker
+from generator.language.localize import label_texts
 from generator.model.kinds import KINDS, check_value, show_amount
 from generator.formats.docx.read import read_docx_values
 from test_pdf import KYRGYZ_LETTERS, click, flattened, ink, page_image, pdf_values, type_text, unembedded_fonts_drawn, widgets

@@ -9,7 +9,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from generator.formats.docx import ooxml
-from generator.commands.build import render_bytes
+from generator.pipeline import render_bytes
 from generator.errors import FormgenError
 from generator.formats.docx.letterhead import place_in_letterhead
 from test_docx import static_text

@@ -24,7 +24,7 @@ from docx.shared import Mm
 
 from cli_runner import CliRunner
 from conftest import require
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.cli import app
 from generator.sources.definitions import load_forms
 from generator.model.page_id import MARK_QUIET, MARK_SIZE, MM, SAFE_INSET, parse, qr_side

@@ -10,7 +10,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.sources.definitions import load_forms
 from generator.model.page_id import MM, PageId, QR_MAX_BYTES, mark_rects, parse

@@ -14,7 +14,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.commands.build import localized_documents
+from generator.pipeline import localized_documents
 from generator.sources.call import load_call
 from generator.formats.pdf.fonts import face, font_problems
 from generator.model.forms import Document, Field, Table

@@ -15,7 +15,7 @@ from fontTools.ttLib import TTFont
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.commands.build import EDITIONS, localized_documents, render_bytes
+from generator.pipeline import EDITIONS, localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.cli import app
 from generator.commands.collect import Forms, read_returned

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from conftest import require
-from generator.commands.build import render_bytes
+from generator.pipeline import render_bytes
 from generator.commands.collect import read_returned, Forms
 from generator.formats.pdf.read import read_pdf_values
 from test_pdf import KYRGYZ_LETTERS, flattened, ink, widgets

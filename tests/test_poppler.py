@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from conftest import require
-from generator.commands.build import render_bytes
+from generator.pipeline import render_bytes
 from test_pdf import KYRGYZ_LETTERS, SCALE, ink, type_text, widgets
 
 PDFTOPPM = shutil.which("pdftoppm")

@@ -9,7 +9,7 @@ import itertools
 
 import pytest
 
-from generator.commands.build import render_bytes
+from generator.pipeline import render_bytes
 from generator.commands.collect import collect
 from paper import SHIFTS, Handling, as_jpeg, drawn_pages, print_and_scan
 from test_scan import PEN, check_fields, pen, scanning_tools, values_for  # noqa: F401 (scanning_tools: autouse)

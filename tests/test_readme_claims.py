@@ -18,12 +18,13 @@ from docx.oxml.ns import qn
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.cli import app
 from generator.commands.collect import Forms, collect, tables
 from generator.sources.definitions import iter_field_defs, load_forms
-from generator.commands.fill import fill, fillable_forms
+from generator.commands.fill import fill
+from generator.pipeline import fillable_forms
 from generator.model.forms import Table
 from test_call import SECOND_CALL
 from test_fill_collect import municipalities, write_csv

@@ -16,7 +16,7 @@ import pytest
 from PIL import Image, ImageDraw, ImageFilter
 
 from generator import DEFAULT_CALL
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.commands.collect import Forms, collect, tables
 from generator.formats.pdf.layout import PAGE_HEIGHT, page_ink_areas, page_widgets

@@ -12,7 +12,7 @@ from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
 from generator.formats.docx import ooxml
-from generator.commands.build import localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.cli import app
 from generator.commands.collect import Forms, collect, read_returned

@@ -2,109 +2,27 @@
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 from dataclasses import asdict, dataclass, field, replace
 from itertools import zip_longest
 from pathlib import Path
-from typing import Callable, Iterable, Mapping
+from typing import Callable, Iterable
 
-from .. import LANGUAGES, __version__
-from ..language.bilingual import bilingual
-from ..sources.call import CallSettings, call_texts, load_call
-from ..sources.catalogs import load_translations, po_path
-from ..sources.definitions import load_forms
-from ..errors import FormgenError, UsageError
+from .. import __version__
 from ..disk.files import check_regular_file, write_file
-from ..formats.pdf.fonts import font_errors
-from ..language.localize import Localizer
-from ..disk.manifest import MANIFEST, Entry, Previous, file_on_disk, manifest_bytes, read_manifest
-from ..model.forms import Document, FormDef
 from ..disk.folders import replace_files, staged_files
-from ..sources.project import BUILTIN, Project
+from ..disk.manifest import MANIFEST, Entry, Previous, file_on_disk, manifest_bytes, read_manifest
+from ..errors import FormgenError, say
 from ..formats.web.site import PAGES, STYLE, site_files, zip_name
+from ..language.localize import Localizer
+from ..model.forms import Document, FormDef
+from ..pipeline import (EDITIONS, FORMATS, checked_choices, editions_of, localized, localizers, printable_call,
+                        renderer, write_outputs)
+from ..sources.call import CallSettings
+from ..sources.definitions import load_forms
+from ..sources.project import BUILTIN, Project, find_project
 
-FORMATS = ("docx", "pdf")
-EDITIONS = (*LANGUAGES, "ru+ky")  # ru+ky: one document in both languages, Kyrgyz first
 MAX_LETTERHEAD_BYTES = 20_000_000  # the larger of a .docx letterhead's limit and a .pdf one's
-
-
-@dataclass(frozen=True)
-class Output:
-    form: str
-    lang: str
-    format: str
-    path: str  # relative to the call's folder, with '/'
-    bytes: int
-    sha256: str
-    pages: int | None = None  # a DOCX counts the pages of its PDF twin, when that is built
-
-
-def renderer(fmt: str) -> Callable[..., tuple[bytes, int | None]]:
-    """The renderer of a format, imported only when asked for (each owns one heavy dependency): it
-    gives a document's bytes, `values` prefilled, and its page count where it knows it (a PDF)."""
-    if fmt == "docx":
-        from ..formats.docx.write import render_docx
-
-        def docx(document: Document, values: Mapping[str, str] | None = None) -> tuple[bytes, None]:
-            buffer = io.BytesIO()
-            render_docx(document, buffer, values)
-            return buffer.getvalue(), None
-        return docx
-    from ..formats.pdf.layout import render_pdf_counted
-    return render_pdf_counted
-
-
-def render_bytes(document: Document, fmt: str, values: Mapping[str, str] | None = None) -> bytes:
-    return renderer(fmt)(document, values)[0]
-
-
-def localizers(call: CallSettings, langs: Iterable[str] = LANGUAGES,
-               project: Project = BUILTIN) -> dict[str, Localizer]:
-    return {lang: Localizer(lang, load_translations(lang, project.locales_dir), call,
-                            str(po_path(lang, project.locales_dir)))
-            for lang in langs}
-
-
-def chosen_forms(forms: dict[str, FormDef], form_ids: Iterable[str] | None) -> list[FormDef]:
-    """The forms --form names (all when none), in the project's order."""
-    chosen = list(dict.fromkeys(form_ids or forms))
-    unknown = [f for f in chosen if f not in forms]
-    if unknown:
-        raise UsageError("--form", unknown[0], "no such form", f"use one of: {', '.join(forms)}")
-    return [form for form_id, form in forms.items() if form_id in chosen]
-
-
-def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
-                        project: Project = BUILTIN) -> list[Document]:
-    plan, by_lang = editions_of(call, langs, form_ids, project)
-    return [localized(by_lang, edition, form) for edition, form in plan]
-
-
-def editions_of(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str] | None = None,
-                project: Project = BUILTIN, forms: dict[str, FormDef] | None = None,
-                ) -> tuple[list[tuple[str, FormDef]], dict[str, Localizer]]:
-    """(edition, form) of every document to make, in order, and the localizers they need."""
-    chosen = chosen_forms(load_forms(project.forms_dir) if forms is None else forms, form_ids)
-    langs = list(langs)
-    by_lang = localizers(call, languages_of(langs), project)
-    return [(edition, form) for edition in langs for form in chosen], by_lang
-
-
-def languages_of(editions: Iterable[str]) -> list[str]:
-    needed = {part for edition in editions for part in edition.split("+")}
-    return [lang for lang in LANGUAGES if lang in needed]
-
-
-def localized(by_lang: Mapping[str, Localizer], edition: str, form: FormDef,
-              in_language: Callable[[str], Document] | None = None) -> Document:
-    """The form's document in an edition; `in_language(lang)`: its document in one language, if
-    it may be at hand already."""
-    in_language = in_language or (lambda lang: by_lang[lang].document(form))
-    if "+" in edition:
-        secondary, primary = edition.split("+")
-        return bilingual(in_language(primary), in_language(secondary), form.bilingual)
-    return in_language(edition)
 
 
 def source_of(document: Document) -> str:
@@ -439,31 +357,35 @@ def rendered_document(document: Document, renderers: dict[str, Callable]) -> tup
     return rendered, pages
 
 
-def printable_call(path: Path) -> CallSettings:
-    """The call as `check` reads it: a value the PDF fonts cannot draw stops a command before it writes."""
-    call = load_call(path)
-    problems = font_errors(call_texts(call))
-    if problems:
-        raise problems[0]
-    return call
+# ---- the command line's side ----------------------------------------------------------------------
+
+def run(options) -> int:
+    """`formgen build` as the command line gives it: the files built, then what the folder holds that
+    its page does not list, and the command that would make it right."""
+    chosen = find_project(options.project)
+    call_path, out = chosen.call(options.call), chosen.output(options.out)
+    built = build(call_path, out, options.lang or [], options.form, options.fmt or [],
+                  letterhead=options.letterhead, letterhead_pdf=options.letterhead_pdf,
+                  site=not options.no_site, project=chosen,
+                  on_wait=lambda: say(f"waiting for another build into {out} to finish", err=True))
+    for line in built.notes:
+        say(f"note: {line}", err=True)
+    for line in built.problems:
+        say(line, err=True)
+    if built.rebuild:
+        say(f"to make them right: {rebuild_command(options, built.rebuild_options)}", err=True)
+    site_note = "" if options.no_site else ", the download page and the zip"
+    kept = len(built.listed) - len(built.written)
+    say(f"wrote {len(built.written)} files of {chosen} into {built.call_dir}; {MANIFEST}{site_note} list "
+        f"{len(built.listed)} ({kept} from earlier builds), {len(built.problems)} problem(s)")
+    return 1 if built.problems else 0
 
 
-def write_outputs(root: Path, folder: str, form_id: str, lang: str, rendered: dict[str, bytes],
-                  pages: int | None = None) -> list[Output]:
-    """Write one document's formats under root/folder/<lang>/ and describe them for a manifest
-    (`pages`: the PDF's, which its renderer counted; None when no PDF was made)."""
-    outputs = []
-    for fmt, data in rendered.items():
-        relative = "/".join(filter(None, (folder, lang, f"{form_id}.{fmt}")))
-        write_file(root / relative, data)
-        outputs.append(Output(form_id, lang, fmt, relative, len(data),
-                              hashlib.sha256(data).hexdigest(), pages))
-    return outputs
+def rebuild_command(options, choices: list[str]) -> str:
+    """This build's command line with other --form, --lang and --format `choices`."""
+    import shlex
 
-
-def checked_choices(chosen: Iterable[str], allowed: tuple[str, ...], option: str) -> list[str]:
-    chosen = list(dict.fromkeys(chosen)) or list(allowed)
-    for value in chosen:
-        if value not in allowed:
-            raise UsageError(option, value, "unknown value", f"use one of: {', '.join(allowed)}")
-    return chosen
+    given = [("--project", options.project), ("--call", options.call), ("--out", options.out),
+             ("--letterhead", options.letterhead), ("--letterhead-pdf", options.letterhead_pdf)]
+    words = ["formgen", "build", *(word for flag, value in given if value is not None for word in (flag, str(value)))]
+    return shlex.join([*words, *(["--no-site"] if options.no_site else []), *choices])

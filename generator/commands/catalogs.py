@@ -4,26 +4,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import FORMS_DIR, LANGUAGES, LOCALES_DIR
-from ..sources.catalogs import DOMAIN, Entry, po_entries, po_path, read_catalog
-from ..sources.definitions import load_forms
 from ..disk.files import write_file
-from ..language.localize import CODE_MESSAGES
-from ..model.messages import COLLECT_HEADERS, REVIEW_MESSAGES, SCAN_HEADERS
-from ..model.forms import FormDef
-from ..formats.web.site import SITE_MESSAGES
-
-
-def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
-    """message id → where it is used first."""
-    used: dict[str, str] = {}
-    for form in forms:
-        for message_id in form.message_ids():
-            used.setdefault(message_id, form.source)
-    for where, ids in (("generator/language/localize.py", CODE_MESSAGES), ("generator/formats/web/site.py", SITE_MESSAGES),
-                       ("generator/model/messages.py", (*COLLECT_HEADERS, *SCAN_HEADERS, *REVIEW_MESSAGES))):
-        for message_id in ids:
-            used.setdefault(message_id, where)
-    return used
+from ..errors import say
+from ..pipeline import used_message_ids
+from ..sources.catalogs import DOMAIN, Entry, compile_catalogs, po_entries, po_path, read_catalog
+from ..sources.definitions import load_forms
+from ..sources.project import find_project
 
 
 def template(forms_dir: Path = FORMS_DIR):
@@ -101,3 +87,26 @@ def _empty_entry(message_id: str, newline: str) -> Entry:
 
 def _escaped(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
+# ---- the command line's side ----------------------------------------------------------------------
+
+def run_extract(options) -> None:
+    chosen = find_project(options.project)
+    output = chosen.writable(options.output or chosen.locales_dir / "forms.pot", "; or give --output FILE")
+    count = write_template(output, chosen.forms_dir)
+    say(f"wrote {count} message ids of {chosen} to {output}")
+
+
+def run_update(options) -> None:
+    chosen = find_project(options.project)
+    for path, added, dropped in update_catalogs(chosen.writable(chosen.locales_dir), chosen.forms_dir):
+        say(f"{path}: {added} message id(s) added (empty, to translate), {dropped} no longer used marked obsolete")
+    say(f"updated the catalogs of {chosen}")
+
+
+def run_compile(options) -> None:
+    chosen = find_project(options.project)
+    for path in compile_catalogs(chosen.writable(chosen.locales_dir)):
+        say(f"compiled {path}")
+    say(f"the compiled catalogs of {chosen} are up to date")

@@ -6,16 +6,17 @@ from pathlib import Path
 from typing import Iterator
 
 from .. import LANGUAGES
+from ..errors import FormgenError, coded, say
+from ..formats.pdf.fonts import font_problems
+from ..formats.web.site import LISTS, TEXTS
+from ..language.localize import Localizer, placeholders
+from ..language.values import name_doubts
+from ..model.forms import FormDef, ProjectSettings
+from ..pipeline import used_message_ids
 from ..sources.call import CallSettings, call_texts, call_year, load_call
 from ..sources.catalogs import Catalog, Translations, po_path, read_catalog
 from ..sources.definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
-from ..errors import FormgenError, coded
-from ..formats.pdf.fonts import font_problems
-from ..language.localize import Localizer, placeholders
-from ..model.forms import FormDef, ProjectSettings
-from ..language.values import name_doubts
-from ..formats.web.site import LISTS, TEXTS
-from .catalogs import used_message_ids
+from ..sources.project import find_project
 
 
 def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
@@ -195,3 +196,17 @@ def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: di
                 localizer.text(message_id)
         except FormgenError as exc:
             yield exc.line()
+
+
+# ---- the command line's side ----------------------------------------------------------------------
+
+def run(options) -> int:
+    chosen = find_project(options.project)
+    problems = check(chosen.forms_dir, chosen.locales_dir, chosen.call(options.call))
+    for line in [*warnings(chosen.call(options.call)), *problems]:
+        say(line, err=True)
+    if problems:
+        say(f"{len(problems)} problem(s) in {chosen}", err=True)
+        return 1
+    say(f"ok: definitions, catalogs and call settings of {chosen} are consistent")
+    return 0

@@ -18,19 +18,19 @@ from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .build import EDITIONS, localized_documents, localizers
-from ..sources.call import CallSettings
-from ..errors import FormgenError, problem_text, unforeseen
-from ..sources.definitions import column_sums
-from ..disk.files import check_regular_file
-from .fill import fillable_forms, forking, label_texts, shown, usable_jobs
-from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
-from ..formats.pdf.fields import quick_fields
+from ..disk.files import check_regular_file, write_file
+from ..errors import INTERNAL, FormgenError, problem_text, say, shown, unforeseen
 from ..formats.pdf.bounds import check_pdf_size
-from ..model.messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
+from ..formats.pdf.fields import quick_fields
+from ..formats.tables.rows import CELL_LIMIT, ToReview, cell_length, check_output, cut_cell, write_tables
+from ..language.localize import label_texts
 from ..model.forms import Document, Field, FieldDef, FormDef, GridDef
-from ..sources.project import BUILTIN, Project
-from ..formats.tables.rows import ToReview, cell_length, cut_cell
+from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
+from ..model.messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
+from ..pipeline import EDITIONS, fillable_forms, forking, localized_documents, localizers, usable_jobs
+from ..sources.call import CallSettings, load_call
+from ..sources.definitions import column_sums
+from ..sources.project import BUILTIN, Project, find_project
 
 MAX_RETURNED_BYTES = 30_000_000
 PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting a pool
@@ -635,3 +635,28 @@ def _scan_columns(application: Application) -> list[str]:
     scanned = application.scanned()
     confidence = f"{min(r.confidence for r in scanned.values()):.0f}" if scanned else ""
     return [confidence, ", ".join(field_id for field_id, r in scanned.items() if r.review)]
+
+
+# ---- the command line's side ----------------------------------------------------------------------
+
+def run(options) -> None:
+    """`formgen collect` as the command line gives it: the tables written, and with --review the page
+    of the scanned fields a person must check."""
+    out, lang = options.out, options.lang
+    check_output(out)
+    chosen = find_project(options.project)
+    forms = Forms(load_call(chosen.call(options.call)), chosen)
+    applications, problems = collect(options.inputs, forms=forms)
+    for file, problem in problems:
+        if problem.startswith(INTERNAL):  # a bug of formgen's: in the problems and on the screen
+            say(f"warning: {file}: {problem}", err=True)
+    limit = CELL_LIMIT if out.suffix.lower() == ".xlsx" else None
+    written = write_tables(out, tables(applications, problems, forms, lang, limit))
+    if options.review:
+        from ..formats.web.review import review_page
+
+        labels = {f.id: f.label for d in forms.documents if d.lang == lang for f in d.fields()}
+        write_file(options.review, review_page(applications, labels, forms.localizers[lang].text).encode("utf-8"))
+        written.append(options.review)
+    say(f"{len(applications)} applications, {len(problems)} problem(s) by the forms of {chosen}: "
+        f"{', '.join(map(str, written))}")

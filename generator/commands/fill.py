@@ -9,27 +9,27 @@ from __future__ import annotations
 import collections
 import concurrent.futures as futures
 import itertools
-import multiprocessing
-import os
 import re
 import shutil
 import signal
+import sys
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
-from .build import (EDITIONS, FORMATS, Output, checked_choices, chosen_forms, localized_documents, localizers,
-                    printable_call, render_bytes, write_outputs)
-from ..sources.call import load_call
-from ..sources.definitions import column_sums, load_forms, load_settings
-from ..errors import FormgenError, UsageError
 from ..disk.files import write_json
-from ..model.kinds import Options, check_value, decimal_of, plain_decimal, shown_values
-from ..model.forms import FieldDef, FormDef
 from ..disk.folders import staged_folder
-from ..sources.project import BUILTIN, Project
+from ..errors import FormgenError, say, shown
 from ..formats.tables.rows import BadCell, BadRow, Note, Rows, read_rows
+from ..language.localize import label_texts
+from ..model.forms import FieldDef, FormDef
+from ..model.kinds import Options, check_value, decimal_of, plain_decimal, shown_values
+from ..pipeline import (EDITIONS, FORMATS, Output, checked_choices, fillable_forms, forking, localized_documents,
+                        localizers, printable_call, render_bytes, usable_jobs, write_outputs)
+from ..sources.call import load_call
+from ..sources.definitions import column_sums, load_settings
+from ..sources.project import BUILTIN, Project, find_project
 
 MAX_FOLDER_NAME = 80
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with a pool
@@ -41,15 +41,6 @@ class Report:
     rows: list[dict] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # how the data was read, where a person should know it
-
-
-def fillable_forms(project: Project = BUILTIN, form_ids: Iterable[str] | None = None) -> list[FormDef]:
-    """The forms --form names, or every form of the project that has fields, in the project's order."""
-    forms = chosen_forms(load_forms(project.forms_dir), form_ids)
-    blank = next((form.id for form in forms if form_ids and not any(form.field_defs())), None)
-    if blank:
-        raise UsageError("--form", blank, "has no fields to fill", "choose a form with blanks")
-    return [form for form in forms if any(form.field_defs())]
 
 
 # ---- names -------------------------------------------------------------------------------------
@@ -84,23 +75,6 @@ def undrawable(text: str) -> str | None:
         return None
     shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() for c in missing[:3])
     return f"the PDF font has no letter for {shown} (write it in Cyrillic or Latin letters)"
-
-
-def shown(text: str) -> str:
-    """Text from a data file as it can be printed and saved: a lone surrogate as \\udXXX."""
-    return text.encode("utf-8", "backslashreplace").decode("utf-8")
-
-
-def label_texts(localizers) -> Options:
-    """A choice's label in every language, so `fill` and `collect` take any of them for its value;
-    each made once, as every row and returned file asks for them again."""
-    localizers, made = list(localizers), {}
-
-    def texts(message_id: str) -> list[str]:
-        if message_id not in made:
-            made[message_id] = [localizer.text(message_id) for localizer in localizers]
-        return made[message_id]
-    return Options(texts)
 
 
 class RowChecker:
@@ -245,18 +219,6 @@ def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str
         return _fill(data_path, data_rows, setup, forms, usable_jobs(jobs), progress, out_dir)
 
 
-def forking() -> multiprocessing.context.BaseContext | None:
-    """The start method under which a worker begins as a copy of this process (what it has loaded
-    and rendered included, nothing pickled), where the system has it."""
-    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-
-
-def usable_jobs(jobs: int | None) -> int:
-    """The processes to render with: as asked, never more than the cores this process may use."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(jobs or 2, cores))
-
-
 def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], jobs: int,
           progress: Callable[[int], None], out_dir: Path) -> Report:
     """`setup`: what a Producer is made of, in this process and in each worker; it writes into a
@@ -343,3 +305,43 @@ def _run_in_pool(jobs: int, producer: Producer, setup: tuple, rows: Iterator, re
 def _record_oldest(running: collections.deque, record) -> None:
     (number, name, folder, _), future = running.popleft()
     record(number, name, folder, future.result())
+
+
+# ---- the command line's side ----------------------------------------------------------------------
+
+def run(options) -> int:
+    chosen = find_project(options.project)
+    call_path = chosen.call(options.call)
+    target = options.out or chosen.output(None) / load_call(call_path).id / "prefilled"
+    arguments = (options.data, call_path, target, options.lang or ["ru", "ky"], options.fmt or [], options.jobs)
+    settings = {"form_ids": options.form, "project": chosen}
+    if sys.stderr.isatty():  # a progress line for people; nothing in logs and pipes
+        bar = Progress(sum(1 for _, row in read_rows(options.data) if not isinstance(row, Note)))
+        try:
+            report = fill(*arguments, progress=bar.update, **settings)
+        finally:
+            bar.close()
+    else:
+        report = fill(*arguments, **settings)
+    for note in report.notes:
+        say(f"note: {note}", err=True)  # printable, as the problems are
+    for problem in report.problems:
+        say(problem, err=True)  # fill makes every problem printable
+    notes = f", {len(report.notes)} note(s)" if report.notes else ""
+    say(f"{len(report.rows)} rows written into {target} from {chosen}, {len(report.problems)} problem(s){notes}")
+    return 1 if report.problems else 0
+
+
+class Progress:
+    """`rows 12/480` on one line of a terminal, redrawn as rows are done."""
+
+    def __init__(self, total: int) -> None:
+        self.total, self.done = total, 0
+
+    def update(self, done: int) -> None:
+        self.done += 1
+        sys.stderr.write(f"\rrows  {self.done}/{self.total}")
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from .. import LANGUAGES
 from ..sources.catalogs import po_path
-from ..errors import FormgenError
+from ..errors import FormgenError, say
 from ..disk.files import write_file
 from ..sources.project import BUILTIN, CALLS, project_at
 
@@ -32,3 +32,12 @@ def init_project(folder: Path) -> list[Path]:
         write_file(root / relative, data)
         written.append(root / relative)
     return written
+
+
+# ---- the command line's side ----------------------------------------------------------------------
+
+def run(options) -> None:
+    folder = options.folder
+    written = init_project(folder)
+    say(f"wrote {len(written)} files into project {folder.resolve()}: edit forms/ and locales/, "
+        f"then run `formgen check --project {folder}` and `formgen build --project {folder}`")

@@ -7,9 +7,10 @@ import re
 from pathlib import Path
 
 from ..disk.files import write_file
-from .build import printable_call
+from ..errors import FormgenError, say
+from ..pipeline import printable_call
 from ..sources.call import CallSettings, call_id, call_year, parse_call
-from ..errors import FormgenError
+from ..sources.project import find_project
 
 
 def _years_on(day: dt.date, years: int, key: str, path: Path) -> dt.date:
@@ -73,3 +74,14 @@ def write_new_call(source: Path, new_id: str, target: Path) -> tuple[Path, str]:
     if years == 0:
         return target, f"every date as it was (the ids {old.id} and {new_id} are both of {call_year(new_id)})"
     return target, f"every date {span(years)} (call {old.id} → {new_id})"
+
+
+# ---- the command line's side ----------------------------------------------------------------------
+
+def run(options) -> None:
+    chosen, source = find_project(options.project), options.source
+    folder = source.parent if source and source.suffix else (chosen.calls_dir if chosen.root else Path.cwd())
+    target = chosen.writable(options.out or folder / f"{options.new_id}.yaml", "; or give --out FILE")
+    written, dates = write_new_call(chosen.call(source, "--from"), options.new_id, target)
+    say(f"wrote {written} from {chosen}, {dates}: edit the dates, period and contacts, then run "
+        f"`formgen check --call {written}` and `formgen build --call {written}`")

@@ -7,7 +7,7 @@ from string import Formatter
 
 from ..sources.call import CallSettings
 from ..errors import FormgenError
-from ..model.kinds import KIND_MESSAGES, KINDS, RATING_CHOICES
+from ..model.kinds import KIND_MESSAGES, KINDS, RATING_CHOICES, Options
 from ..model.messages import N_
 from ..model.forms import (Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef, FormDef, GridDef,
                     LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run, SignaturesDef, Table)
@@ -205,3 +205,15 @@ def _merge_text(runs: list[Run]) -> tuple[Run, ...]:
         elif run != "":
             merged.append(run)
     return tuple(merged)
+
+
+def label_texts(localizers) -> Options:
+    """A choice's label in every language, so `fill` and `collect` take any of them for its value;
+    each made once, as every row and returned file asks for them again."""
+    localizers, made = list(localizers), {}
+
+    def texts(message_id: str) -> list[str]:
+        if message_id not in made:
+            made[message_id] = [localizer.text(message_id) for localizer in localizers]
+        return made[message_id]
+    return Options(texts)

@@ -291,7 +291,7 @@ def collect_case(name: str, make_inputs: Callable[[Path], None]):
 
 def filled_pdf(form: str = "annex2", values: dict | None = None) -> bytes:
     from generator import DEFAULT_CALL
-    from generator.commands.build import localized_documents, render_bytes
+    from generator.pipeline import localized_documents, render_bytes
     from generator.sources.call import load_call
 
     document = localized_documents(load_call(DEFAULT_CALL), ["ky"], [form])[0]
@@ -300,7 +300,7 @@ def filled_pdf(form: str = "annex2", values: dict | None = None) -> bytes:
 
 def filled_docx(form: str = "annex2") -> bytes:
     from generator import DEFAULT_CALL
-    from generator.commands.build import localized_documents, render_bytes
+    from generator.pipeline import localized_documents, render_bytes
     from generator.sources.call import load_call
 
     return render_bytes(localized_documents(load_call(DEFAULT_CALL), ["ru"], [form])[0], "docx")

@@ -120,7 +120,7 @@ def outcome(code: int, listed: Callable[[list[str]], bool], *said: str, left_off
 
 
 def every(paths: list[str], but: set[str] = frozenset()) -> bool:
-    from generator.commands.build import EDITIONS, FORMATS
+    from generator.pipeline import EDITIONS, FORMATS
 
     return set(paths) == {f"{lang}/{form}.{fmt}" for lang in EDITIONS for form in forms() for fmt in FORMATS} - but
 

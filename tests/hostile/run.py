@@ -124,7 +124,7 @@ def _rows_unaccounted(case: Case, folder: Path, result: Result) -> list[str]:
 
 
 def _files_unaccounted(case: Case, folder: Path, result: Result) -> list[str]:
-    from generator.commands.fill import shown
+    from generator.errors import shown
 
     if not case.inputs:
         return []

@@ -16,6 +16,8 @@ import re
 from functools import lru_cache
 from typing import Iterator, Mapping, NamedTuple, Union
 
+from ..xmltext import NOT_IN_XML, not_in_xml, replace_not_in_xml
+
 PLACEHOLDER_STYLE_ID = "PlaceholderText"
 DATE_FORMAT = "dd.MM.yyyy"
 LANG_TAGS = {"ru": "ru-RU", "ky": "ky-KG"}
@@ -63,10 +65,9 @@ _RANK = {name: {child: i for i, child in enumerate(children)} for name, children
 
 # --- text and elements ------------------------------------------------------------------------
 
-_NOT_IN_XML = "\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff"
 # What text or an attribute value may need changed; one pattern for both (each such pattern costs 1 ms
 # to compile in every process, for the characters beyond ASCII)
-_SPECIAL = re.compile(f'[&<>"\n\t\r{_NOT_IN_XML}]')
+_SPECIAL = re.compile(f'[&<>"\n\t\r{NOT_IN_XML}]')
 
 
 def _text(value: str) -> str:
@@ -80,17 +81,6 @@ def _attribute(value: str) -> str:
     if not _SPECIAL.search(value):
         return value
     return _text(value).replace('"', "&quot;").replace("\n", "&#10;").replace("\t", "&#9;")
-
-
-def replace_not_in_xml(value: str) -> str:
-    """Characters XML cannot hold (controls, lone surrogates) as U+FFFD: a form's checked values never
-    have them, an answer read back from a returned file may (the workbook says so with a �)."""
-    return _not_in_xml().sub("\ufffd", value)
-
-
-@lru_cache(maxsize=None)
-def _not_in_xml() -> re.Pattern:
-    return re.compile(f"[{_NOT_IN_XML}]")
 
 
 def _w(name: str, children: str = "", **attributes) -> str:
@@ -726,6 +716,6 @@ def _unescaped(raw: bytes, attribute: bool = False) -> str:
 
 
 def _checked(text: str) -> str:
-    if _not_in_xml().search(text):  # its surrogates never occur in text decoded from UTF-8
+    if not_in_xml().search(text):  # its surrogates never occur in text decoded from UTF-8
         raise _Unsure  # lxml refuses the part
     return text

@@ -24,7 +24,7 @@ from typing import Callable, Iterable, Iterator, NamedTuple
 
 from ...errors import FormgenError, UsageError
 from ...disk.files import cannot_write, check_regular_file
-from ..docx.ooxml import replace_not_in_xml
+from ..xmltext import replace_not_in_xml
 from ...sources.yamlfile import load_yaml
 
 MAX_DATA_BYTES = 50_000_000
