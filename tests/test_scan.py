@@ -21,7 +21,7 @@ from generator.sources.call import load_call
 from generator.commands.collect import Forms, collect, tables
 from generator.formats.pdf.layout import PAGE_HEIGHT, page_ink_areas, page_widgets
 from generator.formats.web.review import review_page
-from generator.formats.tables.rows import write_tables
+from generator.formats.tables.write import write_tables
 from conftest import require
 
 

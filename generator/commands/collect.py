@@ -22,7 +22,7 @@ from ..disk.files import check_regular_file, write_file
 from ..errors import INTERNAL, FormgenError, problem_text, say, shown, unforeseen
 from ..formats.pdf.bounds import check_pdf_size
 from ..formats.pdf.fields import quick_fields
-from ..formats.tables.rows import CELL_LIMIT, ToReview, cell_length, check_output, cut_cell, write_tables
+from ..formats.tables.write import CELL_LIMIT, ToReview, cell_length, check_output, cut_cell, write_tables
 from ..language.localize import label_texts
 from ..model.forms import Document, Field, FieldDef, FormDef, GridDef
 from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal

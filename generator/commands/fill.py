@@ -21,7 +21,8 @@ from typing import Callable, Iterable, Iterator
 from ..disk.files import write_json
 from ..disk.folders import staged_folder
 from ..errors import FormgenError, say, shown
-from ..formats.tables.rows import BadCell, BadRow, Note, Rows, read_rows
+from ..formats.tables.cells import BadCell, BadRow, Note, Rows
+from ..formats.tables.rows import read_rows
 from ..language.localize import label_texts
 from ..model.forms import FieldDef, FormDef
 from ..model.kinds import Options, check_value, decimal_of, plain_decimal, shown_values
