@@ -177,7 +177,8 @@ def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
     for form in forms:
         for message_id in form.message_ids():
             used.setdefault(message_id, form.source)
-    for where, ids in (("generator/language/localize.py", CODE_MESSAGES), ("generator/formats/web/site.py", SITE_MESSAGES),
+    for where, ids in (("generator/language/localize.py", CODE_MESSAGES),
+                       ("generator/formats/web/site.py", SITE_MESSAGES),
                        ("generator/model/messages.py", (*COLLECT_HEADERS, *SCAN_HEADERS, *REVIEW_MESSAGES))):
         for message_id in ids:
             used.setdefault(message_id, where)

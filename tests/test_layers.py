@@ -76,7 +76,8 @@ def test_every_module_has_a_layer():
 
 def test_imports_go_down_the_layers():
     upward = [f"{module} ({LAYERS[layer(module)]}) imports {target} ({LAYERS[layer(target)]})"
-              for module, targets in graph().items() for target in sorted(targets - {BEYOND}) if layer(target) > layer(module)]
+              for module, targets in graph().items() for target in sorted(targets - {BEYOND})
+              if layer(target) > layer(module)]
     assert not upward
 
 

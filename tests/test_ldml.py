@@ -1,4 +1,4 @@
-"""Dates and hours from the catalogs' LDML patterns are written by generator/ldml.py for the fields
+"""Dates and hours from the catalogs' LDML patterns are written by generator/language/ldml.py for the fields
 it knows, and by Babel otherwise: both must write what Babel writes."""
 import datetime as dt
 

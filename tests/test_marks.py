@@ -39,7 +39,7 @@ LONG_ROW = "Кара-Суу шаарынын мэриясы жана Өзгөн 
 
 
 def pages_of(pdf: bytes) -> list[np.ndarray]:
-    """Every page as the printer gets it, greyscale (scan_pages draws a scan's pages the same way)."""
+    """Every page as the printer gets it, greyscale (scan/pages.py draws a scan's pages the same way)."""
     from generator.scan.pages import render_page
 
     document = pdfium.PdfDocument(pdf)

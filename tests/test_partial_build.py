@@ -242,7 +242,8 @@ def test_no_site_takes_away_a_page_that_would_no_longer_match(tmp_path):
 def test_a_source_is_the_same_in_every_process():
     """No set or other order that changes with the hash seed goes into a source."""
     script = ("from generator import DEFAULT_CALL; from generator.sources.call import load_call; "
-              "from generator.commands.build import source_of; from generator.pipeline import EDITIONS, localized_documents; "
+              "from generator.commands.build import source_of; "
+              "from generator.pipeline import EDITIONS, localized_documents; "
               "print([source_of(d) for d in localized_documents(load_call(DEFAULT_CALL), EDITIONS)])")
     runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}

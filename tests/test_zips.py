@@ -9,7 +9,7 @@ import pytest
 
 from generator.errors import FormgenError
 from generator.formats.zips import (ZIP_TIME, _plain_part, deflate_segment, joined_segments, open_package, package_part,
-                            packed_entries, read_part, write_zip)
+                                    packed_entries, read_part, write_zip)
 
 
 def zipfile_reference(entries) -> bytes:

@@ -2,7 +2,7 @@
 
     python tools/make_docx_templates.py [FOLDER]      (default: generator/formats/docx/docxdata)
 
-A template is python-docx's default document with this tool's paragraph styles (docx_render.LOOKS),
+A template is python-docx's default document with this tool's paragraph styles (LOOKS in formats/docx/write.py),
 the grey placeholder style and the language of Normal. Making it with python-docx takes a fifth of
 a second and importing python-docx a tenth, in every process; the styles never change between
 builds, so it is made here once and the result committed: a build copies the template's parts

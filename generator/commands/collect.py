@@ -523,7 +523,7 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
     problems = application.conflicts()
     problems += [(shown(str(returned.path)), problem) for returned in application.files for problem in returned.problems]
     pages = [(str(r.path), r.page) for r in application.files if r.page]
-    if pages:  # scan.py and its libraries only when there are scans
+    if pages:  # scan/ and its libraries only when there are scans
         from ..scan.read import page_problems
 
         problems += page_problems(pages)

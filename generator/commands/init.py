@@ -4,9 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import LANGUAGES
-from ..sources.catalogs import po_path
-from ..errors import FormgenError, say
 from ..disk.files import write_file
+from ..errors import FormgenError, say
+from ..sources.catalogs import po_path
 from ..sources.project import BUILTIN, CALLS, project_at
 
 STAFF_README = Path(__file__).parent / "project_README.md"

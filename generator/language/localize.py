@@ -5,12 +5,12 @@ from __future__ import annotations
 import gettext
 from string import Formatter
 
-from ..sources.call import CallSettings
 from ..errors import FormgenError
+from ..model.forms import (Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef, FormDef, GridDef,
+                           LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run, SignaturesDef, Table)
 from ..model.kinds import KIND_MESSAGES, KINDS, RATING_CHOICES, Options
 from ..model.messages import N_
-from ..model.forms import (Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef, FormDef, GridDef,
-                    LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run, SignaturesDef, Table)
+from ..sources.call import CallSettings
 from .values import DATE_FORMS, Phrase, call_values
 
 DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.date_short")}

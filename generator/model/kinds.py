@@ -1,8 +1,9 @@
 """Field kinds, in one registry: what a kind is written as in DOCX and PDF, how a value given to
 `fill` or read back by `collect` is checked and made canonical, and how it is shown in a language.
 
-Adding a kind is one entry in KINDS. The raw OOXML of each `docx` control lives in `ooxml.py`,
-the raw PDF objects of each `pdf` widget in `pdf_form.py`; here a kind only names them.
+Adding a kind is one entry in KINDS. The raw OOXML of each `docx` control lives in
+formats/docx/ooxml.py, the raw PDF objects of each `pdf` widget in formats/pdf/form.py; here a kind
+only names them.
 """
 from __future__ import annotations
 

@@ -3,8 +3,8 @@ field on it read — ratings by the ink in their rings, typed text by OCR with a
 to a person for review. Nothing is guessed: a page that cannot be identified, a rating with two
 marks, a field read with low confidence are reported.
 
-The heavy libraries live each in its own module: scan_pages (PDFium, Pillow), scan_codes
-(zxing-cpp), scan_align (OpenCV) and scan_ocr (tesseract).
+The heavy libraries live each in its own module: pages (PDFium, Pillow), codes (zxing-cpp), align
+(OpenCV) and ocr (tesseract).
 """
 from __future__ import annotations
 
@@ -19,11 +19,12 @@ from typing import Iterable, Iterator
 import numpy as np
 
 from ..errors import FormgenError, problem_text, unforeseen
-from ..model.kinds import YES
-from ..model.forms import Document, Field
-from ..model.page_id import PageId, mark_rects, parse, qr_rect
 from ..formats.pdf.form import Widget
-from ..formats.pdf.layout import PAGE_HEIGHT, PAGE_WIDTH, InkArea, page_fingerprint, page_ink_areas, page_widgets, render_pdf
+from ..formats.pdf.layout import (PAGE_HEIGHT, PAGE_WIDTH, InkArea, page_fingerprint, page_ink_areas, page_widgets,
+                                  render_pdf)
+from ..model.forms import Document, Field
+from ..model.kinds import YES
+from ..model.page_id import PageId, mark_rects, parse, qr_rect
 
 WORK_DPI, OCR_DPI = 150, 300
 WORK, OCR = WORK_DPI / 72, OCR_DPI / 72  # pixels per point

@@ -9,10 +9,10 @@ from typing import Any, Iterator
 
 from .. import FORMS_DIR
 from ..errors import FormgenError, suggestion
-from ..model.kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from ..model.forms import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
-                    FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
-                    ProjectSettings, RowDef, SignaturesDef)
+                           FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
+                           ProjectSettings, RowDef, SignaturesDef)
+from ..model.kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .yamlfile import YamlReader, load_yaml, placed
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")

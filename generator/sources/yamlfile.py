@@ -12,8 +12,8 @@ from yaml.reader import Reader
 from yaml.resolver import BaseResolver, Resolver
 from yaml.scanner import Scanner
 
-from ..errors import FormgenError, suggestion
 from ..disk.files import check_regular_file
+from ..errors import FormgenError, suggestion
 
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 64  # PyYAML composes recursively: `[[[[…` a million deep would overflow Python's stack

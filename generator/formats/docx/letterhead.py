@@ -24,10 +24,10 @@ from docxcompose.composer import Composer
 from lxml import etree
 
 from . import ooxml
-from .write import MARGIN_LEFT, PAGE_HEIGHT as A4_HEIGHT
-from ...errors import FormgenError
 from ...disk.files import check_regular_file
+from ...errors import FormgenError
 from ..zips import READ_ERRORS, normalized_zip, open_package, read_part
+from .write import MARGIN_LEFT, PAGE_HEIGHT as A4_HEIGHT
 
 MAX_LETTERHEAD_BYTES = 10_000_000
 MAX_UNPACKED_BYTES = 60_000_000
@@ -39,7 +39,7 @@ NOT_A_DOCX = ("not a Word document (.docx)", "give the letterhead as .docx (Word
 RESAVE = "save the letterhead again in Word or LibreOffice"
 W_P, W_T, W_R, W_ID = qn("w:p"), qn("w:t"), qn("w:r"), qn("w:id")
 A_BLIP, R_EMBED = qn("a:blip"), qn("r:embed")
-CODE_MARGIN = Emu(MARGIN_LEFT)  # the page code's room (docx_render)
+CODE_MARGIN = Emu(MARGIN_LEFT)  # the page code's room (write.py)
 FONT_PROPERTIES = ("w:rFonts", "w:sz", "w:szCs")  # what a letter's style must not inherit from the letterhead
 
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)

@@ -14,8 +14,8 @@ from pathlib import Path
 from typing import BinaryIO, Iterable, Mapping, NamedTuple
 
 from . import ooxml
-from ...model.kinds import KINDS
 from ...model.forms import Document, Field, Paragraph, Table
+from ...model.kinds import KINDS
 from ...model.page_id import MM, QR_QUIET_MODULES, QR_SIZE, QR_X, QR_Y, PageId, fingerprint, qr_png, qr_side
 from ..zips import Packed, deflate_segment, joined_segments, packed_entries, write_zip
 
@@ -24,7 +24,8 @@ FONT_SIZE_PT = 12
 FOOTER_HALF_POINTS, FOOTER_COLOR = 16, "595959"
 EMU_PER_MM, EMU_PER_TWIP = 36000, 635
 PAGE_WIDTH, PAGE_HEIGHT = 210 * EMU_PER_MM, 297 * EMU_PER_MM  # EMU
-# the PDF's margins (pdf_render): GOST R 7.0.97's, 30 mm left as for documents kept long; the page code sits in it
+# the PDF's margins (formats/pdf/layout.py): GOST R 7.0.97's, 30 mm left as for documents kept long;
+# the page code sits in it
 MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = (mm * EMU_PER_MM for mm in (30, 10, 20, 20))
 HEADER_DISTANCE = 10 * EMU_PER_MM
 TEXT_WIDTH = PAGE_WIDTH - MARGIN_LEFT - MARGIN_RIGHT

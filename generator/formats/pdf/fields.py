@@ -1,5 +1,5 @@
 """A returned PDF's form fields read straight from its bytes, and the walk of a field tree that
-this reader and qpdf's (`pdf_read`) share.
+this reader and qpdf's (read.py) share.
 
 Through qpdf, Python resolves each field object of a file one call at a time: about 5 ms for
 Annex 2's 150. Returned forms of one call also share most field objects byte for byte (every field
@@ -7,10 +7,10 @@ left empty is as the blank has it), so this reader follows the cross-reference s
 takes each object's bytes, and parses a dictionary only the first time its bytes are seen.
 
 It answers only where it reads the file exactly as qpdf does. Anything else gives None, and
-`pdf_read` reads the file with qpdf. That covers encryption, a damaged cross-reference, a comment
+read.py reads the file with qpdf. That covers encryption, a damaged cross-reference, a comment
 inside an object and unescaped parentheses in a string. It also covers a value that is not plain
 text, a name with # escapes, and nesting deeper than a form uses. The caller counts the file's
-objects first (pdfscan); this reader visits at most MAX_FIELD_NODES fields.
+objects first (bounds.py); this reader visits at most MAX_FIELD_NODES fields.
 """
 from __future__ import annotations
 
@@ -143,7 +143,7 @@ def _remember(cache: dict, key: bytes, value):
 
 
 def quick_fields(data: bytes) -> tuple[dict[str, str], list[str]] | None:
-    """As pdf_read.qpdf_fields gives them, or None where this reader cannot be sure of that."""
+    """As read.qpdf_fields gives them, or None where this reader cannot be sure of that."""
     try:
         return _QuickPdf(data).fields()
     except (Unreadable, ValueError, IndexError, KeyError, RecursionError, zlib.error):

@@ -1,7 +1,7 @@
 """The PDF file of a rendered form: its pages, its AcroForm (fields, their embedded font, the
-appearances of prefilled values), written in one pass with `pdf_writer`.
+appearances of prefilled values), written in one pass with syntax.py.
 
-`pdf_render` draws the pages and says where each widget goes (`Widget`); `write_form` turns that
+layout.py draws the pages and says where each widget goes (`Widget`); `write_form` turns that
 into a file whose fields PDFium, pdf.js and poppler fill with Kyrgyz text, kept as its serialised
 objects (`FormFile`) so that `fill_form` writes a row's values and page codes into a copy by
 replacing only the objects that change, without parsing anything.
@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, NamedTuple, Sequence
 
-from .fonts import Face, face, split_to_width
 from ...model.page_id import QrMask
+from .fonts import Face, face, split_to_width
 from .syntax import (Name, PdfObjects, Ref, Stream, add_font, circle_path, flate, glyph_hex, image_mask, rectangle,
-                         serialise, text_string)
+                     serialise, text_string)
 
 FIELD_FACE = "sans"
 # PDFium types non-Latin text in the form's own font only when it classes that font as "symbol",

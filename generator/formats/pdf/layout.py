@@ -1,8 +1,8 @@
 """Draw a localized `Document` as an A4 fillable PDF.
 
 The printed page: text in PT Serif, every blank as an underline (or a box, or a table cell) with
-its hint in small type under it, drawn on `pdf_writer`'s canvas. Paragraphs are laid out here,
-word by word, because a blank sits inside a sentence; `pdf_form` writes the pages with one AcroForm
+its hint in small type under it, drawn on the canvas of syntax.py. Paragraphs are laid out here,
+word by word, because a blank sits inside a sentence; form.py writes the pages with one AcroForm
 field per blank where it was drawn, in the same pass.
 """
 from __future__ import annotations
@@ -13,11 +13,11 @@ from dataclasses import dataclass, field as dataclass_field, replace
 from functools import lru_cache
 from typing import BinaryIO, Callable, Mapping, Sequence, Union
 
-from .fonts import split_to_width, text_width, widths
-from ...model.kinds import KINDS, pdf_widget
 from ...model.forms import Document, Field, Paragraph, Table
-from ...model.page_id import (FINGERPRINT_HEX, MARK_INSET, MARK_QUIET, MARK_SIZE, QR_SIZE, QR_X, QR_Y, SAFE_INSET, PageId,
-                      clear_quiet_zones, draw_marks, form_name, qr_mask)
+from ...model.kinds import KINDS, pdf_widget
+from ...model.page_id import (FINGERPRINT_HEX, MARK_INSET, MARK_QUIET, MARK_SIZE, QR_SIZE, QR_X, QR_Y, SAFE_INSET,
+                              PageId, clear_quiet_zones, draw_marks, form_name, qr_mask)
+from .fonts import split_to_width, text_width, widths
 from .form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
 from .syntax import Canvas
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pikepdf
 
-from ...errors import FormgenError
 from ...disk.files import check_regular_file
-from .read import pdf_error_text
+from ...errors import FormgenError
 from .bounds import check_pdf_size
+from .read import pdf_error_text
 
 MAX_LETTERHEAD_PDF_BYTES = 20_000_000
 

@@ -1,6 +1,6 @@
 """Reading a returned PDF's AcroForm back: {field name: value} and what could not be read as it is.
 
-Writing the form is `pdf_form`'s; this side only walks what a filled file holds, defensively.
+Writing the form is form.py's; this side only walks what a filled file holds, defensively.
 """
 from __future__ import annotations
 
@@ -35,11 +35,11 @@ def read_pdf_values(source) -> dict[str, str]:
 def read_pdf_fields(source) -> tuple[dict[str, str], list[str]]:
     """({field name: value}, problems) from a filled PDF (a path, a binary stream or its bytes).
 
-    The quick reader (`pdf_fields`) answers where it can be exact, qpdf everywhere else. What
+    The quick reader (fields.py) answers where it can be exact, qpdf everywhere else. What
     cannot be read as it is is a problem, never silently changed: a value that is not text, two
     fields of one name that differ, a tree cut at the limit. Raises pikepdf errors for files it
     cannot open, EncryptedPdf for encrypted ones. The caller counts the file's objects first
-    (pdfscan): pikepdf materialises what it walks.
+    (bounds.py): pikepdf materialises what it walks.
     """
     data = source if isinstance(source, bytes) else \
         Path(source).read_bytes() if isinstance(source, (str, Path)) else source.read()
