@@ -4,7 +4,6 @@ a manifest, the worker processes, the message ids in use. The commands stand on 
 never on each other (tests/test_layers.py)."""
 from __future__ import annotations
 
-import hashlib
 import io
 import os
 from dataclasses import dataclass
@@ -144,6 +143,8 @@ def write_outputs(root: Path, folder: str, form_id: str, lang: str, rendered: di
                   pages: int | None = None) -> list[Output]:
     """Write one document's formats under root/folder/<lang>/ and describe them for a manifest
     (`pages`: the PDF's, which its renderer counted; None when no PDF was made)."""
+    import hashlib  # not for check, which writes none and imports this module for used_message_ids
+
     outputs = []
     for fmt, data in rendered.items():
         relative = "/".join(filter(None, (folder, lang, f"{form_id}.{fmt}")))
