@@ -10,7 +10,8 @@ PACKAGE = Path(generator.__file__).parent
 # lowest first: a module's layer is its package under generator/ (or its own name, for the modules
 # directly in generator/); the package's __init__ (the version, where the built-in data is) sits with errors
 LAYERS = ["errors", "model", "disk", "sources", "language", "formats", "scan", "pipeline", "commands", "cli"]
-LAYER_OF = {"__init__": 0} | {name: i for i, name in enumerate(LAYERS)}
+# workers.py (the worker processes) is what several commands share, as pipeline.py is
+LAYER_OF = {"__init__": 0, "workers": LAYERS.index("pipeline")} | {name: i for i, name in enumerate(LAYERS)}
 BEYOND = "(beyond the package)"
 
 

@@ -1,0 +1,228 @@
+"""Both cores: many items worked on by forked processes, the results handed back in order.
+
+The one way every command uses them: `build` (this process renders its share too), `fill` and
+`collect` (this process hands out the items and takes the results). A worker begins as a copy of
+this process (os.fork), so what it has loaded and made is there already: only items and results
+cross, pickled, through pipes. Where the system cannot fork (Windows), has one core, or there are
+too few items for processes to pay, everything is worked on here: the same results, in the same order.
+
+A worker that dies (a crash in a C library, the system out of memory) costs only time: every item
+it had and had not answered is worked on again alone, each in a new process, and an item that
+kills that process too is given to `died`. The items after them go to a new worker.
+
+ProcessPoolExecutor would do much of this, but costs 6–8 ms to start and stop, a tenth of a build.
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import pickle
+import select
+import signal
+import struct
+from collections import deque
+from typing import Callable, Iterable, Iterator, TypeVar
+
+Item = TypeVar("Item")
+Result = TypeVar("Result")
+_LENGTH = struct.Struct("<Q")  # before each answer: the length of its pickle
+
+
+def usable_jobs(jobs: int | None) -> int:
+    """The processes to work with: as asked (two when not), never more than the cores this process may use."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    return max(1, min(jobs or 2, cores))
+
+
+def in_order(work: Callable[[Item], Result], items: Iterable[Item], processes: int, *, here: bool = False,
+             batch: int = 1, ahead: int = 2, parallel_from: int = 2, prepare: Callable[[], object] | None = None,
+             died: Callable[[Item, int], Result] | None = None) -> Iterator[tuple[Item, Result]]:
+    """(item, work(item)) for every item, in the items' order, by `processes` processes at once: with
+    `here`, this one among them. Items go out `batch` at a time, at most `ahead` batches to each
+    process, so memory stays flat however many items there are. `prepare()` runs before the first
+    worker starts (what it makes, the workers share). `died(item, exit status)` is what an item that
+    kills the process working on it twice gives; by default it is worked on here, where its error
+    shows as any other. `work` must give what pickle carries."""
+    items = iter(items)
+    first = list(itertools.islice(items, parallel_from))
+    every = itertools.chain(first, items)
+    workers = processes - 1 if here else processes
+    if processes < 2 or len(first) < parallel_from or not hasattr(os, "fork"):
+        yield from ((item, work(item)) for item in every)
+        return
+    if prepare:
+        prepare()
+    with _Pool(work, died or (lambda item, status: work(item))) as pool:
+        yield from pool.in_order(every, workers, here, batch, ahead)
+
+
+class _Pool:
+    def __init__(self, work: Callable, died: Callable) -> None:
+        self.work, self.died = work, died
+        self.workers: list[_Worker] = []
+
+    def __enter__(self) -> "_Pool":
+        return self
+
+    def __exit__(self, stopped, *_) -> None:
+        """At the end, each worker leaves when it has read the last of its items; on an error or
+        Ctrl+C it is stopped at once, so that none goes on writing into a folder about to be removed."""
+        for worker in self.workers:
+            worker.stop(kill=stopped is not None)
+
+    def in_order(self, items: Iterator, workers: int, here: bool, batch: int, ahead: int) -> Iterator[tuple]:
+        slots: list[_Worker | None] = ([None] if here else []) + [self._started() for _ in range(workers)]
+        pending: deque = deque()  # (batch, the worker it went to or None for this process), in order
+        for number, chunk in enumerate(_batches(items, batch)):
+            slot = number % len(slots)
+            if slots[slot] is not None and slots[slot].dead:
+                slots[slot] = self._started()
+            if slots[slot] is not None:
+                slots[slot].send(chunk)
+            pending.append((chunk, slots[slot]))
+            if len(pending) > ahead * len(slots):
+                yield from self._results(*pending.popleft())
+        while pending:
+            yield from self._results(*pending.popleft())
+
+    def _started(self) -> "_Worker":
+        worker = _Worker(self.work, self._descriptors())
+        self.workers.append(worker)
+        return worker
+
+    def _descriptors(self) -> list[int]:
+        """What a new process must close: the pipes of the workers before it."""
+        return [fd for worker in self.workers if not worker.stopped for fd in (worker.tasks, worker.results)]
+
+    def _results(self, chunk: list, worker: _Worker | None) -> Iterator[tuple]:
+        if worker is None:
+            return zip(chunk, [self.work(item) for item in chunk])
+        answer = self._answer(worker)
+        if answer is None:  # the worker died: each of its items again, alone
+            answer = [self._alone(item) for item in chunk]
+        return zip(chunk, answer)
+
+    def _answer(self, worker: _Worker) -> list | None:
+        """The worker's answer to its oldest batch, handing the other workers their items meanwhile."""
+        while not worker.dead:
+            waiting = [other for other in self.workers if other.outgoing and not other.dead]
+            readable, writable, _ = select.select([worker.results], [w.tasks for w in waiting], [])
+            for other in waiting:
+                if other.tasks in writable:
+                    other.flush()
+            if readable:
+                return worker.receive()
+        return None
+
+    def _alone(self, item) -> object:
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:
+            _close([reader, *self._descriptors()])
+            _work_and_leave(self.work, [[item]], writer)
+        os.close(writer)
+        answer = _received(reader)
+        os.close(reader)
+        status = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+        return answer[0] if answer is not None else self.died(item, status)
+
+
+class _Worker:
+    """A forked process that works on the batches it reads from `tasks` and answers each on `results`."""
+
+    def __init__(self, work: Callable, others: list[int]) -> None:
+        tasks, self.tasks = os.pipe()
+        self.results, answers = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            _close([self.tasks, self.results, *others])
+            with os.fdopen(tasks, "rb") as incoming:
+                _work_and_leave(work, _unpickled(incoming), answers)
+        os.close(tasks)
+        os.close(answers)
+        os.set_blocking(self.tasks, False)  # never wait on a worker busy answering: see _Pool._answer
+        self.outgoing, self.dead, self.stopped = b"", False, False
+
+    def send(self, chunk: list) -> None:
+        self.outgoing += pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
+        self.flush()
+
+    def flush(self) -> None:
+        try:
+            while self.outgoing:
+                self.outgoing = self.outgoing[os.write(self.tasks, self.outgoing):]
+        except BlockingIOError:  # its pipe is full: the rest when it has read some
+            pass
+        except BrokenPipeError:  # it died: reading its answer will say so
+            self.outgoing = b""
+
+    def receive(self) -> list | None:
+        answer = _received(self.results)
+        if answer is None:
+            self.dead = True
+            self.stop(kill=True)
+        return answer
+
+    def stop(self, kill: bool) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
+        if kill:
+            os.kill(self.pid, signal.SIGKILL)
+        _close([self.tasks, self.results])
+        os.waitpid(self.pid, 0)
+
+
+def _batches(items: Iterator, size: int) -> Iterator[list]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _unpickled(stream) -> Iterator[list]:
+    while True:
+        try:
+            yield pickle.load(stream)  # from this process's own parent
+        except EOFError:
+            return
+
+
+def _work_and_leave(work: Callable, chunks: Iterable[list], answers: int) -> None:
+    """In a forked process: answer each batch, then leave at once (no exit handlers, nothing of the
+    parent's flushed or cleaned). An error, or Ctrl+C (the parent's to handle), ends it unanswered."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    status = 1
+    try:
+        with os.fdopen(answers, "wb") as out:
+            for chunk in chunks:
+                data = pickle.dumps([work(item) for item in chunk], pickle.HIGHEST_PROTOCOL)
+                out.write(_LENGTH.pack(len(data)))
+                out.write(data)
+                out.flush()
+        status = 0
+    finally:
+        os._exit(status)
+
+
+def _received(fd: int) -> list | None:
+    """One answer read from a pipe, or None when the process writing it ended first."""
+    header = _read(fd, _LENGTH.size)
+    data = _read(fd, _LENGTH.unpack(header)[0]) if header is not None else None
+    return pickle.loads(data) if data is not None else None  # from this process's own child
+
+
+def _read(fd: int, size: int) -> bytes | None:
+    data = bytearray()
+    while len(data) < size:
+        part = os.read(fd, min(size - len(data), 1 << 20))
+        if not part:
+            return None
+        data += part
+    return bytes(data)
+
+
+def _close(descriptors: Iterable[int]) -> None:
+    for fd in descriptors:
+        try:
+            os.close(fd)
+        except OSError:
+            pass
