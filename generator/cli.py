@@ -20,7 +20,6 @@ INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
 READER_GONE = 141  # 128 + SIGPIPE: as a shell reports a command whose output pipe was closed (`| head -1`)
 USAGE_ERROR = 2
 LANGS = ("ru", "ky", "ru+ky")
-FORMATS = ("docx", "pdf")
 DESCRIPTION = "Fillable Russian and Kyrgyz forms (DOCX, PDF) from one source."
 GROUPS = {"catalogs": "Translator workflow: extract message ids, update and compile catalogs."}
 
@@ -29,10 +28,13 @@ class Argument:
     """One option or argument of a command, as argparse's add_argument takes it. `exists` is the fix
     for a path given that does not exist (a usage error, exit code 2); `example` the fix for a
     required argument left out. Whether a required argument was given is checked here, not by
-    argparse, whose message says nothing of the fix."""
+    argparse, whose message says nothing of the fix. `choices()`: the values it takes, looked up
+    when its command is parsed (the formats: a registry `formgen --help` need not load), and `how`
+    to give several."""
 
-    def __init__(self, *flags: str, exists: str = "", example: str = "", **settings) -> None:
-        self.flags, self.exists, self.example = flags, exists, example
+    def __init__(self, *flags: str, exists: str = "", example: str = "",
+                 choices: Callable[[], tuple[str, ...]] | None = None, how: str = "", **settings) -> None:
+        self.flags, self.exists, self.example, self.choices, self.how = flags, exists, example, choices, how
         self.required = settings.pop("required", not self.is_option)
         self.declared_nargs = settings.get("nargs")
         if not self.is_option:
@@ -45,6 +47,13 @@ class Argument:
     @property
     def is_option(self) -> bool:
         return self.flags[0].startswith("-")
+
+    def parser_settings(self) -> dict:
+        """What argparse's add_argument takes: the settings, with the choices looked up now."""
+        if self.choices is None:
+            return self.settings
+        allowed = self.choices()
+        return {**self.settings, "type": one_of(self.flags[0], allowed, self.how), "metavar": "|".join(allowed)}
 
     def missing(self, command: str) -> UsageError:
         missing = f"{self.flags[0]} is missing" if self.is_option else f"no {self.settings['metavar'].lower()} given"
@@ -115,8 +124,13 @@ def lang_option(help: str) -> Argument:
                     metavar="|".join(LANGS), help=help)
 
 
-FORMAT = Argument("--format", dest="fmt", action="append", type=one_of("--format", FORMATS, "; repeat for both"),
-                  metavar="|".join(FORMATS), help="docx or pdf; repeat. Default: both.")
+def format_option(role: str = "") -> Argument:
+    """--format, its values the formats of formats/registry.py (with `role`, those that have it)."""
+    def formats() -> tuple[str, ...]:
+        from .formats.registry import format_names  # the table alone: no format's code is loaded
+        return format_names(role)
+    return Argument("--format", dest="fmt", action="append", choices=formats, how="; repeat for several",
+                    help="Format to write; repeat. Default: every one.")
 
 
 # ---- the commands: what each takes, and where its body is (imported only when it runs) -------------
@@ -126,7 +140,7 @@ FORMAT = Argument("--format", dest="fmt", action="append", type=one_of("--format
     Argument("--out", type=Path, metavar="DIR", help="Folder to write into. Default: the project's output/."),
     lang_option("ru, ky or ru+ky (both in one document); repeat. Default: all three."),
     Argument("--form", action="append", metavar="ID", help="Form id; repeat for several. Default: all."),
-    FORMAT,
+    format_option(),
     Argument("--letterhead", type=Path, metavar="FILE.docx", exists="check the path of the letterhead",
              help="The municipality's letterhead .docx: the letter goes where it says {{ letter }}, or at its end."),
     Argument("--letterhead-pdf", type=Path, metavar="FILE.pdf", exists="check the path of the letterhead",
@@ -155,7 +169,7 @@ def check(options) -> int:
     Argument("--out", type=Path, metavar="DIR", help="Folder to write into. Default: the project's "
              "output/<call id>/prefilled."),
     lang_option("ru, ky or ru+ky; repeat. Default: ru and ky."),
-    FORMAT,
+    format_option("fill"),
     Argument("--form", action="append", metavar="ID", help="Form id; repeat. Default: every form with fields."),
     Argument("--jobs", type=processes, metavar="N", help="Processes to use. Default: one per core (2 at most)."),
     PROJECT))
@@ -321,7 +335,7 @@ def command_tree() -> argparse.ArgumentParser:
 def command_parser(found) -> argparse.ArgumentParser:
     own = _parser(found.words, _summary(found.run))
     for argument in found.arguments:
-        action = own.add_argument(*argument.flags, **argument.settings)
+        action = own.add_argument(*argument.flags, **argument.parser_settings())
         if argument.required:
             action.declared_nargs = argument.declared_nargs
     own.set_defaults(command=found, own_parser=own)

@@ -57,30 +57,43 @@ def _one_letter_apart(a: str, b: str) -> bool:
     return len(longer) - len(shorter) == 1 and any(longer[:i] + longer[i + 1:] == shorter for i in range(len(longer)))
 
 
+class NoFormFields(FormgenError):
+    """A returned file that holds no field of the forms: a PDF may still be their scan."""
+
+
+class InternalError(FormgenError):
+    """An exception no reader foresaw, raised by formgen's own code: a bug, reported, never hidden."""
+
+
+class InternalProblem(str):
+    """A problem line that reports an InternalError: `collect` shows it on the screen as well."""
+
+
 def problem_text(exc: Exception) -> str:
-    """What a problem line says after the file: the problem and its fix, or what `unforeseen` makes
-    of an exception no reader foresaw."""
-    if isinstance(exc, FormgenError):
-        return exc.problem + (f" ({exc.fix})" if exc.fix else "")
-    return unforeseen(exc)
+    """What a problem line says after the file: the problem and its fix (of what `unforeseen` makes
+    of an exception no reader foresaw, for any other)."""
+    if not isinstance(exc, FormgenError):
+        exc = unforeseen("", exc)
+    text = exc.problem + (f" ({exc.fix})" if exc.fix else "")
+    return InternalProblem(text) if isinstance(exc, InternalError) else text
 
 
 INTERNAL = "internal error"  # how the line for an exception formgen did not foresee begins
 
 
-def unforeseen(exc: Exception) -> str:
-    """A problem line's text for an exception no reader turned into a FormgenError. One of a
-    library's own classes (PDFium's, qpdf's, OpenCV's, zipfile's…) means that library could not read
-    the file; any other (TypeError, KeyError…) is an internal error, named by its type and the line
-    that raised it, so that a bug in formgen is reported, never hidden."""
+def unforeseen(file: object, exc: Exception) -> FormgenError:
+    """The error for an exception no reader turned into a FormgenError. One of a library's own
+    classes (PDFium's, qpdf's, OpenCV's, zipfile's…) means that library could not read the file;
+    any other (TypeError, KeyError…) is an InternalError, named by its type and the line that raised
+    it, so that a bug in formgen is reported, never hidden."""
     kind = type(exc)
     text = f"{kind.__name__}: {(str(exc).splitlines() or [''])[0][:120]}".rstrip(": ")
     library = kind.__module__.split(".")[0]
     if library not in ("builtins", __package__):
-        return f"{library} could not read it ({text})"
+        return FormgenError(file, "", f"{library} could not read it ({text})")
     frames = traceback.extract_tb(exc.__traceback__)
     place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return f"{INTERNAL} ({text}{place}); please report it to formgen's developers with this file"
+    return InternalError(file, "", f"{INTERNAL} ({text}{place}); please report it to formgen's developers with this file")
 
 
 def shown(text: str) -> str:

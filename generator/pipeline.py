@@ -1,14 +1,12 @@
 """What several commands share, on the way from the sources to the files: the editions of a call and
-the localized documents of each, the forms chosen, the renderers, the files written and described for
-a manifest, the worker processes, the message ids in use. The commands stand on this module and
-never on each other (tests/test_layers.py)."""
+the localized documents of each, the forms chosen, the files written and described for a manifest,
+the message ids in use. The commands stand on this module (and on formats/registry.py for the
+formats, workers.py for the processes) and never on each other (tests/test_layers.py)."""
 from __future__ import annotations
 
-import io
-import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Mapping
+from typing import Callable, Iterable, Mapping
 
 from . import LANGUAGES
 from .disk.files import write_file
@@ -24,10 +22,6 @@ from .sources.catalogs import load_translations, po_path
 from .sources.definitions import load_forms
 from .sources.project import BUILTIN, Project
 
-if TYPE_CHECKING:
-    import multiprocessing.context
-
-FORMATS = ("docx", "pdf")
 EDITIONS = (*LANGUAGES, "ru+ky")  # ru+ky: one document in both languages, Kyrgyz first
 
 
@@ -109,23 +103,11 @@ def localized_documents(call: CallSettings, langs: Iterable[str], form_ids: Iter
 
 # ---- rendering and writing -----------------------------------------------------------------------
 
-def renderer(fmt: str) -> Callable[..., tuple[bytes, int | None]]:
-    """The renderer of a format, imported only when asked for (each owns one heavy dependency): it
-    gives a document's bytes, `values` prefilled, and its page count where it knows it (a PDF)."""
-    if fmt == "docx":
-        from .formats.docx.write import render_docx
-
-        def docx(document: Document, values: Mapping[str, str] | None = None) -> tuple[bytes, None]:
-            buffer = io.BytesIO()
-            render_docx(document, buffer, values)
-            return buffer.getvalue(), None
-        return docx
-    from .formats.pdf.layout import render_pdf_counted
-    return render_pdf_counted
-
-
 def render_bytes(document: Document, fmt: str, values: Mapping[str, str] | None = None) -> bytes:
-    return renderer(fmt)(document, values)[0]
+    """A document in a format (formats/registry.py), `values` prefilled."""
+    from .formats.registry import FORMATS, function  # not for check, which renders nothing
+
+    return function(FORMATS[fmt].render)(document, values)[0]
 
 
 @dataclass(frozen=True)
@@ -140,9 +122,9 @@ class Output:
 
 
 def write_outputs(root: Path, folder: str, form_id: str, lang: str, rendered: dict[str, bytes],
-                  pages: int | None = None) -> list[Output]:
+                  pages: Mapping[str, int | None]) -> list[Output]:
     """Write one document's formats under root/folder/<lang>/ and describe them for a manifest
-    (`pages`: the PDF's, which its renderer counted; None when no PDF was made)."""
+    (`pages`: each format's page count, as `page_counts` gives them)."""
     import hashlib  # not for check, which writes none and imports this module for used_message_ids
 
     outputs = []
@@ -150,24 +132,8 @@ def write_outputs(root: Path, folder: str, form_id: str, lang: str, rendered: di
         relative = "/".join(filter(None, (folder, lang, f"{form_id}.{fmt}")))
         write_file(root / relative, data)
         outputs.append(Output(form_id, lang, fmt, relative, len(data),
-                              hashlib.sha256(data).hexdigest(), pages))
+                              hashlib.sha256(data).hexdigest(), pages.get(fmt)))
     return outputs
-
-
-# ---- worker processes ----------------------------------------------------------------------------
-
-def forking() -> multiprocessing.context.BaseContext | None:
-    """The start method under which a worker begins as a copy of this process (what it has loaded
-    and rendered included, nothing pickled), where the system has it."""
-    import multiprocessing  # fill's and collect's pools only
-
-    return multiprocessing.get_context("fork") if "fork" in multiprocessing.get_all_start_methods() else None
-
-
-def usable_jobs(jobs: int | None) -> int:
-    """The processes to render with: as asked, never more than the cores this process may use."""
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    return max(1, min(jobs or 2, cores))
 
 
 # ---- message ids ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from pikepdf import Array, Dictionary, Name, String
 
 import generator.commands.collect
 import generator.formats.pdf.read
+import generator.formats.pdf.returned
 from generator import DEFAULT_CALL
 from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
@@ -232,7 +233,7 @@ def test_a_field_tree_of_any_legal_shape_is_read(tmp_path, forms, edit, value):
     path.write_bytes(reshaped(edit))
     (returned,), problems = read_returned(path, forms)
     assert (returned.values["aa_name"], returned.values["population"], problems) == (value, "1200", [])
-    quick = generator.commands.collect.quick_fields(path.read_bytes())
+    quick = generator.formats.pdf.returned.quick_fields(path.read_bytes())
     assert quick is None or quick == generator.formats.pdf.read.qpdf_fields(path.read_bytes())
 
 
@@ -360,8 +361,8 @@ def break_tesseract(monkeypatch):
 
 def break_qpdf(monkeypatch):
     """qpdf fails on the victim, which the quick reader leaves to it; the good files are read quickly."""
-    quick_fields, victim = generator.commands.collect.quick_fields, good_pdf()
-    monkeypatch.setattr(generator.commands.collect, "quick_fields", lambda data: None if data == victim else quick_fields(data))
+    quick_fields, victim = generator.formats.pdf.returned.quick_fields, good_pdf()
+    monkeypatch.setattr(generator.formats.pdf.returned, "quick_fields", lambda data: None if data == victim else quick_fields(data))
     monkeypatch.setattr(pikepdf, "open", raising(pikepdf.PdfError("xref not found")))
 
 

@@ -49,13 +49,19 @@ main()
 """
 
 
-@pytest.mark.parametrize("args", [["--help"], ["build", "--help"], ["catalogs", "update", "--help"]])
-def test_help_loads_no_command(args):
+FORMAT_TABLE = ["generator.formats", "generator.formats.registry"]
+
+
+@pytest.mark.parametrize("args, listing_formats", [(["--help"], []), (["build", "--help"], FORMAT_TABLE),
+                                                   (["catalogs", "update", "--help"], [])])
+def test_help_loads_no_command(args, listing_formats):
     """Each command's arguments and help are declared in cli.py, its body in generator/commands/:
-    asking for help loads the command line and its error handling, and no command."""
+    asking for help loads the command line and its error handling, and no command. A command that
+    takes --format loads the table of formats (formats/registry.py) to list them, and no format."""
     result = subprocess.run([sys.executable, "-c", OWN_SCRIPT, *args], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1].split(",") == ["generator", "generator.cli", "generator.errors"]
+    assert result.stdout.strip().splitlines()[-1].split(",") == ["generator", "generator.cli", "generator.errors",
+                                                                *listing_formats]
 
 
 def test_a_docx_build_imports_neither_the_pdf_stack_nor_python_docx(tmp_path):

@@ -490,6 +490,7 @@ def test_a_scanned_answer_is_returned_as_canonically_as_a_typed_one(tmp_path, mo
     from generator.scan import read as scan
     from generator.sources.call import load_call
     from generator.commands.collect import Forms, _read_scan
+    from generator.formats.registry import FILE_KINDS
     from generator.model.page_id import PageId
     from generator.sources.project import project_at
 
@@ -497,5 +498,6 @@ def test_a_scanned_answer_is_returned_as_canonically_as_a_typed_one(tmp_path, mo
     page = scan.ScannedPage("scan.png, page 1", PageId("2025", "tiny", "ky", 1, 1, "abc123"),
                             [scan.Reading("budget", "1 250 000", 90.0), scan.Reading("costs_1_sum", "15 000,50", 90.0)])
     monkeypatch.setattr(scan, "read_scan", lambda path, kind, layouts: scan.ScanResult([page]))
-    found, problems = _read_scan(tmp_path / "scan.png", "png", Forms(load_call(DEFAULT_CALL), project))
+    png = next(kind for kind in FILE_KINDS if kind.name == "png")
+    found, problems = _read_scan(tmp_path / "scan.png", png, Forms(load_call(DEFAULT_CALL), project))
     assert problems == [] and found[0][1].values == {"budget": "1250000", "costs_1_sum": "15000.5"}

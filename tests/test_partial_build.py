@@ -17,12 +17,14 @@ import pytest
 from cli_runner import CliRunner
 
 from generator.commands.build import build
-from generator.pipeline import EDITIONS, FORMATS
+from generator.formats.registry import format_names
+from generator.pipeline import EDITIONS
 from generator.cli import app
 from generator.sources.definitions import load_forms
 from generator.errors import FormgenError
 from generator.sources.project import project_at
 
+FORMATS = format_names()
 FORMS = list(load_forms())
 SITE = ("manifest.json", "index.html", "index.ru.html", "style.css", "2025-forms.zip")
 

@@ -12,7 +12,7 @@ from generator import DEFAULT_CALL
 from generator.cli import app
 from generator.errors import FormgenError
 from generator.commands.fill import fill
-from generator.pipeline import usable_jobs
+from generator.workers import usable_jobs
 from generator.disk.folders import staged_folder
 from generator.formats.tables.rows import read_rows
 from hostile.bombs import xlsx_bomb

@@ -4,25 +4,25 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import asdict, dataclass, field, replace
-from itertools import zip_longest
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Mapping
 
 from .. import __version__
 from ..disk.files import check_regular_file, write_file
 from ..disk.folders import replace_files, staged_files
 from ..disk.manifest import MANIFEST, Entry, Previous, file_on_disk, manifest_bytes, read_manifest
 from ..errors import FormgenError, say
+from ..formats.registry import FORMATS, format_names, function, letterhead_options, page_counts
 from ..formats.web.site import PAGES, STYLE, site_files, zip_name
 from ..language.localize import Localizer
 from ..model.forms import Document, FormDef
-from ..pipeline import (EDITIONS, FORMATS, checked_choices, editions_of, localized, localizers, printable_call,
-                        renderer, write_outputs)
+from ..pipeline import EDITIONS, checked_choices, editions_of, localized, localizers, printable_call, write_outputs
 from ..sources.call import CallSettings
 from ..sources.definitions import load_forms
 from ..sources.project import BUILTIN, Project, find_project
+from ..workers import in_order, usable_jobs
 
-MAX_LETTERHEAD_BYTES = 20_000_000  # the larger of a .docx letterhead's limit and a .pdf one's
+MAX_LETTERHEAD_BYTES = 20_000_000  # the largest a format's letterhead may be
 
 
 def source_of(document: Document) -> str:
@@ -49,53 +49,52 @@ class Built:
 
 
 def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
-          formats: Iterable[str] = FORMATS, letterhead: Path | None = None, letterhead_pdf: Path | None = None,
-          site: bool = True, project: Project = BUILTIN, on_wait: Callable[[], None] = lambda: None) -> Built:
-    """Make the chosen documents and put them into out_dir/<call id>, beside the files of earlier
-    builds that were made from the same sources; the manifest, the page and the zip list them all.
-    All of it is written beside the folder first and moved in at the end, under the folder's lock
-    (`on_wait` is called when another build holds it, and this one waits)."""
-    langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, FORMATS, "--format")
+          formats: Iterable[str] = (), letterheads: Mapping[str, Path | None] | None = None, site: bool = True,
+          project: Project = BUILTIN, on_wait: Callable[[], None] = lambda: None) -> Built:
+    """Make the chosen documents (in every format when `formats` is empty) and put them into
+    out_dir/<call id>, beside the files of earlier builds that were made from the same sources; the
+    manifest, the page and the zip list them all. `letterheads`: {format: the letterhead file the
+    letter of that format goes on}. All of it is written beside the folder first and moved in at the
+    end, under the folder's lock (`on_wait` is called when another build holds it, and this one waits)."""
+    langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, format_names(), "--format")
     call = printable_call(call_path)
-    own_letterhead = None
-    if letterhead and "docx" in formats:  # checked before anything is written
-        from ..formats.docx.letterhead import checked_letterhead
-        own_letterhead = checked_letterhead(letterhead)
+    letterheads = {fmt: path for fmt, path in (letterheads or {}).items() if path}
+    checked = {fmt: function(FORMATS[fmt].letterhead.check)(path)  # before anything is written
+               for fmt, path in letterheads.items() if fmt in formats}
     forms = load_forms(project.forms_dir)
     plan, by_lang = editions_of(call, langs, form_ids, project, forms)
-    sources = Sources(call, forms, by_lang, project, {"docx": _digest(letterhead, own_letterhead),
-                                                      "pdf": _digest(letterhead_pdf)})
+    sources = Sources(call, forms, by_lang, project,
+                      {fmt: _digest(path, checked.get(fmt)) for fmt, path in letterheads.items()})
     call_dir = out_dir / call.id
     earlier = sources.earlier_documents(call_dir, plan)
-    renderers = {fmt: renderer(fmt) for fmt in formats}  # imported once, before a fork
+    renderers = {fmt: function(FORMATS[fmt].render) for fmt in formats}  # imported once, before a fork
     # what the earlier files would be made from now is worked out beside the first document's render
     jobs = [*plan[:1], *([earlier] if earlier else []), *plan[1:]]
-    made = in_two_processes(jobs, lambda job: sources.computed(job) if job is earlier
-                            else made_document(localized(by_lang, *job), renderers, site))
+    made = [result for _, result in in_order(
+        lambda number: sources.computed(earlier) if jobs[number] is earlier
+        else made_document(localized(by_lang, *jobs[number]), renderers, site),
+        range(len(jobs)), usable_jobs(None), here=True)]  # numbers cross to the worker, not the forms
     if earlier:
         sources.made.update(made.pop(1))
     documents = [Made(edition, form, *made_one) for (edition, form), made_one in zip(plan, made)]
     for document in documents:
         sources.made[document.form.id, document.edition] = document.source
-        if own_letterhead and "docx" in document.rendered and document.form.letterhead:
-            from ..formats.docx.letterhead import place_letter
-            document.rendered["docx"], document.packed["docx"] = place_letter(own_letterhead, document.rendered["docx"]), None
-        if letterhead_pdf and "pdf" in document.rendered and document.form.letterhead:
-            from ..formats.pdf.letterhead import with_letterhead
-            document.rendered["pdf"], document.packed["pdf"] = with_letterhead(document.rendered["pdf"], letterhead_pdf), None
+        for fmt, letterhead in checked.items() if document.form.letterhead else ():
+            place = function(FORMATS[fmt].letterhead.place)
+            document.rendered[fmt], document.packed[fmt] = place(letterhead, document.rendered[fmt]), None
     with staged_files(call_dir, on_wait) as staging:
         return _put_in_place(Built(call_dir), staging, documents, sources, site)
 
 
 @dataclass
 class Made:
-    """One document as rendered: bytes by format, the PDF's page count, each format deflated for the
+    """One document as rendered: bytes by format, page counts by format, each format deflated for the
     bundle (when a page is made), what it was made from."""
 
     edition: str
     form: FormDef
     rendered: dict[str, bytes]
-    pages: int | None
+    pages: dict[str, int | None]
     packed: dict
     source: str
 
@@ -113,7 +112,7 @@ class Sources:
     def earlier_documents(self, call_dir: Path, plan: list[tuple[str, FormDef]]) -> list[tuple[str, str]]:
         """(form id, edition) of the files an earlier build left that this one does not make, as its
         manifest says before the folder is locked (whatever it says then is checked again after)."""
-        previous = read_manifest(call_dir, self.call.id, EDITIONS, FORMATS)
+        previous = read_manifest(call_dir, self.call.id, EDITIONS, format_names())
         planned = {(form.id, edition) for edition, form in plan}
         return sorted({(e.form, e.lang) for e in (*previous.listed, *previous.left_off) if e.form in self.forms} - planned)
 
@@ -129,7 +128,7 @@ class Sources:
         source = self.made[form_id, edition]
         if isinstance(source, FormgenError):
             return f"it cannot be made from the current sources ({source.line()})"
-        return source, self.letterheads[fmt] if form.letterhead else None
+        return source, self.letterheads.get(fmt) if form.letterhead else None
 
     def _source(self, form: FormDef, edition: str) -> str | FormgenError:
         try:
@@ -149,7 +148,7 @@ class Sources:
         """Editions, then forms in the project's order (those it no longer has after), then formats."""
         forms = list(self.forms)
         place = forms.index(form_id) if form_id in forms else len(forms)
-        return EDITIONS.index(edition), place, form_id, FORMATS.index(fmt)
+        return EDITIONS.index(edition), place, form_id, format_names().index(fmt)
 
     def order_of(self, entry: Entry) -> tuple:
         return self.order(entry.form, entry.lang, entry.format)
@@ -167,7 +166,7 @@ def _digest(path: Path | None, data: bytes | None = None) -> str | None:
 
 
 def made_document(document: Document, renderers: dict[str, Callable], for_zip: bool):
-    """(bytes by format, the PDF's page count, each format deflated for the bundle when it is made,
+    """(bytes by format, page counts by format, each format deflated for the bundle when it is made,
     the document's source)."""
     rendered, pages = rendered_document(document, renderers)
     if not for_zip:
@@ -186,7 +185,7 @@ def _put_in_place(built: Built, staging: Path, documents: list[Made], sources: S
             made_with = sources.of(output.form, output.lang, output.format)
             built.written.append(Entry(**asdict(output), source=made_with[0], letterhead=made_with[1]))
             zip_data[output.path] = document.packed.get(output.format) or document.rendered[output.format]
-    previous = read_manifest(call_dir, call.id, EDITIONS, FORMATS)
+    previous = read_manifest(call_dir, call.id, EDITIONS, format_names())
     built.notes += previous.notes + _replaced(call_dir, built.written, previous)
     kept, left_off = _earlier_files(built, previous, sources, zip_data)
     listed = _with_twin_pages(sorted(built.written + kept, key=sources.order_of))
@@ -259,24 +258,26 @@ def _stale_because(entry: Entry, now: tuple[str, str | None] | str) -> str:
     if entry.source != source:
         return "made from other sources than now (its form, texts, call settings or formgen have changed)"
     if entry.letterhead != letterhead and not letterhead:
-        return "made with a letterhead (give it again with --letterhead or --letterhead-pdf to keep it)"
+        return f"made with a letterhead (give it again with {' or '.join(letterhead_options().values())} to keep it)"
     if entry.letterhead != letterhead:
         return "made with another letterhead than this build's" if entry.letterhead else "made without a letterhead"
     return ""
 
 
 def _with_twin_pages(entries: list[Entry]) -> list[Entry]:
-    """A DOCX counts the pages of the PDF made from the same source, built with it or before."""
-    pages = {(e.form, e.lang, e.source): e.pages for e in entries if e.format == "pdf"}
-    return [replace(e, pages=pages.get((e.form, e.lang, e.source))) if e.format == "docx" and e.pages is None else e
-            for e in entries]
+    """A format whose renderer counts no pages (a DOCX) shows those of its twin (`pages_of`: the PDF)
+    made from the same source, built with it or before."""
+    pages = {(e.form, e.lang, e.source, e.format): e.pages for e in entries}
+    return [replace(e, pages=pages.get((e.form, e.lang, e.source, FORMATS[e.format].pages_of)))
+            if e.pages is None and FORMATS[e.format].pages_of else e for e in entries]
 
 
 def _choice_options(items: list[tuple[str, str, str]], sources: Sources) -> list[str]:
     """--form, --lang and --format that choose at least `items` (form, edition, format), an option
     left out where every value is chosen."""
     options = []
-    for flag, position, every in (("--form", 0, tuple(sources.forms)), ("--lang", 1, EDITIONS), ("--format", 2, FORMATS)):
+    for flag, position, every in (("--form", 0, tuple(sources.forms)), ("--lang", 1, EDITIONS),
+                                  ("--format", 2, format_names())):
         chosen = {item[position] for item in items}
         if not set(every) <= chosen:
             options += [word for value in sorted(chosen, key=every.index) for word in (flag, value)]
@@ -301,60 +302,12 @@ def _unlisted(built: Built, known: set[str], sources: Sources) -> None:
             built.problems.append(f"{folder / name}: not listed in {MANIFEST}; left off the page")
 
 
-def in_two_processes(items: list, work: Callable[[object], object]) -> list:
-    """[work(item) for item in items], in order. Where the machine has a second core and can fork,
-    a child process works on every other item meanwhile (a build of everything takes about half
-    the time); should the child fail, its items are worked on here, where any error is reported
-    as usual. `work` must give what pickle can carry (bytes, numbers, dicts of them)."""
-    if len(items) < 2 or (os.cpu_count() or 1) < 2 or not hasattr(os, "fork"):
-        return [work(item) for item in items]
-    theirs = items[1::2]
-    reader, writer = os.pipe()
-    child = os.fork()
-    if child == 0:
-        _work_for_parent(theirs, work, writer)
-    os.close(writer)
-    try:
-        ours = [work(item) for item in items[::2]]
-        with os.fdopen(reader, "rb") as pipe:
-            answer = pipe.read()
-    finally:
-        os.waitpid(child, 0)
-    done = _unpickled(answer, len(theirs)) or [work(item) for item in theirs]
-    return [result for two in zip_longest(ours, done, fillvalue=_NONE) for result in two if result is not _NONE]
-
-
-_NONE = object()
-
-
-def _work_for_parent(items: list, work: Callable[[object], object], writer: int) -> None:
-    """In the forked child: work, hand the results to the parent through the pipe, and leave at
-    once (no cleanup of the parent's state, no exit handlers)."""
-    import pickle
-
-    try:
-        with os.fdopen(writer, "wb") as pipe:
-            pipe.write(pickle.dumps([work(item) for item in items]))
-    finally:
-        os._exit(0)
-
-
-def _unpickled(answer: bytes, count: int) -> list | None:
-    import pickle
-
-    try:
-        done = pickle.loads(answer)  # from our own child, working on our own definitions
-    except Exception:
-        return None
-    return done if isinstance(done, list) and len(done) == count else None
-
-
-def rendered_document(document: Document, renderers: dict[str, Callable]) -> tuple[dict[str, bytes], int | None]:
-    rendered, pages = {}, None
+def rendered_document(document: Document, renderers: dict[str, Callable]) -> tuple[dict, dict]:
+    """(bytes by format, page counts by format) of one document."""
+    rendered, counted = {}, {}
     for fmt, render in renderers.items():
-        rendered[fmt], counted = render(document)
-        pages = pages if counted is None else counted
-    return rendered, pages
+        rendered[fmt], counted[fmt] = render(document)
+    return rendered, page_counts(counted)
 
 
 # ---- the command line's side ----------------------------------------------------------------------
@@ -364,8 +317,8 @@ def run(options) -> int:
     its page does not list, and the command that would make it right."""
     chosen = find_project(options.project)
     call_path, out = chosen.call(options.call), chosen.output(options.out)
-    built = build(call_path, out, options.lang or [], options.form, options.fmt or [],
-                  letterhead=options.letterhead, letterhead_pdf=options.letterhead_pdf,
+    letterheads = {fmt: getattr(options, _dest(option)) for fmt, option in letterhead_options().items()}
+    built = build(call_path, out, options.lang or [], options.form, options.fmt or [], letterheads=letterheads,
                   site=not options.no_site, project=chosen,
                   on_wait=lambda: say(f"waiting for another build into {out} to finish", err=True))
     for line in built.notes:
@@ -386,6 +339,11 @@ def rebuild_command(options, choices: list[str]) -> str:
     import shlex
 
     given = [("--project", options.project), ("--call", options.call), ("--out", options.out),
-             ("--letterhead", options.letterhead), ("--letterhead-pdf", options.letterhead_pdf)]
+             *((option, getattr(options, _dest(option))) for option in letterhead_options().values())]
     words = ["formgen", "build", *(word for flag, value in given if value is not None for word in (flag, str(value)))]
     return shlex.join([*words, *(["--no-site"] if options.no_site else []), *choices])
+
+
+def _dest(option: str) -> str:
+    """Where argparse keeps an option's value: --letterhead-pdf → letterhead_pdf."""
+    return option.lstrip("-").replace("-", "_")

@@ -2,41 +2,34 @@
 
 Returned files come from outside: each is size-checked and read within bounds, and a file that
 cannot be read becomes a line in the problems table; the batch goes on. Every input file ends up
-in the data or in the problems.
+in the data or in the problems. What a file is, and which reader reads it, formats/registry.py says.
 """
 from __future__ import annotations
 
-import collections
-import concurrent.futures as futures
-import io
-import itertools
 import os
 import signal
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..disk.files import check_regular_file, write_file
-from ..errors import INTERNAL, FormgenError, problem_text, say, shown, unforeseen
-from ..formats.pdf.bounds import check_pdf_size
-from ..formats.pdf.fields import quick_fields
+from ..errors import FormgenError, InternalProblem, NoFormFields, problem_text, say, shown, unforeseen
+from ..formats.registry import FORMATS, FileKind, file_kind, function, known_kinds
 from ..formats.tables.write import CELL_LIMIT, ToReview, cell_length, check_output, cut_cell, write_tables
 from ..language.localize import label_texts
-from ..model.forms import Document, Field, FieldDef, FormDef, GridDef
+from ..model.forms import Field, FieldDef, FormDef, GridDef
 from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
 from ..model.messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
-from ..pipeline import EDITIONS, fillable_forms, forking, localized_documents, localizers, usable_jobs
+from ..pipeline import EDITIONS, fillable_forms, localized_documents, localizers
 from ..sources.call import CallSettings, load_call
 from ..sources.definitions import column_sums
 from ..sources.project import BUILTIN, Project, find_project
+from ..workers import in_order, usable_jobs
 
 MAX_RETURNED_BYTES = 30_000_000
-PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting a pool
-BATCH = 32  # files a worker reads per task: few enough round trips, little held in memory
-KINDS = {b"%PDF": "pdf", b"PK\x03\x04": "docx", b"\x89PNG": "png", b"\xff\xd8\xff": "jpeg", b"II*\x00": "tiff",
-         b"MM\x00*": "tiff"}
+PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting workers
+BATCH = 32  # files a worker reads at a time: few enough round trips, little held in memory
 GENERAL, PROBLEMS = "general", "problems"
 FileResult = tuple  # what read_file gives: ([(application key, Returned)], [(file, problem)])
 OWN_FILES = {"manifest.json"}  # what `fill` and `build` write beside the forms: skipped inside a folder
@@ -141,38 +134,33 @@ class Forms:
         best = max(scores, key=scores.get)
         return best if scores[best] else None
 
-    def by_labels(self, aliases: list[str | None]) -> Document | None:
-        """The edition whose controls carry these labels, in this order (a LibreOffice 7.x save,
-        which also drops the label of a drop-down)."""
-        for document in self.documents:
-            labels = [f.label for f in document.fields() if kind_of(f.kind).docx]
-            if (len(labels) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
-                    and all(a is None or a == label for a, label in zip(aliases, labels))):
-                return document
-        return None
-
 
 # ---- reading one file ----------------------------------------------------------------------------
 
-def returned_bytes(path: Path) -> tuple[str, bytes]:
+def returned_bytes(path: Path) -> tuple[FileKind, bytes]:
     """(kind, bytes) of a returned file: a regular file within the size limit, a form or a scan."""
     check_regular_file(path, MAX_RETURNED_BYTES, "send the form without scanned attachments")
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the file") from None
-    kind = next((kind for magic, kind in KINDS.items() if data.startswith(magic)), None)
+    kind = file_kind(data, str(path))
     if kind is None:
-        raise FormgenError(path, "", "not a PDF or DOCX, nor a scan (PNG, JPEG, TIFF)",
-                           "send the form as the PDF or DOCX it was made as, or its scan")
+        forms, scans = known_kinds()
+        raise FormgenError(path, "", f"not a {forms}, nor a scan ({scans})",
+                           f"send the form as the {forms} it was made as, or its scan")
+    if kind.refused:
+        raise FormgenError(path, "", *kind.refused)
     return kind, data
 
 
-def read_returned(path: Path, forms: Forms, kind: str = "", data: bytes = b"") -> tuple[list[Returned], list[str]]:
-    """One Returned per form the filled PDF or DOCX holds fields of, and what could not be read as it is."""
-    if not kind:
+def read_returned(path: Path, forms: Forms, kind: FileKind | None = None,
+                  data: bytes = b"") -> tuple[list[Returned], list[str]]:
+    """One Returned per form the filled file holds fields of, and what could not be read as it is."""
+    if kind is None:
         kind, data = returned_bytes(path)
-    values, problems = _pdf_values(path, data) if kind == "pdf" else _docx_values(path, data, forms)
+    fmt = FORMATS[kind.format]
+    values, problems = function(fmt.read)(path, data, forms.documents)
     if NOT_TEXT.search("".join(values.values())):  # one search for the whole file, one per value only then
         values = {name: _as_text(name, value, problems) for name, value in values.items()}
     by_form = {form: {i: forms.canonical(i, values[i]) if values[i] else "" for i in ids if i in values}
@@ -181,19 +169,19 @@ def read_returned(path: Path, forms: Forms, kind: str = "", data: bytes = b"") -
     if not by_form and problems:  # a tree cut at its limit: say so, and do not read it as a scan
         raise FormgenError(path, "", "; ".join(problems), "ask for the form saved again from the original file")
     if not by_form:
-        raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
+        raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
     if len(by_form) > 1:
         problems.append(f"holds fields of {len(by_form)} forms ({', '.join(by_form)}); each is read as its own")
-    if kind == "pdf" and len(by_form) == 1:  # every form's PDF holds all its fields, filled or not
+    if fmt.holds_every_field and len(by_form) == 1:
         problems += _missing_fields(*next(iter(by_form.items())), forms)
     unknown = sorted(set(values) - {name for found in by_form.values() for name in found})
     if unknown:
         problems.append(f"{len(unknown)} field(s) no form has, not read: {shown(', '.join(unknown[:5]))[:200]}")
     returned = [Returned(path, form, found) for form, found in by_form.items()]
-    for one in returned:
+    for one in returned if fmt.signatures else ():
         signed = [k for k, v in one.values.items() if v and forms.definitions[k].kind == "signature"]
         if signed:
-            _check_signatures(one, signed)
+            _check_signatures(one, signed, function(fmt.signatures))
     return returned, problems
 
 
@@ -217,10 +205,9 @@ def _as_text(name: str, value: str, problems: list[str]) -> str:
     return NOT_TEXT.sub("\ufffd", value)
 
 
-def _check_signatures(returned: Returned, signed: list[str]) -> None:
-    """Each signed field's value says what pyHanko found; a signature that does not hold is a problem."""
-    from ..formats.pdf.signatures import signature_states
-
+def _check_signatures(returned: Returned, signed: list[str], signature_states) -> None:
+    """Each signed field's value says what the format's signature reader (pyHanko) found; a signature
+    that does not hold is a problem."""
     try:
         states = signature_states(returned.path)
     except Exception as exc:  # pyHanko raises many kinds on a damaged signature dictionary
@@ -231,53 +218,6 @@ def _check_signatures(returned: Returned, signed: list[str]) -> None:
         returned.values[field_id] = state.summary() if state else "signed, not checked"
         if state and not (state.intact and state.whole_file):
             returned.problems.append(f"{field_id}: {state.summary()}")
-
-
-def _pdf_values(path: Path, data: bytes) -> tuple[dict[str, str], list[str]]:
-    check_pdf_size(data, str(path))  # before anything is materialised
-    quick = quick_fields(data)
-    if quick is not None:
-        return quick
-    import pikepdf  # 0.14 s to import: only for the files the quick reader leaves to qpdf
-
-    from ..formats.pdf.read import EncryptedPdf, pdf_error_text, qpdf_fields
-
-    try:
-        return qpdf_fields(data)
-    except (pikepdf.PasswordError, EncryptedPdf):
-        raise FormgenError(path, "", "the PDF is encrypted", "ask for the form saved without a password") from None
-    except (pikepdf.PdfError, ValueError, RecursionError, AttributeError, TypeError) as exc:
-        raise FormgenError(path, "", f"damaged PDF: {pdf_error_text(exc)}", "ask for the form saved again") from None
-
-
-def _docx_values(path: Path, data: bytes, forms: Forms) -> tuple[dict[str, str], list[str]]:
-    from ..formats.docx.read import read_docx_controls
-
-    stream = io.BytesIO(data)
-    stream.name = str(path)
-    controls = read_docx_controls(stream)
-    if not controls:
-        raise FormgenError(path, "", "holds no field of the forms", "is it a form made by formgen?")
-    tagged: dict[str, str] = {}
-    problems = []
-    for tag, _, value in controls:
-        if tag and tag in tagged and tagged[tag] != value:
-            problems.append(f"{shown(tag)}: two controls of this tag with different values; the first is kept")
-        if tag:
-            tagged.setdefault(tag, value)  # as read_docx_values: the first control of a tag counts
-    if tagged:
-        return tagged, problems
-    document = forms.by_labels([alias for _, alias, _ in controls])
-    if document is None:
-        raise FormgenError(path, "", "its controls lost their tags and do not match a form",
-                           "ask for the form filled in the original file")
-    # LibreOffice 7.x: no tags and no placeholder flag; the order and labels identify each field
-    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}, []
-
-
-def _unless_placeholder(value: str, field: Field) -> str:
-    bare = value.replace("\u00a0", " ").strip()
-    return "" if not bare or bare.strip("[]") == field.hint else value
 
 
 # ---- the batch -------------------------------------------------------------------------------------
@@ -320,70 +260,11 @@ def _not_read(path: Path) -> str:
 
 def read_all(paths: Iterator[Path], forms: Forms, jobs: int | None = None,
              parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[Path, FileResult | FormgenError]]:
-    """Each file read, in the given order: by a pool of processes (one per core) once there are
-    enough files for it to pay, a bounded number of batches in flight so memory stays flat. The
-    workers fork from this process, which has the forms; where processes cannot fork, all is read here."""
-    paths = iter(paths)
-    first = list(itertools.islice(paths, parallel_from))
-    jobs = usable_jobs(jobs)
-    if jobs == 1 or len(first) < parallel_from or not forking():
-        for path in itertools.chain(first, paths):
-            yield path, _read_or_error(path, forms)
-        return
-    with _Readers(jobs, forms) as readers:
-        pending: collections.deque = collections.deque()
-        for batch in _batches(itertools.chain(first, paths), BATCH):
-            pending.append(readers.submit(batch))
-            if len(pending) > jobs * 2:
-                yield from readers.results(*pending.popleft())
-        while pending:
-            yield from readers.results(*pending.popleft())
-
-
-class _Readers:
-    """The pool of worker processes. A worker that dies (a crash in a C library, the system out of
-    memory) breaks the pool and fails every batch in flight: those batches' files are read again one
-    by one, each in a process of its own, and a file that kills that process too is a problem; the
-    batches after them go to a new pool."""
-
-    def __init__(self, jobs: int, forms: Forms) -> None:
-        self.jobs, self.forms, self.pool = jobs, forms, None
-
-    def __enter__(self) -> "_Readers":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.pool:
-            self.pool.shutdown(cancel_futures=True)
-
-    def submit(self, batch: list[Path]) -> tuple:
-        if self.pool is None:
-            self.pool = futures.ProcessPoolExecutor(self.jobs, forking(), initializer=_start_reader,
-                                                    initargs=(self.forms,))
-        try:
-            return batch, self.pool, self.pool.submit(_read_batch, batch)
-        except BrokenProcessPool:  # broken since the last batch was taken: its results say which files
-            self._discard(self.pool)
-            return self.submit(batch)
-
-    def results(self, batch: list[Path], pool,
-                future: futures.Future) -> Iterator[tuple[Path, FileResult | FormgenError]]:
-        try:
-            yield from zip(batch, future.result())
-        except BrokenProcessPool:
-            self._discard(pool)
-            for path in batch:
-                yield path, _read_alone(path, self.forms)
-
-    def _discard(self, pool) -> None:
-        if pool is self.pool:
-            self.pool.shutdown(cancel_futures=True)
-            self.pool = None
-
-
-def _batches(paths: Iterator[Path], size: int) -> Iterator[list[Path]]:
-    while batch := list(itertools.islice(paths, size)):
-        yield batch
+    """Each file read, in the given order: by worker processes (one per core, workers.py) once there
+    are enough files for them to pay, a few batches in flight so memory stays flat. A file whose
+    worker dies is read again in a process of its own; one that kills that too is a problem."""
+    return in_order(partial(_read_or_error, forms=forms), paths, usable_jobs(jobs), batch=BATCH,
+                    parallel_from=parallel_from, died=_died)
 
 
 def _read_or_error(path: Path, forms: Forms) -> FileResult | FormgenError:
@@ -393,29 +274,12 @@ def _read_or_error(path: Path, forms: Forms) -> FileResult | FormgenError:
     except FormgenError as exc:
         return exc
     except Exception as exc:  # noqa: BLE001 (a library's error on a hostile file, or a bug: named either way)
-        return FormgenError(path, "", unforeseen(exc))
+        return unforeseen(path, exc)
 
 
-def _read_alone(path: Path, forms: Forms) -> FileResult | FormgenError:
-    """The file read in a process of its own, forked from this one: if it dies, only this file is lost."""
-    receive, send = forking().Pipe(duplex=False)
-    process = forking().Process(target=_read_into, args=(path, forms, send), daemon=True)
-    process.start()
-    send.close()
-    try:
-        result = receive.recv()
-    except EOFError:  # it died before it could answer
-        result = None
-    process.join()
-    if result is None:
-        return FormgenError(path, "", f"the process reading it died twice ({_death(process.exitcode)}); the other "
-                            "files were read", "ask for the file saved again, or key it in")
-    return result
-
-
-def _read_into(path: Path, forms: Forms, send) -> None:
-    send.send(_read_or_error(path, forms))
-    send.close()
+def _died(path: Path, exit_code: int) -> FormgenError:
+    return FormgenError(path, "", f"the process reading it died twice ({_death(exit_code)}); the other "
+                        "files were read", "ask for the file saved again, or key it in")
 
 
 def _death(exit_code: int | None) -> str:
@@ -424,18 +288,6 @@ def _death(exit_code: int | None) -> str:
     except (TypeError, ValueError):  # not killed by a signal
         return f"exit code {exit_code}"
     return {"SIGSEGV": "SIGSEGV: a reader library crashed", "SIGKILL": "SIGKILL: out of memory?"}.get(name, name)
-
-
-_forms: Forms | None = None
-
-
-def _start_reader(forms: Forms) -> None:
-    global _forms
-    _forms = forms
-
-
-def _read_batch(paths: list[Path]) -> list[FileResult | FormgenError]:
-    return [_read_or_error(path, _forms) for path in paths]
 
 
 def application_key(path: Path) -> str:
@@ -466,18 +318,17 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
 
 
 def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
-    """([(application key, what the file holds)], problems): a filled PDF or DOCX, or a scan's pages."""
+    """([(application key, what the file holds)], problems): a filled form, or a scan's pages (a file
+    of a format that may be either, a PDF, is a scan when it holds no field of the forms)."""
     kind, data = returned_bytes(path)
-    if kind == "docx":
+    if not kind.format:
+        return _read_scan(path, kind, forms)
+    try:
         return _as_found(path, *read_returned(path, forms, kind, data))
-    if kind == "pdf":
-        try:
-            return _as_found(path, *read_returned(path, forms, kind, data))
-        except FormgenError as exc:
-            if "no field" not in exc.problem:  # damaged or encrypted: not a scan either
-                raise
-            return _read_scan(path, kind, forms, fields_looked_for=True)
-    return _read_scan(path, kind, forms)
+    except NoFormFields:
+        if not kind.scan:
+            raise
+        return _read_scan(path, kind, forms, fields_looked_for=True)
 
 
 def _as_found(path: Path, returned: list[Returned], problems: list[str]):
@@ -489,7 +340,7 @@ def _as_found(path: Path, returned: list[Returned], problems: list[str]):
     return [(key, one) for one in returned], [(shown(str(path)), problem) for problem in problems]
 
 
-def _read_scan(path: Path, kind: str, forms: Forms,
+def _read_scan(path: Path, kind: FileKind, forms: Forms,
                fields_looked_for: bool = False) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
     """A scanned return: one entry per page identified, in the application its folder (or the row
     named in a prefilled page's code) says. A PDF without the forms' fields (`fields_looked_for`) and
@@ -499,7 +350,7 @@ def _read_scan(path: Path, kind: str, forms: Forms,
     except ImportError as exc:
         raise FormgenError(path, "", f"a scan, and reading scans needs {exc.name or exc}",
                            "pip install 'formgen[scan]' and Debian's tesseract-ocr-kir tesseract-ocr-rus") from None
-    result = read_scan(path, kind, forms.layouts)
+    result = read_scan(path, kind.scan, forms.layouts)
     if fields_looked_for and not result.pages:
         damaged = "".join(f"; {where.rpartition(', ')[2]}: {exc.problem}" for where, exc in result.damaged[:1])
         raise FormgenError(path, "", f"holds no field of the forms and no page with a formgen code{damaged}",
@@ -648,7 +499,7 @@ def run(options) -> None:
     forms = Forms(load_call(chosen.call(options.call)), chosen)
     applications, problems = collect(options.inputs, forms=forms)
     for file, problem in problems:
-        if problem.startswith(INTERNAL):  # a bug of formgen's: in the problems and on the screen
+        if isinstance(problem, InternalProblem):  # a bug of formgen's: in the problems and on the screen
             say(f"warning: {file}: {problem}", err=True)
     limit = CELL_LIMIT if out.suffix.lower() == ".xlsx" else None
     written = write_tables(out, tables(applications, problems, forms, lang, limit))

@@ -3,6 +3,7 @@ dates so equal inputs give equal bytes. zipfile alone would let a small file unp
 from __future__ import annotations
 
 import io
+import re
 import struct
 import zipfile
 import zlib
@@ -52,6 +53,31 @@ def package_part(data: bytes, name: str, part: str, max_unpacked: int, max_entri
     if quick is not None:
         return quick
     return read_part(open_package(data, name, max_unpacked, max_entries), part, limit, name)
+
+
+def package_types(data: bytes, name: str) -> set[str]:
+    """The types a zip package declares itself and its parts of: the content types an Office Open
+    XML package's [Content_Types].xml lists (a DOCX's main part among them), and an OpenDocument's
+    `mimetype`. Read within the bounds of a returned form; a zip that cannot be opened raises."""
+    declared = _part_if_any(data, name, "[Content_Types].xml")
+    if declared is not None:
+        return {match.decode("utf-8", "replace") for match in _CONTENT_TYPE.findall(declared)}
+    mimetype = _part_if_any(data, name, "mimetype")
+    return {mimetype.decode("ascii", "replace").strip()} if mimetype is not None else set()
+
+
+# A package read only for what it declares: the bounds of a returned DOCX (formats/docx/read.py)
+PACKAGE_UNPACKED, PACKAGE_ENTRIES, PACKAGE_DECLARATIONS = 100_000_000, 2000, 1_000_000
+_CONTENT_TYPE = re.compile(rb"""ContentType\s*=\s*["']([^"']*)["']""")
+
+
+def _part_if_any(data: bytes, name: str, part: str) -> bytes | None:
+    """The part, or None where the package has none; the quick way first, as `package_part`."""
+    quick = _plain_part(data, part.encode("ascii"), PACKAGE_UNPACKED, PACKAGE_ENTRIES, PACKAGE_DECLARATIONS)
+    if quick is not None:
+        return quick
+    package = open_package(data, name, PACKAGE_UNPACKED, PACKAGE_ENTRIES)
+    return read_part(package, part, PACKAGE_DECLARATIONS, name) if part in package.namelist() else None
 
 
 # The zip records formgen reads and writes, each declared once:

@@ -118,3 +118,6 @@ def _scan_dpi(page: pdfium.PdfPage) -> float:
     if not best:
         return DEFAULT_DPI
     return float(min(MAX_DPI, max(MIN_DPI, best / width_in)))
+
+
+DRAWN = {"pdf": pdf_pages, "image": image_pages}  # how a kind of scan file is drawn (FileKind.scan)

@@ -129,27 +129,27 @@ class Layouts:
 
 # ---- reading a file --------------------------------------------------------------------------------
 
-def read_scan(path: Path, kind: str, layouts: Layouts) -> ScanResult:
-    """Every page of a scan file (kind: pdf, png, jpeg or tiff) read, or reported: a page that no
-    reader can draw or read is one problem (in `damaged`), and the pages after it are still read."""
-    from .pages import image_pages, pdf_pages
+def read_scan(path: Path, drawn_as: str, layouts: Layouts) -> ScanResult:
+    """Every page of a scan file read, or reported: a page that no reader can draw or read is one
+    problem (in `damaged`), and the pages after it are still read. `drawn_as`: "pdf" (its pages drawn
+    by PDFium) or "image" (PNG, JPEG, TIFF… by Pillow), as the file's kind says (formats/registry.py)."""
+    from .pages import DRAWN
 
     result = ScanResult()
-    pages = pdf_pages(path) if kind == "pdf" else image_pages(path)
+    pages = DRAWN[drawn_as](path)
     for number, draw in enumerate(pages, 1):
         where = f"{path}, page {number}"
         try:
             image = draw()
         except Exception as exc:  # noqa: BLE001 (PDFium or Pillow cannot draw it; or a bug, named as one)
-            result.damaged.append((where, exc if isinstance(exc, FormgenError) else
-                                   FormgenError(path, "", unforeseen(exc))))
+            result.damaged.append((where, exc if isinstance(exc, FormgenError) else unforeseen(path, exc)))
             continue
         try:
             result.pages.append(read_page(image, where, layouts))
         except FormgenError as exc:  # not a page of the forms
             result.problems.append((where, problem_text(exc)))
         except Exception as exc:  # noqa: BLE001 (OpenCV, zxing or tesseract on a page they cannot take, or a bug)
-            result.damaged.append((where, FormgenError(path, "", unforeseen(exc))))
+            result.damaged.append((where, unforeseen(path, exc)))
     return result
 
 

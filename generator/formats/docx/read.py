@@ -7,13 +7,16 @@ a few times quicker); any other is parsed.
 """
 from __future__ import annotations
 
+import io
 from pathlib import Path
-from typing import BinaryIO, Union
+from typing import BinaryIO, Iterable, Union
 
 from lxml import etree
 
 from . import ooxml
-from ...errors import FormgenError
+from ...errors import FormgenError, NoFormFields, shown
+from ...model.forms import Document, Field
+from ...model.kinds import kind_of
 from ..zips import package_part
 
 MAX_FILE_BYTES = 50_000_000
@@ -43,6 +46,48 @@ def read_docx_controls(source: Union[str, Path, BinaryIO]) -> list[tuple[str | N
     if quick is not None:
         return quick
     return [ooxml.control_reading(sdt) for sdt in ooxml.iter_controls(_parsed(xml, name))]
+
+
+def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> tuple[dict[str, str], list[str]]:
+    """({field id: value}, what could not be read as it is) of a returned DOCX, as `collect` reads it.
+    The first control of a tag counts. Controls that lost their tags (a LibreOffice 7.x save, which
+    also drops the placeholder flag) are told by their order and labels: the one of the `documents`
+    whose controls carry these labels."""
+    stream = io.BytesIO(data)
+    stream.name = str(path)
+    controls = read_docx_controls(stream)
+    if not controls:
+        raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
+    tagged: dict[str, str] = {}
+    problems = []
+    for tag, _, value in controls:
+        if tag and tag in tagged and tagged[tag] != value:
+            problems.append(f"{shown(tag)}: two controls of this tag with different values; the first is kept")
+        if tag:
+            tagged.setdefault(tag, value)
+    if tagged:
+        return tagged, problems
+    document = _labelled(documents, [alias for _, alias, _ in controls])
+    if document is None:
+        raise FormgenError(path, "", "its controls lost their tags and do not match a form",
+                           "ask for the form filled in the original file")
+    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}, []
+
+
+def _labelled(documents: Iterable[Document], aliases: list[str | None]) -> Document | None:
+    """The document whose controls carry these labels, in this order (a LibreOffice 7.x save also
+    drops the label of a drop-down: more than half must be there)."""
+    for document in documents:
+        labels = [f.label for f in document.fields() if kind_of(f.kind).docx]
+        if (len(labels) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
+                and all(a is None or a == label for a, label in zip(aliases, labels))):
+            return document
+    return None
+
+
+def _unless_placeholder(value: str, field: Field) -> str:
+    bare = value.replace("\u00a0", " ").strip()
+    return "" if not bare or bare.strip("[]") == field.hint else value
 
 
 def _parsed(xml: bytes, name: str):

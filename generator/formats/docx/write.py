@@ -8,6 +8,7 @@ body is written as XML text by `ooxml`. No python-docx at all on the way.
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zlib
 from functools import lru_cache
 from pathlib import Path
@@ -88,6 +89,23 @@ def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | N
     body = "".join(writer.table(block) if isinstance(block, Table) else writer.paragraph(block)
                    for block in document.blocks)
     out.write(_package(document, body))
+
+
+def rendered(document: Document, values: Mapping[str, str] | None = None) -> tuple[bytes, None]:
+    """The DOCX's bytes, and no page count: Word lays its pages out when it opens it."""
+    buffer = io.BytesIO()
+    render_docx(document, buffer, values)
+    return buffer.getvalue(), None
+
+
+def blank(document: Document) -> bytes:
+    """The empty DOCX every row of `fill` is a copy of (`filled`)."""
+    return rendered(document)[0]
+
+
+def filled(blank: bytes, document: Document, values: Mapping[str, str]) -> tuple[bytes, None]:
+    """A row's copy of the blank (`fill_docx`); the row's `document` changes nothing in a DOCX."""
+    return fill_docx(blank, values), None
 
 
 class _Writer:

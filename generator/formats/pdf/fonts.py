@@ -130,6 +130,17 @@ def font_errors(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FA
     return problems
 
 
+def undrawable(text: str) -> str | None:
+    """Why a value cannot be shown in the PDF's fields: a character their font has no glyph for (emoji,
+    CJK, Arabic) would be an empty box where the value has a letter. None when it can."""
+    font = face("sans")
+    missing = [char for char in dict.fromkeys(text) if char not in "\n\r\t" and not font.covers(char)]
+    if not missing:
+        return None
+    shown = ", ".join(f"U+{ord(c):04X} {unicodedata.name(c, '')}".rstrip() for c in missing[:3])
+    return f"the PDF font has no letter for {shown} (write it in Cyrillic or Latin letters)"
+
+
 def split_to_width(word: str, width: float, measure: Callable[[str], float]) -> list[str]:
     """A word wider than `width` (a long address, a URL) cut into pieces that fit, each as long as
     it can be. Widths add up character by character (the PDF text has no kerning), so each distinct

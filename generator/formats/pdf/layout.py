@@ -303,8 +303,7 @@ def render_pdf(document: Document, out: BinaryIO, values: Mapping[str, str] | No
 
 def render_pdf_counted(document: Document, values: Mapping[str, str] | None = None) -> tuple[bytes, int]:
     """The PDF and its number of pages."""
-    blank = render_blank(document)
-    return fill_blank(blank, document, values or {}), len(blank.pages)
+    return filled(render_blank(document), document, values or {})
 
 
 @dataclass(frozen=True)
@@ -337,6 +336,11 @@ def fill_blank(blank: BlankPdf, document: Document, values: Mapping[str, str]) -
         return blank.data
     codes = [qr_mask(page.text(document.row)) for page in blank.pages] if document.row else []
     return fill_form(blank.form, blank.widgets, values, codes)
+
+
+def filled(blank: BlankPdf, document: Document, values: Mapping[str, str]) -> tuple[bytes, int]:
+    """A row's copy of the blank (`fill_blank`), and its page count."""
+    return fill_blank(blank, document, values), len(blank.pages)
 
 
 def page_widgets(document: Document) -> list[list[Widget]]:

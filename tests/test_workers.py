@@ -1,0 +1,146 @@
+"""Both cores, one way (generator/workers.py): whatever the processes, every item's result comes
+back in order, the same as one process gives; a worker that dies costs only time; nothing is left
+running; and a build made by two processes is byte for byte the build one process makes."""
+import faulthandler
+import itertools
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from generator import DEFAULT_CALL
+from generator.commands import build as build_module
+from generator.errors import FormgenError
+from generator.workers import in_order
+
+pytestmark = pytest.mark.skipif(not hasattr(os, "fork"), reason="no fork on this system")
+MAIN = os.getpid()
+
+
+@pytest.fixture(autouse=True)
+def no_hang():
+    """A pool that deadlocks fails its test instead of stopping the run."""
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("no answer in 60 s: the workers hang"))
+    signal.alarm(60)
+    yield
+    signal.alarm(0)
+
+
+def square(item: int) -> tuple[int, bool]:
+    return item * item, os.getpid() != MAIN
+
+
+def children() -> list[int]:
+    """The processes this one started and has not reaped (Linux: read from /proc)."""
+    found = []
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rpartition(")")[2].split()[1]) == MAIN:
+            found.append(int(pid))
+    return found
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 7, 100])
+@pytest.mark.parametrize("processes, here, batch", [(1, False, 1), (2, True, 1), (2, False, 1), (3, False, 4),
+                                                    (3, True, 32)])
+def test_every_item_comes_back_in_order(count, processes, here, batch):
+    results = list(in_order(square, range(count), processes, here=here, batch=batch))
+    assert [(item, value) for item, (value, _) in results] == [(i, i * i) for i in range(count)]
+    assert children() == []
+
+
+def test_the_work_is_shared_with_forked_processes_once_there_are_enough_items():
+    in_workers = {item: forked for item, (_, forked) in in_order(square, range(20), 2, here=True, parallel_from=8)}
+    assert set(in_workers.values()) == {True, False}  # this process did its share, a worker the rest
+    few = {forked for _, (_, forked) in in_order(square, range(7), 2, parallel_from=8)}
+    assert few == {False}  # too few to pay for a process
+    assert {forked for _, (_, forked) in in_order(square, range(20), 1, parallel_from=8)} == {False}
+
+
+def test_where_processes_cannot_fork_everything_is_worked_on_here(monkeypatch):
+    expected = list(in_order(square, range(30), 1))
+    monkeypatch.delattr(os, "fork")
+    assert list(in_order(square, range(30), 2, parallel_from=1)) == expected
+
+
+def test_big_items_and_big_answers_cross_without_a_hang():
+    """Items and answers far larger than a pipe holds, many in flight at once."""
+    items = [bytes([n]) * 300_000 for n in range(24)]
+    results = list(in_order(lambda data: data * 2, items, 3, ahead=4, parallel_from=1))
+    assert [answer for _, answer in results] == [data * 2 for data in items]
+
+
+def test_items_are_drawn_only_a_few_ahead_of_the_results():
+    drawn = []
+    numbers = (drawn.append(n) or n for n in itertools.count())
+    results = in_order(square, numbers, 2, batch=4, ahead=2, parallel_from=8)
+    taken = list(itertools.islice(results, 50))
+    assert [item for item, _ in taken] == list(range(50))
+    assert len(drawn) <= 50 + 2 * 2 * 4 + 4
+    results.close()  # a consumer that stops early leaves no worker behind
+    assert children() == []
+
+
+def dies_in_a_worker(on: set[int], how=lambda: os.kill(os.getpid(), signal.SIGSEGV), once: Path | None = None):
+    def work(item: int):
+        if item in on and os.getpid() != MAIN and not (once and once.exists()):
+            if once:
+                once.touch()
+            faulthandler.disable()  # pytest's: it would print the dying worker's stack
+            how()
+        return item * item
+    return work
+
+
+@pytest.mark.parametrize("here", [True, False])
+def test_a_worker_that_dies_costs_its_items_a_second_try_alone(tmp_path, here):
+    once = tmp_path / "died"
+    results = dict(in_order(dies_in_a_worker({5}, once=once), range(40), 2, here=here, batch=4, parallel_from=1,
+                            died=lambda item, status: pytest.fail(f"{item} died twice")))
+    assert once.exists() and results == {i: i * i for i in range(40)}
+    assert children() == []
+
+
+@pytest.mark.parametrize("how, status", [(lambda: os.kill(os.getpid(), signal.SIGSEGV), -signal.SIGSEGV),
+                                         (lambda: os._exit(3), 3)], ids=["segfault", "exit"])
+def test_an_item_that_kills_its_second_process_too_goes_to_died(how, status):
+    results = dict(in_order(dies_in_a_worker({5, 30}, how), range(40), 2, batch=4, parallel_from=1,
+                            died=lambda item, exit_status: ("died", item, exit_status)))
+    assert results == {i: ("died", i, status) if i in (5, 30) else i * i for i in range(40)}
+    assert children() == []
+
+
+def test_by_default_an_item_that_kills_its_processes_is_worked_on_here(tmp_path):
+    """As `build` and `fill` use them: where the error is reported as any other."""
+    results = dict(in_order(dies_in_a_worker({7}, lambda: os._exit(3)), range(20), 2, here=True, parallel_from=1))
+    assert results == {i: i * i for i in range(20)}
+
+
+def test_an_error_in_a_worker_is_raised_here_and_stops_every_worker():
+    def work(item: int) -> int:
+        if item == 11:
+            raise FormgenError("x.csv", "row 11", "no space left", "free some space")
+        return item
+
+    with pytest.raises(FormgenError, match="row 11: no space left"):
+        list(in_order(work, range(100), 2, ahead=4, parallel_from=1))
+    assert children() == []
+
+
+# ---- build ------------------------------------------------------------------------------------------
+
+def built_bytes(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_a_build_by_two_processes_writes_what_one_writes(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_module, "usable_jobs", lambda jobs: 1)
+    build_module.build(DEFAULT_CALL, tmp_path / "one")
+    monkeypatch.setattr(build_module, "usable_jobs", lambda jobs: 2)
+    build_module.build(DEFAULT_CALL, tmp_path / "two")
+    one, two = built_bytes(tmp_path / "one"), built_bytes(tmp_path / "two")
+    assert one == two and any(name.endswith(".pdf") for name in one) and any(name.endswith(".docx") for name in one)
