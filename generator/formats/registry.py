@@ -9,7 +9,6 @@ formats without loading any, and a DOCX build never loads the PDF's libraries.
 A format is its package under formats/ and its entries here (docs/architecture.md, "where to add").
 """
 from collections.abc import Callable
-from functools import lru_cache
 from typing import NamedTuple  # a table every command loads: dataclasses cost ten times as much
 
 ZIP = b"PK\x03\x04"
@@ -72,7 +71,7 @@ FILE_KINDS: list[FileKind] = [
         "application/vnd.ms-word.template.macroEnabledTemplate.main+xml")),
     FileKind("odt", (ZIP,), package=("application/vnd.oasis.opendocument.text",),
              refused=("an OpenDocument text (.odt), which formgen does not read",
-                      "save it as .docx (LibreOffice: File → Save As → Word 2007-365) and collect it again")),
+                      "save it as .docx in Word or LibreOffice and collect it again")),
     FileKind("png", (b"\x89PNG",), scan="image"),
     FileKind("jpeg", (b"\xff\xd8\xff",), scan="image"),
     FileKind("tiff", (b"II*\x00", b"MM\x00*"), scan="image"),
@@ -85,12 +84,9 @@ def format_names(role: str = "") -> tuple[str, ...]:
 
 
 def function(named: str | Callable) -> Callable:
-    """The function an entry names, imported now if it has not been."""
-    return named if callable(named) else _imported(named)
-
-
-@lru_cache(maxsize=None)
-def _imported(named: str) -> Callable:
+    """The function an entry names, its module imported now if it has not been."""
+    if callable(named):
+        return named
     from importlib import import_module
 
     module, _, name = named.partition(":")
