@@ -120,9 +120,10 @@ def outcome(code: int, listed: Callable[[list[str]], bool], *said: str, left_off
 
 
 def every(paths: list[str], but: set[str] = frozenset()) -> bool:
-    from generator.pipeline import EDITIONS, FORMATS
+    from generator.formats.registry import format_names
+    from generator.pipeline import EDITIONS
 
-    return set(paths) == {f"{lang}/{form}.{fmt}" for lang in EDITIONS for form in forms() for fmt in FORMATS} - but
+    return set(paths) == {f"{lang}/{form}.{fmt}" for lang in EDITIONS for form in forms() for fmt in format_names()} - but
 
 
 def of_form(form_index: int, langs=("ru", "ky", "ru+ky"), formats=("docx", "pdf")) -> set[str]:
