@@ -70,18 +70,21 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
     renderers = {fmt: function(FORMATS[fmt].render) for fmt in formats}  # imported once, before a fork
     # what the earlier files would be made from now is worked out beside the first document's render
     jobs = [*plan[:1], *([earlier] if earlier else []), *plan[1:]]
-    made = [result for _, result in in_order(
-        lambda number: sources.computed(earlier) if jobs[number] is earlier
-        else made_document(localized(by_lang, *jobs[number]), renderers, site),
-        range(len(jobs)), usable_jobs(None), here=True)]  # numbers cross to the worker, not the forms
+
+    def make(number: int):  # a job's number crosses to the worker, not its form
+        job = jobs[number]
+        return sources.computed(job) if job is earlier else made_document(localized(by_lang, *job), renderers, site)
+
+    made = [result for _, result in in_order(make, range(len(jobs)), usable_jobs(None), here=True)]
     if earlier:
         sources.made.update(made.pop(1))
     documents = [Made(edition, form, *made_one) for (edition, form), made_one in zip(plan, made)]
     for document in documents:
         sources.made[document.form.id, document.edition] = document.source
-        for fmt, letterhead in checked.items() if document.form.letterhead else ():
-            place = function(FORMATS[fmt].letterhead.place)
-            document.rendered[fmt], document.packed[fmt] = place(letterhead, document.rendered[fmt]), None
+        if document.form.letterhead:
+            for fmt, letterhead in checked.items():
+                place = function(FORMATS[fmt].letterhead.place)
+                document.rendered[fmt], document.packed[fmt] = place(letterhead, document.rendered[fmt]), None
     with staged_files(call_dir, on_wait) as staging:
         return _put_in_place(Built(call_dir), staging, documents, sources, site)
 

@@ -178,9 +178,9 @@ def read_returned(path: Path, forms: Forms, kind: FileKind | None = None,
     if unknown:
         problems.append(f"{len(unknown)} field(s) no form has, not read: {shown(', '.join(unknown[:5]))[:200]}")
     returned = [Returned(path, form, found) for form, found in by_form.items()]
-    for one in returned if fmt.signatures else ():
+    for one in returned:
         signed = [k for k, v in one.values.items() if v and forms.definitions[k].kind == "signature"]
-        if signed:
+        if signed and fmt.signatures:
             _check_signatures(one, signed, function(fmt.signatures))
     return returned, problems
 
