@@ -97,7 +97,13 @@ def kind_name(data: bytes) -> str | None:
 def test_each_kind_is_told_from_its_bytes():
     document = localized_documents(CALL, ["ky"], ["annex2"])[0]
     assert kind_name(render_bytes(document, "pdf")) == "pdf"
-    assert kind_name(render_bytes(document, "docx")) == "docx"
+    docx = render_bytes(document, "docx")
+    assert kind_name(docx) == "docx"
+    reordered = io.BytesIO()  # what the package declares is found wherever it lies, not only first
+    with zipfile.ZipFile(io.BytesIO(docx)) as source, zipfile.ZipFile(reordered, "w", zipfile.ZIP_DEFLATED) as copy:
+        for name in sorted(source.namelist(), key=lambda name: name == "[Content_Types].xml"):
+            copy.writestr(name, source.read(name))
+    assert not reordered.getvalue()[30:].startswith(b"[Content_Types].xml") and kind_name(reordered.getvalue()) == "docx"
     assert kind_name(b"\x89PNG\r\n\x1a\n") == "png" and kind_name(b"II*\x00") == "tiff" == kind_name(b"MM\x00*")
     other = io.BytesIO()
     with zipfile.ZipFile(other, "w") as package:  # a zip, but no document: a workbook's content types

@@ -55,20 +55,63 @@ def package_part(data: bytes, name: str, part: str, max_unpacked: int, max_entri
     return read_part(open_package(data, name, max_unpacked, max_entries), part, limit, name)
 
 
-def package_types(data: bytes, name: str) -> set[str]:
+def package_types(data: bytes, name: str) -> frozenset[str]:
     """The types a zip package declares itself and its parts of: the content types an Office Open
-    XML package's [Content_Types].xml lists (a DOCX's main part among them), and an OpenDocument's
+    XML package's [Content_Types].xml lists (a DOCX's main part among them), or an OpenDocument's
     `mimetype`. Read within the bounds of a returned form; a zip that cannot be opened raises."""
-    declared = _part_if_any(data, name, "[Content_Types].xml")
-    if declared is not None:
-        return {match.decode("utf-8", "replace") for match in _CONTENT_TYPE.findall(declared)}
-    mimetype = _part_if_any(data, name, "mimetype")
-    return {mimetype.decode("ascii", "replace").strip()} if mimetype is not None else set()
+    first = _first_entry(data)
+    if first is not None and first[0] in _DECLARING:
+        found = _declared_types(*first)
+        if found is not None:
+            return found
+    for part in _DECLARING:
+        declared = _part_if_any(data, name, part.decode("ascii"))
+        if declared is not None:
+            return _types_in(part, declared)
+    return frozenset()
 
 
 # A package read only for what it declares: the bounds of a returned DOCX (formats/docx/read.py)
 PACKAGE_UNPACKED, PACKAGE_ENTRIES, PACKAGE_DECLARATIONS = 100_000_000, 2000, 1_000_000
+_DECLARING = (b"[Content_Types].xml", b"mimetype")
 _CONTENT_TYPE = re.compile(rb"""ContentType\s*=\s*["']([^"']*)["']""")
+_SIZES_AFTER = 0x8  # a local header whose sizes follow the data
+
+
+def _first_entry(data: bytes) -> tuple[bytes, int, bytes] | None:
+    """(name, method, bytes as stored) of the zip's first entry, where its local header gives them:
+    a package puts what it declares first (a DOCX its [Content_Types].xml, an ODT its `mimetype`, as
+    ODF requires), and a kind is told without the zip's directory. Only which reader reads the file
+    hangs on it: that reader opens the zip whole."""
+    name, begin = _local_entry(data, 0)
+    if name is None:
+        return None
+    _, _, _, flags, method, _, _, _, stored, _, _, _ = _LOCAL.unpack_from(data, 0)
+    if flags & (_UNUSUAL | _SIZES_AFTER) or method not in (0, 8) or stored > PACKAGE_DECLARATIONS:
+        return None
+    return name, method, data[begin:begin + stored]
+
+
+@lru_cache(maxsize=16)
+def _declared_types(part: bytes, method: int, stored: bytes) -> frozenset[str] | None:
+    """What a package's first part declares, or None where it does not inflate whole within bounds
+    (returned forms of one call share it byte for byte: it is read once)."""
+    raw = stored
+    if method == 8:
+        inflater = zlib.decompressobj(-15)
+        try:
+            raw = inflater.decompress(stored, PACKAGE_DECLARATIONS + 1)
+        except zlib.error:
+            return None
+        if not inflater.eof:
+            return None
+    return _types_in(part, raw)
+
+
+def _types_in(part: bytes, declared: bytes) -> frozenset[str]:
+    if part == b"mimetype":
+        return frozenset({declared.decode("ascii", "replace").strip()})
+    return frozenset(match.decode("utf-8", "replace") for match in _CONTENT_TYPE.findall(declared))
 
 
 def _part_if_any(data: bytes, name: str, part: str) -> bytes | None:
