@@ -72,18 +72,18 @@ class _Pool:
 
     def in_order(self, items: Iterator, workers: int, here: bool, batch: int, ahead: int) -> Iterator[tuple]:
         slots: list[_Worker | None] = ([None] if here else []) + [self._started() for _ in range(workers)]
-        pending: deque = deque()  # (batch, the worker it went to or None for this process), in order
+        pending: deque[_Share] = deque()  # in order
         for number, chunk in enumerate(_batches(items, batch)):
             slot = number % len(slots)
             if slots[slot] is not None and slots[slot].dead:
                 slots[slot] = self._started()
             if slots[slot] is not None:
                 slots[slot].send(chunk)
-            pending.append((chunk, slots[slot]))
+            pending.append(_Share(chunk, slots[slot]))
             if len(pending) > ahead * len(slots):
-                yield from self._results(*pending.popleft())
+                yield from self._results(pending.popleft(), pending)
         while pending:
-            yield from self._results(*pending.popleft())
+            yield from self._results(pending.popleft(), pending)
 
     def _started(self) -> "_Worker":
         worker = _Worker(self.work, self._descriptors())
@@ -94,13 +94,17 @@ class _Pool:
         """What a new process must close: the pipes of the workers before it."""
         return [fd for worker in self.workers if not worker.stopped for fd in (worker.tasks, worker.results)]
 
-    def _results(self, chunk: list, worker: _Worker | None) -> Iterator[tuple]:
-        if worker is None:
-            return zip(chunk, [self.work(item) for item in chunk])
-        answer = self._answer(worker)
-        if answer is None:  # the worker died: each of its items again, alone
-            answer = [self._alone(item) for item in chunk]
-        return zip(chunk, answer)
+    def _results(self, share: _Share, later: deque[_Share]) -> Iterator[tuple]:
+        if share.worker is not None:
+            for own in (share, *later):  # this process does its share before it waits for a worker's
+                if own.worker is None and own.answer is None:
+                    own.answer = [self.work(item) for item in own.chunk]
+            share.answer = self._answer(share.worker)
+            if share.answer is None:  # the worker died: each of its items again, alone
+                share.answer = [self._alone(item) for item in share.chunk]
+        elif share.answer is None:
+            share.answer = [self.work(item) for item in share.chunk]
+        return zip(share.chunk, share.answer)
 
     def _answer(self, worker: _Worker) -> list | None:
         """The worker's answer to its oldest batch, handing the other workers their items meanwhile."""
@@ -127,6 +131,13 @@ class _Pool:
         return answer[0] if answer is not None else self.died(item, status)
 
 
+class _Share:
+    """A batch of items, the worker it went to (None: this process's), and the answer once there is one."""
+
+    def __init__(self, chunk: list, worker: _Worker | None) -> None:
+        self.chunk, self.worker, self.answer = chunk, worker, None
+
+
 class _Worker:
     """A forked process that works on the batches it reads from `tasks` and answers each on `results`."""
 
@@ -141,6 +152,7 @@ class _Worker:
         os.close(tasks)
         os.close(answers)
         os.set_blocking(self.tasks, False)  # never wait on a worker busy answering: see _Pool._answer
+        _widen(self.results)
         self.outgoing, self.dead, self.stopped = b"", False, False
 
     def send(self, chunk: list) -> None:
@@ -171,6 +183,20 @@ class _Worker:
             os.kill(self.pid, signal.SIGKILL)
         _close([self.tasks, self.results])
         os.waitpid(self.pid, 0)
+
+
+def _widen(pipe: int) -> None:
+    """Room in the pipe for a few answers (Linux: 1 MB, not 64 KB), so that a worker goes on with its
+    next items while this process is busy with its own share and not yet reading."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(pipe, fcntl.F_SETPIPE_SZ, PIPE_ROOM)
+    except (ImportError, AttributeError, OSError):  # another system, or a lower limit: the room there is
+        pass
+
+
+PIPE_ROOM = 1 << 20
 
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:

@@ -75,7 +75,7 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_
         job = jobs[number]
         return sources.computed(job) if job is earlier else made_document(localized(by_lang, *job), renderers, site)
 
-    made = [result for _, result in in_order(make, range(len(jobs)), usable_jobs(None), here=True)]
+    made = [result for _, result in in_order(make, range(len(jobs)), usable_jobs(None), here=True, ahead=len(jobs))]
     if earlier:
         sources.made.update(made.pop(1))
     documents = [Made(edition, form, *made_one) for (edition, form), made_one in zip(plan, made)]
