@@ -26,6 +26,7 @@ from typing import Callable, Iterable, Iterator, TypeVar
 Item = TypeVar("Item")
 Result = TypeVar("Result")
 _LENGTH = struct.Struct("<Q")  # before each answer: the length of its pickle
+PIPE_ROOM = 1 << 20  # bytes of answers a worker's pipe holds, where the system lets it be set
 
 
 def usable_jobs(jobs: int | None) -> int:
@@ -57,6 +58,8 @@ def in_order(work: Callable[[Item], Result], items: Iterable[Item], processes: i
 
 
 class _Pool:
+    """The workers of one `in_order`, and this process's side of their pipes."""
+
     def __init__(self, work: Callable, died: Callable) -> None:
         self.work, self.died = work, died
         self.workers: list[_Worker] = []
@@ -95,15 +98,14 @@ class _Pool:
         return [fd for worker in self.workers if not worker.stopped for fd in (worker.tasks, worker.results)]
 
     def _results(self, share: _Share, later: deque[_Share]) -> Iterator[tuple]:
-        if share.worker is not None:
-            for own in (share, *later):  # this process does its share before it waits for a worker's
-                if own.worker is None and own.answer is None:
-                    own.answer = [self.work(item) for item in own.chunk]
+        waits = share.worker is not None
+        for own in (share, *later) if waits else (share,):  # this process does its share before it waits
+            if own.worker is None and own.answer is None:
+                own.answer = [self.work(item) for item in own.chunk]
+        if waits:
             share.answer = self._answer(share.worker)
             if share.answer is None:  # the worker died: each of its items again, alone
                 share.answer = [self._alone(item) for item in share.chunk]
-        elif share.answer is None:
-            share.answer = [self.work(item) for item in share.chunk]
         return zip(share.chunk, share.answer)
 
     def _answer(self, worker: _Worker) -> list | None:
@@ -196,8 +198,6 @@ def _widen(pipe: int) -> None:
         pass
 
 
-PIPE_ROOM = 1 << 20
-
 
 def _batches(items: Iterator, size: int) -> Iterator[list]:
     while chunk := list(itertools.islice(items, size)):
@@ -214,7 +214,8 @@ def _unpickled(stream) -> Iterator[list]:
 
 def _work_and_leave(work: Callable, chunks: Iterable[list], answers: int) -> None:
     """In a forked process: answer each batch, then leave at once (no exit handlers, nothing of the
-    parent's flushed or cleaned). An error, or Ctrl+C (the parent's to handle), ends it unanswered."""
+    parent's flushed or cleaned). An error ends it unanswered; Ctrl+C is the parent's to handle, which
+    stops its workers."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     status = 1
     try:
