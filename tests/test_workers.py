@@ -144,3 +144,19 @@ def test_a_build_by_two_processes_writes_what_one_writes(tmp_path, monkeypatch):
     build_module.build(DEFAULT_CALL, tmp_path / "two")
     one, two = built_bytes(tmp_path / "one"), built_bytes(tmp_path / "two")
     assert one == two and any(name.endswith(".pdf") for name in one) and any(name.endswith(".docx") for name in one)
+
+
+def test_a_fill_where_processes_cannot_fork_writes_what_its_workers_write(tmp_path, monkeypatch):
+    """On Windows fill works in one process: the same files, the same manifest."""
+    from test_fill_collect import municipalities, write_csv
+
+    from generator.commands.fill import PARALLEL_FROM, fill
+    from generator.pipeline import fillable_forms
+
+    data = write_csv(tmp_path / "rows.csv", municipalities(PARALLEL_FROM + 4))
+    fill(data, DEFAULT_CALL, tmp_path / "forked", ["ky"], ["docx", "pdf"], jobs=2)
+    monkeypatch.delattr(os, "fork")
+    fill(data, DEFAULT_CALL, tmp_path / "here", ["ky"], ["docx", "pdf"], jobs=2)
+    forked, here = built_bytes(tmp_path / "forked"), built_bytes(tmp_path / "here")
+    files = (PARALLEL_FROM + 4) * len(fillable_forms()) * 2  # every row: each form with fields, DOCX and PDF
+    assert forked == here and len(forked) == files + 1  # and the manifest
