@@ -70,8 +70,8 @@ class InternalProblem(str):
 
 
 def problem_text(exc: Exception) -> str:
-    """What a problem line says after the file: the problem and its fix (of what `unforeseen` makes
-    of an exception no reader foresaw, for any other)."""
+    """What a problem line says after the file: the problem and its fix (for an exception no reader
+    turned into a FormgenError, those `unforeseen` gives it); an InternalError's line is an InternalProblem."""
     if not isinstance(exc, FormgenError):
         exc = unforeseen("", exc)
     text = exc.problem + (f" ({exc.fix})" if exc.fix else "")
