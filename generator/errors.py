@@ -37,15 +37,16 @@ class UsageError(FormgenError):
     exit_code = 2
 
 
-def suggestion(wrong: str, allowed) -> str:
-    """The fix for an unknown name: the closest allowed one first ("did you mean …"), then all. A
-    short name is close when one letter differs (`kg` for `ky`), which difflib's ratio misses."""
+def suggestion(wrong: str, allowed, every: str = "") -> str:
+    """The fix for an unknown name: the closest allowed one first ("did you mean …"), then all (or
+    `every`, saying them otherwise). A short name is close when one letter differs (`kg` for `ky`),
+    which difflib's ratio misses."""
     import difflib  # only when a name is wrong
 
     allowed = [str(a) for a in allowed]
     close = (difflib.get_close_matches(str(wrong), allowed, n=1, cutoff=0.6)
              or [name for name in allowed if len(name) > 1 and _one_letter_apart(str(wrong), name)][:1])
-    every = f"use one of: {', '.join(allowed)}" if allowed else "none is defined"
+    every = every or (f"use one of: {', '.join(allowed)}" if allowed else "none is defined")
     return f"did you mean '{close[0]}'? {every}" if close else every
 
 

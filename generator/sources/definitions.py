@@ -13,12 +13,13 @@ from ..model.forms import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, F
                            FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
                            ProjectSettings, RowDef, SignaturesDef)
 from ..model.kinds import KINDS, MAX_MULTI_LINE, decimal_of
+from .languages import KEYS as LANGUAGE_SETTINGS, SETTINGS_FILE as SETTINGS
 from .yamlfile import YamlReader, load_yaml, placed
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
 MESSAGE_ID = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
-SETTINGS_FILE = "project.yaml"  # the project's settings (model.ProjectSettings)
+SETTINGS_FILE = SETTINGS  # the project's settings (model.ProjectSettings; its languages: languages.py)
 SHARED_CHOICES = "choices.yaml"  # choice lists every form of the folder may use
 NOT_FORMS = (SETTINGS_FILE, SHARED_CHOICES)
 DEFAULT_GRID_ROWS = 10
@@ -340,7 +341,7 @@ def load_settings(forms_dir: Path = FORMS_DIR) -> ProjectSettings:
     if not path.exists():
         return ProjectSettings()
     reader = _Reader(path)
-    data = reader.mapping(load_yaml(path), "", (), ("forms", "folder_name"))
+    data = reader.mapping(load_yaml(path), "", (), ("forms", "folder_name", *LANGUAGE_SETTINGS))
     return ProjectSettings(order=reader.id_list(data.get("forms", []), "forms"),
                            folder_name=reader.id_list(data.get("folder_name", []), "folder_name"))
 
