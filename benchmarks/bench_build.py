@@ -14,7 +14,9 @@ from pathlib import Path
 
 from generator import DEFAULT_CALL
 from generator.commands.build import build
-from generator.pipeline import EDITIONS, FORMATS, localized_documents, render_bytes
+from generator.pipeline import FORMATS, localized_documents, render_bytes
+from generator.sources.project import BUILTIN
+EDITIONS = BUILTIN.languages.edition_ids
 from generator.sources.call import load_call
 
 

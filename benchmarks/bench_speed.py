@@ -67,11 +67,11 @@ def shown(times: tuple[float, float]) -> str:
 # and its font check, the definitions, both catalogs and their localizers.
 LOAD = """
 import time
-from generator import DEFAULT_CALL, LANGUAGES
+from generator import DEFAULT_CALL
 from generator.commands.build import localizers, printable_call
 from generator.sources.definitions import load_forms
 start = time.process_time()
-localizers(printable_call(DEFAULT_CALL), LANGUAGES)
+localizers(printable_call(DEFAULT_CALL))
 load_forms()
 print(time.process_time() - start)
 """

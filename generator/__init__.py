@@ -1,4 +1,4 @@
-"""formgen: fillable Russian and Kyrgyz forms (DOCX, PDF) from one source."""
+"""formgen: fillable forms in several languages (DOCX, PDF) from one source."""
 from pathlib import Path
 
 __version__ = "0.1.0"
@@ -14,4 +14,3 @@ FORMS_DIR = _data_dir("forms")
 LOCALES_DIR = _data_dir("locales")
 CALLS_DIR = FORMS_DIR / "calls"
 DEFAULT_CALL = CALLS_DIR / "2025.yaml"
-LANGUAGES = ("ru", "ky")

@@ -19,8 +19,7 @@ from .errors import FormgenError, UsageError, say, suggestion
 INTERRUPTED = 130  # as a shell reports a command stopped by Ctrl+C
 READER_GONE = 141  # 128 + SIGPIPE: as a shell reports a command whose output pipe was closed (`| head -1`)
 USAGE_ERROR = 2
-LANGS = ("ru", "ky", "ru+ky")
-DESCRIPTION = "Fillable Russian and Kyrgyz forms (DOCX, PDF) from one source."
+DESCRIPTION = "Fillable forms in one language or two (DOCX, PDF) from one source."
 GROUPS = {"catalogs": "Translator workflow: extract message ids, update and compile catalogs."}
 
 
@@ -62,7 +61,7 @@ class Argument:
 
 class _Once(argparse.Action):
     """An option that takes one value: given twice, it is refused rather than the last one kept
-    (`collect --lang ru --lang ky` made a table in one of them, silently)."""
+    (`collect --lang` given twice made a table in one of them, silently)."""
 
     def __call__(self, parser, namespace, values, option_string=None) -> None:
         given = namespace.__dict__.setdefault("given_once", set())
@@ -120,8 +119,9 @@ PROJECT = Argument("--project", type=Path, metavar="DIR", help="Project folder (
 
 
 def lang_option(help: str) -> Argument:
-    return Argument("--lang", action="append", type=one_of("--lang", LANGS, "; repeat --lang for several"),
-                    metavar="|".join(LANGS), help=help)
+    """--lang: an edition of the project, checked when the command runs (the editions are the project's
+    data, forms/project.yaml, which --help does not read)."""
+    return Argument("--lang", action="append", metavar="EDITION", help=help)
 
 
 def format_option(role: str = "") -> Argument:
@@ -138,7 +138,9 @@ def format_option(role: str = "") -> Argument:
 @command("build", arguments=(
     CALL,
     Argument("--out", type=Path, metavar="DIR", help="Folder to write into. Default: the project's output/."),
-    lang_option("ru, ky or ru+ky (both in one document); repeat. Default: all three."),
+    lang_option("An edition: a language of the project, or a pair of them in one document (forms/project.yaml), "
+                "or a language's pseudo-language (<lang>-XA: its texts marked and 40 %% longer, to see what "
+                "will overflow); repeat. Default: every edition."),
     Argument("--form", action="append", metavar="ID", help="Form id; repeat for several. Default: all."),
     format_option(),
     Argument("--letterhead", type=Path, metavar="FILE.docx", exists="check the path of the letterhead",
@@ -154,7 +156,11 @@ def build(options) -> int:
     return run(options)
 
 
-@command("check", arguments=(CALL, PROJECT))
+@command("check", arguments=(
+    CALL,
+    lang_option("Also lay the forms out in this edition or pseudo-language (<lang>-XA) and list each hint, word, "
+                "option or page budget that overflows; repeat."),
+    PROJECT))
 def check(options) -> int:
     """Validate form definitions, catalogs and call settings; one line per problem."""
     from .commands.check import run
@@ -168,7 +174,7 @@ def check(options) -> int:
     CALL,
     Argument("--out", type=Path, metavar="DIR", help="Folder to write into. Default: the project's "
              "output/<call id>/prefilled."),
-    lang_option("ru, ky or ru+ky; repeat. Default: ru and ky."),
+    lang_option("An edition of the project (forms/project.yaml); repeat. Default: each language alone."),
     format_option("fill"),
     Argument("--form", action="append", metavar="ID", help="Form id; repeat. Default: every form with fields."),
     Argument("--jobs", type=processes, metavar="N", help="Processes to use. Default: one per core (2 at most)."),
@@ -186,8 +192,8 @@ def fill(options) -> int:
     Argument("--out", type=Path, default=Path("applications.xlsx"), metavar="FILE", help=".xlsx, .csv (one file per "
              "table) or .json (default: applications.xlsx)"),
     CALL,
-    Argument("--lang", type=one_of("--lang", ("ru", "ky"), "; the column labels are in one language"), default="ky",
-             metavar="ru|ky", help="Language of the column labels: ru or ky (default: ky)."),
+    Argument("--lang", metavar="LANG", help="Language of the column labels, one of the project's (default: its "
+             "main language, forms/project.yaml)."),
     PROJECT,
     Argument("--review", type=Path, metavar="FILE.html", help="Also write this .html page: every scanned field a "
              "person must check, its image beside the value read.")))

@@ -8,28 +8,29 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping
 
-from . import LANGUAGES
 from .disk.files import write_file
-from .errors import UsageError
+from .errors import UsageError, suggestion
 from .formats.pdf.fonts import font_errors
 from .formats.web.site import SITE_MESSAGES
 from .language.bilingual import bilingual
-from .language.localize import CODE_MESSAGES, Localizer
+from .language.grammar import checked_grammars
+from .language.localize import CODE_MESSAGES, DATE_PATTERN_MESSAGES, Localizer
+from .language.pseudo import PseudoTranslations
 from .model.forms import Document, FormDef
+from .model.languages import Language, Languages, edition_languages
 from .model.messages import COLLECT_HEADERS, REVIEW_MESSAGES, SCAN_HEADERS
 from .sources.call import CallSettings, call_texts, load_call
 from .sources.catalogs import load_translations, po_path
 from .sources.definitions import load_forms
 from .sources.project import BUILTIN, Project
 
-EDITIONS = (*LANGUAGES, "ru+ky")  # ru+ky: one document in both languages, Kyrgyz first
 
 
 # ---- the documents of a call ---------------------------------------------------------------------
 
-def printable_call(path: Path) -> CallSettings:
+def printable_call(path: Path, project: Project = BUILTIN) -> CallSettings:
     """The call as `check` reads it: a value the PDF fonts cannot draw stops a command before it writes."""
-    call = load_call(path)
+    call = load_call(path, project.languages.codes)
     problems = font_errors(call_texts(call))
     if problems:
         raise problems[0]
@@ -41,6 +42,21 @@ def checked_choices(chosen: Iterable[str], allowed: tuple[str, ...], option: str
     for value in chosen:
         if value not in allowed:
             raise UsageError(option, value, "unknown value", f"use one of: {', '.join(allowed)}")
+    return chosen
+
+
+def checked_editions(chosen: Iterable[str], languages: Languages, pseudo: bool = False,
+                     default: Iterable[str] | None = None) -> list[str]:
+    """--lang as given (`default`, or every edition of the project, when not), each an edition of the
+    project or, where `pseudo`, a pseudo-language."""
+    allowed = languages.edition_ids + (languages.pseudo_ids if pseudo else ())
+    chosen = list(dict.fromkeys(chosen)) or list(languages.edition_ids if default is None else default)
+    for value in chosen:
+        if value not in allowed:
+            pseudos = f"; or a pseudo-language: {', '.join(languages.pseudo_ids)}" if pseudo else ""
+            raise UsageError("--lang", "", f"'{value}' is not an edition of the project", suggestion(
+                value, allowed, f"use one of the editions {languages.source} lists: "
+                                f"{languages.described(languages.edition_ids)}{pseudos}"))
     return chosen
 
 
@@ -68,20 +84,25 @@ def editions_of(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str
     """(edition, form) of every document to make, in order, and the localizers they need."""
     chosen = chosen_forms(load_forms(project.forms_dir) if forms is None else forms, form_ids)
     langs = list(langs)
-    by_lang = localizers(call, languages_of(langs), project)
+    by_lang = localizers(call, project.languages.languages_of(langs), project)
     return [(edition, form) for edition in langs for form in chosen], by_lang
 
 
-def languages_of(editions: Iterable[str]) -> list[str]:
-    needed = {part for edition in editions for part in edition.split("+")}
-    return [lang for lang in LANGUAGES if lang in needed]
-
-
-def localizers(call: CallSettings, langs: Iterable[str] = LANGUAGES,
+def localizers(call: CallSettings, langs: Iterable[str] | None = None,
                project: Project = BUILTIN) -> dict[str, Localizer]:
-    return {lang: Localizer(lang, load_translations(lang, project.locales_dir), call,
-                            str(po_path(lang, project.locales_dir)))
-            for lang in langs}
+    """A localizer of each language (or pseudo-language) named; none named: of each of the project's."""
+    languages = checked_grammars(project.languages)
+    return {lang: localizer(languages[lang], call, project)
+            for lang in (languages.codes if langs is None else langs)}
+
+
+def localizer(language: Language, call: CallSettings, project: Project = BUILTIN) -> Localizer:
+    """A language's localizer, its messages read from its catalog (a pseudo-language's made from its
+    language's, but for the date patterns, which are no text a person reads)."""
+    translations = load_translations(language.texts, project.locales_dir)
+    if language.pseudo:
+        translations = PseudoTranslations(translations, DATE_PATTERN_MESSAGES.values())
+    return Localizer(language, translations, call, str(po_path(language.texts, project.locales_dir)))
 
 
 def localized(by_lang: Mapping[str, Localizer], edition: str, form: FormDef,
@@ -89,8 +110,9 @@ def localized(by_lang: Mapping[str, Localizer], edition: str, form: FormDef,
     """The form's document in an edition; `in_language(lang)`: its document in one language, if
     it may be at hand already."""
     in_language = in_language or (lambda lang: by_lang[lang].document(form))
-    if "+" in edition:
-        secondary, primary = edition.split("+")
+    languages = edition_languages(edition)
+    if len(languages) == 2:
+        primary, secondary = languages
         return bilingual(in_language(primary), in_language(secondary), form.bilingual)
     return in_language(edition)
 

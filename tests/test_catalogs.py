@@ -7,7 +7,7 @@ import pytest
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from generator import LANGUAGES
+from generator.sources.project import BUILTIN
 from generator.sources.catalogs import Translations, load_translations, po_path, read_catalog
 from generator.errors import FormgenError
 
@@ -68,6 +68,9 @@ def babel_view(data: bytes):
 def own_view(path):
     catalog = read_catalog(path)
     return [(m.id, m.string, m.lineno, m.fuzzy) for m in catalog], catalog.texts()
+
+
+LANGUAGES = BUILTIN.languages.codes
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)

@@ -8,7 +8,9 @@ import pytest
 from lxml import etree
 
 from generator.formats.docx import ooxml
-from generator.pipeline import EDITIONS, localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
+from generator.sources.project import BUILTIN
+EDITIONS = BUILTIN.languages.edition_ids
 from generator.formats.docx.write import fill_docx
 from generator.errors import FormgenError
 from generator.formats.docx.read import DOCUMENT_PART, _PARSER, read_docx_controls

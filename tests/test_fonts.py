@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.pipeline import EDITIONS, localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
+from generator.sources.project import BUILTIN
+EDITIONS = BUILTIN.languages.edition_ids
 from generator.sources.call import load_call
 from generator.formats.pdf.fonts import FACES, FONT_DATA, METRICS_FILE, SUBSET_CODEPOINTS, face
 from generator.formats.pdf.form import FIELD_FACE

@@ -5,6 +5,9 @@ from cli_runner import CliRunner
 from generator.commands.check import check, warnings
 from generator.cli import app
 from generator.language.values import Name
+from generator.sources.project import BUILTIN, Project
+
+RU, KY = BUILTIN.languages["ru"], BUILTIN.languages["ky"]
 
 RUSSIAN_DATIVE = [
     ("Мирлан Молдобеков", "Мирлану Молдобекову"),
@@ -32,7 +35,7 @@ RUSSIAN_DATIVE = [
 
 @pytest.mark.parametrize("name, dative", RUSSIAN_DATIVE)
 def test_russian_dative(name, dative):
-    assert format(Name(name, "ru"), "dat") == dative
+    assert format(Name(name, RU), "dat") == dative
 
 
 @pytest.mark.parametrize("name, dative", [
@@ -40,16 +43,16 @@ def test_russian_dative(name, dative):
     ("Айпери Токтогул кызы", "Айпери Токтогул кызына"), ("Нурлан Бакыт-уулу", "Нурлан Бакыт-уулуна"),
     ("Айгүл Сыдыкова", "Айгүл Сыдыковага"), ("Бакыт", "Бакытка")])
 def test_kyrgyz_dative(name, dative):
-    assert format(Name(name, "ky"), "dat") == dative
+    assert format(Name(name, KY), "dat") == dative
 
 
 def test_kyrgyz_patronymic_in_other_cases():
-    assert format(Name("Айпери Токтогул кызы", "ky"), "loc") == "Айпери Токтогул кызында"
-    assert format(Name("Нурлан Бакыт уулу", "ky"), "abl") == "Нурлан Бакыт уулунан"
+    assert format(Name("Айпери Токтогул кызы", KY), "loc") == "Айпери Токтогул кызында"
+    assert format(Name("Нурлан Бакыт уулу", KY), "abl") == "Нурлан Бакыт уулунан"
 
 
 def test_override_wins_over_the_rules():
-    assert format(Name("Айгүл Сыдыкова", "ru", (("dat", "Айгүл Сыдыковой-Ким"),)), "dat") == "Айгүл Сыдыковой-Ким"
+    assert format(Name("Айгүл Сыдыкова", RU, (("dat", "Айгүл Сыдыковой-Ким"),)), "dat") == "Айгүл Сыдыковой-Ким"
 
 
 def _call_with_contact(source_copy, ru, ky, dative=""):
@@ -58,7 +61,7 @@ def _call_with_contact(source_copy, ru, ky, dative=""):
     old = "  name:\n    ru: Мирлан Молдобеков\n    ky: Мирлан Молдобеков\n"
     assert old in text
     call.write_text(text.replace(old, f"  name:\n    ru: {ru}\n    ky: {ky}\n{dative}"), encoding="utf-8")
-    return check(forms, locales, call), warnings(call)
+    return check(forms, locales, call), warnings(call, Project(forms, locales))
 
 
 @pytest.mark.parametrize("ru, ky, ru_doubt, ky_doubt", [

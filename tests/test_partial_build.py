@@ -18,13 +18,14 @@ from cli_runner import CliRunner
 
 from generator.commands.build import build
 from generator.formats.registry import format_names
-from generator.pipeline import EDITIONS
+from generator.sources.project import BUILTIN
 from generator.cli import app
 from generator.sources.definitions import load_forms
 from generator.errors import FormgenError
 from generator.sources.project import project_at
 
 FORMATS = format_names()
+EDITIONS = BUILTIN.languages.edition_ids
 FORMS = list(load_forms())
 SITE = ("manifest.json", "index.html", "index.ru.html", "style.css", "2025-forms.zip")
 
@@ -245,8 +246,9 @@ def test_a_source_is_the_same_in_every_process():
     """No set or other order that changes with the hash seed goes into a source."""
     script = ("from generator import DEFAULT_CALL; from generator.sources.call import load_call; "
               "from generator.commands.build import source_of; "
-              "from generator.pipeline import EDITIONS, localized_documents; "
-              "print([source_of(d) for d in localized_documents(load_call(DEFAULT_CALL), EDITIONS)])")
+              "from generator.pipeline import localized_documents; from generator.sources.project import BUILTIN; "
+              "print([source_of(d) for d in localized_documents(load_call(DEFAULT_CALL), "
+              "BUILTIN.languages.edition_ids)])")
     runs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
     assert len(runs) == 1 and len(eval(runs.pop())) == len(EDITIONS) * len(FORMS)

@@ -15,7 +15,9 @@ from fontTools.ttLib import TTFont
 from cli_runner import CliRunner
 
 from generator import DEFAULT_CALL
-from generator.pipeline import EDITIONS, localized_documents, render_bytes
+from generator.pipeline import localized_documents, render_bytes
+from generator.sources.project import BUILTIN
+EDITIONS = BUILTIN.languages.edition_ids
 from generator.sources.call import load_call
 from generator.cli import app
 from generator.commands.collect import Forms, read_returned

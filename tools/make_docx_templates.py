@@ -1,9 +1,9 @@
-"""Write the DOCX templates the package ships in generator/formats/docx/docxdata/, one per language.
+"""Write the DOCX template the package ships in generator/formats/docx/docxdata/.
 
     python tools/make_docx_templates.py [FOLDER]      (default: generator/formats/docx/docxdata)
 
-A template is python-docx's default document with this tool's paragraph styles (LOOKS in formats/docx/write.py),
-the grey placeholder style and the language of Normal. Making it with python-docx takes a fifth of
+The template is python-docx's default document with this tool's paragraph styles (LOOKS in formats/docx/write.py),
+the grey placeholder style and Normal in no language (`und`): each DOCX puts its own there (write.py). Making it with python-docx takes a fifth of
 a second and importing python-docx a tenth, in every process; the styles never change between
 builds, so it is made here once and the result committed: a build copies the template's parts
 into each DOCX as they are, and never imports python-docx. tests/test_docx_templates.py runs this
@@ -22,30 +22,29 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from generator.formats.docx import ooxml
-from generator.formats.docx.write import FONT, FONT_SIZE_PT, KEEP, LOOKS, TEMPLATE_FILES, ParagraphLook, style_id
+from generator.formats.docx.write import FONT, FONT_SIZE_PT, KEEP, LOOKS, TEMPLATE_FILE, ParagraphLook, style_id
 from generator.formats.zips import normalized_zip
 
 CHECKOUT_DOCX_DATA = Path(__file__).resolve().parent.parent / "generator" / "formats" / "docx" / "docxdata"
 STALE_PARTS = ("/stylesWithEffects", "/thumbnail")  # python-docx's template: old styles, its own picture
 
 
-def make_template(lang: str) -> bytes:
+def make_template() -> bytes:
     docx = new_docx()
-    _setup_styles(docx, lang)
+    _setup_styles(docx, ooxml.NO_LANGUAGE)
     _honest_package(docx)
     buffer = io.BytesIO()
     docx.save(buffer)
     return normalized_zip(buffer.getvalue())
 
 
-def _setup_styles(docx, lang: str) -> None:
+def _setup_styles(docx, tag: str) -> None:
     normal = docx.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(FONT_SIZE_PT)
     fonts = normal.element.get_or_add_rPr().get_or_add_rFonts()
     for attr in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
         fonts.set(qn(attr), FONT)
-    language = docx.styles.element.makeelement(qn("w:lang"), {qn(f"w:{name}"): ooxml.LANG_TAGS[lang]
-                                                              for name in ("val", "eastAsia", "bidi")})
+    language = docx.styles.element.makeelement(qn("w:lang"), {qn(f"w:{name}"): tag for name in ("val", "eastAsia", "bidi")})
     normal.element.get_or_add_rPr().append(language)
     for name, look in LOOKS.items():
         _add_paragraph_style(docx, name, look, keep=False)
@@ -84,9 +83,8 @@ def _honest_package(docx) -> None:
 
 def main(folder: Path) -> None:
     folder.mkdir(parents=True, exist_ok=True)
-    for lang, name in TEMPLATE_FILES.items():
-        (folder / name).write_bytes(make_template(lang))
-        print(folder / name)
+    (folder / TEMPLATE_FILE).write_bytes(make_template())
+    print(folder / TEMPLATE_FILE)
 
 
 if __name__ == "__main__":

@@ -13,10 +13,11 @@ from ..disk.folders import replace_files, staged_files
 from ..disk.manifest import MANIFEST, Entry, Previous, file_on_disk, manifest_bytes, read_manifest
 from ..errors import FormgenError, say
 from ..formats.registry import FORMATS, format_names, function, letterhead_options, page_counts
-from ..formats.web.site import PAGES, STYLE, site_files, zip_name
+from ..formats.web.site import STYLE, page_names, site_files, zip_name
 from ..language.localize import Localizer
 from ..model.forms import Document, FormDef
-from ..pipeline import EDITIONS, checked_choices, editions_of, localized, localizers, printable_call, write_outputs
+from ..pipeline import (checked_choices, checked_editions, editions_of, localized, localizers, printable_call,
+                        write_outputs)
 from ..sources.call import CallSettings
 from ..sources.definitions import load_forms
 from ..sources.project import BUILTIN, Project, find_project
@@ -48,16 +49,18 @@ class Built:
     rebuild_options: list[str] = field(default_factory=list)  # --form, --lang, --format that make them
 
 
-def build(call_path: Path, out_dir: Path, langs: Iterable[str] = EDITIONS, form_ids: Iterable[str] | None = None,
+def build(call_path: Path, out_dir: Path, langs: Iterable[str] = (), form_ids: Iterable[str] | None = None,
           formats: Iterable[str] = (), letterheads: Mapping[str, Path | None] | None = None, site: bool = True,
           project: Project = BUILTIN, on_wait: Callable[[], None] = lambda: None) -> Built:
-    """Make the chosen documents (in every format when `formats` is empty) and put them into
-    out_dir/<call id>, beside the files of earlier builds that were made from the same sources; the
-    manifest, the page and the zip list them all. `letterheads`: {format: the letterhead file the
-    letter of that format goes on}. All of it is written beside the folder first and moved in at the
-    end, under the folder's lock (`on_wait` is called when another build holds it, and this one waits)."""
-    langs, formats = checked_choices(langs, EDITIONS, "--lang"), checked_choices(formats, format_names(), "--format")
-    call = printable_call(call_path)
+    """Make the chosen documents (in every edition of the project when `langs` is empty, which may
+    also name pseudo-languages; in every format when `formats` is) and put them into out_dir/<call
+    id>, beside the files of earlier builds that were made from the same sources; the manifest, the
+    page and the zip list them all. `letterheads`: {format: the letterhead file the letter of that
+    format goes on}. All of it is written beside the folder first and moved in at the end, under the
+    folder's lock (`on_wait` is called when another build holds it, and this one waits)."""
+    langs = checked_editions(langs, project.languages, pseudo=True)
+    formats = checked_choices(formats, format_names(), "--format")
+    call = printable_call(call_path, project)
     letterheads = {fmt: path for fmt, path in (letterheads or {}).items() if path}
     checked = {fmt: function(FORMATS[fmt].letterhead.check)(path)  # before anything is written
                for fmt, path in letterheads.items() if fmt in formats}
@@ -111,11 +114,12 @@ class Sources:
         self.letterheads = letterheads
         self.made: dict[tuple[str, str], str | FormgenError] = {}
         self.documents: dict[tuple[str, str], Document] = {}
+        self.editions = project.languages.every_edition_id  # what a build may have written, in order
 
     def earlier_documents(self, call_dir: Path, plan: list[tuple[str, FormDef]]) -> list[tuple[str, str]]:
         """(form id, edition) of the files an earlier build left that this one does not make, as its
         manifest says before the folder is locked (whatever it says then is checked again after)."""
-        previous = read_manifest(call_dir, self.call.id, EDITIONS, format_names())
+        previous = read_manifest(call_dir, self.call.id, self.editions, format_names())
         planned = {(form.id, edition) for edition, form in plan}
         return sorted({(e.form, e.lang) for e in (*previous.listed, *previous.left_off) if e.form in self.forms} - planned)
 
@@ -151,7 +155,7 @@ class Sources:
         """Editions, then forms in the project's order (those it no longer has after), then formats."""
         forms = list(self.forms)
         place = forms.index(form_id) if form_id in forms else len(forms)
-        return EDITIONS.index(edition), place, form_id, format_names().index(fmt)
+        return self.editions.index(edition), place, form_id, format_names().index(fmt)
 
     def order_of(self, entry: Entry) -> tuple:
         return self.order(entry.form, entry.lang, entry.format)
@@ -188,7 +192,7 @@ def _put_in_place(built: Built, staging: Path, documents: list[Made], sources: S
             made_with = sources.of(output.form, output.lang, output.format)
             built.written.append(Entry(**asdict(output), source=made_with[0], letterhead=made_with[1]))
             zip_data[output.path] = document.packed.get(output.format) or document.rendered[output.format]
-    previous = read_manifest(call_dir, call.id, EDITIONS, format_names())
+    previous = read_manifest(call_dir, call.id, sources.editions, format_names())
     built.notes += previous.notes + _replaced(call_dir, built.written, previous)
     kept, left_off = _earlier_files(built, previous, sources, zip_data)
     listed = _with_twin_pages(sorted(built.written + kept, key=sources.order_of))
@@ -196,10 +200,12 @@ def _put_in_place(built: Built, staging: Path, documents: list[Made], sources: S
     built.listed, built.rebuild = listed, sorted(set(built.rebuild), key=lambda item: sources.order(*item))
     built.rebuild_options = _choice_options(built.rebuild, sources)
     names = [e.path for e in built.written]
-    site_names = [zip_name(call.id), *PAGES.values(), STYLE]
+    languages = sources.project.languages
+    site_names = [zip_name(call.id), *page_names(languages), STYLE]
     if site:
         titles = {form_id: form.title for form_id, form in sources.forms.items()}
-        for file in site_files(localizers(call, project=sources.project), titles, listed, zip_data.__getitem__):
+        for file in site_files(localizers(call, project=sources.project), titles, listed, zip_data.__getitem__,
+                               languages):
             write_file(staging / file.name, file.data)
         names += site_names
     removed = [name for name in site_names if not site and os.path.lexists(call_dir / name)]
@@ -279,17 +285,19 @@ def _choice_options(items: list[tuple[str, str, str]], sources: Sources) -> list
     """--form, --lang and --format that choose at least `items` (form, edition, format), an option
     left out where every value is chosen."""
     options = []
-    for flag, position, every in (("--form", 0, tuple(sources.forms)), ("--lang", 1, EDITIONS),
-                                  ("--format", 2, format_names())):
+    choices = (("--form", 0, tuple(sources.forms), tuple(sources.forms)),
+               ("--lang", 1, sources.project.languages.edition_ids, sources.editions),
+               ("--format", 2, format_names(), format_names()))
+    for flag, position, every, order in choices:
         chosen = {item[position] for item in items}
-        if not set(every) <= chosen:
-            options += [word for value in sorted(chosen, key=every.index) for word in (flag, value)]
+        if chosen != set(every):  # (a pseudo-language is in no --lang left out)
+            options += [word for value in sorted(chosen, key=order.index) for word in (flag, value)]
     return options
 
 
 def _unlisted(built: Built, known: set[str], sources: Sources) -> None:
     """Files in the editions' folders that no manifest entry describes: reported, left as they are."""
-    for edition in EDITIONS:
+    for edition in sources.editions:
         folder = built.call_dir / edition
         if folder.is_symlink():
             built.problems.append(f"{folder}: a link where formgen keeps a folder; nothing in it is on the page")

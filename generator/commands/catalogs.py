@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import FORMS_DIR, LANGUAGES, LOCALES_DIR
+from .. import FORMS_DIR, LOCALES_DIR
 from ..disk.files import write_file
 from ..errors import say
 from ..pipeline import used_message_ids
 from ..sources.catalogs import DOMAIN, Entry, compile_catalogs, po_entries, po_path, read_catalog
 from ..sources.definitions import load_forms
+from ..sources.languages import load_languages
 from ..sources.project import find_project
 
 
@@ -38,7 +39,7 @@ def update_catalogs(locales_dir: Path = LOCALES_DIR, forms_dir: Path = FORMS_DIR
     shows only what changed. (path, ids added, ids made obsolete) for each file."""
     used = list(used_message_ids(list(load_forms(forms_dir).values())))
     updated = []
-    for lang in LANGUAGES:
+    for lang in load_languages(forms_dir).codes:
         path = po_path(lang, locales_dir)
         read_catalog(path)  # a malformed line is reported at its line first
         text = path.read_bytes().decode("utf-8")
@@ -107,6 +108,6 @@ def run_update(options) -> None:
 
 def run_compile(options) -> None:
     chosen = find_project(options.project)
-    for path in compile_catalogs(chosen.writable(chosen.locales_dir)):
+    for path in compile_catalogs(chosen.languages.codes, chosen.writable(chosen.locales_dir)):
         say(f"compiled {path}")
     say(f"the compiled catalogs of {chosen} are up to date")

@@ -1,25 +1,30 @@
-"""`formgen check`: every problem in definitions, catalogs and call settings, one line each."""
+"""`formgen check`: every problem in definitions, catalogs and call settings, one line each; with
+--lang, also what overflows its place when the forms are laid out in those editions."""
 from __future__ import annotations
 
 import difflib
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .. import LANGUAGES
-from ..errors import FormgenError, coded, say
+from ..errors import FormgenError, coded, say, suggestion
 from ..formats.pdf.fonts import font_problems
 from ..formats.web.site import LISTS, TEXTS
+from ..language.grammar import checked_grammars
 from ..language.localize import Localizer, placeholders
 from ..language.values import name_doubts
 from ..model.forms import FormDef, ProjectSettings
-from ..pipeline import used_message_ids
+from ..model.languages import Languages
+from ..pipeline import checked_editions, used_message_ids
 from ..sources.call import CallSettings, call_texts, call_year, load_call
 from ..sources.catalogs import Catalog, Translations, po_path, read_catalog
 from ..sources.definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
-from ..sources.project import find_project
+from ..sources.languages import load_languages
+from ..sources.project import Project, find_project
 
 
-def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
+def check(forms_dir: Path, locales_dir: Path, call_path: Path, editions: Iterable[str] = ()) -> list[str]:
+    """Every problem of the project's sources; with `editions` (or pseudo-languages), also what
+    overflows its place in the PDF layout of each form in them."""
     problems: list[str] = []
 
     def attempt(load, *args):
@@ -29,11 +34,15 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
             problems.append(exc.line())
             return None
 
+    languages = attempt(lambda: checked_grammars(load_languages(forms_dir)))
+    if languages is None:  # nothing else can be read in languages it cannot tell
+        return problems
     paths = form_paths(forms_dir)
     forms = [f for f in (attempt(load_form, p) for p in paths) if f]
-    call = attempt(load_call, call_path)
-    catalogs = {lang: attempt(read_catalog, po_path(lang, locales_dir)) for lang in LANGUAGES}
+    call = attempt(load_call, call_path, languages.codes)
+    catalogs = {lang: attempt(read_catalog, po_path(lang, locales_dir)) for lang in languages.codes}
     problems += duplicate_field_ids(forms)
+    problems += page_budget_problems(forms, languages)
     settings = attempt(load_settings, forms_dir)
     if settings and len(forms) == len(paths):
         problems += settings_problems(settings, forms, forms_dir / SETTINGS_FILE)
@@ -41,12 +50,23 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path) -> list[str]:
         problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
     if all(catalogs.values()):
         problems += font_problems(catalog_texts(catalogs, locales_dir))
+    problems += font_problems(language_texts(languages, editions))
     if call:
         problems += font_problems(call_texts(call))
     if not problems and call:
         problems += hardcoded_call_values(catalogs, call, locales_dir)
-        problems += localization_problems(forms, call, catalogs, locales_dir)
+        problems += localization_problems(forms, call, catalogs, locales_dir, languages)
+    if not problems and call and editions:
+        problems += overflow_problems(forms, call, editions, Project(forms_dir, locales_dir))
     return list(dict.fromkeys(problems))  # a fault of choices.yaml stops every form that reads it: said once
+
+
+def language_texts(languages: Languages, editions: Iterable[str]) -> Iterator[tuple[str, str]]:
+    """The letters the PDF fonts must show for each language, and each pseudo-language asked for."""
+    for language in languages.languages:
+        yield f"{languages.source}: languages.{language.code}.letters", language.letters
+    for pseudo in (edition for edition in editions if edition in languages.pseudo_ids):
+        yield f"pseudo-language {pseudo}", languages[pseudo].letters
 
 
 def _call_literals(call: CallSettings, lang: str) -> dict[str, str]:
@@ -65,13 +85,14 @@ def _call_literals(call: CallSettings, lang: str) -> dict[str, str]:
     return literals
 
 
-def warnings(call_path: Path) -> list[str]:
+def warnings(call_path: Path, project: Project) -> list[str]:
     """What may be right but needs a person's eye: `check` prints it and still succeeds."""
     try:
-        call = load_call(call_path)
-    except FormgenError:  # check() reports the broken call itself
+        languages = checked_grammars(project.languages)
+        call = load_call(call_path, languages.codes)
+    except FormgenError:  # check() reports the broken call or languages itself
         return []
-    return [f"warning: {line}" for line in (*deadline_doubts(call), *contact_name_doubts(call))]
+    return [f"warning: {line}" for line in (*deadline_doubts(call), *contact_name_doubts(call, languages))]
 
 
 def deadline_doubts(call: CallSettings) -> Iterator[str]:
@@ -82,15 +103,16 @@ def deadline_doubts(call: CallSettings) -> Iterator[str]:
                              f"{year} (set this call's dates; `formgen new-call` moves them by the years between the ids)")
 
 
-def contact_name_doubts(call: CallSettings) -> Iterator[str]:
+def contact_name_doubts(call: CallSettings, languages: Languages) -> Iterator[str]:
     """A name the grammar rules cannot be trusted with: its dative is best written in the call."""
     if "dat" in call.contact.name_cases:
         return
-    for lang in LANGUAGES:
-        name = call.contact.name[lang]
-        if doubts := name_doubts(name, lang):
-            yield coded("FG310", f"{call.source}: contact.name.{lang}: '{name}' {' and '.join(doubts)}, so the "
-                                 f"rules may decline it wrongly (write its dative as contact.name_dative: {{ru: …, ky: …}})")
+    each = ", ".join(f"{code}: …" for code in languages.codes)
+    for language in languages.languages:
+        name = call.contact.name[language.code]
+        if doubts := name_doubts(name, language):
+            yield coded("FG310", f"{call.source}: contact.name.{language.code}: '{name}' {' and '.join(doubts)}, so "
+                                 f"the rules may decline it wrongly (write its dative as contact.name_dative: {{{each}}})")
 
 
 def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, locales_dir: Path) -> Iterator[str]:
@@ -170,7 +192,7 @@ def placeholder_problems(catalogs: dict[str, Catalog], locales_dir: Path) -> Ite
             except ValueError as exc:
                 yield coded("FG207", f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
                                      f"malformed placeholder: {exc} (balance the {{ }} braces)")
-    first = LANGUAGES[0]
+    first = next(iter(catalogs))
     for message_id, by_lang in names.items():
         for lang, found in by_lang.items():
             if first in by_lang and found != by_lang[first]:
@@ -185,11 +207,12 @@ def _names(names: set[str]) -> str:
 
 
 def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: dict[str, Catalog],
-                          locales_dir: Path) -> Iterator[str]:
+                          locales_dir: Path, languages: Languages) -> Iterator[str]:
     """Render every form in every language in memory: catches placeholders a form cannot fill."""
-    for lang in LANGUAGES:
+    for language in languages.languages:
+        lang = language.code
         try:
-            localizer = Localizer(lang, Translations(catalogs[lang].texts()), call, str(po_path(lang, locales_dir)))
+            localizer = Localizer(language, Translations(catalogs[lang].texts()), call, str(po_path(lang, locales_dir)))
             for form in forms:
                 localizer.document(form)
             for message_id in (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids)):
@@ -198,12 +221,44 @@ def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: di
             yield exc.line()
 
 
+def page_budget_problems(forms: list[FormDef], languages: Languages) -> Iterator[str]:
+    """A page budget (`pages:`) is given for editions of the project."""
+    for form in forms:
+        for edition, _ in form.pages:
+            if edition not in languages.edition_ids:
+                yield coded("FG133", f"{form.source}: pages.{edition}: not an edition of the project "
+                                     f"({suggestion(edition, languages.edition_ids)})")
+
+
+def overflow_problems(forms: list[FormDef], call: CallSettings, editions: Iterable[str],
+                      project: Project) -> Iterator[str]:
+    """Each form laid out as its PDF in each edition: what does not fit its place, as the layout
+    measured it (a hint wider than its blank, a word wider than its column, an option wider than its
+    field), and a document longer than its page budget (a pseudo-language's: its language's)."""
+    from ..formats.pdf.layout import MM, draw_pages
+    from ..pipeline import editions_of, localized
+
+    languages = project.languages
+    plan, by_lang = editions_of(call, editions, project=project, forms={form.id: form for form in forms})
+    for edition, form in plan:
+        pages = draw_pages(localized(by_lang, edition, form))
+        for overflow in pages.overflows:
+            yield coded("FG410", f"{form.source}: {edition}, page {overflow.page}: {overflow.what} runs "
+                                 f"{overflow.by / MM:.1f} mm past {overflow.past} (shorten the text, or make room for it)")
+        budget_of = languages[edition].texts if edition in languages.pseudo_ids else edition
+        budget = dict(form.pages).get(budget_of)
+        if budget and pages.index > budget:
+            yield coded("FG411", f"{form.source}: {edition}: {pages.index} pages, {pages.index - budget} more than "
+                                 f"its budget (pages.{budget_of}: {budget}; shorten the texts, or raise the budget)")
+
+
 # ---- the command line's side ----------------------------------------------------------------------
 
 def run(options) -> int:
     chosen = find_project(options.project)
-    problems = check(chosen.forms_dir, chosen.locales_dir, chosen.call(options.call))
-    for line in [*warnings(chosen.call(options.call)), *problems]:
+    editions = checked_editions(options.lang, chosen.languages, pseudo=True) if options.lang else []
+    problems = check(chosen.forms_dir, chosen.locales_dir, chosen.call(options.call), editions)
+    for line in [*warnings(chosen.call(options.call), chosen), *problems]:
         say(line, err=True)
     if problems:
         say(f"{len(problems)} problem(s) in {chosen}", err=True)

@@ -1,4 +1,4 @@
-"""`formgen collect`: returned forms (PDF or DOCX, either language) back into tables.
+"""`formgen collect`: returned forms (PDF or DOCX, any edition) back into tables.
 
 Returned files come from outside: each is size-checked and read within bounds, and a file that
 cannot be read becomes a line in the problems table; the batch goes on. Every input file ends up
@@ -14,14 +14,15 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from ..disk.files import check_regular_file, write_file
-from ..errors import FormgenError, InternalProblem, NoFormFields, problem_text, say, shown, unforeseen
+from ..errors import (FormgenError, InternalProblem, NoFormFields, UsageError, problem_text, say, shown, suggestion,
+                      unforeseen)
 from ..formats.registry import FORMATS, FileKind, file_kind, function, known_kinds
 from ..formats.tables.write import CELL_LIMIT, ToReview, cell_length, check_output, cut_cell, write_tables
 from ..language.localize import label_texts
 from ..model.forms import Field, FieldDef, FormDef, GridDef
 from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
 from ..model.messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
-from ..pipeline import EDITIONS, fillable_forms, localized_documents, localizers
+from ..pipeline import fillable_forms, localized_documents, localizers
 from ..sources.call import CallSettings, load_call
 from ..sources.definitions import column_sums
 from ..sources.project import BUILTIN, Project, find_project
@@ -105,10 +106,13 @@ class Forms:
     """What a returned file is matched against: every form in every language."""
 
     def __init__(self, call: CallSettings, project: Project = BUILTIN) -> None:
+        languages = project.languages
         self.forms = {form.id: form for form in fillable_forms(project)}
-        self.documents = localized_documents(call, EDITIONS, list(self.forms), project)
+        self.editions = languages.edition_ids
+        self.documents = localized_documents(call, self.editions, list(self.forms), project)
         self.localizers = localizers(call, project=project)
-        self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == "ky"}
+        self.fields = {d.form_id: list(d.fields()) for d in self.documents if d.lang == languages.main}
+        self.ocr_packages = " ".join(f"tesseract-ocr-{language.ocr}" for language in languages.languages)
         self.field_ids = {form: [f.id for f in fields] for form, fields in self.fields.items()}
         self.definitions = {f.id: f for form in self.forms.values() for f in form.field_defs()}
         self.options = label_texts(self.localizers.values())
@@ -290,10 +294,10 @@ def _death(exit_code: int | None) -> str:
     return {"SIGSEGV": "SIGSEGV: a reader library crashed", "SIGKILL": "SIGKILL: out of memory?"}.get(name, name)
 
 
-def application_key(path: Path) -> str:
-    """Files in one folder are one application; an edition folder (ru, ky, ru+ky) belongs to its parent."""
+def application_key(path: Path, editions: tuple[str, ...]) -> str:
+    """Files in one folder are one application; an edition's folder (as `fill` writes them) belongs to its parent."""
     folder = path.parent
-    return shown(str(folder.parent if folder.name in EDITIONS else folder))
+    return shown(str(folder.parent if folder.name in editions else folder))
 
 
 def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Project = BUILTIN,
@@ -324,19 +328,19 @@ def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], lis
     if not kind.format:
         return _read_scan(path, kind, forms)
     try:
-        return _as_found(path, *read_returned(path, forms, kind, data))
+        return _as_found(path, forms, *read_returned(path, forms, kind, data))
     except NoFormFields:
         if not kind.scan:
             raise
         return _read_scan(path, kind, forms, fields_looked_for=True)
 
 
-def _as_found(path: Path, returned: list[Returned], problems: list[str]):
+def _as_found(path: Path, forms: Forms, returned: list[Returned], problems: list[str]):
     """Each Returned keeps its answers only: an empty field reads as a missing one everywhere after, and
     thousands of files of mostly empty fields would otherwise fill the memory and the pipes between processes."""
     for one in returned:
         one.values = {field_id: value for field_id, value in one.values.items() if value}
-    key = application_key(path)
+    key = application_key(path, forms.editions)
     return [(key, one) for one in returned], [(shown(str(path)), problem) for problem in problems]
 
 
@@ -349,7 +353,7 @@ def _read_scan(path: Path, kind: FileKind, forms: Forms,
         from ..scan.read import read_scan
     except ImportError as exc:
         raise FormgenError(path, "", f"a scan, and reading scans needs {exc.name or exc}",
-                           "pip install 'formgen[scan]' and Debian's tesseract-ocr-kir tesseract-ocr-rus") from None
+                           f"pip install 'formgen[scan]' and Debian's {forms.ocr_packages}") from None
     result = read_scan(path, kind.scan, forms.layouts)
     if fields_looked_for and not result.pages:
         damaged = "".join(f"; {where.rpartition(', ')[2]}: {exc.problem}" for where, exc in result.damaged[:1])
@@ -358,7 +362,7 @@ def _read_scan(path: Path, kind: FileKind, forms: Forms,
     found = []
     for page in result.pages:
         row = page.page_id.row
-        key = application_key(path)
+        key = application_key(path, forms.editions)
         if row and Path(key).name != row:  # prefilled pages of many rows in one folder
             key = str(Path(key) / row)
         values = {r.field_id: "" if r.review else forms.canonical(r.field_id, r.value) for r in page.readings}
@@ -490,13 +494,26 @@ def _scan_columns(application: Application) -> list[str]:
 
 # ---- the command line's side ----------------------------------------------------------------------
 
+def labels_language(given: str | None, project: Project) -> str:
+    """--lang: a language of the project, its main one when not given."""
+    languages = project.languages
+    if given is None:
+        return languages.main
+    if given not in languages.codes:
+        raise UsageError("--lang", "", f"'{given}' is not a language of the project", suggestion(
+            given, languages.codes, f"the column labels are in one language, one of those {languages.source} "
+                                    f"lists: {languages.described(languages.codes)}"))
+    return given
+
+
 def run(options) -> None:
     """`formgen collect` as the command line gives it: the tables written, and with --review the page
     of the scanned fields a person must check."""
-    out, lang = options.out, options.lang
+    out = options.out
     check_output(out)
     chosen = find_project(options.project)
-    forms = Forms(load_call(chosen.call(options.call)), chosen)
+    lang = labels_language(options.lang, chosen)
+    forms = Forms(load_call(chosen.call(options.call), chosen.languages.codes), chosen)
     applications, problems = collect(options.inputs, forms=forms)
     for file, problem in problems:
         if isinstance(problem, InternalProblem):  # a bug of formgen's: in the problems and on the screen

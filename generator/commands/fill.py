@@ -23,7 +23,7 @@ from ..formats.tables.rows import read_rows
 from ..language.localize import label_texts
 from ..model.forms import FieldDef, FormDef
 from ..model.kinds import Options, check_value, decimal_of, plain_decimal, shown_values
-from ..pipeline import (EDITIONS, Output, checked_choices, fillable_forms, localized_documents, localizers,
+from ..pipeline import (Output, checked_choices, checked_editions, fillable_forms, localized_documents, localizers,
                         printable_call, write_outputs)
 from ..sources.call import load_call
 from ..sources.definitions import column_sums, load_settings
@@ -117,7 +117,7 @@ class Producer:
 
     def __init__(self, call_path: Path, editions: list[str], formats: list[str], out_dir: Path,
                  form_ids: list[str], project: Project = BUILTIN) -> None:
-        call = load_call(call_path)
+        call = load_call(call_path, project.languages.codes)
         self.call, self.formats, self.out_dir = call, formats, out_dir
         self.documents = localized_documents(call, editions, form_ids, project)
         self.fields = [{f.id: f for f in d.fields()} for d in self.documents]
@@ -161,16 +161,17 @@ def _produce(producer: Producer, folder: str, values: dict[str, str]) -> list[Ou
 
 # ---- the batch -------------------------------------------------------------------------------------
 
-def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str] = ("ru", "ky"),
+def fill(data_path: Path, call_path: Path, out_dir: Path, editions: Iterable[str] = (),
          formats: Iterable[str] = (), jobs: int | None = None,
          progress: Callable[[int], None] = lambda done: None, form_ids: Iterable[str] | None = None,
          project: Project = BUILTIN) -> Report:
     """Write every row's files into `out_dir`, replacing what an earlier run wrote there only once
-    every row is done: a failed or interrupted run leaves the earlier output as it was. `formats`:
-    every format that fills, when empty."""
-    editions = checked_choices(editions, EDITIONS, "--lang")
+    every row is done: a failed or interrupted run leaves the earlier output as it was. `editions`:
+    each language of the project alone, when empty; `formats`: every format that fills, when empty."""
+    languages = project.languages
+    editions = checked_editions(editions, languages, default=languages.codes)
     formats = checked_choices(formats, format_names("fill"), "--format")
-    printable_call(call_path)  # a bad call file is reported before anything is written
+    printable_call(call_path, project)  # a bad call file is reported before anything is written
     forms = fillable_forms(project, form_ids)
     data_rows = read_rows(data_path)
     with staged_folder(out_dir, "rows") as staging:
@@ -239,8 +240,8 @@ def _named_in(error: FormgenError, staging: Path, out_dir: Path) -> str:
 def run(options) -> int:
     chosen = find_project(options.project)
     call_path = chosen.call(options.call)
-    target = options.out or chosen.output(None) / load_call(call_path).id / "prefilled"
-    arguments = (options.data, call_path, target, options.lang or ["ru", "ky"], options.fmt or [], options.jobs)
+    target = options.out or chosen.output(None) / load_call(call_path, chosen.languages.codes).id / "prefilled"
+    arguments = (options.data, call_path, target, options.lang or [], options.fmt or [], options.jobs)
     settings = {"form_ids": options.form, "project": chosen}
     if sys.stderr.isatty():  # a progress line for people; nothing in logs and pipes
         bar = Progress(sum(1 for _, row in read_rows(options.data) if not isinstance(row, Note)))

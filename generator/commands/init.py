@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .. import LANGUAGES
 from ..disk.files import write_file
 from ..errors import FormgenError, say
 from ..sources.catalogs import po_path
@@ -16,7 +15,7 @@ def project_files(source=BUILTIN) -> dict[str, bytes]:
     """relative path → bytes: every form, call, catalog of the source project, and the staff README."""
     files = {f"forms/{p.name}": p.read_bytes() for p in sorted(source.forms_dir.glob("*.yaml"))}
     files.update({f"forms/{CALLS}/{p.name}": p.read_bytes() for p in sorted(source.calls_dir.glob("*.yaml"))})
-    for lang in LANGUAGES:
+    for lang in source.languages.codes:
         files[f"locales/{lang}/LC_MESSAGES/forms.po"] = po_path(lang, source.locales_dir).read_bytes()
     files["README.md"] = STAFF_README.read_bytes()
     return files

@@ -10,7 +10,7 @@ from ..disk.files import write_file
 from ..errors import FormgenError, say
 from ..pipeline import printable_call
 from ..sources.call import CallSettings, call_id, call_year, parse_call
-from ..sources.project import find_project
+from ..sources.project import BUILTIN, Project, find_project
 
 
 def _years_on(day: dt.date, years: int, key: str, path: Path) -> dt.date:
@@ -59,15 +59,15 @@ def new_call_text(old: CallSettings, source_text: str, new_id: str, path: Path, 
     return source_text
 
 
-def write_new_call(source: Path, new_id: str, target: Path) -> tuple[Path, str]:
+def write_new_call(source: Path, new_id: str, target: Path, project: Project = BUILTIN) -> tuple[Path, str]:
     """The file written, and what was done to its dates, for the person to check."""
-    old = printable_call(source)
+    old = printable_call(source, project)
     call_id(new_id, Path("--id"))
     if target.exists():
         raise FormgenError(target, "", "already exists", "choose another --id or --out, or delete the file")
     years = years_between(old.id, new_id)
     text = new_call_text(old, source.read_text(encoding="utf-8"), new_id, source, 1 if years is None else years)
-    parse_call(text, target)  # valid as it will be written, or nothing is written
+    parse_call(text, target, project.languages.codes)  # valid as it will be written, or nothing is written
     write_file(target, text.encode("utf-8"))
     if years is None:
         return target, f"every date one year on (the ids {old.id} and {new_id} are not both years)"
@@ -82,6 +82,6 @@ def run(options) -> None:
     chosen, source = find_project(options.project), options.source
     folder = source.parent if source and source.suffix else (chosen.calls_dir if chosen.root else Path.cwd())
     target = chosen.writable(options.out or folder / f"{options.new_id}.yaml", "; or give --out FILE")
-    written, dates = write_new_call(chosen.call(source, "--from"), options.new_id, target)
+    written, dates = write_new_call(chosen.call(source, "--from"), options.new_id, target, chosen)
     say(f"wrote {written} from {chosen}, {dates}: edit the dates, period and contacts, then run "
         f"`formgen check --call {written}` and `formgen build --call {written}`")

@@ -1,22 +1,20 @@
-"""The bilingual edition: one document with Kyrgyz (the state language) first and Russian beside or under it.
+"""A bilingual edition: one document with the first language's text (the registry's pair says which:
+Kyrgyz, the state language, in the built-in forms) first and the second's beside or under it.
 
-Every field appears once, in the Kyrgyz text, labelled in both languages. In the Russian text a blank
-inside a sentence is shown as a line to write on, and a blank that ends a line (a label's answer)
-is left to the Kyrgyz one.
+Every field appears once, in the first language's text, labelled in both languages. In the second's
+text a blank inside a sentence is shown as a line to write on, and a blank that ends a line (a
+label's answer) is left to the first language's.
 """
 from __future__ import annotations
 
 import dataclasses
 
 from ..model.forms import Block, Cell, Document, Field, Paragraph, Table
+from ..model.languages import edition_id
 
 MIRROR = "_" * 10
 COLUMN_STYLES = {"addressee": "annex"}  # half a page indent does not fit in half a page
 STACKED_STYLES = {"bullet": "answer"}  # the translation of a question is not a second question
-
-
-def edition(primary: str, secondary: str) -> str:
-    return f"{secondary}+{primary}"
 
 
 def bilingual(primary: Document, secondary: Document, layout: str) -> Document:
@@ -25,8 +23,9 @@ def bilingual(primary: Document, secondary: Document, layout: str) -> Document:
     pairs = list(zip(primary.blocks, secondary.blocks))
     blocks = _columns(pairs, relabel) if layout == "columns" else _stacked(pairs, relabel)
     return dataclasses.replace(
-        primary, lang=edition(primary.lang, secondary.lang), blocks=tuple(blocks),
-        title=f"{primary.title} / {secondary.title}", footer=f"{primary.footer} / {secondary.footer}")
+        primary, lang=edition_id(primary.lang, secondary.lang), blocks=tuple(blocks),
+        title=f"{primary.title} / {secondary.title}", footer=f"{primary.footer} / {secondary.footer}",
+        languages=primary.languages + secondary.languages)
 
 
 class _Relabel:

@@ -108,3 +108,11 @@ def possessive_month(nominative: str, case: str = "nom") -> str:
     """«март» → «марты»; with dat → «мартына»."""
     possessive = MONTH_POSSESSIVE[nominative.lower()]
     return possessive + possessive_case_suffix(possessive, case)
+
+
+def date_with_case(text: str, month: str, case: str) -> str:
+    """A date whose text ends in its month's name takes the possessive month, in any case
+    («2025-жылдын 28-февраль» → «…28-февралы», «…7-мартына»); any other, the ending of its last number."""
+    if text.endswith(month):
+        return text[: -len(month)] + possessive_month(month, case)
+    return number_with_case(text, case) if case != "nom" else text

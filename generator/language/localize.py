@@ -9,8 +9,10 @@ from ..errors import FormgenError
 from ..model.forms import (Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef, FormDef, GridDef,
                            LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run, SignaturesDef, Table)
 from ..model.kinds import KIND_MESSAGES, KINDS, RATING_CHOICES, Options
+from ..model.languages import Language
 from ..model.messages import N_
 from ..sources.call import CallSettings
+from ..sources.languages import builtin_languages
 from .values import DATE_FORMS, Phrase, call_values
 
 DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.date_short")}
@@ -32,16 +34,19 @@ def placeholders(message: str) -> list[tuple[str, str]]:
 
 
 class Localizer:
-    def __init__(self, lang: str, translations: gettext.NullTranslations, call: CallSettings,
+    """Documents in one language (`lang`: its code, in the built-in forms' registry)."""
+
+    def __init__(self, lang: Language | str, translations: gettext.NullTranslations, call: CallSettings,
                  catalog_path: str = "") -> None:
-        self.lang, self.translations, self.call = lang, translations, call
+        self.language = lang if isinstance(lang, Language) else builtin_languages()[lang]
+        self.lang, self.translations, self.call = self.language.code, translations, call
         self.catalog_path = catalog_path
         self.marks = False  # whether required blanks get REQUIRED_MARK (the form being localized says)
         patterns = {form: self.message(msgid) for form, msgid in DATE_PATTERN_MESSAGES.items()}
-        self.values = call_values(call, lang, patterns)
+        self.values = call_values(call, self.language, patterns)
         periods = {key: self.text(message_id) for key, message_id in DONOR_PERIOD.items()}  # both, so both are checked
         first, last = call.donor_years
-        self.values["donor_period"] = Phrase(periods["one_year" if first == last else "years"], lang)
+        self.values["donor_period"] = Phrase(periods["one_year" if first == last else "years"], self.language)
 
     def fail(self, message_id: str, problem: str, fix: str, code: str = "") -> FormgenError:
         return FormgenError(self.catalog_path, f"msgid \"{message_id}\"", problem, fix, code)
@@ -188,7 +193,7 @@ class Localizer:
         return Document(
             form_id=form.id, lang=self.lang, call_id=self.call.id, title=self.text(form.title),
             blocks=blocks, letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
-            page_numbers=form.page_numbers, footer=self.text(FOOTER))
+            page_numbers=form.page_numbers, footer=self.text(FOOTER), languages=(self.language,))
 
 
 # The one place that turns each kind of block into what renderers draw (a list: several blocks).

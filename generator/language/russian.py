@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from pytrovich.detector import PetrovichGenderDetector
-from pytrovich.enums import Case, Gender, NamePart
-from pytrovich.maker import PetrovichDeclinationMaker
+from types import SimpleNamespace
 
-CASES = {"dat": Case.DATIVE, "gen": Case.GENITIVE, "acc": Case.ACCUSATIVE, "ins": Case.INSTRUMENTAL,
-         "pre": Case.PREPOSITIONAL}
-KYRGYZ_PATRONYMIC = {"уулу": Gender.MALE, "кызы": Gender.FEMALE}  # «Бакыт уулу», «Бакыт-уулу»
+# the cases a message may ask of a Russian name ({contact_name:dat}) → pytrovich's Case
+CASES = {"dat": "DATIVE", "gen": "GENITIVE", "acc": "ACCUSATIVE", "ins": "INSTRUMENTAL", "pre": "PREPOSITIONAL"}
+MALE, FEMALE = "MALE", "FEMALE"  # pytrovich's Gender, by name: it is loaded when a name is declined
+KYRGYZ_PATRONYMIC = {"уулу": MALE, "кызы": FEMALE}  # «Бакыт уулу», «Бакыт-уулу»
 PATRONYMIC = re.compile(r"(?:ович|евич|ьич|ич|овна|евна|ична)$", re.IGNORECASE)
 FEMALE_PATRONYMIC = re.compile(r"(?:вна|ична)$", re.IGNORECASE)
 STRONG_SURNAME = re.compile(r"(?:[оеё]в|[оеё]ва|[сц]кий|[сц]кая)$", re.IGNORECASE)
@@ -39,15 +38,26 @@ class NameParts:
     middle: int | None  # a Russian patronymic (declined)
     last: int | None
     kept: tuple[int, ...]  # a Kyrgyz patronymic and initials: stay as written
-    gender: Gender | None  # None: nothing in the name tells it
+    gender: str | None  # MALE or FEMALE; None: nothing in the name tells it
 
 
 @lru_cache(maxsize=None)
-def _tools() -> tuple[PetrovichDeclinationMaker, PetrovichGenderDetector]:
-    return PetrovichDeclinationMaker(), PetrovichGenderDetector()
+def _pytrovich() -> SimpleNamespace:
+    """pytrovich, loaded when a name is first declined (a language's grammar is looked up sooner)."""
+    from pytrovich.detector import PetrovichGenderDetector
+    from pytrovich.enums import Case, Gender, NamePart
+    from pytrovich.maker import PetrovichDeclinationMaker
+
+    return SimpleNamespace(maker=PetrovichDeclinationMaker(), detector=PetrovichGenderDetector(), Case=Case,
+                           Gender=Gender, NamePart=NamePart)
 
 
-def _kyrgyz_patronymic(words: list[str]) -> tuple[tuple[int, ...], Gender | None]:
+def _make(part: str, gender: str, case: str, word: str) -> str:
+    tools = _pytrovich()
+    return tools.maker.make(tools.NamePart[part], tools.Gender[gender], tools.Case[CASES[case]], word)
+
+
+def _kyrgyz_patronymic(words: list[str]) -> tuple[tuple[int, ...], str | None]:
     """Indexes of «Бакыт уулу» / «Бакыт-уулу» and the gender it tells."""
     for i, word in enumerate(words):
         lower = word.lower()
@@ -79,23 +89,23 @@ def _order(words: list[str], free: list[int]) -> tuple[int | None, int | None, i
     return None, None, None
 
 
-def _first_name_gender(word: str) -> Gender | None:
+def _first_name_gender(word: str) -> str | None:
     if FEMALE_NAME_PART.search(word):
-        return Gender.FEMALE
-    detected = _tools()[1].detect(firstname=word)
-    return detected if detected == Gender.FEMALE else None  # pytrovich calls any unknown name male
+        return FEMALE
+    detected = _pytrovich().detector.detect(firstname=word).name
+    return detected if detected == FEMALE else None  # pytrovich calls any unknown name male
 
 
-def _gender(words: list[str], parts: tuple[int | None, int | None, int | None], told: Gender | None) -> Gender | None:
+def _gender(words: list[str], parts: tuple[int | None, int | None, int | None], told: str | None) -> str | None:
     first, middle, last = parts
     if told:
         return told
     if middle is not None:
-        return Gender.FEMALE if FEMALE_PATRONYMIC.search(words[middle]) else Gender.MALE
+        return FEMALE if FEMALE_PATRONYMIC.search(words[middle]) else MALE
     if last is not None and FEMALE_SURNAME.search(words[last]):
-        return Gender.FEMALE
+        return FEMALE
     if last is not None and MALE_SURNAME.search(words[last]):
-        return Gender.MALE
+        return MALE
     return _first_name_gender(words[first]) if first is not None else None
 
 
@@ -108,9 +118,9 @@ def name_parts(full_name: str) -> NameParts:
     return NameParts(*parts, kept=kept, gender=_gender(words, parts, told))
 
 
-def _first_name(word: str, gender: Gender, case: str) -> str:
-    made = _tools()[0].make(NamePart.FIRSTNAME, gender, CASES[case], word)
-    if gender == Gender.MALE and not made.startswith(word[:-1]) and word.lower() not in FLEETING_VOWEL_NAMES:
+def _first_name(word: str, gender: str, case: str) -> str:
+    made = _make("FIRSTNAME", gender, case, word)
+    if gender == MALE and not made.startswith(word[:-1]) and word.lower() not in FLEETING_VOWEL_NAMES:
         return word + PLAIN_MALE_ENDINGS[case]
     return made
 
@@ -123,15 +133,17 @@ def decline_name(full_name: str, case: str) -> str:
     if case == "nom" or (parts.first is None and parts.last is None):
         return full_name
     words = full_name.split()
-    gender = parts.gender or Gender.MALE
-    maker = _tools()[0]
+    gender = parts.gender or MALE
     if parts.first is not None:
         words[parts.first] = _first_name(words[parts.first], gender, case)
     if parts.middle is not None:
-        words[parts.middle] = maker.make(NamePart.MIDDLENAME, gender, CASES[case], words[parts.middle])
+        words[parts.middle] = _make("MIDDLENAME", gender, case, words[parts.middle])
     if parts.last is not None:
-        words[parts.last] = maker.make(NamePart.LASTNAME, gender, CASES[case], words[parts.last])
+        words[parts.last] = _make("LASTNAME", gender, case, words[parts.last])
     return " ".join(words)
+
+
+name_with_case = decline_name  # as grammar.py names it
 
 
 def name_doubts(full_name: str) -> list[str]:

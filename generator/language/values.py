@@ -2,142 +2,147 @@
 
 Catalog messages pick the form with a format spec, e.g. «{population_date:short,dat} карата»
 (Kyrgyz, dative) or «по состоянию на {population_date:short}» (Russian). Placeholder names are
-the same in both languages; only the spec, which is grammar, differs.
+the same in every language; only the spec, which is grammar (grammar.py), differs.
 """
 from __future__ import annotations
 
 import datetime as dt
 import re
 from dataclasses import dataclass
-from typing import Callable
 
-from . import kyrgyz
+from ..model.languages import Language
 from ..sources.call import CallSettings
-from .ldml import MONTHS, written
+from .grammar import grammar_of
+from .ldml import written
 
 DATE_FORMS = ("long", "short")
 TIME_PATTERN = "HH:mm"
+NOMINATIVE = "nom"
+WRITTEN_FOR = {"word_with_case": "words", "number_with_case": "numbers", "name_with_case": "names",
+               "date_with_case": "dates"}
 
 
-def _parse_spec(spec: str, forms: tuple[str, ...]) -> tuple[str, str]:
-    form, case = (forms[0] if forms else ""), "nom"
+def _cases(language: Language) -> tuple[str, ...]:
+    grammar = grammar_of(language)
+    return tuple(dict.fromkeys((NOMINATIVE, *(grammar.CASES if grammar else ()))))
+
+
+def _parse_spec(spec: str, forms: tuple[str, ...], language: Language) -> tuple[str, str]:
+    form, case = (forms[0] if forms else ""), NOMINATIVE
     for token in filter(None, (t.strip() for t in spec.split(","))):
         if token in forms:
             form = token
-        elif token in kyrgyz.CASES:
+        elif token == NOMINATIVE or token in _cases(language):  # a grammar is loaded when a case is asked for
             case = token
         else:
-            raise ValueError(f"unknown format '{token}', expected one of: {', '.join(forms + kyrgyz.CASES)}")
+            raise ValueError(f"unknown format '{token}', expected one of: {', '.join(forms + _cases(language))}")
     return form, case
 
 
-def _with_case(text: str, lang: str, case: str, inflect) -> str:
-    if case == "nom":
+def _with_case(text: str, language: Language, case: str, writer: str, *more: str) -> str:
+    """`text` in `case`, by the language's grammar's `writer`; the nominative as written, except
+    where the grammar writes it (a Kyrgyz date ending in its month)."""
+    write = getattr(grammar_of(language), writer, None)
+    if write is None and case == NOMINATIVE:
         return text
-    if lang != "ky":
-        raise ValueError(f"case endings are written for Kyrgyz only, not for '{lang}'")
-    return inflect(text, case)
+    if write is None:
+        raise ValueError(f"case endings of {WRITTEN_FOR[writer]} are not written for '{language.code}'")
+    return write(text, *more, case) if case != NOMINATIVE or more else text
 
 
 @dataclass(frozen=True)
 class Phrase:
-    """Text that may take a Kyrgyz case ending: on its last word, or on its last number read aloud."""
+    """Text that may take a case ending: on its last word (`word_with_case`), or on its last number
+    read aloud (`number_with_case`)."""
 
     text: str
-    lang: str
-    inflect: Callable[[str, str], str] = kyrgyz.word_with_case
+    language: Language
+    writer: str = "word_with_case"
 
     def __format__(self, spec: str) -> str:
-        _, case = _parse_spec(spec, ())
-        return _with_case(self.text, self.lang, case, self.inflect)
+        _, case = _parse_spec(spec, (), self.language)
+        return _with_case(self.text, self.language, case, self.writer)
 
 
-def Number(value: int, lang: str) -> Phrase:  # noqa: N802 (reads as the value it makes)
-    return Phrase(str(value), lang, kyrgyz.number_with_case)
+def Number(value: int, language: Language) -> Phrase:  # noqa: N802 (reads as the value it makes)
+    return Phrase(str(value), language, "number_with_case")
 
 
-def Time(value: dt.time, lang: str) -> Phrase:  # noqa: N802
-    return Phrase(written(value, TIME_PATTERN, lang), lang, kyrgyz.number_with_case)
+def Time(value: dt.time, language: Language) -> Phrase:  # noqa: N802
+    return Phrase(written(value, TIME_PATTERN, language), language, "number_with_case")
 
 
 @dataclass(frozen=True)
 class Name:
-    """A person's name: Russian cases by pytrovich, Kyrgyz by its last syllable; overrides win."""
+    """A person's name in a case, by its language's grammar; overrides from the call settings win."""
 
     text: str
-    lang: str
+    language: Language
     overrides: tuple[tuple[str, str], ...] = ()  # (case, written form) from the call settings
 
     def __format__(self, spec: str) -> str:
-        _, case = _parse_spec(spec, ())
+        _, case = _parse_spec(spec, (), self.language)
         if case in dict(self.overrides):
             return dict(self.overrides)[case]
-        if self.lang == "ru":
-            from .russian import decline_name
-            return decline_name(self.text, case)
-        return _with_case(self.text, self.lang, case, kyrgyz.name_with_case)
+        return _with_case(self.text, self.language, case, "name_with_case")
 
 
 LATIN = re.compile(r"[A-Za-z]")
 INITIAL = re.compile(r"(?:^|\s)\w\.")
 
 
-def name_doubts(name: str, lang: str) -> list[str]:
+def name_doubts(name: str, language: Language) -> list[str]:
     """Why the rules may write this name wrongly in another case (then the call should give it)."""
     doubts = []
     if LATIN.search(name):
         doubts.append("has Latin letters")
     if INITIAL.search(name):
         doubts.append("has an initial")
-    if lang == "ru":
-        from .russian import name_doubts as russian_doubts
-        doubts += russian_doubts(name)
-    return doubts
+    own = getattr(grammar_of(language), "name_doubts", None)
+    return doubts + (own(name) if own else [])
 
 
 @dataclass(frozen=True)
 class Date:
-    """A date written from the catalog's LDML pattern, plus Kyrgyz possessive months."""
+    """A date written from the catalog's LDML pattern, in a case where its grammar writes one."""
 
     value: dt.date
-    lang: str
+    language: Language
     patterns: tuple[tuple[str, str], ...]  # (form, LDML pattern) from the catalog
 
     def __format__(self, spec: str) -> str:
-        form, case = _parse_spec(spec, DATE_FORMS)
-        text = written(self.value, dict(self.patterns)[form], self.lang)
-        if self.lang != "ky":
-            return _with_case(text, self.lang, case, kyrgyz.number_with_case)
-        month = MONTHS["ky"][self.value.month - 1]
-        if text.endswith(month):  # «2025-жылдын 28-февраль» → «…28-февралы», «…7-мартына»
-            return text[: -len(month)] + kyrgyz.possessive_month(month, case)
-        return kyrgyz.number_with_case(text, case) if case != "nom" else text
+        form, case = _parse_spec(spec, DATE_FORMS, self.language)
+        text = written(self.value, dict(self.patterns)[form], self.language)
+        if getattr(grammar_of(self.language), "date_with_case", None):
+            return _with_case(text, self.language, case, "date_with_case", self.language.months[self.value.month - 1])
+        return _with_case(text, self.language, case, "number_with_case")
 
 
-def call_values(call: CallSettings, lang: str, date_patterns: dict[str, str]) -> dict[str, object]:
+def call_values(call: CallSettings, language: Language, date_patterns: dict[str, str]) -> dict[str, object]:
     """The placeholders a catalog message may use, for one language."""
     patterns = tuple(sorted(date_patterns.items()))
+    lang = language.texts  # the call's texts in it (a pseudo-language's: its language's)
 
     def date(value: dt.date) -> Date:
-        return Date(value, lang, patterns)
+        return Date(value, language, patterns)
 
     return {
-        "organisation": Phrase(call.organisation[lang], lang),
-        "programme": Phrase(call.programme[lang], lang),
+        "organisation": Phrase(call.organisation[lang], language),
+        "programme": Phrase(call.programme[lang], language),
         "deadline_date": date(call.deadline.date()),
-        "deadline_time": Time(call.deadline.time(), lang),
+        "deadline_time": Time(call.deadline.time(), language),
         "results_date": date(call.results_date),
         "population_date": date(call.population_date),
-        "donor_first_year": Number(call.donor_years[0], lang),
-        "donor_last_year": Number(call.donor_years[1], lang),
-        "call_id": Phrase(call.id, lang),
-        "contact_name": Name(call.contact.name[lang], lang,
+        "donor_first_year": Number(call.donor_years[0], language),
+        "donor_last_year": Number(call.donor_years[1], language),
+        "call_id": Phrase(call.id, language),
+        "contact_name": Name(call.contact.name[lang], language,
                              tuple((case, forms[lang]) for case, forms in sorted(call.contact.name_cases.items()))),
-        "contact_phone": Phrase(call.contact.phone, lang),
-        "contact_extension": Phrase(call.contact.extension, lang),
-        "contact_mobile": Phrase(call.contact.mobile, lang),
-        "contact_email": Phrase(call.contact.email, lang),
-        "office_address": Phrase(call.office.address[lang], lang),
-        "office_phones": Phrase(call.office.phones, lang),
-        "office_email": Phrase(call.office.email, lang),
+        "contact_phone": Phrase(call.contact.phone, language),
+        "contact_extension": Phrase(call.contact.extension, language),
+        "contact_mobile": Phrase(call.contact.mobile, language),
+        "contact_email": Phrase(call.contact.email, language),
+        "office_address": Phrase(call.office.address[lang], language),
+        "office_phones": Phrase(call.office.phones, language),
+        "office_email": Phrase(call.office.email, language),
     }

@@ -8,11 +8,12 @@ plain text in one language, every blank a `Field`. Renderers never see message i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field as dataclass_field
 from decimal import Decimal
 from typing import Iterator, Union
 
 from .kinds import KINDS, RATING_CHOICES  # noqa: F401 (RATING_CHOICES: re-exported)
+from .languages import Language, edition_languages
 
 FIELD_KINDS = tuple(KINDS)
 PARAGRAPH_STYLES = ("body", "plain", "annex", "addressee", "title", "heading", "bullet", "answer", "stamp")
@@ -185,8 +186,8 @@ class FormDef:
     blocks: tuple[BlockDef, ...]
     letterhead: bool = False
     page_numbers: bool = False
-    bilingual: str = "stacked"  # layout of the ru+ky edition: columns | stacked
-    pages: tuple[tuple[str, int], ...] = ()  # page budget per edition, e.g. (("ru", 1), ("ru+ky", 2))
+    bilingual: str = "stacked"  # layout of its bilingual editions: columns | stacked
+    pages: tuple[tuple[str, int], ...] = ()  # page budget per edition id
     source: str = ""
     mark_required: bool = True  # a mark at each required blank and a note saying what it means
     optional: bool = False  # an application need not include it: collect does not ask for it
@@ -270,11 +271,18 @@ class Document:
     page_numbers: bool = False
     footer: str = ""  # names the call, so a printed page can be matched to it
     row: str = ""  # a prefilled copy: its data row's folder name, which the page codes carry
+    # the registry's entry of each language in it, main language first: out of its repr, which is
+    # the source a build records (manifest.json), as the language's tag was code before it was data
+    languages: tuple[Language, ...] = dataclass_field(default=(), repr=False, compare=False)
 
     @property
     def language(self) -> str:
-        """The main language: the edition itself, or Kyrgyz (written first) in «ru+ky»."""
-        return self.lang.split("+")[-1]
+        """The main language: the edition itself, or the first language of a bilingual edition."""
+        return edition_languages(self.lang)[0]
+
+    def tag_of(self, lang: str) -> str:
+        """The BCP 47 tag of a language of the document (`lang`: its code)."""
+        return next(language.tag for language in self.languages if language.code == lang)
 
     def paragraphs(self) -> Iterator[Paragraph]:
         for block in self.blocks:

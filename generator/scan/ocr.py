@@ -1,5 +1,6 @@
 """Read typed text in a field's image with tesseract (tesserocr: the engine in-process, models loaded
-once), with the Kyrgyz and Russian models and, for numbers and dates, digits only."""
+once), with the model of the field's language (the language registry's `ocr:`) and, for numbers and
+dates, the Latin model and digits only."""
 from __future__ import annotations
 
 import os
@@ -13,10 +14,10 @@ from PIL import Image
 
 from ..errors import FormgenError
 
-# Debian's tesseract-ocr-kir/-rus put the models here; Windows installers under Program Files
+# Debian's tesseract-ocr-<model> put the models here; Windows installers under Program Files
 TESSDATA_PLACES = ("/usr/share/tesseract-ocr/5/tessdata", "/usr/share/tesseract-ocr/4.00/tessdata",
                    "/usr/share/tessdata", "/usr/local/share/tessdata", r"C:\Program Files\Tesseract-OCR\tessdata")
-MODELS = {"ky": "kir", "ru": "rus"}
+LATIN = "eng"  # digits, e-mail addresses, and the Latin letters of any text
 # Kinds read with the Latin model and only these characters: the Cyrillic models take 3 for 5.
 CHARACTERS = {"number": "0123456789 ,.-", "amount": "0123456789 ,.-", "date": "0123456789.",
               "phone": "0123456789 +-()", "email": ""}
@@ -24,40 +25,40 @@ Word = tuple[str, float, tuple[int, int, int, int]]  # text, confidence, box in 
 JUNK_BELOW = 60  # a word of punctuation only, read with less confidence, is a speck or a line's end
 
 
-def tessdata() -> str:
+def tessdata(models: tuple[str, ...] = (LATIN,)) -> str:
+    """Where tesseract's `models` are installed."""
     places = [os.environ["TESSDATA_PREFIX"]] if os.environ.get("TESSDATA_PREFIX") else []
     for place in places + list(TESSDATA_PLACES):
-        if all((Path(place) / f"{model}.traineddata").is_file() for model in (*MODELS.values(), "eng")):
+        if all((Path(place) / f"{model}.traineddata").is_file() for model in models):
             return place
-    raise FormgenError("tesseract", "", "the Kyrgyz, Russian and English models (kir, rus, eng) are not installed",
-                       "apt-get install tesseract-ocr-kir tesseract-ocr-rus tesseract-ocr-eng, or set TESSDATA_PREFIX")
+    raise FormgenError("tesseract", "", f"the models {', '.join(models)} are not installed",
+                       f"apt-get install {' '.join(f'tesseract-ocr-{model}' for model in models)}, "
+                       "or set TESSDATA_PREFIX")
 
 
 @lru_cache(maxsize=None)
 def _engine(languages: str) -> tesserocr.PyTessBaseAPI:
-    return tesserocr.PyTessBaseAPI(path=tessdata(), lang=languages, oem=tesserocr.OEM.LSTM_ONLY)
+    return tesserocr.PyTessBaseAPI(path=tessdata(tuple(languages.split("+"))), lang=languages,
+                                   oem=tesserocr.OEM.LSTM_ONLY)
 
 
-def models(lang: str, kind: str) -> str:
-    """Digits and e-mail: the Latin model; text: Latin first (digits in addresses), then the field's language."""
+def models(model: str, kind: str) -> str:
+    """Digits and e-mail: the Latin model; text: Latin first (digits in addresses), then the field's language's."""
     if kind in CHARACTERS:
-        return "eng"
-    return "+".join(["eng"] + [MODELS[part] for part in lang.split("+")[::-1]])
+        return LATIN
+    return "+".join(dict.fromkeys((LATIN, model)))
 
 
-def read_text(image: np.ndarray, lang: str, kind: str, lines: int) -> tuple[str, float]:
-    """The text in a field's image and tesseract's confidence in it (0–100, the weakest word)."""
+def read_text(image: np.ndarray, model: str, kind: str, lines: int) -> tuple[str, float]:
+    """The text in a field's image and tesseract's confidence in it (0–100, the weakest word);
+    `model`: the one of the field's language."""
     mode = tesserocr.PSM.SINGLE_BLOCK if lines > 1 else tesserocr.PSM.SINGLE_LINE
-    read = _read(image, models(lang, kind), CHARACTERS.get(kind, ""), mode)
-    if kind not in CHARACTERS and any(_latin(word) for line in read for word, _, _ in line):
-        again = [word for line in _read(image, cyrillic(lang), "", mode) for word in line]
-        read = [[_in_cyrillic(word, again) for word in line] for line in read]
+    read = _read(image, models(model, kind), CHARACTERS.get(kind, ""), mode)
+    if kind not in CHARACTERS and model != LATIN and any(_latin(word) for line in read for word, _, _ in line):
+        again = [word for line in _read(image, model, "", mode) for word in line]
+        read = [[_in_own_script(word, again) for word in line] for line in read]
     text_lines = [" ".join(w for w, _, _ in line) for line in read if line]
     return "\n".join(text_lines), min((c for line in read for _, c, _ in line), default=0.0)
-
-
-def cyrillic(lang: str) -> str:
-    return "+".join(MODELS[part] for part in lang.split("+")[::-1])
 
 
 def _read(image: np.ndarray, languages: str, characters: str, mode: int) -> list[list[Word]]:
@@ -75,9 +76,10 @@ def _latin(word: str) -> bool:
             and not re.search(r"[@/]|\w\.\w", word))
 
 
-def _in_cyrillic(word: Word, again: list[Word]) -> Word:
+def _in_own_script(word: Word, again: list[Word]) -> Word:
     """The Latin model wins digits (Cyrillic models take 3 for 5) but takes «тел.» for «Ten.» and
-    «окмоту» for «OKMOTY»: such a word is taken from the Cyrillic model's reading of the same place."""
+    «окмоту» for «OKMOTY»: such a word is taken from the language's model's reading of the same
+    place, where that reads letters other than Latin ones."""
     text, _, (x0, y0, x1, y1) = word
     if not _latin(text):
         return word
@@ -85,7 +87,7 @@ def _in_cyrillic(word: Word, again: list[Word]) -> Word:
         a0, b0, a1, b1 = other[2]
         return max(0, min(x1, a1) - max(x0, a0)) * max(0, min(y1, b1) - max(y0, b0))
     best = max(again, key=overlap, default=None)
-    if best and overlap(best) and any("\u0400" <= ch <= "\u04ff" for ch in best[0]):
+    if best and overlap(best) and any(ch.isalpha() and not ch.isascii() for ch in best[0]):
         return best
     return word
 

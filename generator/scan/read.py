@@ -179,7 +179,7 @@ def read_page(image: np.ndarray, where: str, layouts: Layouts) -> ScannedPage:
     sheet = warp(image, alignment.matrix, (0, 0, PAGE_WIDTH, PAGE_HEIGHT), WORK, printed.shape[::-1])
     threshold = ink_threshold(sheet)
     new_ink = ink_mask(sheet, threshold) & ~printed
-    reader = FieldReader(image, alignment.matrix, new_ink, threshold, page_id.edition)
+    reader = FieldReader(image, alignment.matrix, new_ink, threshold, layout.document)
     for form_field, widgets in layout.fields():
         reading = reader.read(form_field, widgets)
         page.readings.append(reading)
@@ -220,8 +220,9 @@ def _ink_share(image: np.ndarray) -> float:
 
 class FieldReader:
     def __init__(self, image: np.ndarray, matrix: np.ndarray, new_ink: np.ndarray, threshold: float,
-                 edition: str) -> None:
-        self.image, self.matrix, self.new_ink, self.threshold, self.edition = image, matrix, new_ink, threshold, edition
+                 document: Document) -> None:
+        self.image, self.matrix, self.new_ink, self.threshold = image, matrix, new_ink, threshold
+        self.document = document  # the page's: its languages say which OCR model reads each field
 
     def ink(self, rect: Rect, leave_out: list[Rect] = ()) -> int:
         """New ink in `rect`, without what lies in the `leave_out` rectangles (typed answers)."""
@@ -292,7 +293,8 @@ class FieldReader:
         area = (rect[0], rect[1] - 2, rect[2], rect[3] + 1)
         image = for_ocr(self.crop(area), self.threshold, round(BORDER_BAND * OCR))
 
-        text, confidence = read_text(image, form_field.lang, form_field.kind, form_field.lines)
+        model = next(language.ocr for language in self.document.languages if language.code == form_field.lang)
+        text, confidence = read_text(image, model, form_field.kind, form_field.lines)
         text = clean(text)
         review = confidence < REVIEW_BELOW or not text or not plausible(text, form_field.kind)
         return Reading(form_field.id, "" if review and not text else text, confidence, review,

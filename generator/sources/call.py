@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
-from .. import LANGUAGES
 from ..model.kinds import calendar_fault
+from .languages import builtin_languages
 from .yamlfile import YamlReader, load_yaml, parse_yaml
 
 CALL_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$")
@@ -75,7 +75,12 @@ class CallSettings:
 
 
 class _Reader(YamlReader):
-    """Reads one call settings file."""
+    """Reads one call settings file, whose texts are in each of `languages` (codes; none given: the
+    built-in forms' languages)."""
+
+    def __init__(self, path: Path, languages: tuple[str, ...] | None = None) -> None:
+        super().__init__(path)
+        self.languages = builtin_languages().codes if languages is None else tuple(languages)
 
     def text(self, value: Any, place: str, pattern: re.Pattern | None = None, what: str = "",
              fix: str = "") -> str:
@@ -93,8 +98,8 @@ class _Reader(YamlReader):
         return value.strip()
 
     def per_language(self, value: Any, place: str) -> dict[str, str]:
-        data = self.mapping(value, place, LANGUAGES)
-        return {lang: self.text(data[lang], f"{place}.{lang}") for lang in LANGUAGES}
+        data = self.mapping(value, place, self.languages)
+        return {lang: self.text(data[lang], f"{place}.{lang}") for lang in self.languages}
 
     def date(self, value: Any, place: str) -> dt.date:
         if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -202,13 +207,14 @@ def call_year(call_id: str) -> int | None:
     return int(found.group()) if found else None
 
 
-def load_call(path: Path) -> CallSettings:
-    return _Reader(path).call(load_yaml(path))
+def load_call(path: Path, languages: tuple[str, ...] | None = None) -> CallSettings:
+    """The call settings at `path`, with texts in each of `languages` (default: the built-in forms')."""
+    return _Reader(path, languages).call(load_yaml(path))
 
 
-def parse_call(text: str, path: Path) -> CallSettings:
+def parse_call(text: str, path: Path, languages: tuple[str, ...] | None = None) -> CallSettings:
     """Settings from text not yet written to `path`."""
-    return _Reader(path).call(parse_yaml(text, path))
+    return _Reader(path, languages).call(parse_yaml(text, path))
 
 
 def call_texts(call: CallSettings) -> Iterator[tuple[str, str]]:

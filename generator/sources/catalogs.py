@@ -6,9 +6,9 @@ import functools
 import gettext
 import re
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
-from .. import LANGUAGES, LOCALES_DIR
+from .. import LOCALES_DIR
 from ..errors import FormgenError
 
 DOMAIN = "forms"
@@ -100,7 +100,7 @@ def babel_catalog(path: Path):
     return read_po(io.BytesIO(path.read_bytes()), abort_invalid=True)
 
 
-def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
+def compile_catalogs(languages: Iterable[str], locales_dir: Path = LOCALES_DIR) -> list[Path]:
     """Write each language's .mo (Babel's, fuzzy entries left out as gettext does) where it differs
     from what its .po compiles to. formgen itself reads the .po; the .mo is for other gettext tools."""
     import io
@@ -108,7 +108,7 @@ def compile_catalogs(locales_dir: Path = LOCALES_DIR) -> list[Path]:
     from babel.messages.mofile import write_mo
 
     written = []
-    for lang in LANGUAGES:
+    for lang in languages:
         out = io.BytesIO()
         write_mo(out, babel_catalog(po_path(lang, locales_dir)), use_fuzzy=False)
         target = mo_path(lang, locales_dir)
@@ -126,7 +126,8 @@ def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> Translation
         stat = path.stat()
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}",
-                           "a project needs locales/ru and locales/ky; `formgen init` writes them",
+                           "a project needs a catalog for each of its languages (forms/project.yaml); "
+                           "`formgen init` writes them",
                            code="FG003") from None
     return Translations(_texts(str(path), stat.st_mtime_ns, stat.st_size))
 

@@ -1,7 +1,7 @@
 """Where a command reads its forms, call settings and catalogs: a project folder, or the built-in forms.
 
 A project folder holds `forms/*.yaml` (with `forms/calls/<id>.yaml`) and
-`locales/{ru,ky}/LC_MESSAGES/forms.po`; `formgen init DIR` writes one. `--project DIR` names it;
+`locales/<language>/LC_MESSAGES/forms.po` for each of its languages; `formgen init DIR` writes one. `--project DIR` names it;
 without it the current folder is the project when it holds `forms/` and `locales/`, and otherwise
 the forms shipped with the package are.
 """
@@ -12,6 +12,8 @@ from pathlib import Path
 
 from .. import FORMS_DIR, LOCALES_DIR
 from ..errors import FormgenError, UsageError
+from ..model.languages import Languages
+from .languages import load_languages
 
 CALLS = "calls"
 OUTPUT = "output"
@@ -25,6 +27,11 @@ class Project:
 
     def __str__(self) -> str:
         return f"project {self.root}" if self.root else f"the built-in forms ({self.forms_dir})"
+
+    @property
+    def languages(self) -> Languages:
+        """Its languages and editions (forms/project.yaml)."""
+        return load_languages(self.forms_dir)
 
     @property
     def calls_dir(self) -> Path:

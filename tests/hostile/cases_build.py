@@ -121,7 +121,8 @@ def outcome(code: int, listed: Callable[[list[str]], bool], *said: str, left_off
 
 def every(paths: list[str], but: set[str] = frozenset()) -> bool:
     from generator.formats.registry import format_names
-    from generator.pipeline import EDITIONS
+    from generator.sources.project import BUILTIN
+    EDITIONS = BUILTIN.languages.edition_ids
 
     return set(paths) == {f"{lang}/{form}.{fmt}" for lang in EDITIONS for form in forms() for fmt in format_names()} - but
 

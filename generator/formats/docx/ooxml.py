@@ -20,7 +20,7 @@ from ..xmltext import NOT_IN_XML, not_in_xml, replace_not_in_xml
 
 PLACEHOLDER_STYLE_ID = "PlaceholderText"
 DATE_FORMAT = "dd.MM.yyyy"
-LANG_TAGS = {"ru": "ru-RU", "ky": "ky-KG"}
+NO_LANGUAGE = "und"  # BCP 47's undetermined: the shipped template's Normal style, until a DOCX says its own
 BOX_FONT = "MS Gothic"  # Word's own check box glyphs; LibreOffice substitutes a font that has them
 BOX_CHECKED, BOX_EMPTY = "\u2612", "\u2610"  # ☒ ☐
 CHECKED, UNCHECKED = "yes", "no"
@@ -105,23 +105,28 @@ def qn(tag: str) -> str:
 # --- runs ---------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=None)
-def language(lang: str) -> str:
-    tag = LANG_TAGS[lang]
-    return _w("lang", val=tag, eastAsia=tag, bidi=tag)
+def language(tag: str) -> str:
+    """A run's language (`tag`: BCP 47), or none said ('')."""
+    return _w("lang", val=tag, eastAsia=tag, bidi=tag) if tag else ""
+
+
+def styles_in_language(styles: bytes, tag: str) -> bytes:
+    """The template's styles part with its Normal style, and so every paragraph, in `tag`'s language."""
+    return styles.replace(language(NO_LANGUAGE).encode(), language(tag).encode(), 1)
 
 
 @lru_cache(maxsize=None)
-def run_properties(lang: str, style: str | None = None, box_font: bool = False, color: str | None = None,
+def run_properties(tag: str, style: str | None = None, box_font: bool = False, color: str | None = None,
                    half_points: int | None = None) -> str:
     fonts = _w("rFonts", ascii=BOX_FONT, eastAsia=BOX_FONT, hAnsi=BOX_FONT, hint="eastAsia") if box_font else ""
     return _properties("rPr", rStyle=_w("rStyle", val=style) if style else "", rFonts=fonts,
                        color=_w("color", val=color) if color else "",
-                       sz=_w("sz", val=half_points) if half_points else "", lang=language(lang))
+                       sz=_w("sz", val=half_points) if half_points else "", lang=language(tag))
 
 
-def text_run(text: str, lang: str, style: str | None = None, **look) -> str:
-    """A `w:r` holding text; line breaks become `w:br`, tabs `w:tab`."""
-    return f"<w:r>{run_properties(lang, style, **look)}{_run_content(text)}</w:r>"
+def text_run(text: str, tag: str, style: str | None = None, **look) -> str:
+    """A `w:r` holding text in the language of `tag`; line breaks become `w:br`, tabs `w:tab`."""
+    return f"<w:r>{run_properties(tag, style, **look)}{_run_content(text)}</w:r>"
 
 
 def _run_content(text: str) -> str:
@@ -139,9 +144,9 @@ def _run_content(text: str) -> str:
     return "".join(parts)
 
 
-def signature_line(label: str, lang: str) -> str:
+def signature_line(label: str, tag: str) -> str:
     """Where a signature goes in a DOCX: a line to sign on, its label in grey after it."""
-    return text_run(SIGNATURE_LINE, lang) + text_run(f" ({label})", lang, style=PLACEHOLDER_STYLE_ID)
+    return text_run(SIGNATURE_LINE, tag) + text_run(f" ({label})", tag, style=PLACEHOLDER_STYLE_ID)
 
 
 def page_number_field() -> str:
@@ -178,7 +183,7 @@ class Control(NamedTuple):
     kind: str
     alias: str
     placeholder: str
-    lang: str
+    lang: str  # BCP 47
     id: str
     options: tuple[tuple[str, str], ...] = ()
 
@@ -206,7 +211,7 @@ def content_control(control: Control, value: str | None = None) -> str:
 def _control_type(kind: str, lang: str, options: tuple[tuple[str, str], ...], full_date: str | None,
                   checked: bool) -> str:
     if kind == "date":
-        return _w("date", _w("dateFormat", val=DATE_FORMAT) + _w("lid", val=LANG_TAGS[lang])
+        return _w("date", _w("dateFormat", val=DATE_FORMAT) + _w("lid", val=lang)
                   + _w("storeMappedDataAs", val="dateTime") + _w("calendar", val="gregorian"),
                   **({"fullDate": full_date} if full_date else {}))
     if kind == "dropdown":
@@ -228,7 +233,7 @@ def _full_date(value: str | None) -> str | None:
         return None
 
 
-def _box_run(checked: bool, lang: str) -> str:
+def _box_run(checked: bool, lang: str) -> str:  # lang: BCP 47
     return text_run(BOX_CHECKED if checked else BOX_EMPTY, lang, box_font=True)
 
 
@@ -356,7 +361,7 @@ def with_content_types(types: bytes, defaults: Mapping[str, str], parts: Mapping
     return types.replace(b"</Types>", extra.encode() + b"</Types>")
 
 
-def core_properties(title: str, lang: str, identifier: str, author: str, moment: dt.datetime) -> bytes:
+def core_properties(title: str, tag: str, identifier: str, author: str, moment: dt.datetime) -> bytes:
     """docProps/core.xml: fixed dates and revision, so equal inputs give equal bytes."""
     when = moment.strftime("%Y-%m-%dT%H:%M:%SZ")
     return (f'{XML_DECLARATION}<cp:coreProperties '
@@ -367,7 +372,7 @@ def core_properties(title: str, lang: str, identifier: str, author: str, moment:
             f'<cp:lastModifiedBy>{_text(author)}</cp:lastModifiedBy><cp:revision>1</cp:revision>'
             f'<dcterms:created xsi:type="dcterms:W3CDTF">{when}</dcterms:created>'
             f'<dcterms:modified xsi:type="dcterms:W3CDTF">{when}</dcterms:modified>'
-            f'<dc:language>{LANG_TAGS[lang]}</dc:language><dc:identifier>{_text(identifier)}</dc:identifier>'
+            f'<dc:language>{_text(tag)}</dc:language><dc:identifier>{_text(identifier)}</dc:identifier>'
             '</cp:coreProperties>').encode()
 
 
@@ -507,8 +512,8 @@ _CHECKBOX, _CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:v
 
 
 def control_lang(sdt) -> str:
-    by_tag = {v: k for k, v in LANG_TAGS.items()}
-    return by_tag.get(_property(sdt, "w:rPr/w:lang") or "", "ru")
+    """The language (BCP 47) a control's text is in, as written; '' if none is."""
+    return _property(sdt, "w:rPr/w:lang") or ""
 
 
 def read_control(sdt) -> Control:

@@ -1,9 +1,10 @@
 """Render a localized `Document` as a letterhead-ready DOCX whose blanks are content controls.
 
-A DOCX is the language's template (generator/formats/docx/docxdata/, made by tools/make_docx_templates.py: the
-styles, theme, settings and numbering) with this document's body, header, footers and properties:
-the template's parts go into each package as the deflated bytes they are in the template, and the
-body is written as XML text by `ooxml`. No python-docx at all on the way.
+A DOCX is the template (generator/formats/docx/docxdata/, made by tools/make_docx_templates.py: the
+styles, theme, settings and numbering), its styles in the document's main language, with this
+document's body, header, footers and properties: the template's other parts go into each package as
+the deflated bytes they are in the template, and the body is written as XML text by `ooxml`. No
+python-docx at all on the way.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from . import ooxml
 from ...model.forms import Document, Field, Paragraph, Table
 from ...model.kinds import KINDS
 from ...model.page_id import MM, QR_QUIET_MODULES, QR_SIZE, QR_X, QR_Y, PageId, fingerprint, qr_png, qr_side
-from ..zips import Packed, deflate_segment, joined_segments, packed_entries, write_zip
+from ..zips import Packed, deflate_segment, joined_segments, packed, packed_entries, write_zip
 
 FONT = "Times New Roman"
 FONT_SIZE_PT = 12
@@ -38,7 +39,8 @@ BOX_LINE_TWIPS = 400  # 20 pt, about 7 mm: a line of a box for handwriting, as i
 SHORT_TABLE_ROWS = 16  # a list table up to this many rows is kept on one page
 EMPTY_CELL_PLACEHOLDER = "\u00a0" * 6  # table cells: an empty-looking, still clickable control
 TEMPLATES = Path(__file__).parent / "docxdata"
-TEMPLATE_FILES = {lang: f"template-{lang}.docx" for lang in ooxml.LANG_TAGS}
+TEMPLATE_FILE = "template.docx"  # its Normal style in no language (ooxml.NO_LANGUAGE): each DOCX says its own
+STYLES_PART = "word/styles.xml"
 
 
 class ParagraphLook(NamedTuple):
@@ -85,7 +87,7 @@ def twips(emu: float) -> int:
 
 def render_docx(document: Document, out: BinaryIO, values: Mapping[str, str] | None = None) -> None:
     """Write `document` as DOCX to `out`; `values` prefill controls by field id."""
-    writer = _Writer(values or {})
+    writer = _Writer(values or {}, document)
     body = "".join(writer.table(block) if isinstance(block, Table) else writer.paragraph(block)
                    for block in document.blocks)
     out.write(_package(document, body))
@@ -109,8 +111,8 @@ def filled(blank: bytes, document: Document, values: Mapping[str, str]) -> tuple
 
 
 class _Writer:
-    def __init__(self, values: Mapping[str, str]) -> None:
-        self.values = values
+    def __init__(self, values: Mapping[str, str], document: Document) -> None:
+        self.values, self.tag = values, document.tag_of
         self.next_id = 1
 
     def paragraph(self, paragraph: Paragraph, keep: bool = False, boxes: bool = True) -> str:
@@ -123,14 +125,15 @@ class _Writer:
             borders, line = ooxml.BORDER_SIDES, None if inline else BOX_LINE_TWIPS
             lines = 1 if inline else lines
             indents = _box_indents(look)
-        runs = "".join(self.run(run, paragraph.lang, inline, lines) for run in paragraph.runs)
+        runs = "".join(self.run(run, self.tag(paragraph.lang), inline, lines) for run in paragraph.runs)
         return ooxml.paragraph(runs, style_id(look, keep), borders, line=line, indents=indents)
 
-    def run(self, run, lang: str, inline: bool, lines: int) -> str:
+    def run(self, run, tag: str, inline: bool, lines: int) -> str:
+        """`tag`: the paragraph's language (a field's is its own)."""
         if not isinstance(run, Field):
-            return ooxml.text_run(run, lang)
+            return ooxml.text_run(run, tag)
         if KINDS[run.kind].docx is None:  # a signature: signed on paper
-            return ooxml.signature_line(run.hint or run.label, run.lang)
+            return ooxml.signature_line(run.hint or run.label, self.tag(run.lang))
         return self.control(run, inline, lines)
 
     def control(self, field: Field, inline: bool, lines: int = 1) -> str:
@@ -140,7 +143,7 @@ class _Writer:
             placeholder = f"[{field.hint}]"
         if KINDS[field.kind].docx == "multiline" and lines:
             placeholder += "\n" * (lines - 1)  # a box's empty lines below its hint
-        control = ooxml.Control(field.id, KINDS[field.kind].docx, field.label, placeholder, field.lang,
+        control = ooxml.Control(field.id, KINDS[field.kind].docx, field.label, placeholder, self.tag(field.lang),
                                 str(control_id), tuple(zip(field.choices, field.choice_labels or field.choices)))
         return ooxml.content_control(control, self.values.get(field.id))
 
@@ -201,10 +204,13 @@ class _Template(NamedTuple):
 
 
 @lru_cache(maxsize=None)
-def _template(lang: str) -> _Template:
-    """The language's template, read once per process; its parts stay deflated."""
-    entries = packed_entries((TEMPLATES / TEMPLATE_FILES[lang]).read_bytes())
+def _template(tag: str) -> _Template:
+    """The template with its styles in the language of `tag`, made once per process; the other
+    parts stay deflated as they are."""
+    entries = packed_entries((TEMPLATES / TEMPLATE_FILE).read_bytes())
     parts = dict(entries)
+    styles = packed(ooxml.styles_in_language(_inflate(parts[STYLES_PART]), tag))
+    entries = [(name, styles if name == STYLES_PART else entry) for name, entry in entries]
     return _Template(entries, _inflate(parts["[Content_Types].xml"]), _inflate(parts["word/_rels/document.xml.rels"]))
 
 
@@ -214,7 +220,8 @@ def _inflate(packed: Packed) -> bytes:
 
 def _package(document: Document, body: str) -> bytes:
     """The template's entries with this document's parts in place of (or after) its own."""
-    template = _template(document.language)
+    tag = document.tag_of(document.language)
+    template = _template(tag)
     taken = ooxml.relationship_ids(template.document_rels)
     new_ids = (f"rId{n}" for n in range(1, 1000) if f"rId{n}" not in taken)
     # (relationship id, part, header or footer, which pages): the letter's first page has its own
@@ -226,7 +233,7 @@ def _package(document: Document, body: str) -> bytes:
     parts = {
         "[Content_Types].xml": ooxml.with_content_types(template.content_types, {"png": "image/png"},
                                                         {name: kind for _, name, kind, _ in added}),
-        "docProps/core.xml": ooxml.core_properties(document.title, document.language,
+        "docProps/core.xml": ooxml.core_properties(document.title, tag,
                                                    f"{document.call_id}/{document.form_id}/{document.lang}",
                                                    "formgen", FIXED_TIME),
         BODY_PART: ooxml.document_part(body + section),
@@ -262,7 +269,8 @@ def _footer(document: Document, code: str, shape_id: int) -> str:
     the left margin where the PDF has it: the picture holds the code's own white border (4 modules),
     so it covers whatever may lie under it."""
     border = QR_SIZE * QR_QUIET_MODULES / qr_side(code)
-    line = (ooxml.text_run(document.footer, document.language, color=FOOTER_COLOR, half_points=FOOTER_HALF_POINTS)
+    line = (ooxml.text_run(document.footer, document.tag_of(document.language), color=FOOTER_COLOR,
+                           half_points=FOOTER_HALF_POINTS)
             + ooxml.floating_picture("rId1", _emu_mm((QR_SIZE + 2 * border) / MM), _emu_mm((QR_X - border) / MM),
                                      PAGE_HEIGHT - _emu_mm((QR_Y + QR_SIZE + border) / MM), shape_id))
     if not document.page_numbers:

@@ -93,7 +93,7 @@ class Page:
 
 
 def write_form(pages: Sequence[Page], fonts: Mapping[str, str], chars: Mapping[str, set[str]],
-               widgets: Sequence[Widget], title: str, lang: str) -> FormFile:
+               widgets: Sequence[Widget], title: str, tag: str) -> FormFile:
     """The PDF with every field empty: one field per field id, named by the id, in `widgets` order.
     `fonts` maps each face the pages use to its resource name there, `chars` to what they set in
     it: a face only printed embeds those glyphs; the fields' face all (a user may type anything)."""
@@ -119,7 +119,7 @@ def write_form(pages: Sequence[Page], fonts: Mapping[str, str], chars: Mapping[s
     if any(w.control == "signature" for w in widgets):
         acro_form["SigFlags"] = 1  # SignaturesExist
     pdf.put(catalog, {"Type": Name("Catalog"), "Pages": page_tree, "AcroForm": acro_form,
-                      "Lang": {"ru": "ru-RU", "ky": "ky-KG"}.get(lang, lang)})
+                      "Lang": tag})
     data = pdf.file(catalog, info)
     return FormFile(pdf, catalog, info, fields, codes, allowed_values(widgets), appearance_resources, data)
 

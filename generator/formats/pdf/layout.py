@@ -30,6 +30,7 @@ LEFT, RIGHT, TOP, BOTTOM = 30 * MM, 10 * MM, 20 * MM, 20 * MM
 FRAME_WIDTH = PAGE_WIDTH - LEFT - RIGHT
 
 SERIF, SERIF_BOLD, SANS = "serif", "serif-bold", "sans"  # the faces of fonts.FACES
+SLACK = 0.01  # points a text may pass its place by (rounding) before it is an overflow
 
 
 
@@ -110,6 +111,7 @@ class Word:
     font: str
     size: float
     width: float
+    cut: float = 0.0  # the first piece of a word cut to fit the line: how much wider the whole word is
 
     @property
     def ascent(self) -> float:
@@ -127,6 +129,7 @@ class Blank:
     field: Field
     width: float
     ascent: float = WRITE_ROOM - UNDERLINE_DROP  # the widget rises from the underline, below the baseline
+    needed: float = 0.0  # as wide as a drop-down's longest option needs it
 
     @property
     def stretches(self) -> bool:
@@ -163,6 +166,7 @@ class Rating:
     rows: list[list[tuple[float, int]]]  # per row: (x offset, option index)
     width: float
     ascent: float = RATING_ROOM
+    needed: float = 0.0  # as wide as its widest row is
 
     @property
     def size(self) -> float:
@@ -186,7 +190,7 @@ def rating_box(field: Field, width: float) -> Rating:
         rows[-1].append((x, index))
         x += step
     used = max(offset + steps[row[-1][1]] for row in rows for offset, _ in row[-1:])
-    return Rating(field, rows, min(used, width))
+    return Rating(field, rows, min(used, width), needed=used)
 
 
 @dataclass
@@ -221,10 +225,23 @@ class Line:
 
 # ---- pages ---------------------------------------------------------------------------------------
 
+@dataclass(frozen=True)
+class Overflow:
+    """Something that does not fit where the layout put it: on which page (from 1), what, past what,
+    and by how many points. `check --lang` reports them; the page is drawn as ever (a hint past its
+    blank, a word cut in two)."""
+
+    page: int
+    what: str
+    past: str
+    by: float
+
+
 @dataclass
 class Pages:
     document: Document
     widgets: list[Widget] = dataclass_field(default_factory=list)
+    overflows: list[Overflow] = dataclass_field(default_factory=list)
     index: int = 0
     ink_areas: list[InkArea] = dataclass_field(default_factory=list)  # signature and stamp areas
     fonts: dict[str, str] = dataclass_field(default_factory=dict)  # face → resource name, for every page
@@ -264,6 +281,9 @@ class Pages:
         self.contents.append(canvas.content())
         self.canvas = self.new_canvas()
         self.index += 1
+
+    def overflow(self, what: str, past: str, by: float) -> None:
+        self.overflows.append(Overflow(self.index + 1, what, past, by))
 
     def add_ink_area(self, name: str, rect: tuple[float, float, float, float]) -> None:
         self.ink_areas.append(InkArea(name, self.index, rect))
@@ -326,7 +346,8 @@ def render_blank(document: Document) -> BlankPdf:
     ids = page_ids(document, pages.widgets, pages.index)
     drawn = [Page(content, qr_mask(page.text()), form_name(index))
              for index, (content, page) in enumerate(zip(pages.contents, ids))]
-    form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, document.title, document.language)
+    form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, document.title,
+                      document.tag_of(document.language))
     return BlankPdf(form, tuple(pages.widgets), tuple(ids))
 
 
@@ -388,10 +409,12 @@ def place(chunks: Sequence[Chunk], pages: Pages) -> None:
         space = 0.0 if at_top else chunk.space_before
         if not at_top and y - space - group_height(chunks, index) < BOTTOM:
             pages.finish_page()
-            y, space = pages.top(), 0.0
+            y, space, at_top = pages.top(), 0.0, True
             for header in chunk.header:
                 header.draw(pages, LEFT, y)
                 y -= header.height
+        if at_top and y - chunk.height < BOTTOM - SLACK:  # what a new page cannot hold runs over its foot
+            pages.overflow("a line or table row taller than a page", "the foot of the page", BOTTOM - (y - chunk.height))
         y -= space
         chunk.draw(pages, LEFT, y)
         y -= chunk.height
@@ -604,9 +627,10 @@ def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
             if part_width <= width:
                 out.append((Word(part, font, size, part_width), space))
             else:  # a word wider than the line (a long address or URL) in pieces that fit
+                cut = part_width - width
                 for word in split_to_width(part, width, lambda text: text_width(text, font, size)):
-                    out.append((Word(word, font, size, text_width(word, font, size)), space))
-                    space = False
+                    out.append((Word(word, font, size, text_width(word, font, size), cut), space))
+                    space, cut = False, 0.0
             space = False
     return out
 
@@ -623,11 +647,15 @@ def field_box(field: Field, style: Style, width: float) -> Box:
     if widget == "multiline":
         return BoxField(field, width)
     hint = text_width(field.hint, HINT_FONT, HINT_SIZE) + 8
-    if widget == "combo":  # as wide as its longest option
-        hint = max([hint] + [text_width(label, SANS, FIELD_FONT_SIZE) + 12 for label in field.choice_labels])
-    blank = max(KINDS[field.kind].blank_mm * MM, hint)
+    options = combo_width(field) if widget == "combo" else 0.0  # as wide as its longest option
+    blank = max(KINDS[field.kind].blank_mm * MM, hint, options)
     room = SIGNATURE_BLANK if widget == "signature" else WRITE_ROOM
-    return Blank(field, min(blank, width - max(style.first_indent, 0.0)), room - UNDERLINE_DROP)
+    return Blank(field, min(blank, width - max(style.first_indent, 0.0)), room - UNDERLINE_DROP, options)
+
+
+def combo_width(field: Field) -> float:
+    """The width a drop-down needs to show its longest option."""
+    return max([text_width(label, SANS, FIELD_FONT_SIZE) + 12 for label in field.choice_labels], default=0.0)
 
 
 def glue(items: list[object]) -> list[tuple[object, bool]]:
@@ -691,6 +719,9 @@ def position(boxes: list[tuple[Box, bool]], style: Style, width: float, first: b
 
 def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
     canvas = pages.canvas
+    for _, box, _ in line.boxes:
+        if type(box) is Word and box.cut:
+            pages.overflow(f"the word «{box.text}…» (cut in two)", "its line", box.cut)
     if line.stamp:
         pages.add_ink_area("stamp", (x, baseline - STAMP_ROOM / 2, x + STAMP_ROOM, baseline + STAMP_ROOM / 2))
     run: list[tuple[float, Word, bool]] = []  # words in one font, drawn as one string
@@ -727,10 +758,15 @@ def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, ba
 
 # ---- blanks ------------------------------------------------------------------------------------
 
-def draw_hint(canvas: Canvas, hint: str, x: float, width: float, y: float) -> None:
+def draw_hint(pages: Pages, field: Field, x: float, width: float, y: float) -> None:
+    """The field's hint centred under it, in smaller type where it must be."""
+    canvas, hint = pages.canvas, field.hint
     size = HINT_SIZE
     while size > MIN_HINT_SIZE and text_width(hint, HINT_FONT, size) > width:
         size -= 0.25
+    if text_width(hint, HINT_FONT, size) > width + SLACK:
+        pages.overflow(f"field '{field.id}': its hint «{hint}» (in {size:g} pt)", "its blank",
+                       text_width(hint, HINT_FONT, size) - width)
     canvas.set_fill_gray(HINT_GREY)
     canvas.set_font(HINT_FONT, size)
     canvas.draw_centred_string(x + width / 2, y, hint)
@@ -741,7 +777,9 @@ def draw_blank(pages: Pages, blank: Blank, x: float, baseline: float) -> None:
     underline = baseline - UNDERLINE_DROP
     pages.canvas.line(x, underline, x + blank.width, underline)
     if blank.field.hint:
-        draw_hint(pages.canvas, blank.field.hint, x, blank.width, underline - HINT_BELOW)
+        draw_hint(pages, blank.field, x, blank.width, underline - HINT_BELOW)
+    if blank.needed > blank.width + SLACK:
+        pages.overflow(f"field '{blank.field.id}': its longest option", "the field", blank.needed - blank.width)
     pages.add_widget(blank.field, (x, underline, x + blank.width, underline + blank.ascent + UNDERLINE_DROP))
 
 
@@ -749,7 +787,7 @@ def draw_box_field(pages: Pages, box: BoxField, x: float, baseline: float) -> No
     height = box.ascent - BOX_GAP
     pages.canvas.rect(x, baseline, box.width, height)
     if box.field.hint:
-        draw_hint(pages.canvas, box.field.hint, x, box.width, baseline - HINT_BELOW)
+        draw_hint(pages, box.field, x, box.width, baseline - HINT_BELOW)
     pages.add_widget(box.field, (x, baseline, x + box.width, baseline + height))
 
 
@@ -767,9 +805,11 @@ def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None
             canvas.draw_string(centre_x + half + 2.5, row_baseline, field.choice_labels[index])
             pages.add_widget(field, (centre_x - half, centre_y - half, centre_x + half, centre_y + half),
                              field.choices[index])
+    if rating.needed > rating.width + SLACK:
+        pages.overflow(f"field '{field.id}': its options", "the line", rating.needed - rating.width)
     if field.hint:
         last = baseline - (len(rating.rows) - 1) * OPTION_ROW
-        draw_hint(canvas, field.hint, x, rating.width, last - UNDERLINE_DROP - HINT_BELOW)
+        draw_hint(pages, field, x, rating.width, last - UNDERLINE_DROP - HINT_BELOW)
 
 
 def draw_check_box(pages: Pages, box: CheckBox, x: float, baseline: float) -> None:
@@ -868,7 +908,9 @@ def field_cell(field: Field) -> Cell:
     def draw(pages: Pages, x: float, top: float, width: float, row_height: float) -> None:
         bottom = top - row_height
         if field.hint:
-            draw_hint(pages.canvas, field.hint, x + CELL_PAD, width - 2 * CELL_PAD, bottom + 2.5)
+            draw_hint(pages, field, x + CELL_PAD, width - 2 * CELL_PAD, bottom + 2.5)
+        if pdf_widget(field) == "combo" and combo_width(field) > width - 2 + SLACK:
+            pages.overflow(f"field '{field.id}': its longest option", "its cell", combo_width(field) - (width - 2))
         pages.add_widget(field, (x + 1, bottom + strip, x + width - 1, top - 1))
     return Cell(lines * FIELD_LINE + strip + 2, draw)
 

@@ -1,4 +1,6 @@
-"""The download page (Kyrgyz and Russian, two linked pages, no script) and the zip of every file."""
+"""The download page (a page in each language of the project, linked to each other, no script) and the
+zip of every file. The page opens in the project's main language (index.html); the others are
+index.<code>.html. It lists the project's editions, never a pseudo-language's files."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,26 +8,39 @@ from functools import lru_cache
 from pathlib import Path
 
 from ...language.localize import Localizer
+from ...model.languages import Languages
 from ...model.messages import N_
 
 TEMPLATES = Path(__file__).parent / "templates"
-PAGES = {"ky": "index.html", "ru": "index.ru.html"}  # Kyrgyz, the state language, is the front page
-EDITION_ORDER = ("ky", "ru", "ru+ky")
+FRONT_PAGE = "index.html"
 STYLE = "style.css"
 TEXTS = {
     "title": N_("site.title"), "lead": N_("site.lead"), "deadline_label": N_("site.deadline.label"),
     "deadline": N_("site.deadline"), "results": N_("site.results"), "documents": N_("site.documents.heading"),
     "steps": N_("site.steps.heading"), "fill": N_("site.fill.heading"), "contacts_heading": N_("site.contacts.heading"),
     "address": N_("site.address"), "contact": N_("site.contact"), "checksums": N_("site.checksums.heading"),
-    "checksums_note": N_("site.checksums.note"), "switch": N_("site.switch"), "footer": N_("site.footer"),
+    "checksums_note": N_("site.checksums.note"), "footer": N_("site.footer"),
     "document_column": N_("site.column.document"),
 }
 LISTS = {"step_list": (N_("site.step_1"), N_("site.step_2"), N_("site.step_3")),
          "fill_list": (N_("site.fill.docx"), N_("site.fill.pdf"), N_("site.fill.paper"))}
-EDITIONS = {"ru": N_("site.edition.ru"), "ky": N_("site.edition.ky"), "ru+ky": N_("site.edition.ru+ky")}
-COLUMNS = {"ru": N_("site.column.ru"), "ky": N_("site.column.ky"), "ru+ky": N_("site.column.ru+ky")}
 FILE, DETAILS, SIZE, ZIP = N_("site.file"), N_("site.file.details"), N_("site.file.size"), N_("site.zip")
-SITE_MESSAGES = (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids), *EDITIONS.values(), *COLUMNS.values(), FILE, DETAILS, SIZE, ZIP)
+SITE_MESSAGES = (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids), FILE, DETAILS, SIZE, ZIP)
+# How each language names each edition, and each language itself (on the link to its page), is the
+# language registry's (forms/project.yaml): a language added is one entry there, no message more.
+
+
+def page_name(languages: Languages, lang: str) -> str:
+    return FRONT_PAGE if lang == languages.main else f"index.{lang}.html"
+
+
+def page_languages(languages: Languages) -> list[str]:
+    """The languages of the pages, the main one first."""
+    return [languages.main, *(code for code in languages.codes if code != languages.main)]
+
+
+def page_names(languages: Languages) -> list[str]:
+    return [page_name(languages, lang) for lang in page_languages(languages)]
 
 
 @dataclass(frozen=True)
@@ -85,19 +100,27 @@ def _document_row(document: dict) -> str:
     return f'      <tr><th scope="row">{_text(document["name"])}</th>{cells}</tr>'
 
 
-def _button(localizer: Localizer, output, document: str) -> dict:
+def _button(localizer: Localizer, output, document: str, languages: Languages) -> dict:
     details = (localizer.text(DETAILS, pages=output.pages, size=kilobytes(output.bytes)) if output.pages
                else localizer.text(SIZE, size=kilobytes(output.bytes)))
+    edition = languages.edition(output.lang).name_in(localizer.lang)
     return {"href": output.path, "format": output.format.upper(), "details": details,
-            "label": localizer.text(FILE, document=document, edition=localizer.text(EDITIONS[output.lang]),
-                                    format=output.format.upper(), details=details)}
+            "label": localizer.text(FILE, document=document, edition=edition, format=output.format.upper(),
+                                    details=details)}
 
 
-def _editions(outputs) -> list[str]:
-    return sorted({o.lang for o in outputs}, key=EDITION_ORDER.index)
+def _editions(outputs, languages: Languages) -> list[str]:
+    """The editions the outputs are in, as the page shows them: the main language's first, then each
+    other language's, then the pairs."""
+    order = [languages.main, *(edition for edition in languages.edition_ids if edition != languages.main)]
+    return sorted({o.lang for o in outputs}, key=order.index)
 
 
-def _documents(localizer: Localizer, titles: dict[str, str], outputs) -> list[dict]:
+def _heading(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _documents(localizer: Localizer, titles: dict[str, str], outputs, languages: Languages) -> list[dict]:
     """One row per form (in build order) named by its title, one cell per edition, a button per
     format in each cell."""
     form_ids = list(dict.fromkeys(o.form for o in outputs))
@@ -105,27 +128,34 @@ def _documents(localizer: Localizer, titles: dict[str, str], outputs) -> list[di
     for form_id in form_ids:
         name = localizer.text(titles[form_id])
         files = sorted((o for o in outputs if o.form == form_id), key=lambda o: o.format)
-        rows.append({"name": name, "cells": [[_button(localizer, o, name) for o in files if o.lang == lang]
-                                             for lang in _editions(outputs)]})
+        rows.append({"name": name, "cells": [[_button(localizer, o, name, languages) for o in files if o.lang == lang]
+                                             for lang in _editions(outputs, languages)]})
     return rows
 
 
-def page(localizer: Localizer, titles: dict[str, str], outputs, zip_size: int) -> str:
+def _switches(languages: Languages, lang: str) -> str:
+    """A link to the page of every other language, named in that language."""
+    return " ".join(f'<a class="switch" href="{_text(page_name(languages, other))}" hreflang="{_text(other)}" '
+                    f'lang="{_text(other)}">{_text(languages[other].name)}</a>'
+                    for other in page_languages(languages) if other != lang)
+
+
+def page(localizer: Localizer, titles: dict[str, str], outputs, zip_size: int, languages: Languages) -> str:
     """The download page in the localizer's language: templates/page.html, whose $names are filled
     with escaped text or with fragments built here from escaped text (no template engine)."""
     from string import Template
 
     lang = localizer.lang
-    other = next(code for code in PAGES if code != lang)
-    editions = [localizer.text(COLUMNS[edition]) for edition in _editions(outputs)]
+    editions = [_heading(languages.edition(edition).name_in(lang)) for edition in _editions(outputs, languages)]
     texts = {key: localizer.text(message_id) for key, message_id in TEXTS.items()}
-    texts.update(lang=lang, other_lang=other, other_page=PAGES[other], edition_count=len(editions),
-                 zip_href=zip_name(localizer.call.id), zip_text=localizer.text(ZIP, size=kilobytes(zip_size)))
+    texts.update(lang=lang, edition_count=len(editions), zip_href=zip_name(localizer.call.id),
+                 zip_text=localizer.text(ZIP, size=kilobytes(zip_size)))
     lists = {key: _items("li", (localizer.text(m) for m in ids)) for key, ids in LISTS.items()}
     fragments = {
         **lists,
+        "switches": _switches(languages, lang),
         "edition_headers": "".join(f'<th scope="col">{_text(edition)}</th>' for edition in editions),
-        "document_rows": "\n".join(map(_document_row, _documents(localizer, titles, outputs))),
+        "document_rows": "\n".join(map(_document_row, _documents(localizer, titles, outputs, languages))),
         "checksum_list": "\n".join(f"        <dt>{_text(o.path)}</dt><dd><code>{_text(o.sha256)}</code></dd>"
                                    for o in outputs),
     }
@@ -133,12 +163,16 @@ def page(localizer: Localizer, titles: dict[str, str], outputs, zip_size: int) -
                                                        **fragments)
 
 
-def site_files(localizers: dict[str, Localizer], titles: dict[str, str], outputs, read) -> list[SiteFile]:
-    """The pages, their style and the zip; `titles`: form id → the message id of its title."""
+def site_files(localizers: dict[str, Localizer], titles: dict[str, str], outputs, read,
+               languages: Languages) -> list[SiteFile]:
+    """The pages, their style and the zip of the outputs in the project's editions; `titles`: form id
+    → the message id of its title."""
     call_id = next(iter(localizers.values())).call.id
+    outputs = [output for output in outputs if output.lang in languages.edition_ids]
     archive = forms_zip(call_id, outputs, read)
     files = [SiteFile(zip_name(call_id), archive),
              SiteFile(STYLE, _template(STYLE).encode("utf-8"))]
-    for lang, name in PAGES.items():
-        files.append(SiteFile(name, page(localizers[lang], titles, outputs, len(archive)).encode("utf-8")))
+    for lang in page_languages(languages):
+        files.append(SiteFile(page_name(languages, lang),
+                              page(localizers[lang], titles, outputs, len(archive), languages).encode("utf-8")))
     return files
