@@ -13,7 +13,6 @@ from .errors import UsageError, suggestion
 from .formats.pdf.fonts import font_errors
 from .formats.web.site import SITE_MESSAGES
 from .language.bilingual import bilingual
-from .language.grammar import checked_grammars
 from .language.localize import CODE_MESSAGES, DATE_PATTERN_MESSAGES, Localizer
 from .language.pseudo import PseudoTranslations
 from .model.forms import Document, FormDef
@@ -91,7 +90,7 @@ def editions_of(call: CallSettings, langs: Iterable[str], form_ids: Iterable[str
 def localizers(call: CallSettings, langs: Iterable[str] | None = None,
                project: Project = BUILTIN) -> dict[str, Localizer]:
     """A localizer of each language (or pseudo-language) named; none named: of each of the project's."""
-    languages = checked_grammars(project.languages)
+    languages = project.languages
     return {lang: localizer(languages[lang], call, project)
             for lang in (languages.codes if langs is None else langs)}
 

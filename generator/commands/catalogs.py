@@ -36,18 +36,29 @@ def update_catalogs(locales_dir: Path = LOCALES_DIR, forms_dir: Path = FORMS_DIR
     """Every message id in use into each language's .po: a new one added empty (check reports it until
     it is translated), one no longer used marked obsolete (`#~`), one used again restored. Nothing
     else of the file changes: its order, comments, wrapping and header stay, so a translator's diff
-    shows only what changed. (path, ids added, ids made obsolete) for each file."""
+    shows only what changed. A language of the project without a catalog yet (one just added to
+    forms/project.yaml) gets one, every message empty. (path, ids added, ids made obsolete) for each file."""
     used = list(used_message_ids(list(load_forms(forms_dir).values())))
     updated = []
     for lang in load_languages(forms_dir).codes:
         path = po_path(lang, locales_dir)
-        read_catalog(path)  # a malformed line is reported at its line first
-        text = path.read_bytes().decode("utf-8")
+        if not path.exists():
+            text = new_catalog(lang)
+        else:
+            read_catalog(path)  # a malformed line is reported at its line first
+            text = path.read_bytes().decode("utf-8")
         merged, added, dropped = merged_po(text, used)
         if merged != text:
             write_file(path, merged.encode("utf-8"))
         updated.append((path, added, dropped))
     return updated
+
+
+def new_catalog(lang: str) -> str:
+    """A language's catalog before its first message: the header gettext tools read."""
+    header = (f"Language: {lang}", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
+              "Content-Transfer-Encoding: 8bit")
+    return 'msgid ""\nmsgstr ""\n' + "".join(f'"{line}\\n"\n' for line in header) + "\n"
 
 
 def merged_po(text: str, used: list[str]) -> tuple[str, int, int]:

@@ -9,7 +9,6 @@ from typing import Iterable, Iterator
 from ..errors import FormgenError, coded, say, suggestion
 from ..formats.pdf.fonts import font_problems
 from ..formats.web.site import LISTS, TEXTS
-from ..language.grammar import checked_grammars
 from ..language.localize import Localizer, placeholders
 from ..language.values import name_doubts
 from ..model.forms import FormDef, ProjectSettings
@@ -34,7 +33,7 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path, editions: Iterabl
             problems.append(exc.line())
             return None
 
-    languages = attempt(lambda: checked_grammars(load_languages(forms_dir)))
+    languages = attempt(load_languages, forms_dir)
     if languages is None:  # nothing else can be read in languages it cannot tell
         return problems
     paths = form_paths(forms_dir)
@@ -88,7 +87,7 @@ def _call_literals(call: CallSettings, lang: str) -> dict[str, str]:
 def warnings(call_path: Path, project: Project) -> list[str]:
     """What may be right but needs a person's eye: `check` prints it and still succeeds."""
     try:
-        languages = checked_grammars(project.languages)
+        languages = project.languages
         call = load_call(call_path, languages.codes)
     except FormgenError:  # check() reports the broken call or languages itself
         return []

@@ -1,6 +1,7 @@
 """The grammars of call values inside sentences: the case endings of names, numbers and dates that no
-library writes. A language names its grammar in forms/project.yaml (`grammar: kyrgyz`); this table
-says which module of this package that is, imported when a message first asks it for a case.
+library writes. A language names its grammar in forms/project.yaml (`grammar: kyrgyz`, one of
+model.languages.GRAMMARS, which the loader checks): the module of this package of that name, imported
+when a message first asks it for a case.
 
 A grammar module has CASES, the cases a placeholder's format spec may ask for (`{deadline_date:dat}`),
 and any of these, each (text, case) → text: word_with_case (a word or phrase), number_with_case (the
@@ -13,21 +14,11 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-from ..errors import FormgenError, suggestion
-from ..model.languages import Language, Languages
-
-GRAMMARS = ("kyrgyz", "russian")  # modules of this package
+from ..model.languages import GRAMMARS, Language
 
 
 def grammar_of(language: Language) -> ModuleType | None:
-    return importlib.import_module(f"{__package__}.{language.grammar}") if language.grammar else None
-
-
-def checked_grammars(languages: Languages) -> Languages:
-    """The registry, once every grammar it names is one of this package's."""
-    for language in languages.languages:
-        if language.grammar and language.grammar not in GRAMMARS:
-            raise FormgenError(languages.source, f"languages.{language.code}.grammar",
-                               f"no grammar '{language.grammar}'",
-                               f"{suggestion(language.grammar, GRAMMARS)}, or leave grammar out", code="FG509")
-    return languages
+    if not language.grammar:
+        return None
+    assert language.grammar in GRAMMARS, language.grammar  # the loader lets no other name in
+    return importlib.import_module(f"{__package__}.{language.grammar}")

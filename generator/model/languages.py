@@ -17,6 +17,7 @@ PSEUDO = "-XA"  # a pseudo-language's code: its language's, and this (XA: a regi
 PSEUDO_OPEN, PSEUDO_CLOSE = "‹", "›"  # around each message: in the PDF fonts (⟦ ⟧ are not)
 PSEUDO_PADDING = "ҢӨҮ"  # what lengthens each word: wide letters, which the PDF fonts have
 PSEUDO_LONGER = 0.4  # how much longer each word gets, as translations into Kyrgyz often are
+GRAMMARS = ("kyrgyz", "russian")  # what a language's `grammar:` may name: modules of generator/language/ (grammar.py)
 
 
 def edition_id(first: str, second: str) -> str:

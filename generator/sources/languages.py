@@ -12,7 +12,7 @@ from typing import Any
 
 from .. import FORMS_DIR
 from ..errors import suggestion
-from ..model.languages import Edition, Language, Languages, edition_id
+from ..model.languages import GRAMMARS, Edition, Language, Languages, edition_id
 from .yamlfile import YamlReader, load_yaml, placed
 
 SETTINGS_FILE = "project.yaml"
@@ -21,7 +21,6 @@ LANGUAGE_KEYS = ("name", "tag", "months", "letters", "ocr", "edition")
 CODE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$")  # ISO 639, maybe with a script: uz, uz-Cyrl
 TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MODEL = re.compile(r"^[A-Za-z0-9_]+$")
-GRAMMAR = re.compile(r"^[a-z_]+$")
 MONTHS = 12
 
 
@@ -52,7 +51,7 @@ class _Reader(YamlReader):
         entries = data["languages"]
         if not isinstance(entries, dict) or not entries:
             raise self.fail(placed(data, "languages", "languages"), "expected a mapping of language code to its entry",
-                            "write `ky: {name: …, tag: ky-KG, …}`: see the built-in forms/project.yaml", code="FG506")
+                            "write each language's code, its entry under it, as `formgen init` writes forms/project.yaml", code="FG506")
         codes = tuple(entries)
         for code in codes:
             if not CODE.match(code):
@@ -78,12 +77,18 @@ class _Reader(YamlReader):
                             code="FG506")
         return Language(
             code=code, name=self.text(entry, "name", f"{place}.name"),
-            tag=self.text(entry, "tag", f"{place}.tag", TAG, "a BCP 47 language tag such as ky-KG"),
+            tag=self.text(entry, "tag", f"{place}.tag", TAG, "a BCP 47 language tag (language-REGION)"),
             months=tuple(self.month(entry, month, f"{place}.months[{i}]") for i, month in enumerate(months)),
             letters=self.text(entry, "letters", f"{place}.letters"),
-            ocr=self.text(entry, "ocr", f"{place}.ocr", MODEL, "a tesseract model's name such as kir"),
-            grammar=self.text(entry, "grammar", f"{place}.grammar", GRAMMAR, "a grammar's name such as kyrgyz")
-            if "grammar" in entry else "")
+            ocr=self.text(entry, "ocr", f"{place}.ocr", MODEL, "a tesseract model's name (`tesseract --list-langs` shows them)"),
+            grammar=self.grammar(entry, f"{place}.grammar") if "grammar" in entry else "")
+
+    def grammar(self, entry: dict, place: str) -> str:
+        name = self.text(entry, "grammar", place)
+        if name not in GRAMMARS:
+            raise self.fail(placed(entry, "grammar", place), f"no grammar '{name}'",
+                            f"{suggestion(name, GRAMMARS)}; or leave grammar out", code="FG509")
+        return name
 
     def month(self, entry: dict, month: Any, place: str) -> str:
         if not isinstance(month, str) or not month.strip():
@@ -96,7 +101,7 @@ class _Reader(YamlReader):
         listed = data.get("bilingual", [])
         if not isinstance(listed, list):
             raise self.fail(placed(data, "bilingual", "bilingual"), "expected a list of pairs of languages",
-                            "write `- {first: ky, second: ru, edition: {…}}`", code="FG508")
+                            "write `- {first: <code>, second: <code>, edition: {…}}`", code="FG508")
         pairs: list[Edition] = []
         for index, pair in enumerate(listed):
             place = f"bilingual[{index}]"
