@@ -14,7 +14,6 @@ from .formats.pdf.fonts import font_errors
 from .formats.web.site import SITE_MESSAGES
 from .language.bilingual import bilingual
 from .language.localize import CODE_MESSAGES, DATE_PATTERN_MESSAGES, Localizer
-from .language.pseudo import PseudoTranslations
 from .model.forms import Document, FormDef
 from .model.languages import Language, Languages, edition_languages
 from .model.messages import COLLECT_HEADERS, REVIEW_MESSAGES, SCAN_HEADERS
@@ -100,6 +99,8 @@ def localizer(language: Language, call: CallSettings, project: Project = BUILTIN
     language's, but for the date patterns, which are no text a person reads)."""
     translations = load_translations(language.texts, project.locales_dir)
     if language.pseudo:
+        from .language.pseudo import PseudoTranslations  # when asked for one only
+
         translations = PseudoTranslations(translations, DATE_PATTERN_MESSAGES.values())
     return Localizer(language, translations, call, str(po_path(language.texts, project.locales_dir)))
 

@@ -352,3 +352,17 @@ def test_an_unknown_edition_is_refused_with_the_projects_editions(tmp_path):
     refused = invoke("fill", "--data", rows, "--lang", "ky-XA", "--out", tmp_path / "out")
     assert refused.exit_code == 2 and "'ky-XA' is not an edition" in refused.stderr  # a pseudo-language is not filled
     assert not (tmp_path / "out").exists()
+
+
+def test_each_grammar_writes_what_the_table_says():
+    """model.languages.GRAMMARS says what each grammar writes (so a value it does not write never
+    imports it); the module of that name in generator/language/ writes exactly that."""
+    import importlib
+
+    from generator.model.languages import GRAMMARS
+
+    kinds = ("word", "number", "name", "date")
+    for name, writes in GRAMMARS.items():
+        module = importlib.import_module(f"generator.language.{name}")
+        assert module.CASES and set(writes) <= set(kinds)
+        assert {kind for kind in kinds if hasattr(module, f"{kind}_with_case")} == set(writes), name

@@ -139,12 +139,12 @@ def test_page_in_chromium(site, browser, width, tmp_path):
 
 def test_every_text_on_the_page_is_escaped():
     """The page is filled without a template engine: each text is escaped as html.escape does."""
-    import dataclasses
     import html
 
     from tiny import localizer
 
     from generator.formats.web.site import FILE, TEXTS, page
+    from generator.model.languages import Languages
     from generator.sources.project import BUILTIN
 
     hostile = """<script>alert("x")</script> & 'q'"""
@@ -159,10 +159,9 @@ def test_every_text_on_the_page_is_escaped():
     assert 'href="ru/&lt;f&gt;.pdf"' in html and "<dt>ru/&lt;f&gt;.pdf</dt>" in html
     # the registry's names of the languages and editions (forms/project.yaml) are escaped too
     languages = BUILTIN.languages
-    hostile_names = dataclasses.replace(
-        languages, languages=tuple(dataclasses.replace(language, name=hostile) for language in languages.languages),
-        editions=tuple(dataclasses.replace(edition, names=tuple((lang, hostile) for lang, _ in edition.names))
-                       for edition in languages.editions))
+    hostile_names = Languages(tuple(language._replace(name=hostile) for language in languages.languages),
+                              tuple(edition._replace(names=tuple((lang, hostile) for lang, _ in edition.names))
+                                    for edition in languages.editions), languages.main)
     html = page(localizer(messages, "ru"), {"f": "f.title"}, [output], 1000, hostile_names)
     assert "<script" not in html
     assert html.count(escaped) == 5 + 2  # and the link to the other page, the column's heading

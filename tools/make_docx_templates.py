@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import sys
+import zlib
 from pathlib import Path
 
 from docx import Document as new_docx
@@ -22,8 +23,10 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from generator.formats.docx import ooxml
-from generator.formats.docx.write import FONT, FONT_SIZE_PT, KEEP, LOOKS, TEMPLATE_FILE, ParagraphLook, style_id
-from generator.formats.zips import normalized_zip
+from generator.formats.docx.write import (FONT, FONT_SIZE_PT, KEEP, LOOKS, STYLES_PART, TEMPLATE_FILE, ParagraphLook,
+                                          style_id, template_file)
+from generator.formats.zips import normalized_zip, packed, packed_entries, write_zip
+from generator.sources.languages import builtin_languages
 
 CHECKOUT_DOCX_DATA = Path(__file__).resolve().parent.parent / "generator" / "formats" / "docx" / "docxdata"
 STALE_PARTS = ("/stylesWithEffects", "/thumbnail")  # python-docx's template: old styles, its own picture
@@ -82,9 +85,23 @@ def _honest_package(docx) -> None:
 
 
 def main(folder: Path) -> None:
+    """The template, and a copy in each language of the built-in forms (a build's shortcut: write.py
+    makes the same for any language it has no copy of)."""
     folder.mkdir(parents=True, exist_ok=True)
     (folder / TEMPLATE_FILE).write_bytes(make_template())
     print(folder / TEMPLATE_FILE)
+    for language in builtin_languages().languages:
+        path = folder / template_file(language.tag)
+        path.write_bytes(write_zip(_in_language(folder / TEMPLATE_FILE, language.tag)))
+        print(path)
+
+
+def _in_language(template: Path, tag: str):
+    """As write.template_entries makes them, from the template in `template`."""
+    entries = packed_entries(template.read_bytes())
+    styles = zlib.decompress(dict(entries)[STYLES_PART].compressed, -15)
+    return [(name, packed(ooxml.styles_in_language(styles, tag)) if name == STYLES_PART else entry)
+            for name, entry in entries]
 
 
 if __name__ == "__main__":

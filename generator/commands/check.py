@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 from pathlib import Path
+from itertools import chain
 from typing import Iterable, Iterator
 
 from ..errors import FormgenError, coded, say, suggestion
@@ -47,9 +48,8 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path, editions: Iterabl
         problems += settings_problems(settings, forms, forms_dir / SETTINGS_FILE)
     if all(catalogs.values()) and len(forms) == len(paths):  # else every message would look unused
         problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
-    if all(catalogs.values()):
-        problems += font_problems(catalog_texts(catalogs, locales_dir))
-    problems += font_problems(language_texts(languages, editions))
+    letters = language_texts(languages, editions)
+    problems += font_problems(chain(catalog_texts(catalogs, locales_dir), letters) if all(catalogs.values()) else letters)
     if call:
         problems += font_problems(call_texts(call))
     if not problems and call:

@@ -12,14 +12,12 @@ from dataclasses import dataclass
 
 from ..model.languages import Language
 from ..sources.call import CallSettings
-from .grammar import grammar_of
+from .grammar import grammar_of, writes
 from .ldml import written
 
 DATE_FORMS = ("long", "short")
 TIME_PATTERN = "HH:mm"
 NOMINATIVE = "nom"
-WRITTEN_FOR = {"word_with_case": "words", "number_with_case": "numbers", "name_with_case": "names",
-               "date_with_case": "dates"}
 
 
 def _cases(language: Language) -> tuple[str, ...]:
@@ -39,37 +37,39 @@ def _parse_spec(spec: str, forms: tuple[str, ...], language: Language) -> tuple[
     return form, case
 
 
-def _with_case(text: str, language: Language, case: str, writer: str, *more: str) -> str:
-    """`text` in `case`, by the language's grammar's `writer`; the nominative as written, except
-    where the grammar writes it (a Kyrgyz date ending in its month)."""
-    write = getattr(grammar_of(language), writer, None)
-    if write is None and case == NOMINATIVE:
+def _with_case(text: str, language: Language, case: str, kind: str, *more: str) -> str:
+    """`text`, a call value of `kind` (word, number, name, date), in `case` by the language's grammar;
+    the nominative as written, except a date where the grammar writes dates (a Kyrgyz one ends in
+    the possessive month)."""
+    if not writes(language, kind):
+        if case == NOMINATIVE:
+            return text
+        raise ValueError(f"case endings of {kind}s are not written for '{language.code}'")
+    if case == NOMINATIVE and not more:
         return text
-    if write is None:
-        raise ValueError(f"case endings of {WRITTEN_FOR[writer]} are not written for '{language.code}'")
-    return write(text, *more, case) if case != NOMINATIVE or more else text
+    return getattr(grammar_of(language), f"{kind}_with_case")(text, *more, case)
 
 
 @dataclass(frozen=True)
 class Phrase:
-    """Text that may take a case ending: on its last word (`word_with_case`), or on its last number
-    read aloud (`number_with_case`)."""
+    """Text that may take a case ending: on its last word (a word), or on its last number read aloud
+    (a number)."""
 
     text: str
     language: Language
-    writer: str = "word_with_case"
+    kind: str = "word"
 
     def __format__(self, spec: str) -> str:
         _, case = _parse_spec(spec, (), self.language)
-        return _with_case(self.text, self.language, case, self.writer)
+        return _with_case(self.text, self.language, case, self.kind)
 
 
 def Number(value: int, language: Language) -> Phrase:  # noqa: N802 (reads as the value it makes)
-    return Phrase(str(value), language, "number_with_case")
+    return Phrase(str(value), language, "number")
 
 
 def Time(value: dt.time, language: Language) -> Phrase:  # noqa: N802
-    return Phrase(written(value, TIME_PATTERN, language), language, "number_with_case")
+    return Phrase(written(value, TIME_PATTERN, language), language, "number")
 
 
 @dataclass(frozen=True)
@@ -84,7 +84,7 @@ class Name:
         _, case = _parse_spec(spec, (), self.language)
         if case in dict(self.overrides):
             return dict(self.overrides)[case]
-        return _with_case(self.text, self.language, case, "name_with_case")
+        return _with_case(self.text, self.language, case, "name")
 
 
 LATIN = re.compile(r"[A-Za-z]")
@@ -113,9 +113,9 @@ class Date:
     def __format__(self, spec: str) -> str:
         form, case = _parse_spec(spec, DATE_FORMS, self.language)
         text = written(self.value, dict(self.patterns)[form], self.language)
-        if getattr(grammar_of(self.language), "date_with_case", None):
-            return _with_case(text, self.language, case, "date_with_case", self.language.months[self.value.month - 1])
-        return _with_case(text, self.language, case, "number_with_case")
+        if writes(self.language, "date"):
+            return _with_case(text, self.language, case, "date", self.language.months[self.value.month - 1])
+        return _with_case(text, self.language, case, "number")
 
 
 def call_values(call: CallSettings, language: Language, date_patterns: dict[str, str]) -> dict[str, object]:

@@ -10,14 +10,16 @@ form will overflow before a translation comes back. It is no edition of the proj
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 PAIR = "+"  # between the two languages of a bilingual edition's id
 PSEUDO = "-XA"  # a pseudo-language's code: its language's, and this (XA: a region code for private use)
 PSEUDO_OPEN, PSEUDO_CLOSE = "‹", "›"  # around each message: in the PDF fonts (⟦ ⟧ are not)
 PSEUDO_PADDING = "ҢӨҮ"  # what lengthens each word: wide letters, which the PDF fonts have
 PSEUDO_LONGER = 0.4  # how much longer each word gets, as translations into Kyrgyz often are
-GRAMMARS = ("kyrgyz", "russian")  # what a language's `grammar:` may name: modules of generator/language/ (grammar.py)
+# What a language's `grammar:` may name: modules of generator/language/ (grammar.py), each with the
+# call values whose case endings it writes (a module is imported only when one of them is asked for)
+GRAMMARS = {"kyrgyz": ("word", "number", "name", "date"), "russian": ("name",)}
 
 
 def edition_id(first: str, second: str) -> str:
@@ -30,8 +32,7 @@ def edition_languages(edition: str) -> tuple[str, ...]:
     return tuple(reversed(edition.split(PAIR)))
 
 
-@dataclass(frozen=True)
-class Language:
+class Language(NamedTuple):  # NamedTuples, not dataclasses: every command imports this, and a dataclass costs 0.4 ms
     code: str  # what --lang takes, the folder of its files and of its catalog (locales/<code>/)
     name: str  # in itself: the download page links to its page by this name
     tag: str  # BCP 47: the language of the DOCX and PDF text
@@ -51,8 +52,7 @@ class Language:
         return bool(self.base)
 
 
-@dataclass(frozen=True)
-class Edition:
+class Edition(NamedTuple):
     id: str
     languages: tuple[str, ...]  # in print order: the main language first
     names: tuple[tuple[str, str], ...]  # (language, how the download page in it names this edition)
@@ -61,14 +61,20 @@ class Edition:
         return dict(self.names)[lang]
 
 
-@dataclass(frozen=True)
 class Languages:
     """The registry of one project."""
 
-    languages: tuple[Language, ...]  # in the project's order: the order of building
-    editions: tuple[Edition, ...]  # each language alone, then the pairs listed
-    main: str  # the download page opens in it; `collect` labels its columns in it
-    source: str = ""  # the file it was read from, for messages
+    __slots__ = ("languages", "editions", "main", "source")
+
+    def __init__(self, languages: tuple[Language, ...], editions: tuple[Edition, ...], main: str,
+                 source: str = "") -> None:
+        self.languages = languages  # in the project's order: the order of building
+        self.editions = editions  # each language alone, then the pairs listed
+        self.main = main  # the download page opens in it; `collect` labels its columns in it
+        self.source = source  # the file it was read from, for messages
+
+    def __repr__(self) -> str:
+        return f"Languages({self.edition_ids}, main={self.main!r}, source={self.source!r})"
 
     @property
     def codes(self) -> tuple[str, ...]:

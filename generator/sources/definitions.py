@@ -14,7 +14,7 @@ from ..model.forms import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, F
                            ProjectSettings, RowDef, SignaturesDef)
 from ..model.kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .languages import KEYS as LANGUAGE_SETTINGS, SETTINGS_FILE as SETTINGS
-from .yamlfile import YamlReader, load_yaml, placed
+from .yamlfile import YamlReader, load_yaml, load_yaml_once, placed
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -341,7 +341,7 @@ def load_settings(forms_dir: Path = FORMS_DIR) -> ProjectSettings:
     if not path.exists():
         return ProjectSettings()
     reader = _Reader(path)
-    data = reader.mapping(load_yaml(path), "", (), ("forms", "folder_name", *LANGUAGE_SETTINGS))
+    data = reader.mapping(load_yaml_once(path), "", (), ("forms", "folder_name", *LANGUAGE_SETTINGS))
     return ProjectSettings(order=reader.id_list(data.get("forms", []), "forms"),
                            folder_name=reader.id_list(data.get("folder_name", []), "folder_name"))
 

@@ -13,7 +13,7 @@ from typing import Any
 from .. import FORMS_DIR
 from ..errors import suggestion
 from ..model.languages import GRAMMARS, Edition, Language, Languages, edition_id
-from .yamlfile import YamlReader, load_yaml, placed
+from .yamlfile import YamlReader, load_yaml_once, placed
 
 SETTINGS_FILE = "project.yaml"
 KEYS = ("languages", "main_language", "bilingual")  # of project.yaml: the rest are definitions.load_settings's
@@ -46,8 +46,8 @@ class _Reader(YamlReader):
         return tuple((code, self.text(names, code, f"{place}.{code}")) for code in codes)
 
     def languages(self, data: Any) -> Languages:
-        if not isinstance(data, dict) or "languages" not in data:  # not a mapping: load_settings says so
-            return builtin_languages()
+        if (not isinstance(data, dict) or "languages" not in data) and self.path != FORMS_DIR / SETTINGS_FILE:
+            return builtin_languages()  # (not a mapping: load_settings says so)
         entries = data["languages"]
         if not isinstance(entries, dict) or not entries:
             raise self.fail(placed(data, "languages", "languages"), "expected a mapping of language code to its entry",
@@ -122,30 +122,23 @@ class _Reader(YamlReader):
         return value
 
 
-def _version(path: Path) -> tuple | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_mtime_ns, stat.st_size
-
-
-@functools.lru_cache(maxsize=16)
-def _load(path: Path, version: tuple | None) -> Languages:
-    if version is None:
-        return builtin_languages()
-    return _Reader(path).languages(load_yaml(path))
-
-
 def load_languages(forms_dir: Path = FORMS_DIR) -> Languages:
     """The registry of the project whose forms are in `forms_dir`, read once per version of its file."""
     path = forms_dir / SETTINGS_FILE
-    return _load(path, _version(path))
+    try:
+        stat = path.stat()
+    except OSError:  # no settings at all: the built-in forms' languages
+        return builtin_languages()
+    return _registry(path, stat.st_mtime_ns, stat.st_size)
 
 
-@functools.lru_cache(maxsize=1)
+@functools.lru_cache(maxsize=16)
+def _registry(path: Path, mtime_ns: int, size: int) -> Languages:
+    return _Reader(path).languages(load_yaml_once(path))
+
+
 def builtin_languages() -> Languages:
     """The built-in forms' languages: those of a project that lists none."""
     path = FORMS_DIR / SETTINGS_FILE
-    return _Reader(path).languages(load_yaml(path))
-
+    stat = path.stat()
+    return _registry(path, stat.st_mtime_ns, stat.st_size)

@@ -1,6 +1,7 @@
 """Reading YAML safely, with errors that point at the line."""
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -153,6 +154,21 @@ def load_yaml(path: Path, strings: bool = False) -> Any:
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the path", code="FG003") from None
     return parse_yaml(text, path, strings)
+
+
+def load_yaml_once(path: Path) -> Any:
+    """`load_yaml(path)` once per version of the file in a process, for a file several readers read
+    (forms/project.yaml: the forms' order, the languages). The readers must not change what it gives."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return load_yaml(path)  # which says why it cannot be read
+    return _loaded(path, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=16)
+def _loaded(path: Path, mtime_ns: int, size: int) -> Any:
+    return load_yaml(path)
 
 
 def parse_yaml(text: str, path: Path, strings: bool = False) -> Any:

@@ -112,8 +112,9 @@ def font_problems(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(
 
 def font_errors(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FACES)) -> list[FormgenError]:
     """`font_problems` as errors, for a command that stops at the first."""
+    keys = tuple(keys)
     faces = [face(key) for key in keys]
-    everywhere = set.intersection(*(set(f.glyph_ids) for f in faces)) | set("\n\r\t") if faces else set()
+    everywhere = _everywhere(keys)
     problems = []
     for where, text in texts:
         if everywhere.issuperset(text):  # nearly every text: no character to look at one by one
@@ -128,6 +129,13 @@ def font_errors(texts: Iterable[tuple[str, str]], keys: Iterable[str] = tuple(FA
                                              f"the PDF font{'s' if len(missing) > 1 else ''} {', '.join(missing)}",
                                              "it would print as a blank box; use another character", code="FG401"))
     return problems
+
+
+@lru_cache(maxsize=8)
+def _everywhere(keys: tuple[str, ...]) -> frozenset[str]:
+    """What every one of the faces shows (line breaks and tabs too: no glyph, no box)."""
+    faces = [face(key) for key in keys]
+    return frozenset(set.intersection(*(set(f.glyph_ids) for f in faces)) | set("\n\r\t")) if faces else frozenset()
 
 
 def undrawable(text: str) -> str | None:
