@@ -366,3 +366,30 @@ def test_each_grammar_writes_what_the_table_says():
         module = importlib.import_module(f"generator.language.{name}")
         assert module.CASES and set(writes) <= set(kinds)
         assert {kind for kind in kinds if hasattr(module, f"{kind}_with_case")} == set(writes), name
+
+
+def test_a_project_made_before_languages_were_data_has_the_built_in_ones(tmp_path):
+    """A project.yaml without `languages:` (as `formgen init` wrote it before) keeps the built-in
+    forms' languages, and builds as it did."""
+    root = tmp_path / "p"
+    assert invoke("init", root).exit_code == 0
+    settings = root / "forms" / "project.yaml"
+    text = settings.read_text(encoding="utf-8")
+    settings.write_text(text[:text.index("\n# The languages of the forms")] + "\n", encoding="utf-8")
+    assert "languages:" not in settings.read_text(encoding="utf-8")
+    assert project_at(root).languages.edition_ids == BUILTIN.languages.edition_ids
+    result = invoke("build", "--project", root, "--out", tmp_path / "out", "--format", "pdf", "--no-site")
+    assert result.exit_code == 0, result.output
+    assert {p.parent.name for p in (tmp_path / "out" / "2025").glob("*/*.pdf")} == set(BUILTIN.languages.edition_ids)
+
+
+def test_a_language_without_its_catalog_yet_is_told_how_to_start_it(tmp_path):
+    root = tmp_path / "p"
+    assert invoke("init", root).exit_code == 0
+    add_uzbek(root)
+    catalog = root / "locales" / "uz" / "LC_MESSAGES" / "forms.po"
+    catalog.unlink()
+    result = invoke("check", "--project", root)
+    assert result.exit_code == 1
+    assert (f"FG003 {catalog}: no catalog of the project's language 'uz' (`formgen catalogs update` writes it"
+            in result.stderr)

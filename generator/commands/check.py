@@ -16,7 +16,7 @@ from ..model.forms import FormDef, ProjectSettings
 from ..model.languages import Languages
 from ..pipeline import checked_editions, used_message_ids
 from ..sources.call import CallSettings, call_texts, call_year, load_call
-from ..sources.catalogs import Catalog, Translations, po_path, read_catalog
+from ..sources.catalogs import Catalog, Translations, language_catalog, po_path
 from ..sources.definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
 from ..sources.languages import load_languages
 from ..sources.project import Project, find_project
@@ -40,7 +40,7 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path, editions: Iterabl
     paths = form_paths(forms_dir)
     forms = [f for f in (attempt(load_form, p) for p in paths) if f]
     call = attempt(load_call, call_path, languages.codes)
-    catalogs = {lang: attempt(read_catalog, po_path(lang, locales_dir)) for lang in languages.codes}
+    catalogs = {lang: attempt(language_catalog, lang, locales_dir) for lang in languages.codes}
     problems += duplicate_field_ids(forms)
     problems += page_budget_problems(forms, languages)
     settings = attempt(load_settings, forms_dir)

@@ -90,6 +90,17 @@ def read_catalog(path: Path) -> Catalog:
     return Catalog(parse_po(path, _po_text(path)))
 
 
+NO_CATALOG = "`formgen catalogs update` writes it, every message empty, to translate"
+
+
+def language_catalog(lang: str, locales_dir: Path = LOCALES_DIR) -> Catalog:
+    """The catalog of a language of the project, which may not have been started yet."""
+    path = po_path(lang, locales_dir)
+    if not path.exists() and not path.is_symlink():
+        raise FormgenError(path, "", f"no catalog of the project's language '{lang}'", NO_CATALOG, code="FG003")
+    return read_catalog(path)
+
+
 def babel_catalog(path: Path):
     """The .po as Babel's Catalog, for the translator commands that merge and write catalogs."""
     import io
@@ -126,9 +137,7 @@ def load_translations(lang: str, locales_dir: Path = LOCALES_DIR) -> Translation
         stat = path.stat()
     except OSError as exc:
         raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}",
-                           "a project needs a catalog for each of its languages (forms/project.yaml); "
-                           "`formgen init` writes them",
-                           code="FG003") from None
+                           f"each language of the project needs its catalog: {NO_CATALOG}", code="FG003") from None
     return Translations(_texts(str(path), stat.st_mtime_ns, stat.st_size))
 
 
