@@ -14,7 +14,7 @@ from ..language.localize import Localizer, placeholders
 from ..language.values import name_doubts
 from ..model.forms import FormDef, ProjectSettings
 from ..model.languages import Languages
-from ..pipeline import checked_editions, used_message_ids
+from ..pipeline import checked_editions, editions_of, localized, used_message_ids
 from ..sources.call import CallSettings, call_texts, call_year, load_call
 from ..sources.catalogs import Catalog, Translations, language_catalog, po_path
 from ..sources.definitions import SETTINGS_FILE, form_paths, iter_field_defs, load_form, load_settings
@@ -49,7 +49,8 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path, editions: Iterabl
     if all(catalogs.values()) and len(forms) == len(paths):  # else every message would look unused
         problems += catalog_problems(catalogs, used_message_ids(forms), locales_dir)
     letters = language_texts(languages, editions)
-    problems += font_problems(chain(catalog_texts(catalogs, locales_dir), letters) if all(catalogs.values()) else letters)
+    texts = chain(catalog_texts(catalogs, locales_dir), letters) if all(catalogs.values()) else letters
+    problems += font_problems(texts)
     if call:
         problems += font_problems(call_texts(call))
     if not problems and call:
@@ -234,8 +235,7 @@ def overflow_problems(forms: list[FormDef], call: CallSettings, editions: Iterab
     """Each form laid out as its PDF in each edition: what does not fit its place, as the layout
     measured it (a hint wider than its blank, a word wider than its column, an option wider than its
     field), and a document longer than its page budget (a pseudo-language's: its language's)."""
-    from ..formats.pdf.layout import MM, draw_pages
-    from ..pipeline import editions_of, localized
+    from ..formats.pdf.layout import MM, draw_pages  # check alone draws nothing
 
     languages = project.languages
     plan, by_lang = editions_of(call, editions, project=project, forms={form.id: form for form in forms})

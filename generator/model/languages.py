@@ -115,7 +115,7 @@ class Languages:
         return [code for code in (*self.codes, *self.pseudo_ids) if code in needed]
 
     def described(self, ids) -> str:
-        """Editions or languages for a message, each language with its name: `ru (Русский), ky (Кыргызча), ru+ky`."""
+        """Editions or languages for a message, each language with its name: `ky (Кыргызча), ru+ky`."""
         names = {language.code: language.name for language in self.languages}
         return ", ".join(f"{i} ({names[i]})" if i in names else i for i in ids)
 

@@ -267,7 +267,8 @@ class _Reader(YamlReader):
 
     def page_budget(self, value: Any) -> tuple[tuple[str, int], ...]:
         if not isinstance(value, dict):
-            raise self.fail("pages", "expected a mapping of edition to pages", "write {<edition>: <pages>, …} for editions of the project (forms/project.yaml)",
+            raise self.fail("pages", "expected a mapping of edition to pages",
+                            "write {<edition>: <pages>, …} for editions of the project (forms/project.yaml)",
                             code="FG129")
         return tuple((str(k), self.positive_int(v, f"pages.{k}", 100)) for k, v in value.items())
 

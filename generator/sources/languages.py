@@ -51,7 +51,8 @@ class _Reader(YamlReader):
         entries = data["languages"]
         if not isinstance(entries, dict) or not entries:
             raise self.fail(placed(data, "languages", "languages"), "expected a mapping of language code to its entry",
-                            "write each language's code, its entry under it, as `formgen init` writes forms/project.yaml", code="FG506")
+                            "write each language's code, its entry under it, as `formgen init` writes "
+                            "forms/project.yaml", code="FG506")
         codes = tuple(entries)
         for code in codes:
             if not CODE.match(code):
@@ -73,14 +74,15 @@ class _Reader(YamlReader):
         months = entry["months"]
         if not isinstance(months, list) or len(months) != MONTHS:
             raise self.fail(placed(entry, "months", f"{place}.months"), f"expected the {MONTHS} month names",
-                            "write [январь, февраль, …] as a date in a sentence writes them (CLDR's wide names)",
+                            "write [<January>, …] as a date inside a sentence writes them (CLDR's wide names)",
                             code="FG506")
         return Language(
             code=code, name=self.text(entry, "name", f"{place}.name"),
             tag=self.text(entry, "tag", f"{place}.tag", TAG, "a BCP 47 language tag (language-REGION)"),
             months=tuple(self.month(entry, month, f"{place}.months[{i}]") for i, month in enumerate(months)),
             letters=self.text(entry, "letters", f"{place}.letters"),
-            ocr=self.text(entry, "ocr", f"{place}.ocr", MODEL, "a tesseract model's name (`tesseract --list-langs` shows them)"),
+            ocr=self.text(entry, "ocr", f"{place}.ocr", MODEL,
+                          "a tesseract model's name (`tesseract --list-langs` shows them)"),
             grammar=self.grammar(entry, f"{place}.grammar") if "grammar" in entry else "")
 
     def grammar(self, entry: dict, place: str) -> str:
