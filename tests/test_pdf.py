@@ -14,7 +14,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 
 from generator import DEFAULT_CALL
-from generator.pipeline import localized_documents
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.formats.pdf.fonts import face, font_problems
 from generator.model.forms import Document, Field, Table
@@ -467,3 +467,34 @@ def test_a_long_word_is_cut_into_pieces_that_fit_measuring_each_character_once()
     assert "".join(pieces) == word and all(measure(p) <= 400 for p in pieces)
     assert [len(p) for p in pieces[:-1]] == [80] * 62 and len(pieces[-1]) == 40
     assert calls.count("x") == 1 and len(calls) == 1 + 63  # one measurement, then the check above
+
+
+def test_a_word_wider_than_its_column_is_cut_onto_lines_within_it(tmp_path):
+    """A word wider than its line (a long address, a URL, a translation's long word in a narrow
+    column) is cut into pieces that each go on a line of their own where it does not fit whole:
+    none of its letters is printed past the column, nor the page's margin."""
+    from tiny import tiny_document, tiny_form
+
+    long_word = "Жергиликтүүөзалдынчабашкаруунунөнүктүрүүсүнүнкаржылоосунунмаселелери" * 3
+    form = tiny_form(tmp_path, """\
+        id: tiny
+        title: t.title
+        blocks:
+          - {p: t.long}
+          - table: t
+            widths: [30, 70]
+            rows:
+              - {label: t.label, field: {id: name, kind: text}}
+        """)
+    messages = {"t.title": ("Заявка", "Арыз"), "t.long": (long_word, long_word), "t.label": (long_word[:60],) * 2}
+    document = tiny_document(form, messages, "ky")
+    page = pdfium.PdfDocument(render_bytes(document, "pdf"))[0]
+    text = page.get_textpage()
+    right_margin = PAGE_WIDTH - RIGHT
+    column = LEFT + (PAGE_WIDTH - LEFT - RIGHT) * 30 / 100
+    boxes = [text.get_charbox(index) for index in range(text.count_chars())]
+    letters = [(box, text.get_text_range(index, 1)) for index, box in enumerate(boxes)]
+    assert all(box[2] <= right_margin + 1 for box, char in letters if char.strip()), "a letter past the margin"
+    label_letters = [box for box, char in letters if char.strip() and box[0] < column - 5 and box[0] >= LEFT]
+    assert label_letters and all(box[2] <= column + 1 for box in label_letters), "a letter past its column"
+    assert long_word in text.get_text_range().replace("\r", "").replace("\n", "")

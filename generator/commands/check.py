@@ -242,8 +242,8 @@ def overflow_problems(forms: list[FormDef], call: CallSettings, editions: Iterab
     for edition, form in plan:
         pages = draw_pages(localized(by_lang, edition, form))
         for overflow in pages.overflows:
-            yield coded("FG410", f"{form.source}: {edition}, page {overflow.page}: {overflow.what} runs "
-                                 f"{overflow.by / MM:.1f} mm past {overflow.past} (shorten the text, or make room for it)")
+            yield coded("FG410", f"{form.source}: {edition}, page {overflow.page}: {overflow.what} is "
+                                 f"{overflow.by / MM:.1f} mm {overflow.how} (shorten the text, or make room for it)")
         budget_of = languages[edition].texts if edition in languages.pseudo_ids else edition
         budget = dict(form.pages).get(budget_of)
         if budget and pages.index > budget:

@@ -112,6 +112,7 @@ class Word:
     size: float
     width: float
     cut: float = 0.0  # the first piece of a word cut to fit the line: how much wider the whole word is
+    piece: bool = False  # a later piece of a cut word: a line may break before it, though no space does
 
     @property
     def ascent(self) -> float:
@@ -227,13 +228,13 @@ class Line:
 
 @dataclass(frozen=True)
 class Overflow:
-    """Something that does not fit where the layout put it: on which page (from 1), what, past what,
-    and by how many points. `check --lang` reports them; the page is drawn as ever (a hint past its
-    blank, a word cut in two)."""
+    """Something that does not fit where the layout put it: on which page (from 1), what, how (wider
+    than what), and by how many points. `check --lang` reports them; the page is drawn as ever (a
+    hint past its blank, a word cut in two)."""
 
     page: int
     what: str
-    past: str
+    how: str
     by: float
 
 
@@ -282,8 +283,8 @@ class Pages:
         self.canvas = self.new_canvas()
         self.index += 1
 
-    def overflow(self, what: str, past: str, by: float) -> None:
-        self.overflows.append(Overflow(self.index + 1, what, past, by))
+    def overflow(self, what: str, how: str, by: float) -> None:
+        self.overflows.append(Overflow(self.index + 1, what, how, by))
 
     def add_ink_area(self, name: str, rect: tuple[float, float, float, float]) -> None:
         self.ink_areas.append(InkArea(name, self.index, rect))
@@ -414,7 +415,7 @@ def place(chunks: Sequence[Chunk], pages: Pages) -> None:
                 header.draw(pages, LEFT, y)
                 y -= header.height
         if at_top and y - chunk.height < BOTTOM - SLACK:  # what a new page cannot hold runs over its foot
-            pages.overflow("a line or table row taller than a page", "the foot of the page", BOTTOM - (y - chunk.height))
+            pages.overflow("a line or table row", "taller than a page holds", BOTTOM - (y - chunk.height))
         y -= space
         chunk.draw(pages, LEFT, y)
         y -= chunk.height
@@ -627,10 +628,11 @@ def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
             if part_width <= width:
                 out.append((Word(part, font, size, part_width), space))
             else:  # a word wider than the line (a long address or URL) in pieces that fit
-                cut = part_width - width
-                for word in split_to_width(part, width, lambda text: text_width(text, font, size)):
-                    out.append((Word(word, font, size, text_width(word, font, size), cut), space))
-                    space, cut = False, 0.0
+                cut, piece = part_width - width, False
+                room = width - max(style.first_indent, 0.0)  # each piece fits even the first line
+                for word in split_to_width(part, room, lambda text: text_width(text, font, size)):
+                    out.append((Word(word, font, size, text_width(word, font, size), cut, piece), space))
+                    space, cut, piece = False, 0.0, True
             space = False
     return out
 
@@ -668,7 +670,7 @@ def glue(items: list[object]) -> list[tuple[object, bool]]:
         box, space = item
         previous = units[-1][0] if units else BREAK
         joinable = (previous is not BREAK and not space and not isinstance(box, BoxField)
-                    and not isinstance(previous[-1][0], BoxField))
+                    and not isinstance(previous[-1][0], BoxField) and not (type(box) is Word and box.piece))
         if joinable:
             previous.append((box, False))
         else:
@@ -721,7 +723,7 @@ def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
     canvas = pages.canvas
     for _, box, _ in line.boxes:
         if type(box) is Word and box.cut:
-            pages.overflow(f"the word «{box.text}…» (cut in two)", "its line", box.cut)
+            pages.overflow(f"the word «{box.text}…»", "wider than its line, so it is cut there", box.cut)
     if line.stamp:
         pages.add_ink_area("stamp", (x, baseline - STAMP_ROOM / 2, x + STAMP_ROOM, baseline + STAMP_ROOM / 2))
     run: list[tuple[float, Word, bool]] = []  # words in one font, drawn as one string
@@ -765,7 +767,7 @@ def draw_hint(pages: Pages, field: Field, x: float, width: float, y: float) -> N
     while size > MIN_HINT_SIZE and text_width(hint, HINT_FONT, size) > width:
         size -= 0.25
     if text_width(hint, HINT_FONT, size) > width + SLACK:
-        pages.overflow(f"field '{field.id}': its hint «{hint}» (in {size:g} pt)", "its blank",
+        pages.overflow(f"field '{field.id}': its hint «{hint}» (in {size:g} pt)", "wider than its blank",
                        text_width(hint, HINT_FONT, size) - width)
     canvas.set_fill_gray(HINT_GREY)
     canvas.set_font(HINT_FONT, size)
@@ -779,7 +781,8 @@ def draw_blank(pages: Pages, blank: Blank, x: float, baseline: float) -> None:
     if blank.field.hint:
         draw_hint(pages, blank.field, x, blank.width, underline - HINT_BELOW)
     if blank.needed > blank.width + SLACK:
-        pages.overflow(f"field '{blank.field.id}': its longest option", "the field", blank.needed - blank.width)
+        pages.overflow(f"field '{blank.field.id}': its longest option", "wider than the field",
+                       blank.needed - blank.width)
     pages.add_widget(blank.field, (x, underline, x + blank.width, underline + blank.ascent + UNDERLINE_DROP))
 
 
@@ -806,7 +809,7 @@ def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None
             pages.add_widget(field, (centre_x - half, centre_y - half, centre_x + half, centre_y + half),
                              field.choices[index])
     if rating.needed > rating.width + SLACK:
-        pages.overflow(f"field '{field.id}': its options", "the line", rating.needed - rating.width)
+        pages.overflow(f"field '{field.id}': its options", "wider than the line", rating.needed - rating.width)
     if field.hint:
         last = baseline - (len(rating.rows) - 1) * OPTION_ROW
         draw_hint(pages, field, x, rating.width, last - UNDERLINE_DROP - HINT_BELOW)
@@ -910,7 +913,8 @@ def field_cell(field: Field) -> Cell:
         if field.hint:
             draw_hint(pages, field, x + CELL_PAD, width - 2 * CELL_PAD, bottom + 2.5)
         if pdf_widget(field) == "combo" and combo_width(field) > width - 2 + SLACK:
-            pages.overflow(f"field '{field.id}': its longest option", "its cell", combo_width(field) - (width - 2))
+            pages.overflow(f"field '{field.id}': its longest option", "wider than its cell",
+                           combo_width(field) - (width - 2))
         pages.add_widget(field, (x + 1, bottom + strip, x + width - 1, top - 1))
     return Cell(lines * FIELD_LINE + strip + 2, draw)
 
