@@ -234,12 +234,18 @@ def test_letters_the_pdf_fonts_lack_are_reported_by_check(tmp_path):
     assert "FG401" in result.output and "languages.ky.letters: character 'ა'" in result.output
 
 
-def test_catalogs_update_starts_the_catalog_of_a_language_just_added(tmp_path):
+def uzbek_without_its_catalog(tmp_path: Path) -> tuple[Path, Path]:
+    """(the project, the catalog it lacks): Uzbek added to project.yaml and the call, its catalog not yet."""
     root = tmp_path / "p"
     assert invoke("init", root).exit_code == 0
     add_uzbek(root)
     catalog = root / "locales" / "uz" / "LC_MESSAGES" / "forms.po"
     catalog.unlink()
+    return root, catalog
+
+
+def test_catalogs_update_starts_the_catalog_of_a_language_just_added(tmp_path):
+    root, catalog = uzbek_without_its_catalog(tmp_path)
     assert invoke("catalogs", "update", "--project", root).exit_code == 0
     assert '"Language: uz\\n"' in catalog.read_text(encoding="utf-8")
     result = invoke("check", "--project", root)
@@ -384,11 +390,7 @@ def test_a_project_made_before_languages_were_data_has_the_built_in_ones(tmp_pat
 
 
 def test_a_language_without_its_catalog_yet_is_told_how_to_start_it(tmp_path):
-    root = tmp_path / "p"
-    assert invoke("init", root).exit_code == 0
-    add_uzbek(root)
-    catalog = root / "locales" / "uz" / "LC_MESSAGES" / "forms.po"
-    catalog.unlink()
+    root, catalog = uzbek_without_its_catalog(tmp_path)
     result = invoke("check", "--project", root)
     assert result.exit_code == 1
     assert (f"FG003 {catalog}: no catalog of the project's language 'uz' (`formgen catalogs update` writes it"
