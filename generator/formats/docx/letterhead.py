@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from copy import deepcopy
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import docx
 from docx.enum.style import WD_STYLE_TYPE
-from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Emu
@@ -24,9 +22,9 @@ from docxcompose.composer import Composer
 from lxml import etree
 
 from . import ooxml
-from ...disk.files import check_regular_file
 from ...errors import FormgenError
-from ..zips import READ_ERRORS, normalized_zip, open_package, read_part
+from ..zips import normalized_zip
+from .package import bounded_package, open_document, read_bounded, xml_parts
 from .write import MARGIN_LEFT, PAGE_HEIGHT as A4_HEIGHT
 
 MAX_LETTERHEAD_BYTES = 10_000_000
@@ -42,8 +40,6 @@ A_BLIP, R_EMBED = qn("a:blip"), qn("r:embed")
 CODE_MARGIN = Emu(MARGIN_LEFT)  # the page code's room (write.py)
 FONT_PROPERTIES = ("w:rFonts", "w:sz", "w:szCs")  # what a letter's style must not inherit from the letterhead
 
-_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-
 
 def place_in_letterhead(letterhead: Path, letter_docx: bytes) -> bytes:
     """The letterhead with the letter's body (all its content controls) at `{{ letter }}`, or at its end."""
@@ -52,10 +48,10 @@ def place_in_letterhead(letterhead: Path, letter_docx: bytes) -> bytes:
 
 def checked_letterhead(path: Path) -> bytes:
     """The letterhead's bytes once they are known safe to put a letter in; else a FormgenError."""
-    data = _read_letterhead(path)
-    package = open_package(data, str(path), MAX_UNPACKED_BYTES, MAX_ENTRIES)  # no zip bombs past this line
-    main = _open_docx(path, data).part.partname.lstrip("/")
-    for name, root in _xml_parts(path, package):
+    data = read_bounded(path, MAX_LETTERHEAD_BYTES, "a letterhead is a page with a logo; compress its images")
+    package = bounded_package(path, data, MAX_UNPACKED_BYTES, MAX_ENTRIES)  # no zip bombs past this line
+    main = open_document(path, data, NOT_A_DOCX).part.partname.lstrip("/")
+    for name, root in xml_parts(path, package, MAX_UNPACKED_BYTES, RESAVE):  # each parses, without entities
         _refuse_template_code(path, name, root, allow_placeholder=name == main)
         if name == main:
             _placeholder(path, name, root)
@@ -74,66 +70,6 @@ def place_letter(letterhead: bytes, letter_docx: bytes) -> bytes:
     out = io.BytesIO()
     master.save(out)
     return normalized_zip(out.getvalue())
-
-
-def _read_letterhead(path: Path) -> bytes:
-    check_regular_file(path, MAX_LETTERHEAD_BYTES, "a letterhead is a page with a logo; compress its images")
-    try:
-        with path.open("rb") as stream:
-            data = stream.read(MAX_LETTERHEAD_BYTES + 1)  # the file may have grown since it was measured
-    except OSError as exc:
-        raise FormgenError(path, "", f"cannot read: {exc.strerror or exc}", "check the --letterhead path") from None
-    if len(data) > MAX_LETTERHEAD_BYTES:
-        raise FormgenError(path, "", f"larger than {MAX_LETTERHEAD_BYTES // 1_000_000} MB",
-                           "a letterhead is a page with a logo; compress its images")
-    return data
-
-
-def _open_docx(path: Path, data: bytes):
-    try:
-        return docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, etree.XMLSyntaxError, *READ_ERRORS):
-        raise FormgenError(path, "", *NOT_A_DOCX) from None
-
-
-# --- every XML part parses and holds no template code -------------------------------------------
-
-def _xml_parts(path: Path, package: zipfile.ZipFile):
-    """(name, root) of every part that is XML by its name or its content type, whatever it is called."""
-    xml_types = _xml_content_types(path, package)
-    for info in package.infolist():
-        name = info.filename
-        if name.endswith((".xml", ".rels")) or _content_type(name, xml_types):
-            yield name, _parse(path, name, read_part(package, name, MAX_UNPACKED_BYTES, str(path)))
-
-
-def _xml_content_types(path: Path, package: zipfile.ZipFile) -> tuple[set[str], set[str]]:
-    """(extensions, part names) that [Content_Types].xml declares XML."""
-    name = "[Content_Types].xml"
-    root = _parse(path, name, read_part(package, name, MAX_UNPACKED_BYTES, str(path)))
-    extensions, parts = set(), set()
-    for entry in root:
-        if "xml" in (entry.get("ContentType") or ""):
-            if entry.get("Extension"):
-                extensions.add(entry.get("Extension").lower())
-            if entry.get("PartName"):
-                parts.add(entry.get("PartName").lstrip("/").lower())
-    return extensions, parts
-
-
-def _content_type(name: str, xml_types: tuple[set[str], set[str]]) -> bool:
-    extensions, parts = xml_types
-    return name.lower() in parts or PurePosixPath(name).suffix.lstrip(".").lower() in extensions
-
-
-def _parse(path: Path, name: str, data: bytes):
-    try:
-        root = etree.fromstring(data, _PARSER)
-    except etree.XMLSyntaxError as exc:
-        raise FormgenError(path, f"{name}: line {exc.lineno}", f"does not parse: {exc.msg}", RESAVE) from None
-    if root.getroottree().docinfo.doctype:
-        raise FormgenError(path, name, "has a DOCTYPE (entity definitions), which Word never writes", RESAVE)
-    return root
 
 
 def _refuse_template_code(path: Path, name: str, root, allow_placeholder: bool) -> None:
