@@ -7,7 +7,7 @@ from .. import FORMS_DIR, LOCALES_DIR
 from ..disk.files import write_file
 from ..errors import say
 from ..pipeline import used_message_ids
-from ..sources.catalogs import DOMAIN, Entry, compile_catalogs, po_entries, po_path, read_catalog
+from ..sources.catalogs import DOMAIN, compile_catalogs, merged_po, new_catalog, po_path, read_catalog
 from ..sources.definitions import load_forms
 from ..sources.languages import load_languages
 from ..sources.project import find_project
@@ -52,53 +52,6 @@ def update_catalogs(locales_dir: Path = LOCALES_DIR, forms_dir: Path = FORMS_DIR
             write_file(path, merged.encode("utf-8"))
         updated.append((path, added, dropped))
     return updated
-
-
-def new_catalog(lang: str) -> str:
-    """A language's catalog before its first message: the header gettext tools read."""
-    header = (f"Language: {lang}", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
-              "Content-Transfer-Encoding: 8bit")
-    return 'msgid ""\nmsgstr ""\n' + "".join(f'"{line}\\n"\n' for line in header) + "\n"
-
-
-def merged_po(text: str, used: list[str]) -> tuple[str, int, int]:
-    """The .po text with `used` ids, each new one placed after the id before it in `used` (so an
-    added form's messages stand together, where the template has them)."""
-    entries, in_use = po_entries(text), set(used)
-    newline = "\r\n" if "\r\n" in text else "\n"
-    own = {(e.id, e.obsolete): e for e in entries if e.id and e.context is None}
-    dropped = 0
-    for entry in entries:
-        if entry.id and entry.context is None and not entry.obsolete and entry.id not in in_use:
-            entry.lines = [line if not line.strip() or line.lstrip().startswith("#") else f"#~ {line}"
-                           for line in entry.lines]
-            dropped += 1
-    added, after = 0, (entries[0] if entries[0].id == "" else None)
-    for message_id in used:
-        if (message_id, False) in own:
-            after = own[message_id, False]
-            continue
-        entry = own.get((message_id, True)) or _empty_entry(message_id, newline)
-        if entry.obsolete:  # used again: its translation comes back where it stood
-            entry.lines = [line.replace("#~ ", "", 1) if line.startswith("#~ ") else line for line in entry.lines]
-        else:
-            position = entries.index(after) + 1 if after else 0
-            if after and not after.lines[-1].endswith("\n"):  # the last line of a file without a newline
-                after.lines[-1] += newline
-            entries.insert(position, entry)
-        after, added = entry, added + 1
-    return "".join(line for entry in entries for line in entry.lines), added, dropped
-
-
-def _empty_entry(message_id: str, newline: str) -> Entry:
-    entry = Entry()
-    for line in (f'msgid "{_escaped(message_id)}"', 'msgstr ""', ""):
-        entry.add(line + newline)
-    return entry
-
-
-def _escaped(text: str) -> str:
-    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 # ---- the command line's side ----------------------------------------------------------------------

@@ -273,6 +273,86 @@ def po_entries(text: str) -> list[Entry]:
     return entries
 
 
+def new_catalog(lang: str) -> str:
+    """A language's catalog before its first message: the header gettext tools read."""
+    header = (f"Language: {lang}", "MIME-Version: 1.0", "Content-Type: text/plain; charset=utf-8",
+              "Content-Transfer-Encoding: 8bit")
+    return 'msgid ""\nmsgstr ""\n' + "".join(f'"{line}\\n"\n' for line in header) + "\n"
+
+
+def merged_po(text: str, used: list[str], texts: dict[str, str] | None = None,
+              replaced: frozenset[str] = frozenset()) -> tuple[str, int, int]:
+    """The .po text with `used` ids, each new one placed after the id before it in `used` (so an
+    added form's messages stand together, where the template has them), with its text from `texts`
+    (empty, to translate, where it has none); the ids in `replaced` get their text from `texts`
+    too. An id no longer used is marked obsolete (`#~`, its text kept), one used again restored.
+    Everything else stays as it is: order, comments, wrapping, header. (text, added, dropped)."""
+    texts = texts or {}
+    entries, in_use = po_entries(text), set(used)
+    newline = "\r\n" if "\r\n" in text else "\n"
+    own = {(e.id, e.obsolete): e for e in entries if e.id and e.context is None}
+    dropped = 0
+    for entry in entries:
+        if entry.id and entry.context is None and not entry.obsolete and entry.id not in in_use:
+            entry.lines = [line if not line.strip() or line.lstrip().startswith("#") else f"#~ {line}"
+                           for line in entry.lines]
+            dropped += 1
+    added, after = 0, (entries[0] if entries[0].id == "" else None)
+    for message_id in used:
+        if (message_id, False) in own:
+            after = own[message_id, False]
+            if message_id in replaced:
+                after.lines = _with_text(after.lines, message_id, texts.get(message_id, ""), newline)
+            continue
+        entry = own.get((message_id, True)) or _new_entry(message_id, texts.get(message_id, ""), newline)
+        if entry.obsolete:  # used again: its translation comes back where it stood
+            entry.lines = [line.replace("#~ ", "", 1) if line.startswith("#~ ") else line for line in entry.lines]
+            if message_id in replaced:
+                entry.lines = _with_text(entry.lines, message_id, texts.get(message_id, ""), newline)
+        else:
+            position = entries.index(after) + 1 if after else 0
+            if after and not after.lines[-1].endswith("\n"):  # the last line of a file without a newline
+                after.lines[-1] += newline
+            entries.insert(position, entry)
+        after, added = entry, added + 1
+    return "".join(line for entry in entries for line in entry.lines), added, dropped
+
+
+def _new_entry(message_id: str, text: str, newline: str) -> Entry:
+    entry = Entry()
+    for line in (f'msgid "{po_escaped(message_id)}"', f'msgstr "{po_escaped(text)}"', ""):
+        entry.add(line + newline)
+    return entry
+
+
+def _with_text(lines: list[str], message_id: str, text: str, newline: str) -> list[str]:
+    """An entry's lines with its msgstr (and its continuation lines, and a fuzzy flag) replaced."""
+    kept, in_msgstr = [], False
+    for line in lines:
+        body = line.strip()
+        if body.startswith("msgstr"):
+            in_msgstr = True
+            kept.append(f'msgstr "{po_escaped(text)}"{newline}')
+        elif in_msgstr and body.startswith('"'):
+            continue
+        elif body.startswith("#,") and _is_fuzzy(body):
+            flags = [flag.strip() for flag in body[2:].split(",") if flag.strip() and flag.strip() != "fuzzy"]
+            if flags:
+                kept.append(f"#, {', '.join(flags)}{newline}")
+        else:
+            in_msgstr = in_msgstr and not body.startswith(("msgid", "msgctxt", "#"))
+            kept.append(line)
+    return kept
+
+
+_PO_ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\t": "\\t", "\r": "\\r"}
+
+
+def po_escaped(text: str) -> str:
+    """Text as a .po string holds it between its quotes."""
+    return "".join(_PO_ESCAPES.get(character, character) for character in text)
+
+
 def extract_forms(fileobj, keywords, comment_tags, options) -> Iterator[tuple]:
     """A `pybabel extract` method for form definitions (entry point `babel.extractors: formgen`)."""
     from .definitions import SETTINGS_FILE, SHARED_CHOICES, _Reader, message_ids, shared_choices
