@@ -228,6 +228,28 @@ def read(options) -> None:
     run(options)
 
 
+@command("import", arguments=(
+    Argument("documents", type=Path, nargs="+", metavar="DOCUMENTS", help="The form as Word documents (.docx), one "
+             "per language of the project, in the order forms/project.yaml lists them; a language without one gets its messages "
+             "empty, to translate.", exists="check the path of the Word document",
+             example="name the Word documents: formgen import annex3-ru.docx annex3-ky.docx --id annex3"),
+    Argument("--id", dest="form_id", required=True, metavar="ID", help="The new form's id, e.g. annex3: "
+             "forms/ID.yaml and its message ids are named after it.",
+             example="give the new form's id: formgen import annex3-ru.docx annex3-ky.docx --id annex3"),
+    CALL,
+    Argument("--report", type=Path, metavar="FILE.md", help="Write the list of every guess to check here "
+             "(Markdown). Default: print it."),
+    Argument("--loose", action="store_true", help="Where the documents differ in structure, keep the first "
+             "document's and list what did not match, instead of stopping."),
+    Argument("--force", action="store_true", help="Replace an existing form of this id and its messages."),
+    PROJECT))
+def import_(options) -> int:
+    """Make a form (forms/ID.yaml and its messages in every catalog) from the Word documents staff
+    already have, and list every guess to check."""
+    from .commands.importer import run
+    return run(options)
+
+
 @command("init", arguments=(Argument("folder", type=Path, metavar="FOLDER",
                                      help="The project folder to make (new or empty).",
                                      example="name the folder to make: formgen init call-2026"),))

@@ -14,7 +14,7 @@ from ..model.forms import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, F
                            ProjectSettings, RowDef, SignaturesDef)
 from ..model.kinds import KINDS, MAX_MULTI_LINE, decimal_of
 from .languages import KEYS as LANGUAGE_SETTINGS, SETTINGS_FILE as SETTINGS
-from .yamlfile import YamlReader, load_yaml, load_yaml_once, placed
+from .yamlfile import YamlReader, load_yaml, load_yaml_once, parse_yaml, placed
 
 FIELD_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 OPTION_VALUE = re.compile(r"^[a-z0-9][a-z0-9_]*$")
@@ -311,6 +311,21 @@ def shared_choices(forms_dir: Path) -> dict[str, tuple[OptionDef, ...]]:
     reader = _Reader(path)
     data = reader.mapping(load_yaml(path), "", ("choices",))
     return reader.choice_lists(data["choices"])
+
+
+def form_text(definition: dict, comment: str = "") -> str:
+    """A definition as a form's YAML file: keys in the given order, each block on a line of its own
+    where it fits, after a comment of `#` lines."""
+    import yaml  # only what writes a form needs the emitter
+
+    header = "".join(f"# {line}\n" if line else "#\n" for line in comment.splitlines())
+    return header + yaml.safe_dump(definition, sort_keys=False, allow_unicode=True, default_flow_style=None,
+                                   width=120)
+
+
+def form_of_text(text: str, path: Path) -> FormDef:
+    """The form a definition's text makes, read as `load_form` reads a file (for one not written yet)."""
+    return _Reader(path, shared_choices(path.parent)).form(parse_yaml(text, path))
 
 
 def load_form(path: Path) -> FormDef:

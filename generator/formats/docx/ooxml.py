@@ -724,3 +724,133 @@ def _checked(text: str) -> str:
     if not_in_xml().search(text):  # its surrogates never occur in text decoded from UTF-8
         raise _Unsure  # lxml refuses the part
     return text
+
+
+# --- reading a document staff wrote (formgen import): its paragraphs and tables as Word shows them --
+
+UNDERLINED_BLANK = "_" * 8  # what a blank drawn as underlined spaces or tabs reads as
+_BODY, _TBL, _TR, _TC, _R, _U, _RPR = (qn(name) for name in ("w:body", "w:tbl", "w:tr", "w:tc", "w:r", "w:u", "w:rPr"))
+_SKIPPED = {qn(name) for name in ("w:del", "w:moveFrom", "w:txbxContent", "w:fldData")}  # not shown as text
+_CONTAINERS = {qn(name) for name in ("w:sdt", "w:sdtContent", "w:customXml", "w:smartTag", "w:ins", "w:moveTo")}
+_PICTURES = {qn(name) for name in ("w:drawing", "w:pict", "w:object")}
+
+
+def written_blocks(container) -> Iterator:
+    """The paragraphs (`w:p`) and tables (`w:tbl`) of a body or cell in reading order, also those
+    inside block-level content controls and custom XML."""
+    for child in container:
+        if child.tag in (_P, _TBL):
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from written_blocks(child)
+
+
+def is_table(block) -> bool:
+    return block.tag == _TBL
+
+
+def table_cells(table) -> list[list]:
+    """Each row's cells (`w:tc`), a cell merged down from the row above as None."""
+    rows = []
+    for row in written_blocks_of(table, _TR):
+        cells = []
+        for cell in written_blocks_of(row, _TC):
+            merge = cell.find(f"{qn('w:tcPr')}/{qn('w:vMerge')}")
+            continued = merge is not None and merge.get(_VAL) in (None, "continue")
+            cells.append(None if continued else cell)
+        rows.append(cells)
+    return rows
+
+
+def written_blocks_of(container, tag: str) -> Iterator:
+    for child in container:
+        if child.tag == tag:
+            yield child
+        elif child.tag in _CONTAINERS:
+            yield from written_blocks_of(child, tag)
+
+
+def written_text(paragraph) -> str:
+    """The paragraph's text as Word shows it: tabs as tabs, line breaks as '\n', a run of underlined
+    spaces or tabs (a blank drawn with the underline) as underscores; deleted text, text boxes and
+    field codes left out. A list number Word draws itself is not text: see `numbering_of`."""
+    parts = []
+    for run in _runs(paragraph):
+        text = _run_text(run)
+        if text and not text.strip() and _underlined(run):
+            text = UNDERLINED_BLANK
+        parts.append(text)
+    return "".join(parts)
+
+
+def _runs(node) -> Iterator:
+    for child in node:
+        if child.tag in _SKIPPED:
+            continue
+        if child.tag == _R:
+            yield child
+        elif child.tag != _P:  # hyperlinks, fields, inline controls: their runs are the paragraph's
+            yield from _runs(child)
+
+
+def _run_text(run) -> str:
+    """A run's own text: its children, not the text boxes of a drawing inside it."""
+    parts = []
+    for child in run:
+        if child.tag == _T:
+            parts.append(child.text or "")
+        elif child.tag == _TAB:
+            parts.append("\t")
+        elif child.tag in (_BR, _CR):
+            parts.append("\n")
+        elif child.tag == _NO_BREAK_HYPHEN:
+            parts.append("-")
+    return "".join(parts)
+
+
+_NO_BREAK_HYPHEN = qn("w:noBreakHyphen")
+
+
+def _underlined(run) -> bool:
+    line = run.find(f"{_RPR}/{_U}")
+    return line is not None and line.get(_VAL) not in (None, "none", "0")
+
+
+def pictures_and_boxes(paragraph) -> tuple[int, list[str]]:
+    """(pictures, texts of text boxes) anchored in the paragraph: what an import cannot take."""
+    pictures = sum(1 for node in paragraph.iter() if node.tag in _PICTURES)
+    boxes = [" ".join(_element_text(p) for p in box.iter(_P)).strip() for box in paragraph.iter(qn("w:txbxContent"))]
+    return pictures, [text for text in boxes if text]
+
+
+def paragraph_numbering(properties) -> tuple[str, int] | None:
+    """(numId, level) of a `w:pPr` (a paragraph's or a style's) that numbers it; None without one,
+    and ('0', level) where it turns numbering off."""
+    numbering = properties.find(qn("w:numPr")) if properties is not None else None
+    if numbering is None:
+        return None
+    number = numbering.find(qn("w:numId"))
+    level = numbering.find(qn("w:ilvl"))
+    return ((number.get(_VAL) if number is not None else "0") or "0",
+            int(level.get(_VAL)) if level is not None and (level.get(_VAL) or "").isdigit() else 0)
+
+
+def numbering_levels(numbering) -> dict[tuple[str, int], tuple[str, str, int]]:
+    """(numId, level) → (format, level text, start) from a numbering part: ('decimal', '%1.', 1),
+    ('bullet', '', 1)…"""
+    abstract = {}
+    for definition in numbering.iter(qn("w:abstractNum")):
+        levels = {}
+        for level in definition.iter(qn("w:lvl")):
+            found = {name: level.find(qn(f"w:{name}")) for name in ("numFmt", "lvlText", "start")}
+            value = {name: (node.get(_VAL) if node is not None else None) for name, node in found.items()}
+            start = value["start"] or "1"
+            levels[int(level.get(qn("w:ilvl")) or 0)] = (value["numFmt"] or "decimal", value["lvlText"] or "",
+                                                         int(start) if start.isdigit() else 1)
+        abstract[definition.get(qn("w:abstractNumId"))] = levels
+    found = {}
+    for number in numbering.iter(qn("w:num")):
+        reference = number.find(qn("w:abstractNumId"))
+        for level, look in abstract.get(reference.get(_VAL) if reference is not None else None, {}).items():
+            found[number.get(qn("w:numId")), level] = look
+    return found
