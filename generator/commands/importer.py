@@ -28,7 +28,7 @@ from ..model.kinds import KINDS
 from ..pipeline import used_message_ids
 from ..sources.call import load_call
 from ..sources.catalogs import Catalog, Translations, load_translations, merged_po, parse_po, po_path, read_catalog
-from ..sources.definitions import FIELD_ID, form_of_text, form_text, load_forms
+from ..sources.definitions import FIELD_ID, form_of_text, form_text, load_forms, shared_choices
 from ..sources.project import find_project
 
 # ---- what a document is made of, as the import sees it --------------------------------------------
@@ -36,7 +36,8 @@ from ..sources.project import find_project
 BLANK = re.compile(r"_{3,}|\.{6,}|…{3,}")
 # «__» ________ 20__ г.: one date, however its parts are drawn; a short word with a dot after it is its unit
 DATE_BLANK = re.compile(r"«?\s*_+\s*»?\s*_{3,}\s*(?:20|19)\s*_+(?:\s*[-‑]?\s*[^\W\d_]{1,3}\.)?")
-HINT = re.compile(r"\s*((?:[^\W\d_]+[ \t]*|\([^()\s]+\)[ \t]*){0,4}?)\(([^()]{2,300})\)")
+BRACKETS = re.compile(r"\(([^()]{2,300})\)")
+HINT_GAP = 4  # words between a blank and its hint: «___ айылного аймака (города) (указать …)»
 HINTS_ONLY = re.compile(r"\s*(?:\([^()]{1,300}\)\s*)+")
 NUMBERED_BLANK = re.compile(r"\s*(\d{1,2})\s*[.)]\s*(?:_{3,}\s*)+")
 TYPED_BULLET = re.compile(r"^\s*[·•▪●◦‣∙]\s*")
@@ -45,6 +46,7 @@ SCALE = re.compile(r"\b[1-9]\s*[-‑]?\s*бал+\w*\s+шкал\w*|\bшкал\w*\
                    r"|\bот\s+1\s+до\s+5\b", re.IGNORECASE)
 NUMBER_COLUMN = re.compile(r"^\s*(?:№|#|n|no\.?)\s*(?:п\s*/\s*п\.?)?\s*$", re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+")
+SENTENCE_END = re.compile(r"[;:!?]|\.(?=\s+[A-ZА-ЯЁҢӨҮ])")  # «Исх. № …» goes on
 ANSWER_LINES = 3  # an answer box the import adds under a question
 SHORT_LINE = 12  # words: a paragraph with blanks this short is a line of its own (plain), not body text
 
@@ -144,15 +146,27 @@ def pieces_of(text: str) -> list:
         blank = Blank(kind=kind)
         pieces += [text[at:start], blank]
         at = end
-        hint = HINT.match(text, at)
-        if hint and (not hint.group(1).strip() or len(WORD.findall(hint.group(2))) >= 2) \
-                and not BLANK.search(hint.group(0)):
-            blank.hint = _spaced(hint.group(2))
-            pieces.append(hint.group(1))
+        hint = _hint_after(text, at)
+        if hint:
+            blank.hint = _spaced(hint.group(1))
+            gap = text[at:hint.start()]
+            pieces.append(gap.rstrip() if text[hint.end():hint.end() + 1] in tuple(",.;:") else gap)
             at = hint.end()
     pieces.append(text[at:])
     _set_context(pieces)
     return [piece for piece in pieces if not (isinstance(piece, str) and not piece)]
+
+
+def _hint_after(text: str, at: int) -> re.Match | None:
+    """The instruction in brackets beside a blank: right after it, or a few words on, in the same
+    clause, where it is more than one word («(города)» is part of the name, not an instruction)."""
+    for found in BRACKETS.finditer(text, at):
+        gap = text[at:found.start()]
+        if BLANK.search(gap) or re.search(r"[.;:,!?]", gap) or len(WORD.findall(BRACKETS.sub("", gap))) > HINT_GAP:
+            return None
+        if not gap.strip() or len(WORD.findall(found.group(1))) >= 2:
+            return found
+    return None
 
 
 def _set_context(pieces: list) -> None:
@@ -160,8 +174,8 @@ def _set_context(pieces: list) -> None:
         if isinstance(piece, Blank):
             before = pieces[index - 1] if index and isinstance(pieces[index - 1], str) else ""
             after = pieces[index + 1] if index + 1 < len(pieces) and isinstance(pieces[index + 1], str) else ""
-            piece.before = " ".join(WORD.findall(re.split(r"[.;:!?]", before)[-1])[-3:])
-            piece.after = " ".join(WORD.findall(re.split(r"[.;:!?,(]", after)[0])[:3])
+            piece.before = " ".join(WORD.findall(SENTENCE_END.split(before)[-1])[-3:])
+            piece.after = " ".join(WORD.findall(SENTENCE_END.split(after)[0].split("(")[0].split(",")[0])[:3])
 
 
 class _Paragraphs:
@@ -239,7 +253,8 @@ def _style(source: SourceParagraph, pieces: list, bullet: bool, next_is_table: b
         return "title"
     if bullet:
         return "bullet"
-    if source.heading or next_is_table or (source.bold and words <= 40):
+    numbered_line = bool(source.label) and source.label != BULLET and words <= 10
+    if source.heading or next_is_table or (source.bold and words <= 40) or numbered_line:
         return "heading"
     if source.indent >= 0.3:
         return "addressee"
@@ -314,6 +329,7 @@ def read_units(document: SourceDocument, lang: str) -> Reading:
 SKIP_COST = 6.0  # a unit one document has and the other lacks
 JOIN_COST = 3.0  # two units of one document as one of the other
 LENGTH_WEIGHT = 3.0
+STYLE_COST = 2.0  # a bullet for a plain paragraph, a heading for body text
 
 
 def shape(unit: Unit) -> tuple:
@@ -359,7 +375,8 @@ def _pair_cost(first: Unit, second: Unit, ratio: float) -> float:
     if shape(first) != shape(second):
         return math.inf
     a, b = text_length(first), text_length(second)
-    return LENGTH_WEIGHT * abs(math.log((b + 20) / (a + 20)) - ratio)
+    looks = STYLE_COST if isinstance(first, Text) and first.style != second.style else 0.0
+    return LENGTH_WEIGHT * abs(math.log((b + 20) / (a + 20)) - ratio) + looks
 
 
 def aligned(first: list[Unit], second: list[Unit]) -> list[tuple[list[int], list[int]]]:
@@ -504,8 +521,10 @@ class Draft:
     """The form's definition (a dict, as its YAML says it) and its messages in every language, made
     from the paired units; and every guess made on the way."""
 
-    def __init__(self, form_id: str, langs: list[str], literals: dict[str, list], taken: set[str]) -> None:
+    def __init__(self, form_id: str, langs: list[str], literals: dict[str, list], taken: set[str],
+                 lists: tuple[str, ...] = ()) -> None:
         self.form_id, self.langs, self.literals, self.taken = form_id, langs, literals, taken
+        self.lists = lists  # the project's shared choice lists (forms/choices.yaml)
         self.blocks: list[dict] = []
         self.messages: dict[str, dict[str, str]] = {}
         self.guesses: list[Guess] = []
@@ -516,9 +535,11 @@ class Draft:
 
     # ids and messages
 
-    def unique_field(self, candidates: list[str], fallback: str, expanded=lambda made: [made]) -> str:
-        """The first candidate whose field ids are free in the project, else the first numbered."""
-        bases = [field_id(c, fallback) for c in candidates if id_words(c)] or [fallback]
+    def unique_field(self, candidates: list[str], fallback: str, expanded=lambda made: [made], suffix: str = "") -> str:
+        """The first candidate whose field ids are free in the project, else the first numbered. A
+        candidate of short words alone («км», «№») names nothing."""
+        bases = [field_id(c, fallback) + suffix for c in candidates
+                 if any(len(word) > 3 for word in id_words(c))] or [fallback + suffix]
         for base in [*bases, *(f"{bases[0]}_{n}" for n in range(2, 1000))]:
             if not set(expanded(base)) & self.taken:
                 self.taken.update(expanded(base))
@@ -563,21 +584,36 @@ class Draft:
             block["style"] = style
         if fields:
             block["fields"] = fields
-        self.styles.append(f"{a.place}: {style}")
+        self.styles.append(f"{_where(a)}: {style}")
         return block
 
     def blank_field(self, blank: Blank, partner: Blank | None, text: Text) -> tuple[str, dict]:
         fid = self.unique_field([blank.after, blank.hint, blank.before, f"{blank.before} {blank.after}"],
-                                self.form_id)
+                                f"{self.form_id}_blank")
         words = [w for b in (blank, partner) if b for w in (b.hint, f"{b.before} ___ {b.after}")]
         kind, why = (blank.kind, "its shape «__» ____ 20__") if blank.kind else guessed_kind(*words) or \
             ("text", "no word beside it names a kind")
         spec: dict = {"kind": kind}
+        named = self.choice_list(blank) if kind == "text" else None
+        if named:
+            kind, why, spec = "choice", f"the word «{named[1]}» names the list `{named[0]}` of forms/choices.yaml", \
+                {"kind": "choice", "choices": named[0]}
         hints = [blank.hint, partner.hint if partner else None]
         if blank.hint or (partner and partner.hint):
             spec["hint"] = self.message(f"{fid}.hint", hints)
-        self.guesses.append(Guess(fid, kind, why, text.place, blank.hint))
+        self.guesses.append(Guess(fid, kind, why, _where(text), blank.hint))
         return fid, spec
+
+    def choice_list(self, blank: Blank) -> tuple[str, str] | None:
+        """(list, word) where a word beside the blank, transliterated, begins as a shared choice list is
+        named: «___ области» and the list `oblasts`."""
+        for word in (*blank.after.split()[:1], *blank.before.split()[-1:]):
+            written = "".join(id_words(word))
+            for name in self.lists:
+                stem = min(len(name), 5)
+                if len(written) >= stem >= 4 and written[:stem] == name[:stem]:
+                    return name, word
+        return None
 
     def answer_box(self, pair: Pair, lines: int, label: list[Text | None]) -> dict:
         texts = [t.literal if t else None for t in label]
@@ -587,7 +623,7 @@ class Draft:
         spec = {"id": fid, "kind": kind, **({"lines": lines} if kind == "multiline" else {}),
                 "label": self.message(f"{fid}.label", texts)}
         self.guesses.append(Guess(fid, kind, f"{lines} blank line(s) of their own" if lines else
-                                  "a question without a blank: a box for its answer", pair.first.place))
+                                  "a question without a blank: a box for its answer", _where(pair.first)))
         return {"field": spec}
 
     def question(self, pair: Pair) -> list[dict]:
@@ -597,16 +633,16 @@ class Draft:
         asked = [_question_parts(t) if t else None for t in (a, b)]
         blocks = []
         if any(SCALE.search(t.literal) for t in (a, b) if t):
-            fid = self.unique_field([f"{asked[0][0]} rating"], f"{self.form_id}_rating")
+            fid = self.unique_field([_first_words(asked[0][0])], self.form_id, suffix="_rating")
             why = next(SCALE.search(t.literal).group(0) for t in (a, b) if t and SCALE.search(t.literal))
             blocks.append({"field": {"id": fid, "kind": "rating",
                                      "label": self.message(f"{fid}.label", [q[0] if q else None for q in asked])}})
-            self.guesses.append(Guess(fid, "rating", f"the words «{why}»", a.place))
-        fid = self.unique_field([f"{asked[0][0]} comment" if blocks else asked[0][0]], f"{self.form_id}_answer")
+            self.guesses.append(Guess(fid, "rating", f"the words «{why}»", _where(a)))
+        fid = self.unique_field([_first_words(asked[0][0])], self.form_id, suffix="_comment" if blocks else "_answer")
         blocks.append({"field": {"id": fid, "kind": "multiline", "lines": ANSWER_LINES,
                                  "label": self.message(f"{fid}.label", [q[1] if q else None for q in asked])}})
         self.guesses.append(Guess(fid, "multiline", "a question with no blank for its answer: a box of "
-                                  f"{ANSWER_LINES} lines added", a.place))
+                                  f"{ANSWER_LINES} lines added", _where(a)))
         return blocks
 
     def numbered_list(self, pair: Pair) -> dict:
@@ -764,6 +800,17 @@ def _question_parts(text: Text) -> tuple[str, str]:
     return question, rest if len(WORD.findall(rest)) >= 2 else question
 
 
+def _where(unit: Unit) -> str:
+    """A unit's place and first words, for a person to find it in the document."""
+    literal = unit.literal if isinstance(unit, Text) else ""
+    return f"{unit.place} «{_short(literal)}»" if literal else unit.place
+
+
+def _first_words(text: str) -> str:
+    """Two words of a question: what a field beside it is named after, before its own suffix."""
+    return " ".join(WORD.findall(text)[:2])
+
+
 def _short(text: str, limit: int = 40) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
@@ -823,7 +870,7 @@ def run(options) -> int:
     literals = {lang: call_literals(Localizer(lang, translations[lang], call)) if lang in
                 [r.lang for r in readings] else [] for lang in langs}
     taken = {f.id for form_def in forms.values() if form_def.id != form_id for f in form_def.field_defs()}
-    draft = Draft(form_id, list(langs), literals, taken)
+    draft = Draft(form_id, list(langs), literals, taken, tuple(shared_choices(project.forms_dir)))
     draft.add(pairs)
     letterhead = readings[0].letterhead
     text = form_text(draft.definition(bool(letterhead)), f"{form_id}: imported by `formgen import` from "

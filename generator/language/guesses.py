@@ -92,7 +92,10 @@ def id_words(text: str) -> list[str]:
 def field_id(text: str, fallback: str) -> str:
     """A short, readable field id from a label: its first words, transliterated («territoriya_ga»)."""
     chosen: list[str] = []
-    for word in id_words(text)[:ID_WORDS]:
+    words = id_words(text)
+    while len(words) > 1 and words[0].isdigit():  # «2. Перечень …», «3-тиркеме»: the number says little
+        words.pop(0)
+    for word in words[:ID_WORDS]:
         if chosen and len("_".join([*chosen, word])) > ID_LENGTH:
             break
         chosen.append(word[:ID_LENGTH])
