@@ -176,8 +176,8 @@ REGISTRATION = {
 COST_ROWS = 4
 
 
-def registration_document(lang: str, path: Path) -> Path:
-    texts = REGISTRATION[lang]
+def registration_document(lang: str, path: Path, **changes: str) -> Path:
+    texts = {**REGISTRATION[lang], **changes}
     document = new_document()
     add_paragraph(document, texts["annex"], WD_ALIGN_PARAGRAPH.RIGHT)
     add_paragraph(document, texts["title"], WD_ALIGN_PARAGRAPH.CENTER, bold=True)

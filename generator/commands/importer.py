@@ -549,12 +549,18 @@ class Draft:
     def message(self, role: str, texts: list[str | None]) -> str:
         base = f"{self.form_id}.{role}"
         message_id = next(m for m in (base, *(f"{base}_{n}" for n in range(2, 10000))) if m not in self.messages)
+        written = {lang: "" if text is None else _spaced(text) for lang, text in zip(self.langs, texts)}
+        found = {lang: {_name(p) for _, p in with_call_values(text, self.literals[lang])[1]}
+                 for lang, text in written.items() if text}
+        common = set.intersection(*found.values()) if found else set()
         self.messages[message_id] = {}
-        for lang, text in zip(self.langs, texts):
-            written = "" if text is None else _spaced(text)
-            written, replaced = with_call_values(written, self.literals[lang])
+        for lang, text in written.items():
+            chosen = [literal for literal in self.literals[lang] if _name(literal.placeholder) in common]
+            text, replaced = with_call_values(text, chosen)
             self.replaced += [f"{lang}: «{literal}» → `{placeholder}` in `{message_id}`" for literal, placeholder in replaced]
-            self.messages[message_id][lang] = written
+            self.replaced += [f"{lang}: `{{{name}}}` is written in `{message_id}` but not in every language's text, so "
+                              "it is left as written: make the texts agree" for name in sorted(found.get(lang, set()) - common)]
+            self.messages[message_id][lang] = text
         return message_id
 
     def numbered(self, role: str) -> str:
@@ -761,6 +767,11 @@ class Draft:
         parts = [texts[m][lang] for m in (f"{self.form_id}.annex", f"{self.form_id}.title") if m in texts]
         first = next((texts[m][lang] for m in texts if texts[m][lang] and "{" not in texts[m][lang]), None)
         return " ".join(p for p in parts if p) or first or None
+
+
+def _name(placeholder: str) -> str:
+    """`{population_date:short,dat}` → population_date."""
+    return placeholder.strip("{}").split(":")[0]
 
 
 def _sentence(text: Text, ids: list[str]) -> str:
