@@ -14,7 +14,7 @@ from generator.cli import COMMANDS, READER_GONE, app
 from generator.sources.definitions import load_forms
 
 PYTHON_CLI = [sys.executable, "-c", "from generator.cli import main; main()"]
-OUTPUTS = {"--out", "--output", "--review", "folder"}  # paths a command writes: they need not exist
+OUTPUTS = {"--out", "--output", "--review", "--report", "folder"}  # paths a command writes: they need not exist
 
 
 def invoke(*args):
@@ -56,6 +56,9 @@ MISSING_PATHS = [
     (["new-call", "--id", "2031", "--project", "@"], "--project"),
     (["read", "@"], "file"),
     (["read", "{docx}", "--project", "@"], "--project"),
+    (["import", "@", "--id", "x"], "documents"),
+    (["import", "{docx}", "--id", "x", "--call", "@"], "--call"),
+    (["import", "{docx}", "--id", "x", "--project", "@"], "--project"),
     (["catalogs", "extract", "--project", "@"], "--project"),
     (["catalogs", "update", "--project", "@"], "--project"),
     (["catalogs", "compile", "--project", "@"], "--project"),
@@ -80,7 +83,7 @@ def test_a_path_that_does_not_exist_exits_2_with_one_line(args, option, inputs, 
     assert result.stdout == "" and result.stderr.count("\n") == 1, result.output
     line = result.stderr
     assert line.startswith("error: ") and str(missing) in line and "(" in line, line  # the fix in brackets
-    assert option in line or option in ("inputs", "file")
+    assert option in line or option in ("inputs", "file", "documents")
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # nothing written
 
 
@@ -101,6 +104,8 @@ ARGUMENT_ERRORS = [
     (["new-call"], ["--id is missing", "formgen new-call --id 2026"]),
     (["read"], ["no file given", "formgen read"]),
     (["init"], ["no folder given", "formgen init"]),
+    (["import"], ["no documents given", "formgen import annex3-ru.docx annex3-ky.docx --id annex3"]),
+    (["import", "{docx}"], ["--id is missing", "--id annex3"]),
     (["build", "--no-s"], ["unknown option --no-s", "did you mean '--no-site'?"]),
     (["build", "--out"], ["--out", "expected one argument", "formgen build --help"]),
     (["explode"], ["'explode' is not a command", "use one of: build, check"]),
@@ -141,6 +146,7 @@ def every_command_printing(inputs, folder: Path) -> dict[tuple[str, ...], list[s
         ("new-call",): ["new-call", "--id", "2031", "--out", folder / "2031.yaml"],
         ("read",): ["read", inputs["docx"]],
         ("init",): ["init", project],
+        ("import",): ["import", inputs["docx"], "--id", "imported", "--project", project],
         ("catalogs", "extract"): ["catalogs", "extract", "--output", folder / "forms.pot"],
         ("catalogs", "update"): ["catalogs", "update", "--project", project],
         ("catalogs", "compile"): ["catalogs", "compile", "--project", project],

@@ -860,6 +860,7 @@ def project_languages(project) -> tuple[str, ...]:
 
 def run(options) -> int:
     project = find_project(options.project)
+    call_path = project.call(options.call)
     langs = project_languages(project)
     documents = options.documents
     if len(documents) > len(langs):
@@ -873,7 +874,6 @@ def run(options) -> int:
     project.writable(project.locales_dir)
     forms = load_forms(project.forms_dir)
     _refuse_overwrite(form_path, form_id, forms, options.force)
-    call_path = project.call(options.call)
     call = load_call(call_path)
     readings = [read_units(read_source(path), lang) for path, lang in zip(documents, langs)]
     pairs, unmatched = _pairs(readings, options.loose)
