@@ -8,7 +8,7 @@ from hostile.run import TOTALS, run_all
 
 def test_the_corpus_covers_every_kind_of_untrusted_input():
     kinds = {case.kind for case in CASES}
-    assert kinds == {"call", "data", "returned", "letterhead", "cli", "output"}
+    assert kinds == {"call", "data", "returned", "letterhead", "cli", "output", "import"}
     assert len(CASES) >= 150
     assert len({case.name for case in CASES}) == len(CASES)
 

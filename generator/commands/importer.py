@@ -23,7 +23,7 @@ from ..errors import FormgenError, UsageError, say
 from ..formats.docx.source import BULLET, SourceDocument, SourceParagraph, SourceTable, read_source
 from ..language.guesses import (call_literals, field_id, guessed_kind, id_words, is_letterhead_mark, is_stamp,
                                 with_call_values)
-from ..language.localize import Localizer
+from ..language.localize import Localizer, placeholders
 from ..model.kinds import KINDS
 from ..pipeline import used_message_ids
 from ..sources.call import load_call
@@ -48,6 +48,7 @@ NUMBER_COLUMN = re.compile(r"^\s*(?:№|#|n|no\.?)\s*(?:п\s*/\s*п\.?)?\s*$", r
 WORD = re.compile(r"[^\W_]+")
 SENTENCE_END = re.compile(r"[;:!?]|\.(?=\s+[A-ZА-ЯЁҢӨҮ])")  # «Исх. № …» goes on
 ANSWER_LINES = 3  # an answer box the import adds under a question
+MAX_BLANKS = 2000  # of one document: Annex 2 has 150
 SHORT_LINE = 12  # words: a paragraph with blanks this short is a line of its own (plain), not body text
 
 
@@ -310,6 +311,12 @@ def _grid(table: SourceTable) -> Grid | None:
 
 def read_units(document: SourceDocument, lang: str) -> Reading:
     reading = Reading(document.path, lang, [], left_out=list(document.left_out))
+    blanks = sum(len(BLANK.findall(b.text)) for b in document.blocks if isinstance(b, SourceParagraph)) + sum(
+        len(BLANK.findall(cell)) + (not cell.strip()) for b in document.blocks if isinstance(b, SourceTable)
+        for row in b.rows for cell in row)
+    if blanks > MAX_BLANKS:
+        raise FormgenError(document.path, "", f"more than {MAX_BLANKS} blanks and empty cells",
+                           "a form has far fewer; is this the right file?")
     paragraphs = _Paragraphs(reading)
     for index, block in enumerate(document.blocks):
         if isinstance(block, SourceTable):
@@ -321,6 +328,8 @@ def read_units(document: SourceDocument, lang: str) -> Reading:
         else:
             following = document.blocks[index + 1] if index + 1 < len(document.blocks) else None
             paragraphs.paragraph(block, isinstance(following, SourceTable))
+    if not reading.units:
+        raise FormgenError(document.path, "", "has no paragraph or table with text", "is this the right file?")
     return reading
 
 
@@ -329,6 +338,7 @@ def read_units(document: SourceDocument, lang: str) -> Reading:
 SKIP_COST = 6.0  # a unit one document has and the other lacks
 JOIN_COST = 3.0  # two units of one document as one of the other
 LENGTH_WEIGHT = 3.0
+BAND = 30  # units: a document that adds or drops more than this many in a row is not a translation
 STYLE_COST = 2.0  # a bullet for a plain paragraph, a heading for body text
 
 
@@ -388,8 +398,10 @@ def aligned(first: list[Unit], second: list[Unit]) -> list[tuple[list[int], list
     cost = [[math.inf] * (m + 1) for _ in range(n + 1)]
     step: list[list[tuple[int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
     cost[0][0] = 0.0
+    band = BAND + max(n, m) // 10  # how far a document may run ahead of the other
     for i in range(n + 1):
-        for j in range(m + 1):
+        diagonal = i * m // max(n, 1)
+        for j in range(max(0, diagonal - band), min(m, diagonal + band) + 1):
             if cost[i][j] == math.inf:
                 continue
             for di, dj, price in _moves(first, second, i, j, ratio):
@@ -397,6 +409,9 @@ def aligned(first: list[Unit], second: list[Unit]) -> list[tuple[list[int], list
                     cost[i + di][j + dj] = cost[i][j] + price
                     step[i + di][j + dj] = (di, dj)
     groups, i, j = [], n, m
+    if step[n][m] is None and (n or m):
+        raise FormgenError("", "", "the documents are too far apart to be one form in two languages",
+                           "give the two languages of one form")
     while i or j:
         di, dj = step[i][j]
         groups.append((list(range(i - di, i)), list(range(j - dj, j))))
@@ -765,8 +780,8 @@ class Draft:
         """The form's name: its annex line and title, as the document heads itself."""
         texts = self.messages
         parts = [texts[m][lang] for m in (f"{self.form_id}.annex", f"{self.form_id}.title") if m in texts]
-        first = next((texts[m][lang] for m in texts if texts[m][lang] and "{" not in texts[m][lang]), None)
-        return " ".join(p for p in parts if p) or first or None
+        first = next((texts[m][lang] for m in texts if texts[m][lang] and not placeholders(texts[m][lang])), None)
+        return " ".join(p for p in parts if p) or first or (self.form_id if texts and lang == self.langs[0] else None)
 
 
 def _name(placeholder: str) -> str:

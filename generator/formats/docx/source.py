@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.text.paragraph import Paragraph
 
@@ -23,6 +24,7 @@ from .package import bounded_package, open_document, read_bounded, xml_parts
 MAX_FILE_BYTES = 30_000_000  # as a returned form (collect)
 MAX_UNPACKED_BYTES = 100_000_000
 MAX_ENTRIES = 2000
+MAX_PART_BYTES = 20_000_000  # each XML part, the body among them
 MAX_BLOCKS = 5000  # paragraphs and table cells: a form is a few pages
 NOT_A_DOCX = ("not a Word document (.docx)", "save it in Word or LibreOffice as Word Document (.docx)")
 BULLET = "•"
@@ -61,7 +63,7 @@ class SourceDocument:
 def read_source(path: Path) -> SourceDocument:
     data = read_bounded(path, MAX_FILE_BYTES, "a form is a few pages; save its pictures smaller")
     package = bounded_package(path, data, MAX_UNPACKED_BYTES, MAX_ENTRIES)
-    notes = [note for name, root in xml_parts(path, package, MAX_UNPACKED_BYTES)  # every part parses safely
+    notes = [note for name, root in xml_parts(path, package, MAX_PART_BYTES)  # every part parses safely
              for note in _notes(name, root)]
     document = open_document(path, data, NOT_A_DOCX)
     reader = _Reader(document, path)
@@ -77,6 +79,7 @@ class _Reader:
         numbering = _numbering_part(document)
         self.levels = ooxml.numbering_levels(numbering.element) if numbering is not None else {}
         self.counters: dict[str, list[int]] = {}
+        self.styles = _Styles(document)
         section = document.sections[0] if document.sections else None
         width = (section.page_width - section.left_margin - section.right_margin) if section is not None else 0
         self.text_width = width or 1
@@ -111,11 +114,14 @@ class _Reader:
         self.paragraphs += 1
         if pictures or boxes:
             self.note(self.place(), pictures, boxes)
-        style = paragraph.style
+        look = self.styles.paragraph(element.style)
+        own = paragraph.paragraph_format
+        indent = own.left_indent if own.left_indent is not None else look.indent
         return SourceParagraph(
-            text=text, style=style.name if style is not None else "", align=self.alignment(paragraph),
-            indent=self.indent(paragraph), bold=_bold(paragraph), label=label, heading=_outline_level(paragraph),
-            place=self.place())
+            text=text, style=look.name, align=ALIGNMENTS.get(own.alignment if own.alignment is not None else look.align,
+                                                             "left"),
+            indent=max(0.0, min(1.0, (indent or 0) / self.text_width)), bold=self.bold(paragraph, look.bold),
+            label=label, heading=look.heading, place=self.place())
 
     def note(self, place: str, pictures: int, boxes: list[str]) -> None:
         if pictures:
@@ -153,7 +159,7 @@ class _Reader:
 
     def label(self, paragraph: Paragraph) -> str:
         """The number or bullet Word draws before the paragraph, counted as Word counts it."""
-        numbering = _numbering(paragraph)
+        numbering = ooxml.paragraph_numbering(paragraph._p.pPr) or self.styles.paragraph(paragraph._p.style).numbering
         if numbering is None or numbering[0] == "0":
             return ""
         number, level = numbering
@@ -176,39 +182,60 @@ class _Reader:
             label = label.replace(f"%{deeper + 1}", _numeral(value, self.levels.get((number, deeper), ("decimal",))[0]))
         return label.strip()
 
-    def alignment(self, paragraph: Paragraph) -> str:
-        value = _inherited(paragraph, lambda s: s.paragraph_format.alignment, paragraph.paragraph_format.alignment)
-        return ALIGNMENTS.get(value, "left")
-
-    def indent(self, paragraph: Paragraph) -> float:
-        value = _inherited(paragraph, lambda s: s.paragraph_format.left_indent, paragraph.paragraph_format.left_indent)
-        return max(0.0, min(1.0, (value or 0) / self.text_width))
+    def bold(self, paragraph: Paragraph, style_bold: bool | None) -> bool:
+        """Every run that shows text is bold, by itself, its character style or the paragraph's style."""
+        runs = [run for run in paragraph.runs if run.text.strip()]
+        return bool(runs) and all(
+            run.bold if run.bold is not None else self.styles.character_bold(run._r.style, style_bold) for run in runs)
 
 
-def _inherited(paragraph: Paragraph, of_style, direct):
-    """A paragraph's own setting, else its style's, else the style it is based on, and so on."""
-    if direct is not None:
-        return direct
-    style = paragraph.style
-    while style is not None:
-        value = of_style(style)
-        if value is not None:
-            return value
-        style = style.base_style
-    return None
+@dataclass(frozen=True)
+class _Look:
+    """What a paragraph style gives its paragraphs, its base styles' settings included."""
+    name: str = ""
+    align: object = None
+    indent: int | None = None
+    bold: bool | None = None
+    numbering: tuple[str, int] | None = None
+    heading: int = 0
 
 
-def _numbering(paragraph: Paragraph) -> tuple[str, int] | None:
-    own = ooxml.paragraph_numbering(paragraph._p.pPr)
-    if own is not None:
-        return own
-    style = paragraph.style
-    while style is not None:
-        found = ooxml.paragraph_numbering(style.element.pPr)
-        if found is not None:
-            return found
-        style = style.base_style
-    return None
+class _Styles:
+    """The document's styles, each resolved once (python-docx looks a paragraph's style up anew,
+    through every style of the document, each time it is asked)."""
+
+    def __init__(self, document) -> None:
+        styles = list(document.styles)
+        self.by_id = {style.style_id: style for style in styles}
+        self.default = next((s for s in styles if s.type == WD_STYLE_TYPE.PARAGRAPH and s.element.default), None)
+        self.looks: dict[str | None, _Look] = {}
+
+    def paragraph(self, style_id: str | None) -> _Look:
+        if style_id not in self.looks:
+            style = self.by_id.get(style_id) if style_id else None
+            self.looks[style_id] = self.look(style if style is not None and style.type == WD_STYLE_TYPE.PARAGRAPH
+                                             else self.default)
+        return self.looks[style_id]
+
+    def look(self, style) -> _Look:
+        chain, seen = [], set()
+        while style is not None and style.style_id not in seen:
+            seen.add(style.style_id)
+            chain.append(style)
+            base = style.element.basedOn_val
+            style = self.by_id.get(base) if base else None
+
+        def first(value_of):
+            return next((value for value in map(value_of, chain) if value is not None), None)
+        return _Look(name=chain[0].name if chain else "", align=first(lambda s: s.paragraph_format.alignment),
+                     indent=first(lambda s: s.paragraph_format.left_indent), bold=first(lambda s: s.font.bold),
+                     numbering=first(lambda s: ooxml.paragraph_numbering(s.element.pPr)),
+                     heading=next((level for level in map(_outline_level, chain) if level), 0))
+
+    def character_bold(self, style_id: str | None, otherwise: bool | None) -> bool:
+        style = self.by_id.get(style_id) if style_id else None
+        bold = style.font.bold if style is not None and style.type == WD_STYLE_TYPE.CHARACTER else None
+        return bool(otherwise if bold is None else bold)
 
 
 def _numbering_part(document):
@@ -218,26 +245,13 @@ def _numbering_part(document):
         return None
 
 
-def _bold(paragraph: Paragraph) -> bool:
-    """Every run that shows text is bold, by itself, its character style or the paragraph's style."""
-    style_bold = _inherited(paragraph, lambda s: s.font.bold, None)
-    runs = [run for run in paragraph.runs if run.text.strip()]
-    return bool(runs) and all(
-        run.bold if run.bold is not None
-        else (run.style.font.bold if run.style is not None and run.style.font.bold is not None else style_bold)
-        for run in runs)
-
-
-def _outline_level(paragraph: Paragraph) -> int:
-    """1 for "Heading 1" or "Title", 2 for "Heading 2"…; 0 for a paragraph of body text."""
-    style = paragraph.style
-    while style is not None:
-        name = (style.name or "").lower()
-        if name in ("title", "subtitle"):
-            return 1
-        if name.startswith("heading") and name[7:].strip().isdigit():
-            return int(name[7:].strip())
-        style = style.base_style
+def _outline_level(style) -> int:
+    """1 for "Heading 1" or "Title", 2 for "Heading 2"…; 0 for a style of body text."""
+    name = (style.name or "").lower()
+    if name in ("title", "subtitle"):
+        return 1
+    if name.startswith("heading") and name[7:].strip().isdigit():
+        return int(name[7:].strip())
     return 0
 
 
