@@ -386,3 +386,55 @@ def test_a_document_saved_by_libreoffice_imports_the_same(made, tmp_path):
             prefix = reports[name][0] + "."
             assert {k: v for k, v in ours.items() if k.startswith(prefix)} \
                 == {k: v for k, v in theirs.items() if k.startswith(prefix)}
+
+
+# ---- the parts -----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("words, kind", [
+    ("Территория, га", "number"), ("Количество сел:", "number"), ("Айылдардын саны:", "number"),
+    ("Сумма, сом", "amount"), ("Суммасы, сом", "amount"), ("Дата проведения", "date"), ("Электрондук почтасы", "email"),
+    ("Телефон", "phone"), ("Участие (да/нет)", "yesno"), ("(5 баллдык шкала боюнча)", "rating"),
+    ("Баа (1ден 5ке чейин)", "rating"), ("подпись", "signature"), ("Почтовый адрес", "multiline"),
+    ("Номер телефона/факса", "text"), ("Электронная почта; сайт", "text"),
+    ("телефоны сотовый и стационарный, почтовый и электронный адрес", "multiline"), ("Наименование АА", None),
+])
+def test_a_kind_is_guessed_from_the_words_and_says_which(words, kind):
+    guessed = guessed_kind(words)
+    assert (guessed[0] if guessed else None) == kind
+    assert guessed is None or "«" in guessed[1]
+
+
+def test_field_ids_are_short_readable_ascii():
+    assert field_id("Территория, га", "x") == "territoriya_ga"
+    assert field_id("2. Перечень мероприятий или проектов", "x") == "perechen_meropriyatiy_proektov"
+    assert field_id("Айыл аймагынын/шаардын аталышы", "x") == "ayyl_aymagynyn_shaardyn"
+    assert field_id("№", "table") == "table"
+
+
+def test_a_blank_its_hint_and_a_date_in_a_sentence():
+    pieces = pieces_of("Руководство _____айылного аймака (города) (указать наименование), рассмотрев «__» ____ 20__ г.")
+    blanks = [p for p in pieces if not isinstance(p, str)]
+    assert [b.hint for b in blanks] == ["указать наименование", ""] and blanks[1].kind == "date"
+    assert "".join(p for p in pieces if isinstance(p, str)) == "Руководство айылного аймака (города), рассмотрев "
+
+
+def test_blanks_of_two_languages_are_matched_by_the_words_beside_them():
+    ru = [p for p in pieces_of("от ____ (ФИО) ____ ____ района ____ области") if not isinstance(p, str)]
+    ky = [p for p in pieces_of("кимден: ____ (аты-жөнү) ____ району ____ облусунун ____") if not isinstance(p, str)]
+    assert blank_order(ru, ky) == [0, 3, 1, 2]
+
+
+def test_word_numbering_bullets_underlined_blanks_and_what_is_left_out(tmp_path):
+    document = docx.Document()
+    document.add_paragraph("Сведения", style="List Number")
+    document.add_paragraph("Смета", style="List Number")
+    document.add_paragraph("пункт", style="List Bullet")
+    paragraph = document.add_paragraph("Дата: ")
+    paragraph.add_run("\t\t").underline = True
+    document.sections[0].header.is_linked_to_previous = False
+    document.sections[0].header.paragraphs[0].text = "Айыл өкмөтү"
+    document.save(tmp_path / "a.docx")
+    read = read_source(tmp_path / "a.docx")
+    assert [(b.label, b.text) for b in read.blocks] == [("1.", "Сведения"), ("2.", "Смета"), ("•", "пункт"),
+                                                        ("", "Дата: ________")]
+    assert any("page header" in item and "Айыл өкмөтү" in item for item in read.left_out)
