@@ -389,9 +389,10 @@ def _pair_cost(first: Unit, second: Unit, ratio: float) -> float:
     return LENGTH_WEIGHT * abs(math.log((b + 20) / (a + 20)) - ratio) + looks
 
 
-def aligned(first: list[Unit], second: list[Unit]) -> list[tuple[list[int], list[int]]]:
+def aligned(first: list[Unit], second: list[Unit]) -> list[tuple[list[int], list[int]]] | None:
     """The cheapest way to walk both lists together: groups of indexes, one to one where the two
-    agree, one to none, or two to one where a document splits what the other writes as one."""
+    agree, one to none, or two to one where a document splits what the other writes as one; None
+    where one runs too far ahead of the other to be its translation."""
     total_a = sum(map(text_length, first)) + 1
     ratio = math.log((sum(map(text_length, second)) + 1) / total_a)
     n, m = len(first), len(second)
@@ -410,8 +411,7 @@ def aligned(first: list[Unit], second: list[Unit]) -> list[tuple[list[int], list
                     step[i + di][j + dj] = (di, dj)
     groups, i, j = [], n, m
     if step[n][m] is None and (n or m):
-        raise FormgenError("", "", "the documents are too far apart to be one form in two languages",
-                           "give the two languages of one form")
+        return None
     while i or j:
         di, dj = step[i][j]
         groups.append((list(range(i - di, i)), list(range(j - dj, j))))
@@ -434,12 +434,18 @@ def _moves(first: list[Unit], second: list[Unit], i: int, j: int, ratio: float):
 
 def what_is(unit: Unit) -> str:
     """The unit as a person finds it in the document: its place and first words."""
-    text = unit.literal if isinstance(unit, Text) else " ".join(p.literal for p in unit.parts) \
-        if isinstance(unit, Signatures) else " | ".join(unit.headers) if isinstance(unit, Grid) \
-        else unit.rows[0].label.literal if isinstance(unit, LabelTable) else ""
-    kind = {Box: "a blank line", Numbered: "numbered blank lines"}.get(type(unit), "")
-    words = text if len(text) <= 50 else text[:49] + "…"
-    return f"{unit.place} ({kind or shape(unit)[0]}{f' «{words}»' if words else ''})"
+    if isinstance(unit, Text):
+        text = unit.literal
+    elif isinstance(unit, Signatures):
+        text = " ".join(part.literal for part in unit.parts)
+    elif isinstance(unit, Grid):
+        text = " | ".join(unit.headers)
+    elif isinstance(unit, LabelTable):
+        text = unit.rows[0].label.literal
+    else:
+        text = ""
+    kind = {Box: "a blank line", Numbered: "numbered blank lines"}.get(type(unit)) or shape(unit)[0]
+    return f"{unit.place} ({kind}{f' «{_short(text, 50)}»' if text else ''})"
 
 
 @dataclass
@@ -452,7 +458,12 @@ def paired(first: Reading, second: Reading, loose: bool) -> tuple[list[Pair], li
     """The units of both documents side by side, and what did not match one to one (with --loose;
     without it, that is an error naming both places)."""
     pairs, unmatched = [], []
-    for left, right in aligned(first.units, second.units):
+    groups = aligned(first.units, second.units)
+    if groups is None:
+        raise FormgenError(first.path, "", f"has {len(first.units)} paragraphs, tables and blank lines, {second.path} "
+                           f"{len(second.units)}: too far apart to be one form in two languages",
+                           "give the two languages of one form")
+    for left, right in groups:
         a = [first.units[i] for i in left]
         b = [second.units[j] for j in right]
         if len(a) == len(b) == 1:
@@ -781,7 +792,8 @@ class Draft:
         texts = self.messages
         parts = [texts[m][lang] for m in (f"{self.form_id}.annex", f"{self.form_id}.title") if m in texts]
         first = next((texts[m][lang] for m in texts if texts[m][lang] and not placeholders(texts[m][lang])), None)
-        return " ".join(p for p in parts if p) or first or (self.form_id if texts and lang == self.langs[0] else None)
+        named = " ".join(p for p in parts if p) or first
+        return named or (self.form_id if lang == self.langs[0] else None)  # a form needs a name: its id at least
 
 
 def _name(placeholder: str) -> str:
