@@ -11,6 +11,7 @@ lacks or splits in two — named at both places, or with --loose kept as the fir
 """
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass, field
@@ -566,15 +567,14 @@ class Draft:
         candidate of short words alone («км», «№») names nothing."""
         bases = [field_id(c, fallback) + suffix for c in candidates
                  if any(len(word) > 3 for word in id_words(c))] or [fallback + suffix]
-        for base in [*bases, *(f"{bases[0]}_{n}" for n in range(2, 1000))]:
+        for base in itertools.chain(bases, (f"{bases[0]}_{n}" for n in itertools.count(2))):
             if not set(expanded(base)) & self.taken:
                 self.taken.update(expanded(base))
                 return base
-        raise AssertionError("a thousand fields of one name")
 
     def message(self, role: str, texts: list[str | None]) -> str:
         base = f"{self.form_id}.{role}"
-        message_id = next(m for m in (base, *(f"{base}_{n}" for n in range(2, 10000))) if m not in self.messages)
+        message_id = _free(base, self.messages)
         written = {lang: "" if text is None else _spaced(text) for lang, text in zip(self.langs, texts)}
         found = {lang: {_name(p) for _, p in with_call_values(text, self.literals[lang])[1]}
                  for lang, text in written.items() if text}
@@ -731,7 +731,7 @@ class Draft:
         for index, header in enumerate(a.headers):
             other = b.headers[index] if b else None
             base = field_id(header, f"column_{index + 1}")
-            cid = next(c for c in (base, *(f"{base}_{n}" for n in range(2, 100))) if c not in column_ids)
+            cid = _free(base, column_ids)
             column_ids.append(cid)
             kind, why = guessed_kind(*(h for h in (header, other) if h)) or ("text", "no word of its header names a kind")
             kind = kind if kind in TABLE_KINDS and kind != "multiline" else "text"
@@ -794,6 +794,12 @@ class Draft:
         first = next((texts[m][lang] for m in texts if texts[m][lang] and not placeholders(texts[m][lang])), None)
         named = " ".join(p for p in parts if p) or first
         return named or (self.form_id if lang == self.langs[0] else None)  # a form needs a name: its id at least
+
+
+def _free(base: str, taken) -> str:
+    """`base`, or the first of base_2, base_3 … not taken."""
+    return next(name for name in itertools.chain((base,), (f"{base}_{n}" for n in itertools.count(2)))
+                if name not in taken)
 
 
 def _name(placeholder: str) -> str:
