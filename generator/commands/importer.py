@@ -871,7 +871,9 @@ def report(form_path: Path, readings: list[Reading], draft: Draft, letterhead: s
              "| field | kind | because | where | hint |", "|---|---|---|---|---|"]
     lines += [f"| `{g.id}` | {g.kind} | {g.why} | {g.where} | {g.hint} |" for g in draft.guesses]
     lines += ["", "No field is marked `required: true`: mark those an application must answer. A field id in a "
-              "sentence is also its `{placeholder}` in every catalog: rename both together.", ""]
+              "sentence is also its `{placeholder}` in every catalog: rename both together. The form follows those "
+              "listed in `forms:` of forms/project.yaml by its file name: list it where it belongs, and its "
+              "municipality's field in `folder_name:` if `fill` should name folders after it.", ""]
     sections = [("Letterhead", [f"{letterhead}: the form is printed on the sender's letterhead (`letterhead: true`)"]
                  if letterhead else []),
                 ("Tables and lists", draft.checks),
