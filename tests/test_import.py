@@ -438,3 +438,22 @@ def test_word_numbering_bullets_underlined_blanks_and_what_is_left_out(tmp_path)
     assert [(b.label, b.text) for b in read.blocks] == [("1.", "Сведения"), ("2.", "Смета"), ("•", "пункт"),
                                                         ("", "Дата: ________")]
     assert any("page header" in item and "Айыл өкмөтү" in item for item in read.left_out)
+
+
+def test_the_usual_lines_of_a_form():
+    """«Label: ___» takes its kind from the label; a date written with its year; «Подпись» alone."""
+    from generator.commands.importer import Draft, Pair, Text
+
+    draft = Draft("x", ["ru"], {"ru": []}, set())
+    for line, kind in (("Подпись: ____________", "signature"), ("Телефон: ___________", "phone"),
+                       ("e-mail: __________", "email"), ("Сумма гранта: ________ сом", "amount"),
+                       ("Дата: «___» __________ 2025 г.", "date"), ("Подпись", "signature")):
+        from generator.commands.importer import _Paragraphs, Reading
+        from generator.formats.docx.source import SourceParagraph
+
+        reading = Reading("a.docx", "ru", [])
+        _Paragraphs(reading).paragraph(SourceParagraph(line, "Normal", "left", 0, False, "", 0, "paragraph 1"), False)
+        block = draft.text_block(Pair(reading.units[0], None))
+        assert [spec["kind"] for spec in block["fields"].values()] == [kind], line
+    assert "2025" not in draft.messages["x.text_5"]["ru"]  # the year is the date's, not the form's
+    assert isinstance(reading.units[0], Text)

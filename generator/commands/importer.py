@@ -36,7 +36,7 @@ from ..sources.project import find_project
 
 BLANK = re.compile(r"_{3,}|\.{6,}|…{3,}")
 # «__» ________ 20__ г.: one date, however its parts are drawn; a short word with a dot after it is its unit
-DATE_BLANK = re.compile(r"«?\s*_+\s*»?\s*_{3,}\s*(?:20|19)\s*_+(?:\s*[-‑]?\s*[^\W\d_]{1,3}\.)?")
+DATE_BLANK = re.compile(r"«?\s*_+\s*»?\s*_{3,}\s*(?:20|19)\s*(?:_+|\d\d(?!\d))(?:\s*[-‑]?\s*[^\W\d_]{1,3}\.)?")
 BRACKETS = re.compile(r"\(([^()]{2,300})\)")
 HINT_GAP = 4  # words between a blank and its hint: «___ айылного аймака (города) (указать …)»
 HINTS_ONLY = re.compile(r"\s*(?:\([^()]{1,300}\)\s*)+")
@@ -47,6 +47,7 @@ SCALE = re.compile(r"\b[1-9]\s*[-‑]?\s*бал+\w*\s+шкал\w*|\bшкал\w*\
                    r"|\bот\s+1\s+до\s+5\b", re.IGNORECASE)
 NUMBER_COLUMN = re.compile(r"^\s*(?:№|#|n|no\.?)\s*(?:п\s*/\s*п\.?)?\s*$", re.IGNORECASE)
 WORD = re.compile(r"[^\W_]+")
+CLAUSE_END = re.compile(r"[;!?]|\.(?=\s+[A-ZА-ЯЁҢӨҮ])")
 SENTENCE_END = re.compile(r"[;:!?]|\.(?=\s+[A-ZА-ЯЁҢӨҮ])")  # «Исх. № …» goes on
 ANSWER_LINES = 3  # an answer box the import adds under a question
 MAX_BLANKS = 2000  # of one document: Annex 2 has 150
@@ -176,7 +177,7 @@ def _set_context(pieces: list) -> None:
         if isinstance(piece, Blank):
             before = pieces[index - 1] if index and isinstance(pieces[index - 1], str) else ""
             after = pieces[index + 1] if index + 1 < len(pieces) and isinstance(pieces[index + 1], str) else ""
-            piece.before = " ".join(WORD.findall(SENTENCE_END.split(before)[-1])[-3:])
+            piece.before = " ".join(WORD.findall(CLAUSE_END.split(before)[-1])[-3:])  # «Телефон: ___» keeps its label
             piece.after = " ".join(WORD.findall(SENTENCE_END.split(after)[0].split("(")[0].split(",")[0])[:3])
 
 
