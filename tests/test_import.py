@@ -457,3 +457,26 @@ def test_the_usual_lines_of_a_form():
         assert [spec["kind"] for spec in block["fields"].values()] == [kind], line
     assert "2025" not in draft.messages["x.text_5"]["ru"]  # the year is the date's, not the form's
     assert isinstance(reading.units[0], Text)
+
+
+def test_a_third_language_of_the_project_gets_the_messages_to_translate(made, tmp_path):
+    """The languages are the project's (forms/project.yaml): Uzbek added by data alone gets every
+    message of the imported form, empty, and `check` lists each to translate."""
+    from test_languages import add_uzbek
+
+    project, paths, _ = made
+    copy = tmp_path / "project"
+    shutil.copytree(project, copy)
+    add_uzbek(copy)
+    result = invoke("import", paths["registration", "ru"], paths["registration", "ky"], "--id", "third",
+                    "--project", copy)
+    assert result.exit_code == 0, result.output
+    uzbek = {m.id: m.string for m in read_catalog(po_path("uz", copy / "locales")) if m.id.startswith("third.")}
+    russian = {m.id for m in read_catalog(po_path("ru", copy / "locales")) if m.id.startswith("third.")}
+    assert set(uzbek) == russian and set(uzbek.values()) == {""}
+    checked = invoke("check", "--project", copy)
+    assert {line.split('msgid "')[1].split('"')[0] for line in checked.stderr.splitlines() if "FG204" in line} \
+        == set(uzbek)
+    three = invoke("import", paths["registration", "ru"], paths["registration", "ky"], paths["registration", "ru"],
+                   "--id", "three", "--project", copy)
+    assert three.exit_code == 2 and "two at most" in three.stderr

@@ -18,7 +18,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Union
 
-from .. import LANGUAGES
 from ..disk.files import write_file
 from ..errors import FormgenError, UsageError, say
 from ..formats.docx.source import BULLET, SourceDocument, SourceParagraph, SourceTable, read_source
@@ -26,9 +25,9 @@ from ..language.guesses import (call_literals, field_id, guessed_kind, id_words,
                                 with_call_values)
 from ..language.localize import Localizer, placeholders
 from ..model.kinds import KINDS
-from ..pipeline import used_message_ids
+from ..pipeline import localizer, used_message_ids
 from ..sources.call import load_call
-from ..sources.catalogs import Catalog, Translations, load_translations, merged_po, parse_po, po_path, read_catalog
+from ..sources.catalogs import Catalog, Translations, merged_po, new_catalog, parse_po, po_path, read_catalog
 from ..sources.definitions import FIELD_ID, form_of_text, form_text, load_forms, shared_choices
 from ..sources.project import find_project
 
@@ -51,6 +50,7 @@ CLAUSE_END = re.compile(r"[;!?]|\.(?=\s+[A-ZА-ЯЁҢӨҮ])")
 SENTENCE_END = re.compile(r"[;:!?]|\.(?=\s+[A-ZА-ЯЁҢӨҮ])")  # «Исх. № …» goes on
 ANSWER_LINES = 3  # an answer box the import adds under a question
 MAX_BLANKS = 2000  # of one document: Annex 2 has 150
+MAX_DOCUMENTS = 2  # aligned with one another; a project's further languages get their messages to translate
 SHORT_LINE = 12  # words: a paragraph with blanks this short is a line of its own (plain), not body text
 
 
@@ -576,6 +576,7 @@ class Draft:
     def message(self, role: str, texts: list[str | None]) -> str:
         base = f"{self.form_id}.{role}"
         message_id = _free(base, self.messages)
+        texts = [*texts, *[None] * (len(self.langs) - len(texts))]  # languages without a document: to translate
         written = {lang: "" if text is None else _spaced(text) for lang, text in zip(self.langs, texts)}
         found = {lang: {_name(p) for _, p in with_call_values(text, self.literals[lang])[1]}
                  for lang, text in written.items() if text}
@@ -890,8 +891,9 @@ def report(form_path: Path, readings: list[Reading], draft: Draft, letterhead: s
 # ---- the command line's side ----------------------------------------------------------------------
 
 def project_languages(project) -> tuple[str, ...]:
-    """The languages of the project, in its order: a document is given for each, in this order."""
-    return LANGUAGES
+    """The languages of the project, in its order (forms/project.yaml): a document is given for each,
+    in this order."""
+    return project.languages.codes
 
 
 def run(options) -> int:
@@ -899,9 +901,11 @@ def run(options) -> int:
     call_path = project.call(options.call)
     langs = project_languages(project)
     documents = options.documents
-    if len(documents) > len(langs):
+    if len(documents) > min(len(langs), MAX_DOCUMENTS):
         raise UsageError("formgen import", "", f"{len(documents)} documents, but the project has {len(langs)} "
-                         f"languages ({', '.join(langs)})", "give one document per language, in that order")
+                         f"languages ({', '.join(langs)}) and import aligns two at most",
+                         "give the documents of the first languages, in that order; the others' messages are "
+                         "added empty, to translate")
     form_id = options.form_id
     if not FIELD_ID.match(form_id):
         raise UsageError("--id", form_id, "is not a form id", "use lower-case ASCII letters, digits and _, "
@@ -910,11 +914,10 @@ def run(options) -> int:
     project.writable(project.locales_dir)
     forms = load_forms(project.forms_dir)
     _refuse_overwrite(form_path, form_id, forms, options.force)
-    call = load_call(call_path)
+    call = load_call(call_path, langs)
     readings = [read_units(read_source(path), lang) for path, lang in zip(documents, langs)]
     pairs, unmatched = _pairs(readings, options.loose)
-    translations = {lang: load_translations(lang, project.locales_dir) for lang in langs}
-    literals = {lang: call_literals(Localizer(lang, translations[lang], call)) if lang in
+    literals = {lang: call_literals(localizer(project.languages[lang], call, project)) if lang in
                 [r.lang for r in readings] else [] for lang in langs}
     taken = {f.id for form_def in forms.values() if form_def.id != form_id for f in form_def.field_defs()}
     draft = Draft(form_id, list(langs), literals, taken, tuple(shared_choices(project.forms_dir)))
@@ -926,7 +929,7 @@ def run(options) -> int:
     for lang, (path, merged) in zip(langs, catalogs.items()):
         if lang in [r.lang for r in readings]:  # it builds in every language it has texts in
             localized = Translations(Catalog(parse_po(path, merged)).texts())
-            Localizer(lang, localized, call, str(path)).document(form_of_text(text, form_path))
+            Localizer(project.languages[lang], localized, call, str(path)).document(form_of_text(text, form_path))
     write_file(form_path, text.encode("utf-8"))
     for path, merged in catalogs.items():
         write_file(path, merged.encode("utf-8"))
@@ -969,13 +972,15 @@ def _catalogs(project, forms: dict, form_path: Path, text: str, messages: dict[s
     merged = {}
     for lang in project_languages(project):
         path = po_path(lang, project.locales_dir)
-        catalog = read_catalog(path)
+        exists = path.exists()  # a language just added to the project has no catalog yet
+        catalog = read_catalog(path) if exists else Catalog([])
         texts = {message_id: by_lang[lang] for message_id, by_lang in messages.items()}
         clashes = [m for m in texts if (found := catalog.get(m)) is not None and found.string != texts[m]
                    and texts[m]]
         if clashes and not force:
             raise FormgenError(path, f"line {catalog.get(clashes[0]).lineno}", f"msgid \"{clashes[0]}\" exists with "
                                "another text", "give another --id, or --force to replace the form's messages")
-        merged[path], _, _ = merged_po(path.read_bytes().decode("utf-8"), used, texts,
+        before = path.read_bytes().decode("utf-8") if exists else new_catalog(lang)
+        merged[path], _, _ = merged_po(before, used, texts,
                                        frozenset(clashes) if force else frozenset())
     return merged
