@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 from cli_runner import CliRunner  # noqa: E402
 from generator.cli import app  # noqa: E402
 from generator.sources.definitions import load_forms  # noqa: E402
-from import_documents import registration_document, seed_document  # noqa: E402
+from import_documents import all_documents  # noqa: E402
 from test_call import pdf_text  # noqa: E402
 from test_import import (LANGS, PAIRS, document_words, hint_texts, imported_forms, matched_fields,  # noqa: E402
                          recall)
@@ -41,12 +41,7 @@ def main(runs: int) -> None:
     call = load_call(DEFAULT_CALL)
     with tempfile.TemporaryDirectory() as folder:
         root = Path(folder)
-        documents = {}
-        for name in PAIRS:
-            for lang in LANGS:
-                target = root / f"{name}-{lang}.docx"
-                documents[name, lang] = registration_document(lang, target) if name == "registration" \
-                    else seed_document(name, lang, target)
+        documents = all_documents(root, LANGS)
         for name, (form_id, loose) in PAIRS.items():
             args = [documents[name, "ru"], documents[name, "ky"], "--id", f"{form_id}_imported", "--force",
                     "--report", root / "r.md", *(["--loose"] if loose else [])]

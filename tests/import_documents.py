@@ -198,3 +198,14 @@ def registration_document(lang: str, path: Path, **changes: str) -> Path:
     add_paragraph(document, texts["stamp"])
     document.save(path)
     return path
+
+
+def all_documents(folder: Path, langs=("ru", "ky")) -> dict[tuple[str, str], Path]:
+    """{(name, lang): path} of Annex 2, the letter and the registration form in each language."""
+    made = {}
+    for name in ("annex2", "interest_letter", "registration"):
+        for lang in langs:
+            target = folder / f"{name}-{lang}.docx"
+            made[name, lang] = registration_document(lang, target) if name == "registration" \
+                else seed_document(name, lang, target)
+    return made

@@ -26,7 +26,7 @@ from generator.sources.call import load_call
 from generator.sources.definitions import load_forms
 from generator.sources.catalogs import po_path, read_catalog
 from generator.sources.project import project_at
-from import_documents import registration_document, seed_document
+from import_documents import all_documents, registration_document
 from seed_text import missing_from, words
 from test_call import pdf_text
 from test_fill_collect import type_into_pdf, write_csv
@@ -49,12 +49,7 @@ def made(tmp_path_factory):
     root = tmp_path_factory.mktemp("import")
     project = root / "project"
     assert invoke("init", project).exit_code == 0
-    paths = {}
-    for name in PAIRS:
-        for lang in LANGS:
-            target = root / f"{name}-{lang}.docx"
-            paths[name, lang] = registration_document(lang, target) if name == "registration" \
-                else seed_document(name, lang, target)
+    paths = all_documents(root, LANGS)
     reports = {}
     for name, (form_id, loose) in PAIRS.items():
         report = root / f"{form_id}.md"
