@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import itertools
 import os
-import pickle
-import select
 import signal
 import struct
 from collections import deque
 from typing import Callable, Iterable, Iterator, TypeVar
+
+# pickle and select are imported where workers start: a build of one document starts none, and
+# loading them cost it about 2 ms.
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -110,6 +111,7 @@ class _Pool:
 
     def _answer(self, worker: _Worker) -> list | None:
         """The worker's answer to its oldest batch, handing the other workers their items meanwhile."""
+        import select
         while not worker.dead:
             waiting = [other for other in self.workers if other.outgoing and not other.dead]
             readable, writable, _ = select.select([worker.results], [w.tasks for w in waiting], [])
@@ -158,6 +160,7 @@ class _Worker:
         self.outgoing, self.dead, self.stopped = b"", False, False
 
     def send(self, chunk: list) -> None:
+        import pickle
         self.outgoing += pickle.dumps(chunk, pickle.HIGHEST_PROTOCOL)
         self.flush()
 
@@ -205,6 +208,7 @@ def _batches(items: Iterator, size: int) -> Iterator[list]:
 
 
 def _unpickled(stream) -> Iterator[list]:
+    import pickle
     while True:
         try:
             yield pickle.load(stream)  # from this process's own parent
@@ -216,6 +220,7 @@ def _work_and_leave(work: Callable, chunks: Iterable[list], answers: int) -> Non
     """In a forked process: answer each batch, then leave at once (no exit handlers, nothing of the
     parent's flushed or cleaned). An error ends it unanswered; Ctrl+C is the parent's to handle, which
     stops its workers."""
+    import pickle
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     status = 1
     try:
@@ -232,6 +237,7 @@ def _work_and_leave(work: Callable, chunks: Iterable[list], answers: int) -> Non
 
 def _received(fd: int) -> list | None:
     """One answer read from a pipe, or None when the process writing it ended first."""
+    import pickle
     header = _read(fd, _LENGTH.size)
     data = _read(fd, _LENGTH.unpack(header)[0]) if header is not None else None
     return pickle.loads(data) if data is not None else None  # from this process's own child
