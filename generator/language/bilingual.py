@@ -76,15 +76,34 @@ def _merge_table(first: Table, second: Table, relabel: _Relabel) -> Table:
 def _columns(pairs: list[tuple[Block, Block]], relabel: _Relabel) -> list[Block]:
     blocks: list[Block] = []
     rows: list[tuple[Cell, Cell]] = []
+    signed = False  # under a signature block, whose columns are the signers, not the languages
     for first, second in pairs:
         if isinstance(first, Table):
             blocks += [Table((1.0, 1.0), tuple(rows), borders=False)] if rows else []
             rows = []
             blocks.append(_merge_table(first, second, relabel))
-            continue
-        style = COLUMN_STYLES.get(first.style, first.style)
-        rows.append(((relabel(first, style),), (secondary_text(second, style),)))
+            signed = first.keep_together
+        elif signed:
+            blocks += _under_signatures(first, second, relabel)
+        else:
+            style = COLUMN_STYLES.get(first.style, first.style)
+            rows.append(((relabel(first, style),), (secondary_text(second, style),)))
     return blocks + ([Table((1.0, 1.0), tuple(rows), borders=False)] if rows else [])
+
+
+def _under_signatures(first: Paragraph, second: Paragraph, relabel: _Relabel) -> list[Paragraph]:
+    """A paragraph under the signatures (date, stamp, contacts) across the page, so no column of a
+    signer holds a lone label: its words in both languages before its blanks («Мөөр / Печать»,
+    one «Дата» where both say so); with words after a blank, the two paragraphs one under the other."""
+    runs = first.runs
+    start = next((n for n, run in enumerate(runs) if isinstance(run, Field)), len(runs))
+    if any(isinstance(run, str) and run.strip() for run in runs[start:]):
+        return [relabel(first), secondary_text(second)]
+    label, other = "".join(runs[:start]).strip(), secondary_text(second).text.strip()
+    if label.endswith(":") and other.endswith(":") and label != other:
+        label = label[:-1]
+    text = _both(label, other) if other else label
+    return [relabel(dataclasses.replace(first, runs=(text + (" " if start < len(runs) else ""), *runs[start:])))]
 
 
 def _stacked(pairs: list[tuple[Block, Block]], relabel: _Relabel) -> list[Block]:

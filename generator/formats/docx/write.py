@@ -64,13 +64,13 @@ class ParagraphLook(NamedTuple):
 
 
 LOOKS = {
-    "body": ParagraphLook("both", after=3, first_indent=12.5),
+    "body": ParagraphLook(after=3, first_indent=12.5),
     "plain": ParagraphLook(before=4),
     "annex": ParagraphLook("right"),
     "addressee": ParagraphLook(after=3, left_indent=TEXT_WIDTH / 2 / EMU_PER_MM),
     "title": ParagraphLook("center", before=6, after=6, bold=True),
     "heading": ParagraphLook(before=12, after=6, bold=True, keep_with_next=True),
-    "bullet": ParagraphLook("both", after=6, base="List Bullet"),
+    "bullet": ParagraphLook(after=6, base="List Bullet"),
     "answer": ParagraphLook(after=6, left_indent=6.35),  # under the text of the bullet above
     "stamp": ParagraphLook(before=4),
     "cell": ParagraphLook(),

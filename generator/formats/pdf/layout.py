@@ -45,6 +45,7 @@ WRITE_ROOM = 17.0
 RATING_ROOM = 13.0  # height above the baseline of a line of rating rings
 UNDERLINE_DROP = 2.0  # underline below the text baseline
 HINT_DEPTH = 7.5  # below the underline: the hint and a little air
+HINT_AIR = 1.5  # more below a hint that has text right under it: the hint stays with its blank (tests measure it)
 HINT_BELOW = HINT_SIZE - 1.0  # from the underline down to the hint's baseline
 PLAIN_DEPTH = 3.5  # below an underline without a hint
 FIELD_LINE = 20.0  # one line of a box or a table cell for handwriting
@@ -54,6 +55,7 @@ CELL_PAD = 3.0
 RULE = 0.5
 BULLET_INDENT = 6 * MM
 RATING_BUTTON = 10.0  # the printed ring's diameter, and its widget's size: viewers draw their own ring there
+RATING_LEAD = 4.0  # before the first ring, beyond the space: it keeps clear of the label's colon
 OPTION_GAP = 8.0  # after an option's label, before the next button
 OPTION_ROW = 16.0  # between rows of options that do not fit one line
 OPTION_SIZE = 11.0  # a rating's digits; a choice's labels are set in the body size
@@ -81,14 +83,14 @@ class Style:
 
 # The spacing follows the DOCX renderer's, so both formats read alike.
 STYLES = {
-    "body": Style(align="justify", first_indent=12.5 * MM, space_after=2),
-    "plain": Style(space_before=4, space_after=5, keep_with_previous=True),  # the date and contacts after the signatures
+    "body": Style(first_indent=12.5 * MM, space_after=2),
+    "plain": Style(space_before=4, space_after=4, keep_with_previous=True),  # the date and contacts after the signatures
     "annex": Style(align="right"),
     "addressee": Style(left=FRAME_WIDTH / 2, space_after=3),
     "title": Style(font=SERIF_BOLD, size=13, align="center", space_before=6, space_after=6, keep_with_next=True),
     "heading": Style(font=SERIF_BOLD, align="left", space_before=12, space_after=6, keep_with_next=True),
     "bullet": Style(left=BULLET_INDENT, first_indent=-BULLET_INDENT, space_after=6, keep_with_next=True,
-                    bullet=True, align="justify"),
+                    bullet=True),
     "answer": Style(left=BULLET_INDENT, space_after=6),
     "stamp": Style(space_before=4, keep_with_previous=True),
     "cell": Style(size=10),  # all tables: smaller type, as in the DOCX
@@ -183,11 +185,11 @@ def rating_box(field: Field, width: float) -> Rating:
     steps = [max(RATING_BUTTON + 17, RATING_BUTTON + 2.5 + text_width(label, SERIF, size) + OPTION_GAP)
              for label in field.choice_labels]
     rows: list[list[tuple[float, int]]] = [[]]
-    x = 0.0
+    x = RATING_LEAD
     for index, step in enumerate(steps):
         if rows[-1] and x + step > width:
             rows.append([])
-            x = 0.0
+            x = RATING_LEAD
         rows[-1].append((x, index))
         x += step
     used = max(offset + steps[row[-1][1]] for row in rows for offset, _ in row[-1:])
@@ -464,6 +466,7 @@ def keeps_with_next(paragraph: Paragraph, style: Style, following: object) -> bo
 
 def paragraph_chunks(paragraph: Paragraph, style: Style, keep_with_next: bool) -> list[Chunk]:
     lines = layout(paragraph, style, FRAME_WIDTH)
+    lines = aired(lines, [0.0] * len(lines))
     chunks = [Chunk(line.height, line_drawer(line, style)) for line in lines]
     for number, chunk in enumerate(chunks):
         last = number == len(chunks) - 1
@@ -587,7 +590,7 @@ def plain_line(words: list[tuple[str, float, bool]], natural: float, style: Styl
     free = width - indent - natural
     align = style.align
     spaces = [space for _, _, space in words].count(True)
-    word_space = free / spaces if align == "justify" and not last and spaces and free > 0 else 0.0
+    word_space = justified_space(style, free, spaces) if not last else 0.0
     x = indent + (free if align == "right" else free / 2 if align == "center" else 0.0)
     boxes: list[tuple[float, Box, bool]] = []
     if words[0][0] == "•":  # drawn alone in its indent
@@ -599,6 +602,16 @@ def plain_line(words: list[tuple[str, float, bool]], natural: float, style: Styl
             x += text_width(" ", font, size) + word_space
         boxes.append((x, Word(" ".join([word for word, _, _ in words]), font, size, natural), words[0][2]))
     return Line(boxes, word_space, size * ASCENT, size * DESCENT)
+
+
+def justified_space(style: Style, free: float, spaces: int) -> float:
+    """What each space of a justified line is widened by: never past one more space, so no gap is
+    over twice a space wide (a line that would need more ends short of the margin). The forms'
+    own styles are ragged-right: without hyphenation, which no library has for Kyrgyz, half of the
+    justified lines went past that (README: PDF)."""
+    if style.align != "justify" or not spaces or free <= 0:
+        return 0.0
+    return min(free / spaces, text_width(" ", style.font, style.size))
 
 
 def tokens(paragraph: Paragraph, style: Style, width: float) -> list[object]:
@@ -698,7 +711,7 @@ def position(boxes: list[tuple[Box, bool]], style: Style, width: float, first: b
         box, space = boxes[stretching]
         boxes[stretching] = (replace(box, width=box.width + free), space)
         free = 0.0
-    word_space = free / spaces if align == "justify" and not last and spaces and free > 0 else 0.0
+    word_space = justified_space(style, free, spaces) if not last else 0.0
     x = indent + (free if align == "right" else free / 2 if align == "center" else 0.0)
     placed = []
     ascent, descent = style.size * ASCENT, style.size * DESCENT
@@ -716,6 +729,42 @@ def position(boxes: list[tuple[Box, bool]], style: Style, width: float, first: b
         if box_descent > descent:
             descent = box_descent
     return Line(placed, word_space, ascent, descent)
+
+
+def aired(lines: list[Line], lefts: Sequence[float]) -> list[Line]:
+    """Lines stacked one under the other (`lefts`: each one's indent), with HINT_AIR more below a
+    line whose hint has words of the next line right under it."""
+    out = list(lines)
+    for number in range(len(lines) - 1):
+        hints = _hint_spans(lines[number], lefts[number])
+        words = _word_spans(lines[number + 1], lefts[number + 1])
+        if any(min(end, word_end) > max(start, word_start) for start, end in hints for word_start, word_end in words):
+            out[number] = replace(lines[number], descent=lines[number].descent + HINT_AIR)
+    return out
+
+
+def _hint_spans(line: Line, left: float) -> list[tuple[float, float]]:
+    """Where the line's hints lie across the page."""
+    return [(left + x + start, left + x + end) for x, box, _ in line.boxes
+            if type(box) is not Word and box.field.hint for start, end in [hint_span(box)]]
+
+
+def hint_span(box: Box) -> tuple[float, float]:
+    """Where a blank's hint goes, from the blank's left: centred under it; a rating's from its first
+    ring on (centred, it sat under rings 2 and 3, as if it were about them)."""
+    width = min(text_width(box.field.hint, HINT_FONT, HINT_SIZE), box.width)
+    if type(box) is Rating:
+        return RATING_LEAD, RATING_LEAD + min(width, box.width - RATING_LEAD)
+    return (box.width - width) / 2, (box.width + width) / 2
+
+
+def _word_spans(line: Line, left: float) -> list[tuple[float, float]]:
+    """Where the line's words lie, if they are its tallest boxes (a blank's room above them parts them
+    from the line above)."""
+    words = [(x, box) for x, box, _ in line.boxes if type(box) is Word]
+    if not words or line.ascent > max(box.ascent for _, box in words):
+        return []
+    return [(left + x, left + x + box.width) for x, box in words]
 
 
 def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
@@ -811,7 +860,8 @@ def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None
         pages.overflow(f"field '{field.id}': its options", "wider than the line", rating.needed - rating.width)
     if field.hint:
         last = baseline - (len(rating.rows) - 1) * OPTION_ROW
-        draw_hint(pages, field, x, rating.width, last - UNDERLINE_DROP - HINT_BELOW)
+        start, end = hint_span(rating)
+        draw_hint(pages, field, x + start, end - start, last - UNDERLINE_DROP - HINT_BELOW)
 
 
 def draw_check_box(pages: Pages, box: CheckBox, x: float, baseline: float) -> None:
@@ -887,6 +937,7 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, c
         if not borders and not compact and p_lines:
             lines[-1] = (replace(p_lines[-1], descent=p_lines[-1].descent + p_style.space_after + 3),
                          p_style.left)
+    lines = list(zip(aired([line for line, _ in lines], [left for _, left in lines]), (left for _, left in lines)))
     content = sum(line.height for line, _ in lines)
 
     def draw(pages: Pages, x: float, top: float, cell_width: float, row_height: float) -> None:
