@@ -12,7 +12,9 @@ from cli_runner import CliRunner
 from generator.formats.docx import ooxml
 from generator.pipeline import localized_documents, render_bytes
 from generator.cli import app
+from generator.model.forms import Paragraph, SignaturesDef, Table
 from generator.sources.definitions import load_forms
+from generator.sources.project import BUILTIN
 from seed_text import words
 from test_docx import static_text
 
@@ -53,6 +55,29 @@ def test_kyrgyz_comes_first(editions):
     first_row = letter.blocks[0].rows[0]
     assert first_row[0][0].lang == "ky" and first_row[1][0].lang == "ru"
     assert letter.title.startswith("1-тиркеме. Кызыкдарлык каты")
+
+
+def _under_signatures(document) -> list:
+    return list(document.blocks[1 + next(n for n, b in enumerate(document.blocks)
+                                         if isinstance(b, Table) and b.keep_together):])
+
+
+def test_under_the_signatures_one_language_order(editions):
+    """The signature block's columns are its signers: what follows it (date, stamp, contacts) runs
+    across the page, the first language's words before the second's and before the blank, and no
+    signer's column holds a lone «Дата» or «Контакты:»."""
+    signed = [form for form in load_forms(BUILTIN.forms_dir).values() if form.bilingual == "columns"
+              and any(isinstance(block, SignaturesDef) for block in form.blocks)]
+    assert signed
+    for form in signed:
+        both = _under_signatures(editions[(form.id, "ru+ky")])
+        ky, ru = _under_signatures(editions[(form.id, "ky")]), _under_signatures(editions[(form.id, "ru")])
+        assert both and all(isinstance(block, Paragraph) for block in both) and len(both) == len(ky) == len(ru)
+        for merged, first, second in zip(both, ky, ru):
+            assert [run.id for run in merged.runs if not isinstance(run, str)] == \
+                [run.id for run in first.runs if not isinstance(run, str)]
+            expected = words(first.text) + (words(second.text) if words(second.text) != words(first.text) else [])
+            assert words(merged.text) == expected
 
 
 def test_documents_stay_within_their_page_budgets(tmp_path):
