@@ -1,6 +1,7 @@
 """A project folder made by `formgen init`: staff add a form, and every command takes it up."""
 import json
 import os
+import re
 import zipfile
 from pathlib import Path
 
@@ -97,9 +98,14 @@ def test_a_new_form_passes_check_and_builds_in_every_edition_and_format(project,
     built = {(f["lang"], f["format"]) for f in files if f["form"] == "annex3"}
     assert built == {(lang, fmt) for lang in ("ru", "ky", "ru+ky") for fmt in ("docx", "pdf")}
     assert read_docx_values(out / "2025" / "ky" / "annex3.docx")["costs_3_amount"] == ""
+    forms = load_forms(project / "forms")
     for page, lang in (("index.html", "ky"), ("index.ru.html", "ru")):
         html = (out / "2025" / page).read_text(encoding="utf-8")
         assert MESSAGES[lang]["annex3.doc_title"] in html and 'href="ky/annex3.pdf"' in html
+        # how to apply: a step for each form to fill in, the new one by its title (it has no `step:`), then send
+        steps = re.findall(r"<li>(.*?)</li>", html.split("<ol>")[1].split("</ol>")[0])
+        assert len(steps) == len([form for form in forms.values() if form.fillable]) + 1
+        assert f"«{MESSAGES[lang]['annex3.doc_title']}»" in steps[-2]
     with zipfile.ZipFile(out / "2025" / "2025-forms.zip") as bundle:
         assert "2025-ru+ky-annex3.docx" in bundle.namelist()
 

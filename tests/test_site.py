@@ -11,6 +11,9 @@ from cli_runner import CliRunner
 
 from conftest import require
 from generator.cli import app
+from generator.formats.web.site import page_name, unbroken
+from generator.pipeline import localizers
+from generator.sources.project import BUILTIN
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 SHOTS = Path(os.environ.get("FORMGEN_SHOTS", "")) if os.environ.get("FORMGEN_SHOTS") else None
@@ -50,7 +53,16 @@ def test_pages_are_linked_both_ways_without_script(site):
     assert '<html lang="ky">' in ky and '<html lang="ru">' in ru
     assert 'href="index.ru.html" hreflang="ru"' in ky and 'href="index.html" hreflang="ky"' in ru
     assert "<script" not in ky + ru and "http" not in ky + ru  # no external resources
-    assert "2025-жылдын 28-февралы саат 18:00гө чейин" in ky and "до 18:00 28 февраля 2025 года" in ru
+    assert "2025\u2011жылдын 28\u2011февралы саат 18:00гө чейин" in ky and "до 18:00 28\u00a0февраля 2025\u00a0года" in ru
+
+
+def test_dates_never_break_inside(site, call):
+    """A date is written with no-break spaces and hyphens: «28-» never ends a line above «февралы», nor
+    «28» above «февраля»."""
+    for lang, localizer in localizers(call).items():
+        html = (site / page_name(BUILTIN.languages, lang)).read_text(encoding="utf-8")
+        date = format(localizer.values["deadline_date"], "")
+        assert unbroken(date) in html and unbroken(date) != date and date not in html
 
 
 def test_no_site_skips_it(tmp_path):
@@ -104,11 +116,31 @@ def _check_download_table(page, site, lang):
                 meta = button.locator(".meta").inner_text()
                 assert _kilobytes(meta) == max(1, round((site / entry["path"]).stat().st_size / 1024))
                 assert str(entry["pages"]) in meta
-                assert row.locator("th").inner_text() in button.get_attribute("aria-label")
+                # named alone, as a screen reader reads a link: its document, edition and format
+                name, edition = button.get_attribute("aria-label"), BUILTIN.languages.edition(entry["lang"]).name_in(lang)
+                assert row.locator("th").inner_text() in name and edition in name and entry["format"].upper() in name
+                shown = button.locator(".edition")
+                assert shown.inner_text() == edition  # and on a phone, where the headings scrolled away, shown
+                assert (shown.bounding_box()["width"] > 1) == (page.viewport_size["width"] < 640)
                 box = button.bounding_box()
                 assert box["height"] >= 40 and box["x"] + box["width"] <= page.viewport_size["width"]
         assert len(forms) == 1  # a row holds one document
     assert seen == set(files)
+
+
+# Text joined by no-break spaces and hyphens (dates) that the browser still laid out on two lines.
+UNBROKEN_ON_TWO_LINES = r"""() => {
+  const broken = [], walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    for (const match of node.data.matchAll(/[^ \n\t]*[\u00a0\u2011][^ \n\t]*/g)) {
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      if (new Set([...range.getClientRects()].map(rect => Math.round(rect.bottom))).size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
 
 
 @pytest.mark.parametrize("width", [360, 1280])
@@ -122,6 +154,7 @@ def test_page_in_chromium(site, browser, width, tmp_path):
         zip_link = page.locator(".zip a")
         assert _kilobytes(zip_link.inner_text()) == max(1, round((site / zip_link.get_attribute("href")).stat().st_size / 1024))
         assert page.evaluate("document.documentElement.scrollWidth") <= width  # no sideways scrolling
+        assert page.evaluate(UNBROKEN_ON_TWO_LINES) == []
         sums = page.locator("details .sums")
         assert not sums.is_visible()  # folded away at the end of the page
         assert page.locator("main > section").last.locator("details").count() == 1
@@ -144,6 +177,7 @@ def test_every_text_on_the_page_is_escaped():
     from tiny import localizer
 
     from generator.formats.web.site import FILE, TEXTS, page
+    from generator.model.forms import FieldBlockDef, FieldDef, FormDef
     from generator.model.languages import Languages
     from generator.sources.project import BUILTIN
 
@@ -152,16 +186,17 @@ def test_every_text_on_the_page_is_escaped():
     output = type("Output", (), {"form": "f", "lang": "ru", "format": "pdf", "path": "ru/<f>.pdf", "bytes": 2048,
                                  "pages": 1, "sha256": "ab"})()
     messages = {TEXTS["title"]: (hostile, hostile), TEXTS["footer"]: (hostile, hostile), FILE: (hostile, hostile),
-                "f.title": (hostile, hostile)}
-    html = page(localizer(messages, "ru"), {"f": "f.title"}, [output], 1000, BUILTIN.languages)
+                "f.title": (hostile, hostile), "f.step": (hostile, hostile)}
+    forms = {"f": FormDef("f", "f.title", (FieldBlockDef(FieldDef("x", "text")),), step="f.step")}
+    html = page(localizer(messages, "ru"), forms, [output], 1000, BUILTIN.languages)
     assert "<script" not in html and "ru/<f>" not in html
-    assert html.count(escaped) == 5  # <title>, <h1>, the footer, the row's name, the button's label
+    assert html.count(escaped) == 6  # <title>, <h1>, the footer, the row's name, the button's label, the step
     assert 'href="ru/&lt;f&gt;.pdf"' in html and "<dt>ru/&lt;f&gt;.pdf</dt>" in html
     # the registry's names of the languages and editions (forms/project.yaml) are escaped too
     languages = BUILTIN.languages
     hostile_names = Languages(tuple(language._replace(name=hostile) for language in languages.languages),
                               tuple(edition._replace(names=tuple((lang, hostile) for lang, _ in edition.names))
                                     for edition in languages.editions), languages.main)
-    html = page(localizer(messages, "ru"), {"f": "f.title"}, [output], 1000, hostile_names)
+    html = page(localizer(messages, "ru"), forms, [output], 1000, hostile_names)
     assert "<script" not in html
-    assert html.count(escaped) == 5 + 2  # and the link to the other page, the column's heading
+    assert html.count(escaped) == 6 + 3  # and the link to the other page, the column's heading, the button's edition

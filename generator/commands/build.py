@@ -203,9 +203,8 @@ def _put_in_place(built: Built, staging: Path, documents: list[Made], sources: S
     languages = sources.project.languages
     site_names = [zip_name(call.id), *page_names(languages), STYLE]
     if site:
-        titles = {form_id: form.title for form_id, form in sources.forms.items()}
-        for file in site_files(localizers(call, project=sources.project), titles, listed, zip_data.__getitem__,
-                               languages):
+        for file in site_files(localizers(call, project=sources.project), sources.forms, listed,
+                               zip_data.__getitem__, languages):
             write_file(staging / file.name, file.data)
         names += site_names
     removed = [name for name in site_names if not site and os.path.lexists(call_dir / name)]

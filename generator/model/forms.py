@@ -192,6 +192,11 @@ class FormDef:
     mark_required: bool = True  # a mark at each required blank and a note saying what it means
     optional: bool = False  # an application need not include it: collect does not ask for it
     choice_labels: tuple[str, ...] = ()  # message ids of every choice list it may use (own and shared), used or not
+    step: str = ""  # message id: how the download page's steps ask an applicant to fill it in
+
+    @property
+    def fillable(self) -> bool:
+        return next(self.field_defs(), None) is not None
 
     def field_defs(self) -> Iterator[FieldDef]:
         """Every field in reading order, grid cells and numbered lists expanded."""
@@ -201,6 +206,7 @@ class FormDef:
     def message_ids(self) -> Iterator[str]:
         """Every message id the definition uses, in reading order (may repeat)."""
         yield self.title
+        yield from (self.step,) if self.step else ()
         yield from self.choice_labels
         for block in self.blocks:
             yield from block.message_ids()

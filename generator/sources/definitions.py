@@ -245,7 +245,8 @@ class _Reader(YamlReader):
 
     def form(self, data: Any) -> FormDef:
         data = self.mapping(data, "top level", ("id", "title", "blocks"),
-                            ("letterhead", "page_numbers", "bilingual", "pages", "choices", "mark_required", "optional"))
+                            ("letterhead", "page_numbers", "bilingual", "pages", "choices", "mark_required", "optional",
+                             "step"))
         self.lists.update(self.choice_lists(data["choices"]) if "choices" in data else {})
         if data.get("bilingual", "stacked") not in BILINGUAL_LAYOUTS:
             raise self.fail("bilingual", f"unknown layout '{data['bilingual']}'",
@@ -261,6 +262,7 @@ class _Reader(YamlReader):
             bilingual=data.get("bilingual", "stacked"), pages=self.page_budget(data.get("pages", {})),
             source=str(self.path), mark_required=self.boolean(data.get("mark_required"), "mark_required", True),
             optional=self.boolean(data.get("optional"), "optional", False),
+            step=self.message_id(data["step"], "step") if "step" in data else "",
             choice_labels=tuple(o.label for options in self.lists.values() for o in options))
         self.unique_fields(form)
         return form
