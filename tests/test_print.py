@@ -1,7 +1,7 @@
 """The printed page, measured from where PDFium finds its text (character boxes, grouped by the
 text object each was drawn in): no word gap over twice a space, no two lines touching, a hint
 clear of the line under it, rings clear of the words before them, no text on or under the page's
-code. For every form and edition the definitions have, and for a form staff might write; the
+code, no page ending on a heading. For every form and edition the definitions have, and for a form staff might write; the
 DOCX's code and footer as LibreOffice Writer lays them out."""
 from __future__ import annotations
 
@@ -37,10 +37,12 @@ RING_LABEL = 1.5  # points between a ring and its label
 
 @dataclass
 class Run:
-    """The characters one text object draws: (char, ink box, advance box) each, and the type size."""
+    """The characters one text object draws: (char, ink box, advance box) each, the type's size
+    and font."""
 
     chars: list[tuple[str, tuple[float, ...], tuple[float, ...]]]
     size: float
+    font: str
 
     @property
     def box(self) -> tuple[float, float, float, float]:
@@ -63,7 +65,11 @@ def runs(page: pdfium.PdfPage) -> list[Run]:
         loose = pdfium_c.FS_RECTF()
         pdfium_c.FPDFText_GetLooseCharBox(text_page, index, loose)
         key = ctypes.cast(pdfium_c.FPDFText_GetTextObject(text_page, index), ctypes.c_void_p).value
-        run = found.setdefault(key, Run([], pdfium_c.FPDFText_GetFontSize(text_page, index)))
+        if key not in found:
+            font = ctypes.create_string_buffer(128)
+            pdfium_c.FPDFText_GetFontInfo(text_page, index, font, len(font), None)
+            found[key] = Run([], pdfium_c.FPDFText_GetFontSize(text_page, index), font.value.decode())
+        run = found[key]
         run.chars.append((char, text_page.get_charbox(index), (loose.left, loose.bottom, loose.right, loose.top)))
     return [run for run in found.values() if run.text.strip()]
 
@@ -163,6 +169,13 @@ def under_code(page: pdfium.PdfPage, page_runs: list[Run], quiet: float) -> list
     return found
 
 
+def ends_on_a_heading(page_runs: list[Run]) -> list[str]:
+    """A page (not the last) whose lowest words are bold: a heading or title parted from its text."""
+    text = [run for run in page_runs if run.box[1] > BOTTOM - 1]  # not the footer or the page number
+    lowest = min(text, key=lambda run: run.box[1], default=None)
+    return [f"it ends on «{lowest.text.strip()}»"] if lowest and "Bold" in lowest.font else []
+
+
 def problems(data: bytes) -> list[str]:
     pdf = pdfium.PdfDocument(data)
     found = []
@@ -171,7 +184,8 @@ def problems(data: bytes) -> list[str]:
         page_runs = runs(page)
         found += [f"page {number + 1}: {problem}" for problem in
                   [gap for run in page_runs for gap in wide_gaps(run)] + touching(page_runs)
-                  + crowded_rings(page_runs, rings) + under_code(page, page_runs, QR_QUIET)]
+                  + crowded_rings(page_runs, rings) + under_code(page, page_runs, QR_QUIET)
+                  + (ends_on_a_heading(page_runs) if number + 1 < len(pdf) else [])]
     return found
 
 

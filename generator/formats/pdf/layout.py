@@ -890,6 +890,7 @@ def table_chunks(table: Table) -> list[Chunk]:
         cells = [table_cell(paragraphs, width, table.borders, table.keep_together, signer)
                  for paragraphs, width, signer in zip(row, widths, signers)]
         rows.append(row_chunk(cells, widths, table.borders))
+        rows[-1].keep_with_next = any(map(is_heading, row))  # a heading of the bilingual columns stays with its text
     header = tuple(rows[:table.header_rows])
     for chunk in header:
         chunk.keep_with_next = True
@@ -901,6 +902,11 @@ def table_chunks(table: Table) -> list[Chunk]:
         for chunk in rows[:-1]:
             chunk.keep_with_next = True
     return rows
+
+
+def is_heading(cell: tuple[Paragraph, ...]) -> bool:
+    style = STYLES.get(cell[0].style, OTHER_STYLE)
+    return style.keep_with_next and not style.bullet
 
 
 def row_chunk(cells: list[Cell], widths: list[float], borders: bool) -> Chunk:
