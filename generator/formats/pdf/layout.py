@@ -738,15 +738,23 @@ def aired(lines: list[Line], lefts: Sequence[float]) -> list[Line]:
     for number in range(len(lines) - 1):
         hints = _hint_spans(lines[number], lefts[number])
         words = _word_spans(lines[number + 1], lefts[number + 1])
-        if any(min(end, word_end) > max(start, word_start) for start, end in hints for word_start, word_end in words):
+        if any(_overlap(hint, word) for hint in hints for word in words):
             out[number] = replace(lines[number], descent=lines[number].descent + HINT_AIR)
     return out
 
 
+def _overlap(a: tuple[float, float], b: tuple[float, float]) -> bool:
+    return min(a[1], b[1]) > max(a[0], b[0])
+
+
 def _hint_spans(line: Line, left: float) -> list[tuple[float, float]]:
     """Where the line's hints lie across the page."""
-    return [(left + x + start, left + x + end) for x, box, _ in line.boxes
-            if type(box) is not Word and box.field.hint for start, end in [hint_span(box)]]
+    spans = []
+    for x, box, _ in line.boxes:
+        if type(box) is not Word and box.field.hint:
+            start, end = hint_span(box)
+            spans.append((left + x + start, left + x + end))
+    return spans
 
 
 def hint_span(box: Box) -> tuple[float, float]:
@@ -943,7 +951,8 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, c
         if not borders and not compact and p_lines:
             lines[-1] = (replace(p_lines[-1], descent=p_lines[-1].descent + p_style.space_after + 3),
                          p_style.left)
-    lines = list(zip(aired([line for line, _ in lines], [left for _, left in lines]), (left for _, left in lines)))
+    lefts = [left for _, left in lines]
+    lines = list(zip(aired([line for line, _ in lines], lefts), lefts))
     content = sum(line.height for line, _ in lines)
 
     def draw(pages: Pages, x: float, top: float, cell_width: float, row_height: float) -> None:
