@@ -137,6 +137,7 @@ FALLS_BACK = {  # each: what lxml reads differs from what a plain scan of the by
     "cut short": part(control())[:-len(b"</w:document>")],
     "a control as the root": ooxml.document_part("").replace(b"w:document", b"w:sdt"),
     "another encoding": edited('encoding="UTF-8"', 'encoding="windows-1251"'),
+    "a text element after a text element (LibreOffice's lines)": edited(TEXT, "<w:t>a</w:t> <w:t/><w:t>b</w:t>"),
 }
 
 
@@ -159,7 +160,7 @@ FOLLOWED = {  # what XML changes in the bytes, which the quick reading does as X
     "references": edited(TEXT, "<w:t>&#1082;&#x4A2;&#x0004a2;&lt;&gt;&amp;&quot;&apos;</w:t>"),
     "a value's tabs and line breaks": edited('w:val="Аталышы"', 'w:val="a\tb\nc\r\nd&#9;e&#10;f"'),
     "spaces in a tag of the text": edited(TEXT, '<w:t\n xml:space = "preserve" >Ош</w:t >'),
-    "an empty text element": edited(TEXT, "<w:t/><w:t></w:t>"),
+    "an empty text element": edited(TEXT, "<w:t/>"),
     "a text element holding an element": edited(TEXT, "<w:t>a<w:br/>b</w:t>"),
     "tabs and breaks": edited(TEXT, '<w:tab/><w:t>a</w:t><w:br w:type="page"/><w:cr/><w:t>b</w:t><w:tab></w:tab>'),
     "a break among a run's properties": edited("<w:r><w:rPr>", "<w:r><w:rPr><w:br/>"),

@@ -497,6 +497,8 @@ def _element_text(node) -> str:
     parts = []
     for child in node.iter(_T, _BR, _CR, _TAB):
         if child.tag == _T:
+            if child.getprevious() is not None and child.getprevious().tag == _T:
+                parts.append("\n")  # LibreOffice 7.4 writes each line of an input field so, its break dropped
             parts.append(child.text or "")
         elif child.tag == _TAB:
             parts.append("\t")
@@ -509,6 +511,83 @@ _SDT_PR, _SDT_CONTENT, _TAG, _ALIAS, _VAL, _SHOWING_PLACEHOLDER, _P, _T, _BR, _C
     qn(name) for name in ("w:sdtPr", "w:sdtContent", "w:tag", "w:alias", "w:val", "w:showingPlcHdr", "w:p", "w:t",
                           "w:br", "w:cr", "w:tab"))
 _CHECKBOX, _CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
+_SDT, _TBL, _TR, _TC, _CUSTOM_XML = qn("w:sdt"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:customXml")
+# what holds no text a reader sees: properties, deleted text, field codes, the fallback of alternate content
+_NOT_TEXT = frozenset({*(qn(f"w:{name}") for name in ("pPr", "rPr", "tcPr", "trPr", "tblPr", "tblGrid", "sdtPr",
+                                                       "sdtEndPr", "del", "delText", "instrText", "moveFrom",
+                                                       "sectPr")),
+                       qn("mc:Fallback")})
+
+
+# --- a document's text and controls in order: what a returned form is matched against its blank by ---
+
+class Unit(NamedTuple):
+    """A paragraph of the body, or a table cell with all its paragraphs: where a clerk types.
+    `place`: (table, row, column) of a cell, the tables counted in document order; () for a paragraph.
+    `items`: its text (str) and its controls (`w:sdt` elements), in order."""
+
+    place: tuple
+    items: list
+
+
+def document_units(root) -> list[Unit]:
+    """The units of a parsed document.xml (its body; a bare fragment's root otherwise)."""
+    body = root.find(qn("w:body"))
+    units: list[Unit] = []
+    _block_units(root if body is None else body, units, [0])
+    return units
+
+
+def _block_units(parent, units: list[Unit], tables: list[int]) -> None:
+    for child in parent:
+        if child.tag == _P:
+            items: list = []
+            _inline_items(child, items)
+            units.append(Unit((), items))
+        elif child.tag == _TBL:
+            number = tables[0]
+            tables[0] += 1
+            for row_number, row in enumerate(_within(child, _TR)):
+                for column, cell in enumerate(_within(row, _TC)):
+                    items = []
+                    _inline_items(cell, items)
+                    units.append(Unit((number, row_number, column), items))
+        elif child.tag == _SDT and child.find(f"{_SDT_CONTENT}/{_TBL}") is None:
+            units.append(Unit((), [child]))  # a control around whole paragraphs
+        elif child.tag not in _NOT_TEXT:
+            _block_units(child, units, tables)  # a control around a table, custom XML: read through
+
+
+def _within(parent, tag: str) -> Iterator:
+    """The children of this tag, looking through the controls and custom XML that may wrap them."""
+    for child in parent:
+        if child.tag == tag:
+            yield child
+        elif child.tag in (_SDT, _SDT_CONTENT, _CUSTOM_XML):
+            yield from _within(child if child.tag != _SDT else child.find(_SDT_CONTENT) if
+                               child.find(_SDT_CONTENT) is not None else child, tag)
+
+
+def _inline_items(node, items: list) -> None:
+    """The text and controls inside a paragraph or cell, in order; each further paragraph a line break."""
+    for child in node:
+        tag = child.tag
+        if tag == _SDT:
+            items.append(child)
+        elif tag == _T:
+            if child.getprevious() is not None and child.getprevious().tag == _T:
+                items.append("\n")
+            items.append(child.text or "")
+        elif tag == _TAB:
+            items.append("\t")
+        elif tag in (_BR, _CR):
+            items.append("\n")
+        elif tag == _P:
+            if items:
+                items.append("\n")
+            _inline_items(child, items)
+        elif tag not in _NOT_TEXT:
+            _inline_items(child, items)
 
 
 def control_lang(sdt) -> str:
@@ -582,6 +661,7 @@ _SDT_MIDDLE, _SDT_END = b"</w:sdtPr><w:sdtContent>", b"</w:sdtContent></w:sdt>"
 _ONE_RUN = _OnFirstUse(  # one run of one line; none of its properties is a text element (lxml reads those too)
     rb'<w:r>(?:<w:rPr>(?:<w:(?!(?:t|tab|br|cr|p)\b)\w+(?: w:\w+="[^"<]*")*/>)*</w:rPr>)?'
     rb'<w:t xml:space="preserve">([^<&]*)</w:t></w:r>')
+_TEXT_AFTER_TEXT = _OnFirstUse(rb"(?:</w:t|<w:t(?:[ \t\r\n][^>]*)?/)>[ \t\r\n]*<w:t[ \t\r\n/>]")
 _RUN_PART = _OnFirstUse(rb"<w:(t|tab|br|cr|p)((?:[ \t\r\n/][^>]*)?)>([^<]*)")
 _REFERENCE = _OnFirstUse(r"(?:(lt|gt|amp|quot|apos)|#0*([0-9]{1,7})|#x0*([0-9a-fA-F]{1,6}));")
 _ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"', "apos": "'"}
@@ -679,6 +759,8 @@ def _quick_text(content: bytes) -> str:
     one = _ONE_RUN.fullmatch(content)  # a line of text, as `content_control` writes it
     if one:
         return _checked(one.group(1).decode())
+    if _TEXT_AFTER_TEXT.search(content):  # a line break LibreOffice dropped: control_text tells it
+        raise _Unsure
     parts = []
     for name, attributes, text in _RUN_PART.findall(content):
         if attributes not in _PLAIN_ATTRIBUTES and not _ANY_ATTRIBUTES.fullmatch(attributes):

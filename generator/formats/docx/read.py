@@ -13,10 +13,11 @@ from typing import BinaryIO, Iterable, Union
 
 from lxml import etree
 
-from . import ooxml
+from collections import Counter
+
+from . import match, ooxml
 from ...errors import FormgenError, NoFormFields, shown
 from ...model.forms import Document, Field
-from ...model.kinds import kind_of
 from ..zips import package_part
 
 MAX_FILE_BYTES = 50_000_000
@@ -50,44 +51,122 @@ def read_docx_controls(source: Union[str, Path, BinaryIO]) -> list[tuple[str | N
 
 def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> tuple[dict[str, str], list[str]]:
     """({field id: value}, what could not be read as it is) of a returned DOCX, as `collect` reads it.
-    The first control of a tag counts. Controls that lost their tags (a LibreOffice 7.x save, which
-    also drops the placeholder flag) are told by their order and labels: the one of the `documents`
-    whose controls carry these labels."""
-    stream = io.BytesIO(data)
-    stream.name = str(path)
-    controls = read_docx_controls(stream)
-    if not controls:
-        raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
+    A file of formgen's own shape with every tag is read by tag. Any other is read control by
+    control: by tag where a control has one, else lined up with the blank of the form whose text it
+    holds (match.py), so a control LibreOffice untagged or a clerk typed over costs nothing, and
+    text typed beside a control is its answer when the control is empty."""
+    name = str(path)
+    xml = package_part(_read_limited(io.BytesIO(data), name), name, DOCUMENT_PART, MAX_UNPACKED_BYTES, MAX_ENTRIES,
+                       MAX_PART_BYTES)
+    quick = ooxml.quick_control_readings(xml)
+    if quick and all(tag for tag, _, _ in quick):
+        return _by_tag(quick)
+    units = ooxml.document_units(_parsed(xml, name))
+    readings: list[tuple[str | None, str | None, str]] = []
+    tokens = match.unit_tokens(units, lambda sdt: _returned_control(sdt, readings))
+    tagged, problems = _by_tag(readings)
+    document = _form_of(list(documents), tokens, tagged)
+    if document is None:
+        if tagged:
+            return tagged, problems
+        if not readings:
+            raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
+        raise FormgenError(path, "", "its controls lost their tags and its text does not match a form",
+                           "ask for the form filled in the original file")
+    values, found_problems = _answers(document, match.lined_up(_blank(document)[0], tokens), tagged)
+    return values, problems + found_problems
+
+
+def _returned_control(sdt, readings: list) -> match.Control:
+    tag, alias, value = ooxml.control_reading(sdt)
+    readings.append((tag, alias, value))
+    return match.Control(tag, alias, ooxml.control_kind(sdt), value)
+
+
+def _by_tag(readings) -> tuple[dict[str, str], list[str]]:
+    """{tag: value} of the controls that have a tag, the first of each; two that differ are a problem."""
     tagged: dict[str, str] = {}
     problems = []
-    for tag, _, value in controls:
+    for tag, _, value in readings:
         if tag and tag in tagged and tagged[tag] != value:
             problems.append(f"{shown(tag)}: two controls of this tag with different values; the first is kept")
         if tag:
             tagged.setdefault(tag, value)
+    return tagged, problems
+
+
+def _form_of(documents: list[Document], tokens: list[match.Token], tagged: dict[str, str]) -> Document | None:
+    """The document the file is of: among those with the most of its tags, the one whose words it
+    shares most (Dice's measure, so an edition in one language is not taken for the bilingual one);
+    without tags, only one that shares at least MIN_SHARE of them."""
     if tagged:
-        return tagged, problems
-    document = _labelled(documents, [alias for _, alias, _ in controls])
-    if document is None:
-        raise FormgenError(path, "", "its controls lost their tags and do not match a form",
-                           "ask for the form filled in the original file")
-    return {f.id: _unless_placeholder(value, f) for f, (_, _, value) in zip(document.fields(), controls)}, []
-
-
-def _labelled(documents: Iterable[Document], aliases: list[str | None]) -> Document | None:
-    """The document whose controls carry these labels, in this order (a LibreOffice 7.x save also
-    drops the label of a drop-down: more than half must be there)."""
+        counts = {id(d): len(tagged.keys() & {f.id for f in d.fields()}) for d in documents}
+        documents = [d for d in documents if counts[id(d)] == max(counts.values()) and counts[id(d)]]
+    held = match.words(tokens)
+    best, share = None, 0.0
     for document in documents:
-        labels = [f.label for f in document.fields() if kind_of(f.kind).docx]
-        if (len(labels) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
-                and all(a is None or a == label for a, label in zip(aliases, labels))):
-            return document
-    return None
+        blank = _blank(document)[1]
+        shared = 2 * sum((held & blank).values()) / max(sum(held.values()) + sum(blank.values()), 1)
+        if shared > share:
+            best, share = document, shared
+    return best if tagged or share >= match.MIN_SHARE else None
 
 
-def _unless_placeholder(value: str, field: Field) -> str:
+_BLANKS: dict[int, tuple[Document, list[match.Token], Counter]] = {}
+
+
+def _blank(document: Document) -> tuple[list[match.Token], Counter]:
+    """The tokens of the document's blank DOCX and its words, made once per process."""
+    if id(document) not in _BLANKS:
+        from .write import blank
+
+        fields = {f.id: f for f in document.fields()}
+        root = _parsed(package_part(blank(document), "blank", DOCUMENT_PART, MAX_UNPACKED_BYTES, MAX_ENTRIES,
+                                    MAX_PART_BYTES), "blank")
+        tokens = match.unit_tokens(ooxml.document_units(root), lambda sdt: match.Slot(
+            fields[ooxml.control_tag(sdt)], ooxml.control_kind(sdt), ooxml.control_alias(sdt),
+            ooxml.control_text(sdt) if ooxml.showing_placeholder(sdt) else ""))
+        _BLANKS[id(document)] = (document, tokens, match.words(tokens))
+    return _BLANKS[id(document)][1:]
+
+
+def _answers(document: Document, found: dict[str, match.Found], tagged: dict[str, str]) -> tuple[dict, list[str]]:
+    """{field id: value} of the document's fields, and how each was found where that is to be said."""
+    values = dict(tagged)
+    problems = []
+    fields = {f.id: f for f in document.fields()}
+    together = {other for where in found.values() for other in where.together}
+    for field_id, where in found.items():
+        if field_id in tagged:
+            value = tagged[field_id]
+        elif where.control is not None:
+            value = _unless_placeholder(where.control.value, fields[field_id], where.placeholder)
+        elif where.instead:
+            value = where.instead
+            problems.append(f"{field_id}: its control was typed over in the file: the answer is the text "
+                            f"{match.quoted(value)} found in its place")
+            problems += [f"{other}: its control was typed over together with {field_id}'s, no text between: "
+                         f"the text is read as {field_id}'s; check both" for other in where.together]
+        else:
+            value = ""
+            if field_id not in together:
+                problems.append(f"{field_id}: the control is missing from the file; no answer")
+        if where.beside and not value:
+            value = where.beside
+            problems.append(f"{field_id}: typed beside the field: the answer is the text {match.quoted(value)}")
+        elif where.beside and where.beside != value:
+            problems.append(f"{field_id}: {match.quoted(where.beside)} typed beside the field, which holds "
+                            f"{match.quoted(value)}; the field's answer is kept")
+        values.setdefault(field_id, value)
+    return values, problems
+
+
+def _unless_placeholder(value: str, field: Field, placeholder: str = "") -> str:
+    """'' for a control that shows its placeholder: the field's hint in brackets, or what its blank shows
+    (LibreOffice keeps the text but drops the flag that marks it)."""
     bare = value.replace("\u00a0", " ").strip()
-    return "" if not bare or bare.strip("[]") == field.hint else value
+    return "" if not bare or bare.strip("[]") == field.hint or bare == placeholder.replace("\u00a0", " ").strip() \
+        else value
 
 
 def _parsed(xml: bytes, name: str):
