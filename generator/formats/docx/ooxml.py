@@ -198,8 +198,11 @@ def content_control(control: Control, value: str | None = None) -> str:
         content, showing = text_run(dict(control.options).get(value, value) if control.options else value, lang), ""
     else:
         content, showing = text_run(control.placeholder, lang, style=PLACEHOLDER_STYLE_ID), "<w:showingPlcHdr/>"
-    kind = _control_type(control.kind, lang, control.options, _full_date(value) if control.kind == "date" else None,
-                         value == CHECKED)
+    if control.kind == "multiline" and value and "\n" in value:
+        kind = ""  # a rich text control: LibreOffice 7.4 makes a plain one an input field, whose line breaks it loses
+    else:
+        kind = _control_type(control.kind, lang, control.options,
+                             _full_date(value) if control.kind == "date" else None, value == CHECKED)
     # w:sdtPr's children in the schema's order: rPr, alias, tag, id, lock, showingPlcHdr, the type
     # (_SDT_PROPERTIES below reads them back in this order)
     return (f'<w:sdt><w:sdtPr>{run_properties(lang)}<w:alias w:val="{_attribute(control.alias[:255])}"/>'
@@ -444,9 +447,15 @@ def control_kind(sdt) -> str:
     if pr.find(qn("w14:checkbox")) is not None:
         return "checkbox"
     text = pr.find(qn("w:text"))
+    if text is None and not _TYPED.intersection(child.tag for child in pr):
+        return "multiline"  # rich text, as a multi-line answer is written: it holds lines
     if text is not None and text.get(qn("w:multiLine")) in ("1", "true", "on"):
         return "multiline"
     return "text"
+
+
+_TYPED = frozenset(qn(f"w:{name}") for name in ("picture", "docPartObj", "docPartList", "group", "equation",
+                                                 "citation", "bibliography"))
 
 
 def showing_placeholder(sdt) -> bool:
