@@ -84,8 +84,17 @@ def _add_field(found: dict, problems: list[str], name: str, kind: str, value: st
         problems.append(f"{name}: two fields of this name with different values; the first is kept")
 
 
-def answer(text: str) -> str:
-    """A field's text as an answer: Off (a box or button not chosen) is empty, line ends are \\n."""
+ON_STATES = {"on", "yes"}  # a check box's on state as other programs name it; formgen's is "yes"
+
+
+def answer(text: str, kind: str = "") -> str:
+    """A field's text as an answer: Off (a box or button not chosen) is empty, line ends are \\n. A
+    button's or choice's value may be a name or a string, with or without the slash (pypdf writes
+    the string "/4" for a radio button's name): it is the name; a box's /On or /Yes is ticked."""
+    if kind in ("/Btn", "/Ch") and text.startswith("/"):
+        text = text[1:]
+    if kind == "/Btn" and text.casefold() in ON_STATES:
+        return "yes"
     return "" if text == "Off" else text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -477,4 +486,4 @@ def _string_text(raw: bytes) -> str:
 def _quick_value(value: str | None, kind: str) -> tuple[str, None]:
     if kind == "/Sig" and value is not None:
         raise Unreadable("a signature")  # qpdf and pyHanko read it
-    return ("" if value is None else answer(value)), None
+    return ("" if value is None else answer(value, kind)), None

@@ -108,7 +108,7 @@ def _value_text(value, kind: str) -> tuple[str, str | None]:
         return "", f"the value is {'a list' if isinstance(value, Array) else 'a dictionary'}, not text; read as empty"
     else:
         text, problem = str(value), None
-    return answer(text), problem
+    return answer(text, kind), problem
 
 
 def _stream_text(stream: Stream) -> tuple[str, str | None]:
