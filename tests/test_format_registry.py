@@ -113,8 +113,9 @@ def test_each_kind_is_told_from_its_bytes():
     assert [kind.name for kind in FILE_KINDS if kind.scan and not kind.format] == ["png", "jpeg", "tiff"]
 
 
-def test_an_odt_is_told_from_a_docx_and_refused_with_what_to_do(tmp_path):
-    """LibreOffice's own ODT of a form starts with PK as a DOCX does: it is one problem line that
+def test_an_odt_is_told_from_a_docx_and_without_libreoffice_refused_with_what_to_do(tmp_path, monkeypatch):
+    """LibreOffice's own ODT of a form starts with PK as a DOCX does: it is read through LibreOffice
+    (tests/test_libreoffice.py), and where LibreOffice is not installed it is one problem line that
     says to save it as .docx, not a DOCX reader's complaint."""
     require(shutil.which("soffice"), "LibreOffice", "apt-get install libreoffice-writer")
     docx = tmp_path / "annex2.docx"
@@ -124,9 +125,11 @@ def test_an_odt_is_told_from_a_docx_and_refused_with_what_to_do(tmp_path):
                    check=True, capture_output=True, timeout=120)
     odt = tmp_path / "returned" / "a" / "annex2.odt"
     assert odt.read_bytes().startswith(b"PK\x03\x04") and kind_name(odt.read_bytes()) == "odt"
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     applications, problems = collect([tmp_path / "returned"], CALL)
-    assert applications == [] and problems == [(str(odt), "an OpenDocument text (.odt), which formgen does not "
-                                                "read (save it as .docx in Word or LibreOffice and collect it again)")]
+    assert applications == [] and problems == [(str(odt), "an OpenDocument text (.odt), which formgen reads "
+                                                "through LibreOffice, and LibreOffice is not installed here (save it "
+                                                "as .docx in Word or LibreOffice and collect it again)")]
 
 
 # ---- a named error, not a message's words, reads a PDF without fields as a scan ------------------------

@@ -164,6 +164,8 @@ def read_returned(path: Path, forms: Forms, kind: FileKind | None = None,
     if kind is None:
         kind, data = returned_bytes(path)
     fmt = FORMATS[kind.format]
+    if kind.converts:  # an ODT or DOC: read as the DOCX LibreOffice makes of it
+        data = function(kind.converts)(path, data, kind.name)
     values, problems = function(fmt.read)(path, data, forms.documents)
     if NOT_TEXT.search("".join(values.values())):  # one search for the whole file, one per value only then
         values = {name: _as_text(name, value, problems) for name, value in values.items()}

@@ -50,6 +50,9 @@ class FileKind(NamedTuple):
     scan: str = ""  # its pages are read as a scan (scan/), drawn as a "pdf" (PDFium) or an "image" (Pillow);
     #                 a file of a `format` is read as a scan when it holds no field of the forms
     refused: tuple[str, str] = ()  # told apart only to be refused: (what it is, what to do instead)
+    converts: str | Callable = ""  # (path, bytes, kind name) → the file in `format`, which then reads it
+    printed: str | Callable = ""  # (path, bytes, Documents) → a form printed to this kind, read by its
+    #                                text, or None when it is none: tried before a scan
 
 
 FORMATS: dict[str, Format] = {format.name: format for format in (
@@ -69,9 +72,9 @@ FILE_KINDS: list[FileKind] = [
         "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
         "application/vnd.ms-word.document.macroEnabled.main+xml",
         "application/vnd.ms-word.template.macroEnabledTemplate.main+xml")),
-    FileKind("odt", (ZIP,), package=("application/vnd.oasis.opendocument.text",),
-             refused=("an OpenDocument text (.odt), which formgen does not read",
-                      "save it as .docx in Word or LibreOffice and collect it again")),
+    FileKind("odt", (ZIP,), package=("application/vnd.oasis.opendocument.text",), format="docx",
+             converts="soffice:to_docx"),
+    FileKind("doc", (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",), format="docx", converts="soffice:to_docx"),
     FileKind("png", (b"\x89PNG",), scan="image"),
     FileKind("jpeg", (b"\xff\xd8\xff",), scan="image"),
     FileKind("tiff", (b"II*\x00", b"MM\x00*"), scan="image"),
@@ -120,6 +123,6 @@ def file_kind(data: bytes, name: str) -> FileKind | None:
 
 def known_kinds() -> tuple[str, str]:
     """(what `collect` reads forms in, what it reads scans in): "PDF or DOCX", "PNG, JPEG, TIFF"."""
-    forms = [kind.name.upper() for kind in FILE_KINDS if kind.format]
+    forms = [kind.name.upper() for kind in FILE_KINDS if kind.format and not kind.converts]
     scans = [kind.name.upper() for kind in FILE_KINDS if kind.scan and not kind.format]
     return " or ".join(forms), ", ".join(scans)

@@ -521,6 +521,7 @@ _SDT_PR, _SDT_CONTENT, _TAG, _ALIAS, _VAL, _SHOWING_PLACEHOLDER, _P, _T, _BR, _C
                           "w:br", "w:cr", "w:tab"))
 _CHECKBOX, _CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
 _SDT, _TBL, _TR, _TC, _CUSTOM_XML = qn("w:sdt"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:customXml")
+_R, _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR_TEXT = qn("w:r"), qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
 # what holds no text a reader sees: properties, deleted text, field codes, the fallback of alternate content
 _NOT_TEXT = frozenset({*(qn(f"w:{name}") for name in ("pPr", "rPr", "tcPr", "trPr", "tblPr", "tblGrid", "sdtPr",
                                                        "sdtEndPr", "del", "delText", "instrText", "moveFrom",
@@ -540,7 +541,9 @@ class Unit(NamedTuple):
 
 
 def document_units(root) -> list[Unit]:
-    """The units of a parsed document.xml (its body; a bare fragment's root otherwise)."""
+    """The units of a parsed document.xml (its body; a bare fragment's root otherwise). A FILLIN
+    field, which LibreOffice writes for an input field of an ODT it converts, counts as a control."""
+    _fill_in_fields_as_controls(root)
     body = root.find(qn("w:body"))
     units: list[Unit] = []
     _block_units(root if body is None else body, units, [0])
@@ -565,6 +568,37 @@ def _block_units(parent, units: list[Unit], tables: list[int]) -> None:
             units.append(Unit((), [child]))  # a control around whole paragraphs
         elif child.tag not in _NOT_TEXT:
             _block_units(child, units, tables)  # a control around a table, custom XML: read through
+
+
+def _fill_in_fields_as_controls(root) -> None:
+    """Each FILLIN field of a paragraph (its runs from begin to end, side by side) replaced in the tree
+    by a plain text control holding the field's result."""
+    for paragraph in list(root.iter(_P)):
+        runs = list(paragraph)
+        begin = None
+        for at, run in enumerate(runs):
+            mark = run.find(_FLD_CHAR) if run.tag == _R else None
+            kind = None if mark is None else mark.get(_FLD_CHAR_TYPE)
+            if kind == "begin":
+                begin = at
+            elif kind == "end" and begin is not None:
+                _as_control(paragraph, runs[begin:at + 1])
+                begin = None
+
+
+def _as_control(paragraph, runs: list) -> None:
+    code = "".join(text.text or "" for run in runs for text in run.iter(_INSTR_TEXT)).split()
+    separate = next((at for at, run in enumerate(runs) if run.find(_FLD_CHAR) is not None
+                     and run.find(_FLD_CHAR).get(_FLD_CHAR_TYPE) == "separate"), None)
+    if not code or code[0].upper() != "FILLIN" or separate is None:
+        return
+    control = _fragment('<w:sdt><w:sdtPr><w:text w:multiLine="1"/></w:sdtPr><w:sdtContent/></w:sdt>')
+    paragraph.insert(paragraph.index(runs[0]), control)
+    content = control.find(_SDT_CONTENT)
+    for run in runs[separate + 1:-1]:
+        content.append(run)
+    for run in runs[:separate + 1] + runs[-1:]:
+        paragraph.remove(run)
 
 
 def _within(parent, tag: str) -> Iterator:
