@@ -325,16 +325,27 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
 
 def read_file(path: Path, forms: Forms) -> tuple[list[tuple[str, Returned]], list[tuple[str, str]]]:
     """([(application key, what the file holds)], problems): a filled form, or a scan's pages (a file
-    of a format that may be either, a PDF, is a scan when it holds no field of the forms)."""
+    of a format that may be either, a PDF, is a form printed to it when its text carries a form's
+    code, else a scan when it holds no field of the forms)."""
     kind, data = returned_bytes(path)
     if not kind.format:
         return _read_scan(path, kind, forms)
     try:
         return _as_found(path, forms, *read_returned(path, forms, kind, data))
     except NoFormFields:
+        printed = function(kind.printed)(path, data, forms.documents) if kind.printed else None
+        if printed is not None:  # a DOCX printed to PDF: its answers read from its text
+            return _as_found(path, forms, [_printed(path, printed, forms)], printed.problems)
         if not kind.scan:
             raise
         return _read_scan(path, kind, forms, fields_looked_for=True)
+
+
+def _printed(path: Path, printed, forms: Forms) -> Returned:
+    """A printed form's answers, each with its confidence as a scan's: one a person must check is
+    left empty in the data and listed for review."""
+    values = {r.field_id: "" if r.review else forms.canonical(r.field_id, r.value) for r in printed.readings}
+    return Returned(path, printed.form, values, readings={r.field_id: r for r in printed.readings})
 
 
 def _as_found(path: Path, forms: Forms, returned: list[Returned], problems: list[str]):

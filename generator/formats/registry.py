@@ -66,7 +66,7 @@ FORMATS: dict[str, Format] = {format.name: format for format in (
 )}
 
 FILE_KINDS: list[FileKind] = [
-    FileKind("pdf", (b"%PDF",), format="pdf", scan="pdf"),
+    FileKind("pdf", (b"%PDF",), format="pdf", scan="pdf", printed="docx.printed:printed_values"),
     FileKind("docx", (ZIP,), format="docx", package=(
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
         "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",

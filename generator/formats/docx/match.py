@@ -48,6 +48,7 @@ class Token(NamedTuple):
     text: str  # as written, with the space after it
     unit: int  # the paragraph or cell it lies in
     control: object = None  # a Slot (the blank) or a Control (the returned file)
+    place: tuple = ()  # its unit's: (table, row, column) of a cell
 
 
 def unit_tokens(units: Iterable[tuple[tuple, list]], control_of) -> list[Token]:
@@ -55,14 +56,15 @@ def unit_tokens(units: Iterable[tuple[tuple, list]], control_of) -> list[Token]:
     or Control (or None to leave it out)."""
     tokens = []
     for number, (place, items) in enumerate(units):
-        tokens.append(Token("\x01" + ",".join(map(str, place)), "\n", number))
+        tokens.append(Token("\x01" + ",".join(map(str, place)), "\n", number, None, place))
         for item in items:
             if isinstance(item, str):
-                tokens += [Token(word.casefold(), word + space, number) for word, space in WORD.findall(item)]
+                tokens += [Token(word.casefold(), word + space, number, None, place)
+                           for word, space in WORD.findall(item)]
                 continue
             control = control_of(item)
             if control is not None:
-                tokens.append(Token(CONTROL, "", number, control))
+                tokens.append(Token(CONTROL, "", number, control, place))
     return tokens
 
 

@@ -24,6 +24,8 @@ from ..zips import Packed, deflate_segment, joined_segments, packed, packed_entr
 FONT = "Times New Roman"
 FONT_SIZE_PT = 12
 FOOTER_HALF_POINTS, FOOTER_COLOR = 16, "595959"
+# the page code also as text after the footer's line, small: a DOCX printed to PDF is told by it (printed.py)
+CODE_HALF_POINTS, CODE_GAP = 12, "\u2003"
 EMU_PER_MM, EMU_PER_TWIP = 36000, 635
 PAGE_WIDTH, PAGE_HEIGHT = 210 * EMU_PER_MM, 297 * EMU_PER_MM  # EMU
 # the PDF's margins (formats/pdf/layout.py): GOST R 7.0.97's, 30 mm left as for documents kept long;
@@ -252,7 +254,7 @@ def _package(document: Document, body: str) -> bytes:
         "word/_rels/document.xml.rels": ooxml.with_relationships(
             template.document_rels, [(rid, kind, name.removeprefix("word/")) for rid, name, kind, _ in added]),
     }
-    code = _page_code(document)
+    code = page_code(document)
     for shape_id, (_, name, kind, _) in enumerate(added, start=1):
         if kind == "header":
             parts[name] = ooxml.header_part(_letterhead_space(document.letterhead_mm))
@@ -277,12 +279,14 @@ def _letterhead_space(height_mm: float) -> str:
 
 
 def _footer(document: Document, code: str, shape_id: int) -> str:
-    """Page number (when the form has them) over a small line naming the call, and the page code in
-    the left margin where the PDF has it: the picture holds the code's own white border (4 modules),
-    so it covers whatever may lie under it."""
+    """Page number (when the form has them) over a small line naming the call and giving the page
+    code as text, and the code in the left margin where the PDF has it: the picture holds the code's
+    own white border (4 modules), so it covers whatever may lie under it."""
     border = QR_SIZE * QR_QUIET_MODULES / qr_side(code)
     line = (ooxml.text_run(document.footer, document.tag_of(document.language), color=FOOTER_COLOR,
                            half_points=FOOTER_HALF_POINTS)
+            + ooxml.text_run(f"{CODE_GAP}{code}", document.tag_of(document.language), color=FOOTER_COLOR,
+                             half_points=CODE_HALF_POINTS)
             + ooxml.floating_picture("rId1", _emu_mm((QR_SIZE + 2 * border) / MM), _emu_mm((QR_X - border) / MM),
                                      PAGE_HEIGHT - _emu_mm((QR_Y + QR_SIZE + border) / MM), shape_id))
     if not document.page_numbers:
@@ -295,7 +299,7 @@ def _emu_mm(mm: float) -> int:
     return int(mm * EMU_PER_MM)
 
 
-def _page_code(document: Document) -> str:
+def page_code(document: Document) -> str:
     """What the code says: the document, but no page (Word lays out its own)."""
     fields = ((f.id, f.kind, ",".join(f.choices)) for f in document.fields())
     return PageId(document.call_id, document.form_id, document.lang, 0, 0, fingerprint(fields)).text()

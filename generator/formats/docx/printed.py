@@ -1,0 +1,303 @@
+"""A DOCX printed to PDF (Writer's or Word's "Save as PDF", a browser's print of it): no field is
+left, but every answer is in the page text, and the footer gives the form's code as text
+(write.py). The code names the form and edition; the page text, read with PDFium, is lined up
+with the blank's words (match.py), and what stands where a control stands is its answer.
+
+PDFium gives each character with its position: a table row whose cells run together in the text is
+cut at the columns the form's own words show (its headers, the row numbers). Each answer comes with
+a confidence, as a scan's does: sure where the form's words on both sides of it were found as the
+blank has them, lower where they were not, and a person checks those below REVIEW_BELOW.
+(pypdf's and pdfminer's text lose the positions or take ten times as long; PDFium is already what
+reads scans.)
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from difflib import SequenceMatcher
+from pathlib import Path
+from typing import Iterable, NamedTuple
+
+from ...errors import FormgenError
+from ...model.forms import Document
+from ...model.page_id import PREFIX, parse
+from . import match
+
+MAX_PAGES = 60  # a form prints on a few pages
+SURE, UNSURE_BOUNDS, SPLIT_BY_COLUMNS, RUN_TOGETHER = 95, 60, 85, 30  # confidences, 0–100 as OCR's
+REVIEW_BELOW = 65
+MAX_LOST_WORDS = 12  # form words missing around a control past which its answer is not placed
+COLUMN_SLACK = 3.0  # points a cell's text may start left of its column's words
+CODE = re.compile(PREFIX + r" \S+ \S+ \S+ [0-9a-f]{6}\b")
+PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # a symbol font's bullets: no word of a form
+CHARACTERS = {"\ufffe": "-", "\x02": "-", "\u00ad": "", "\r": ""}  # PDFium's hyphen and soft hyphen; "\r\n" ends a line
+WORD_CHARACTER = re.compile(r"\w")  # as match.WORD cuts the blank's text
+
+
+class Reading(NamedTuple):
+    """One field as read from the printed text: as a scan's reading (scan/read.py), for the workbook's
+    confidence column and the review page."""
+
+    field_id: str
+    value: str
+    confidence: float
+    review: bool
+    image: bytes = b""
+    problem: str = ""
+
+
+class Printed(NamedTuple):
+    form: str
+    readings: list[Reading]
+    problems: list[str]
+
+
+class Word(NamedTuple):
+    key: str
+    text: str  # with what follows it: a space or a line break
+    x: float  # its first character's left edge, in points
+    line: int
+
+
+def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Printed | None:
+    """What a PDF printed from a formgen DOCX holds, or None when its text carries no formgen code."""
+    pages = _page_words(path, data)
+    text = "".join(word.text for page in pages for word in page)
+    found = CODE.search(text.replace("\n", " "))
+    if found is None:
+        return None
+    code = parse(found.group())
+    document = _document(path, code, list(documents))
+    from .read import _blank  # the blank's tokens, as a returned DOCX is matched against them
+    from .write import page_code
+
+    if code.text() != page_code(document):
+        raise FormgenError(path, "", f"printed from {code.form} ({code.edition}) of another version of the form "
+                                     f"or another call (its code {found.group()} is not this call's)",
+                           "ask for the form filled in this call's blank")
+    words = [word for page in pages for word in _without_furniture(page, document.footer, found.group())]
+    blank = [token for token in _blank(document)[0] if token.key[0] != "\x01"]
+    held, form_words = Counter(word.key for word in words), _blank(document)[1]
+    shared = 2 * sum((held & form_words).values()) / max(sum(held.values()) + sum(form_words.values()), 1)
+    if shared < match.MIN_SHARE:
+        raise FormgenError(path, "", f"carries the code of {code.form} ({code.edition}), but its text is not that "
+                                     "form's", "ask for the form filled in the original file")
+    readings, problems = _readings(blank, words, _column_starts(blank, words))
+    return Printed(document.form_id, readings, problems)
+
+
+def _document(path: Path, code, documents: list[Document]) -> Document:
+    for document in documents:
+        if (document.form_id, document.lang) == (code.form, code.edition):
+            return document
+    raise FormgenError(path, "", f"printed from a form this project has not ({code.form}, {code.edition})",
+                       "collect it with the project it was made by (--project)")
+
+
+# ---- the page text -----------------------------------------------------------------------------------
+
+def _page_words(path: Path, data: bytes) -> list[list[Word]]:
+    """Each page's words and punctuation, in PDFium's reading order, with positions."""
+    try:
+        import pypdfium2 as pdfium
+        import pypdfium2.raw as pdfium_c
+    except ImportError as exc:
+        raise FormgenError(path, "", f"a printed form, and reading one needs {exc.name}",
+                           "pip install 'formgen[scan]'") from None
+    try:
+        pdf = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as exc:
+        raise FormgenError(path, "", f"damaged PDF: {exc}", "ask for the form saved again") from None
+    pages = []
+    try:
+        for number in range(min(len(pdf), MAX_PAGES)):
+            page = pdf[number]
+            text_page = page.get_textpage()
+            pages.append(_words(text_page, pdfium_c))
+            text_page.close()
+            page.close()
+    finally:
+        pdf.close()
+    return pages
+
+
+def _words(text_page, pdfium_c) -> list[Word]:
+    """The page's words and marks; a word's text ends with a space or a line break when one follows."""
+    words: list[Word] = []
+    current, x, line = "", 0.0, 0
+    for index in range(text_page.count_chars()):
+        char = chr(pdfium_c.FPDFText_GetUnicode(text_page.raw, index))
+        char = CHARACTERS.get(char, PRIVATE_USE.sub("", char))
+        if WORD_CHARACTER.match(char):
+            if not current:
+                x = text_page.get_charbox(index)[0]
+            current += char
+            continue
+        if current:
+            words.append(Word(current.casefold(), current, x, line))
+            current = ""
+        if char.isspace():
+            if words and not words[-1].text[-1:].isspace():
+                words[-1] = words[-1]._replace(text=words[-1].text + ("\n" if char == "\n" else " "))
+            line += char == "\n"
+        elif char:
+            words.append(Word(char.casefold(), char, text_page.get_charbox(index)[0], line))
+    if current:
+        words.append(Word(current.casefold(), current, x, line))
+    return words
+
+
+def _without_furniture(words: list[Word], footer: str, code: str) -> list[Word]:
+    """A page's words less its footer: the line naming the call, the code, the page number."""
+    lines: dict[int, list[Word]] = {}
+    for word in words:
+        lines.setdefault(word.line, []).append(word)
+    dropped = set()
+    plain = [key for key, _ in match.WORD.findall(footer)]
+    for number, line in lines.items():
+        keys = [word.text.strip() for word in line]
+        text = " ".join(keys)
+        if PREFIX in keys and code.replace(" ", "") in text.replace(" ", "") or keys == plain or \
+                (keys and keys == plain[-len(keys):]) or (keys and keys == plain[:len(keys)] and len(keys) > 3):
+            dropped.add(number)
+    for number in list(dropped):  # the page number on a line of its own next to the footer
+        for near in (number - 1, number + 1, number - 2):
+            line = lines.get(near, [])
+            if near not in dropped and len(line) == 1 and line[0].key.isdigit():
+                dropped.add(near)
+                break
+    return [word for word in words if word.line not in dropped]
+
+
+# ---- answers -------------------------------------------------------------------------------------------
+
+def _column_starts(blank: list[match.Token], words: list[Word]) -> dict[tuple, float]:
+    """{(table, column): the left edge of the form's own words in that column}, from the words of the
+    blank found in the text as the blank has them."""
+    starts: dict[tuple, float] = {}
+    matcher = SequenceMatcher(None, [t.key for t in blank], [w.key for w in words], autojunk=False)
+    for i1, j1, size in matcher.get_matching_blocks():
+        for i, j in zip(range(i1, i1 + size), range(j1, j1 + size)):
+            place = blank[i].place
+            if len(place) == 3:
+                key = (place[0], place[2])
+                starts[key] = min(starts.get(key, words[j].x), words[j].x)
+    return starts
+
+
+def _readings(blank: list[match.Token], words: list[Word], starts: dict[tuple, float]) -> tuple[list[Reading], list[str]]:
+    matcher = SequenceMatcher(None, [t.key for t in blank], [w.key for w in words], autojunk=False)
+    readings, problems = [], []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        slots = [blank[i] for i in range(i1, i2) if blank[i].control is not None]
+        if op == "equal" or not slots:
+            continue
+        lost = sum(1 for i in range(i1, i2) if blank[i].control is None)
+        text = words[j1:j2]
+        if lost > MAX_LOST_WORDS:
+            for slot in slots:
+                field = slot.control.field
+                readings.append(Reading(field.id, "", 0, True, problem="not placed"))
+                problems.append(f"{field.id}: not found in the printed text: the form's words around it are not "
+                                "where the form has them; key it in")
+            continue
+        sure = SURE if lost == 0 else UNSURE_BOUNDS
+        if len(slots) == 1:
+            readings.append(_reading(slots[0], text, sure))
+            continue
+        readings += _split(slots, text, starts, sure, problems)
+    return readings, problems
+
+
+def _split(slots: list[match.Token], text: list[Word], starts: dict[tuple, float], sure: float,
+           problems: list[str]) -> list[Reading]:
+    """The text where several controls stand side by side. An empty control prints its placeholder,
+    which cuts the text; controls in one table row take the words in their columns; what is still
+    together goes to the first, to be checked."""
+    readings = []
+    for group, words in _at_placeholders(slots, text):
+        if len(group) == 1:
+            readings.append(_reading(group[0], words, sure))
+        elif _in_columns(group, starts):
+            readings += _by_columns(group, words, starts, sure)
+        else:
+            readings += _together(group, words, sure, problems)
+    return readings
+
+
+def _at_placeholders(slots: list[match.Token], text: list[Word]) -> list[tuple[list[match.Token], list[Word]]]:
+    """(controls, their words) cut where a control's placeholder stands: that control has none."""
+    keys = [word.key for word in text]
+    groups, start, first = [], 0, 0
+    for k, slot in enumerate(slots):
+        placeholder = [key for key, _ in match.WORD.findall(slot.control.placeholder.casefold())]
+        at = _find(keys, placeholder, start) if placeholder else -1
+        if at < 0:
+            continue
+        if k > first:
+            groups.append((slots[first:k], text[start:at]))
+        groups.append(([slot], []))
+        start, first = at + len(placeholder), k + 1
+    if first < len(slots):
+        groups.append((slots[first:], text[start:]))
+    elif start < len(text) and groups:  # typed after the last placeholder: beside that control
+        groups[-1] = (groups[-1][0], text[start:])
+    return groups
+
+
+def _find(keys: list[str], wanted: list[str], start: int) -> int:
+    for at in range(start, len(keys) - len(wanted) + 1):
+        if keys[at:at + len(wanted)] == wanted:
+            return at
+    return -1
+
+
+def _in_columns(slots: list[match.Token], starts: dict[tuple, float]) -> bool:
+    places = [slot.place for slot in slots]
+    return (all(len(place) == 3 and (place[0], place[2]) in starts for place in places)
+            and len({(place[0], place[1]) for place in places}) == 1 and len({place[2] for place in places}) == len(places))
+
+
+def _by_columns(slots: list[match.Token], text: list[Word], starts: dict[tuple, float], sure: float) -> list[Reading]:
+    """Each word to the column it starts in: past the middle between the form's own words of that
+    column and of the one before (a header is centred in its cell, an answer starts at its left)."""
+    table = slots[0].place[0]
+    edges = sorted(start for (number, _), start in starts.items() if number == table)
+    bounds = {start: (before + start) / 2 for before, start in zip([float("-inf")] + edges, edges)}
+    bound = {k: bounds[starts[(table, slot.place[2])]] for k, slot in enumerate(slots)}
+    parts: dict[int, list[Word]] = {k: [] for k in bound}
+    for word in text:
+        fits = [k for k in bound if bound[k] <= word.x]
+        parts[max(fits, key=bound.get) if fits else min(bound, key=bound.get)].append(word)
+    return [_reading(slot, parts[k], min(sure, SPLIT_BY_COLUMNS)) for k, slot in enumerate(slots)]
+
+
+def _together(slots: list[match.Token], text: list[Word], sure: float, problems: list[str]) -> list[Reading]:
+    ids = [slot.control.field.id for slot in slots]
+    joined = _text(text, slots[0])
+    if joined:
+        problems.append(f"{', '.join(ids)}: their answers run together in the printed text "
+                        f"({match.quoted(joined)}); read as {ids[0]}'s, check them")
+    confidence = RUN_TOGETHER if joined else sure
+    return [_reading(slots[0], text, confidence),
+            *(Reading(slot.control.field.id, "", confidence, bool(joined)) for slot in slots[1:])]
+
+
+def _reading(slot: match.Token, text: list[Word], confidence: float) -> Reading:
+    value = _text(text, slot)
+    return Reading(slot.control.field.id, value, confidence, confidence < REVIEW_BELOW)
+
+
+def _text(words: list[Word], slot: match.Token) -> str:
+    """The words as printed, less the control's placeholder (an empty control prints it)."""
+    text = "".join(word.text for word in words).strip()
+    if slot.control.field.kind != "multiline":
+        text = text.replace("\n", " ")
+    placeholder = " ".join(slot.control.placeholder.split())
+    if placeholder:
+        flat = " ".join(text.split())
+        if flat == placeholder:
+            return ""
+        if flat.startswith(placeholder):
+            return flat[len(placeholder):].strip()
+    return text
