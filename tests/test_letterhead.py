@@ -376,7 +376,7 @@ def test_the_letter_keeps_its_font_and_footer_in_any_letterhead(tmp_path, letter
     footer = "\n".join(p.text for p in result.sections[0].footer.paragraphs)
     assert "Дарек: Кара-Суу" in footer and document.footer in footer
     assert document.call_id in document.footer
-    line = next(p for p in result.sections[0].footer.paragraphs if p.text == document.footer)
+    line = next(p for p in result.sections[0].footer.paragraphs if p.text == footer_line(document))
     assert all(run.font.name == "Times New Roman" for run in line.runs)
 
 
@@ -390,7 +390,14 @@ def test_footer_goes_on_a_first_page_footer_and_into_a_letterhead_without_footer
     plain.add_paragraph("{{ letter }}")
     plain.save(bare)
     result = docx.Document(io.BytesIO(place_in_letterhead(bare, data)))
-    assert [p.text for p in result.sections[0].footer.paragraphs if p.text] == [document.footer]
+    assert [p.text for p in result.sections[0].footer.paragraphs if p.text] == [footer_line(document)]
+
+
+def footer_line(document) -> str:
+    """The letter's footer line: the call, then its page code as text (a DOCX printed to PDF is told by it)."""
+    from generator.formats.docx.write import CODE_GAP, page_code
+
+    return f"{document.footer}{CODE_GAP}{page_code(document)}"
 
 
 def test_controls_read_back_by_tag_and_styles_exist(tmp_path, letter):

@@ -111,8 +111,11 @@ def _page_words(path: Path, data: bytes) -> list[list[Word]]:
     pages = []
     try:
         for number in range(min(len(pdf), MAX_PAGES)):
-            page = pdf[number]
-            text_page = page.get_textpage()
+            try:
+                page = pdf[number]
+                text_page = page.get_textpage()
+            except pdfium.PdfiumError:  # a page PDFium cannot load: no text of a form (the scan reader says so)
+                continue
             pages.append(_words(text_page, pdfium_c))
             text_page.close()
             page.close()
