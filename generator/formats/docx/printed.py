@@ -29,7 +29,7 @@ REVIEW_BELOW = 65
 MAX_LOST_WORDS = 12  # form words missing around a control past which its answer is not placed
 COLUMN_SLACK = 3.0  # points a cell's text may start left of its column's words
 CODE = re.compile(PREFIX + r" \S+ \S+ \S+ [0-9a-f]{6}\b")
-PRIVATE_USE = re.compile("[\ue000-\uf8ff]")  # a symbol font's bullets: no word of a form
+NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ue000-\uf8ff]")  # control codes, a symbol font's bullets: no word
 CHARACTERS = {"\ufffe": "-", "\x02": "-", "\u00ad": "", "\r": ""}  # PDFium's hyphen and soft hyphen; "\r\n" ends a line
 WORD_CHARACTER = re.compile(r"\w")  # as match.WORD cuts the blank's text
 
@@ -130,7 +130,7 @@ def _words(text_page, pdfium_c) -> list[Word]:
     current, x, line = "", 0.0, 0
     for index in range(text_page.count_chars()):
         char = chr(pdfium_c.FPDFText_GetUnicode(text_page.raw, index))
-        char = CHARACTERS.get(char, PRIVATE_USE.sub("", char))
+        char = CHARACTERS.get(char, NOT_TEXT.sub("", char))
         if WORD_CHARACTER.match(char):
             if not current:
                 x = text_page.get_charbox(index)[0]
