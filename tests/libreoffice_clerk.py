@@ -22,7 +22,7 @@ import time
 import uno
 from com.sun.star.beans import PropertyValue
 
-FILTERS = {"docx": "MS Word 2007 XML", "odt": "writer8", "pdf": "writer_pdf_Export"}
+FILTERS = {"docx": "MS Word 2007 XML", "odt": "writer8", "pdf": "writer_pdf_Export", "html": "HTML (StarWriter)"}
 
 
 def prop(name, value):

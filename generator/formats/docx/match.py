@@ -59,6 +59,9 @@ def unit_tokens(units: Iterable[tuple[tuple, list]], control_of) -> list[Token]:
         tokens.append(Token("\x01" + ",".join(map(str, place)), "\n", number, None, place))
         for item in items:
             if isinstance(item, str):
+                lead = item[:len(item) - len(item.lstrip())]
+                if lead and tokens and tokens[-1].control is None:  # a break or space after the word before
+                    tokens[-1] = tokens[-1]._replace(text=tokens[-1].text + lead)
                 tokens += [Token(word.casefold(), word + space, number, None, place)
                            for word, space in WORD.findall(item)]
                 continue

@@ -522,6 +522,7 @@ _SDT_PR, _SDT_CONTENT, _TAG, _ALIAS, _VAL, _SHOWING_PLACEHOLDER, _P, _T, _BR, _C
 _CHECKBOX, _CHECKED, _W14_VAL = qn("w14:checkbox"), qn("w14:checked"), qn("w14:val")
 _SDT, _TBL, _TR, _TC, _CUSTOM_XML = qn("w:sdt"), qn("w:tbl"), qn("w:tr"), qn("w:tc"), qn("w:customXml")
 _R, _FLD_CHAR, _FLD_CHAR_TYPE, _INSTR_TEXT = qn("w:r"), qn("w:fldChar"), qn("w:fldCharType"), qn("w:instrText")
+_GRID, _GRID_COLUMN, _W_ATTRIBUTE = qn("w:tblGrid"), qn("w:gridCol"), qn("w:w")
 # what holds no text a reader sees: properties, deleted text, field codes, the fallback of alternate content
 _NOT_TEXT = frozenset({*(qn(f"w:{name}") for name in ("pPr", "rPr", "tcPr", "trPr", "tblPr", "tblGrid", "sdtPr",
                                                        "sdtEndPr", "del", "delText", "instrText", "moveFrom",
@@ -540,25 +541,26 @@ class Unit(NamedTuple):
     items: list
 
 
-def document_units(root) -> list[Unit]:
+def document_units(root, grids: list | None = None) -> list[Unit]:
     """The units of a parsed document.xml (its body; a bare fragment's root otherwise). A FILLIN
-    field, which LibreOffice writes for an input field of an ODT it converts, counts as a control."""
+    field, which LibreOffice writes for an input field of an ODT it converts, counts as a control.
+    `grids` (when given) gets each table's column widths (twips), in the tables' order."""
     _fill_in_fields_as_controls(root)
     body = root.find(qn("w:body"))
     units: list[Unit] = []
-    _block_units(root if body is None else body, units, [0])
+    _block_units(root if body is None else body, units, [] if grids is None else grids)
     return units
 
 
-def _block_units(parent, units: list[Unit], tables: list[int]) -> None:
+def _block_units(parent, units: list[Unit], grids: list) -> None:
     for child in parent:
         if child.tag == _P:
             items: list = []
             _inline_items(child, items)
             units.append(Unit((), items))
         elif child.tag == _TBL:
-            number = tables[0]
-            tables[0] += 1
+            number = len(grids)
+            grids.append([_twips(column.get(_W_ATTRIBUTE)) for column in child.iterfind(f"{_GRID}/{_GRID_COLUMN}")])
             for row_number, row in enumerate(_within(child, _TR)):
                 for column, cell in enumerate(_within(row, _TC)):
                     items = []
@@ -567,7 +569,14 @@ def _block_units(parent, units: list[Unit], tables: list[int]) -> None:
         elif child.tag == _SDT and child.find(f"{_SDT_CONTENT}/{_TBL}") is None:
             units.append(Unit((), [child]))  # a control around whole paragraphs
         elif child.tag not in _NOT_TEXT:
-            _block_units(child, units, tables)  # a control around a table, custom XML: read through
+            _block_units(child, units, grids)  # a control around a table, custom XML: read through
+
+
+def _twips(value: str | None) -> int:
+    try:
+        return max(int(float(value or 0)), 0)
+    except ValueError:
+        return 0
 
 
 def _fill_in_fields_as_controls(root) -> None:

@@ -57,6 +57,7 @@ class Word(NamedTuple):
     text: str  # with what follows it: a space or a line break
     x: float  # its first character's left edge, in points
     line: int
+    right: float = 0.0  # its last character's right edge
 
 
 def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Printed | None:
@@ -68,7 +69,7 @@ def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Pr
         return None
     code = parse(found.group())
     document = _document(path, code, list(documents))
-    from .read import _blank  # the blank's tokens, as a returned DOCX is matched against them
+    from .read import blank_of  # the blank's tokens, as a returned DOCX is matched against them
     from .write import page_code
 
     if code.text() != page_code(document):
@@ -76,13 +77,14 @@ def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Pr
                                      f"or another call (its code {found.group()} is not this call's)",
                            "ask for the form filled in this call's blank")
     words = [word for page in pages for word in _without_furniture(page, document.footer, found.group())]
-    blank = [token for token in _blank(document)[0] if token.key[0] != "\x01"]
-    held, form_words = Counter(word.key for word in words), _blank(document)[1]
+    form = blank_of(document)
+    blank = [token for token in form.tokens if token.key[0] != "\x01"]
+    held, form_words = Counter(word.key for word in words), form.words
     shared = 2 * sum((held & form_words).values()) / max(sum(held.values()) + sum(form_words.values()), 1)
     if shared < match.MIN_SHARE:
         raise FormgenError(path, "", f"carries the code of {code.form} ({code.edition}), but its text is not that "
                                      "form's", "ask for the form filled in the original file")
-    readings, problems = _readings(blank, words, _column_starts(blank, words))
+    readings, problems = _readings(blank, words, _column_edges(blank, words, form.grids))
     return Printed(document.form_id, readings, problems)
 
 
@@ -127,26 +129,28 @@ def _page_words(path: Path, data: bytes) -> list[list[Word]]:
 def _words(text_page, pdfium_c) -> list[Word]:
     """The page's words and marks; a word's text ends with a space or a line break when one follows."""
     words: list[Word] = []
-    current, x, line = "", 0.0, 0
+    current, x, right, line = "", 0.0, 0.0, 0
     for index in range(text_page.count_chars()):
         char = chr(pdfium_c.FPDFText_GetUnicode(text_page.raw, index))
         char = CHARACTERS.get(char, NOT_TEXT.sub("", char))
         if WORD_CHARACTER.match(char):
+            left, _, right, _ = text_page.get_charbox(index)
             if not current:
-                x = text_page.get_charbox(index)[0]
+                x = left
             current += char
             continue
         if current:
-            words.append(Word(current.casefold(), current, x, line))
+            words.append(Word(current.casefold(), current, x, line, right))
             current = ""
         if char.isspace():
             if words and not words[-1].text[-1:].isspace():
                 words[-1] = words[-1]._replace(text=words[-1].text + ("\n" if char == "\n" else " "))
             line += char == "\n"
         elif char:
-            words.append(Word(char.casefold(), char, text_page.get_charbox(index)[0], line))
+            left, _, edge, _ = text_page.get_charbox(index)
+            words.append(Word(char.casefold(), char, left, line, edge))
     if current:
-        words.append(Word(current.casefold(), current, x, line))
+        words.append(Word(current.casefold(), current, x, line, right))
     return words
 
 
@@ -174,21 +178,33 @@ def _without_furniture(words: list[Word], footer: str, code: str) -> list[Word]:
 
 # ---- answers -------------------------------------------------------------------------------------------
 
-def _column_starts(blank: list[match.Token], words: list[Word]) -> dict[tuple, float]:
-    """{(table, column): the left edge of the form's own words in that column}, from the words of the
-    blank found in the text as the blank has them."""
-    starts: dict[tuple, float] = {}
+def _column_edges(blank: list[match.Token], words: list[Word], grids: list[list[int]]) -> dict[int, list[float]]:
+    """{table: the left edge of each of its columns on the printed page}: the blank's column widths
+    placed by the centres of the table's header cells (formgen centres them) found in the text, so a
+    page printed at another scale or margin is cut alike."""
+    centres: dict[tuple[int, int], tuple[float, float]] = {}
     matcher = SequenceMatcher(None, [t.key for t in blank], [w.key for w in words], autojunk=False)
     for i1, j1, size in matcher.get_matching_blocks():
         for i, j in zip(range(i1, i1 + size), range(j1, j1 + size)):
             place = blank[i].place
-            if len(place) == 3:
-                key = (place[0], place[2])
-                starts[key] = min(starts.get(key, words[j].x), words[j].x)
-    return starts
+            if len(place) == 3 and place[1] == 0:
+                left, right = centres.get((place[0], place[2]), (words[j].x, words[j].right))
+                centres[(place[0], place[2])] = (min(left, words[j].x), max(right, words[j].right))
+    edges = {}
+    for table, widths in enumerate(grids):
+        starts = [sum(widths[:column]) for column in range(len(widths) + 1)]
+        seen = sorted((column, (left + right) / 2) for (number, column), (left, right) in centres.items()
+                      if number == table and column < len(widths))
+        if len(seen) < 2 or seen[0][0] == seen[-1][0]:
+            continue
+        (first, at_first), (last, at_last) = seen[0], seen[-1]
+        middle = [(starts[column] + starts[column + 1]) / 2 for column in (first, last)]
+        scale = (at_last - at_first) / (middle[1] - middle[0])
+        edges[table] = [at_first + (start - middle[0]) * scale for start in starts[:-1]]
+    return edges
 
 
-def _readings(blank: list[match.Token], words: list[Word], starts: dict[tuple, float]) -> tuple[list[Reading], list[str]]:
+def _readings(blank: list[match.Token], words: list[Word], edges: dict[int, list[float]]) -> tuple[list[Reading], list[str]]:
     matcher = SequenceMatcher(None, [t.key for t in blank], [w.key for w in words], autojunk=False)
     readings, problems = [], []
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
@@ -208,11 +224,11 @@ def _readings(blank: list[match.Token], words: list[Word], starts: dict[tuple, f
         if len(slots) == 1:
             readings.append(_reading(slots[0], text, sure))
             continue
-        readings += _split(slots, text, starts, sure, problems)
+        readings += _split(slots, text, edges, sure, problems)
     return readings, problems
 
 
-def _split(slots: list[match.Token], text: list[Word], starts: dict[tuple, float], sure: float,
+def _split(slots: list[match.Token], text: list[Word], edges: dict[int, list[float]], sure: float,
            problems: list[str]) -> list[Reading]:
     """The text where several controls stand side by side. An empty control prints its placeholder,
     which cuts the text; controls in one table row take the words in their columns; what is still
@@ -221,8 +237,8 @@ def _split(slots: list[match.Token], text: list[Word], starts: dict[tuple, float
     for group, words in _at_placeholders(slots, text):
         if len(group) == 1:
             readings.append(_reading(group[0], words, sure))
-        elif _in_columns(group, starts):
-            readings += _by_columns(group, words, starts, sure)
+        elif _in_columns(group, edges):
+            readings += _by_columns(group, words, edges[group[0].place[0]], sure)
         else:
             readings += _together(group, words, sure, problems)
     return readings
@@ -255,23 +271,21 @@ def _find(keys: list[str], wanted: list[str], start: int) -> int:
     return -1
 
 
-def _in_columns(slots: list[match.Token], starts: dict[tuple, float]) -> bool:
+def _in_columns(slots: list[match.Token], edges: dict[int, list[float]]) -> bool:
+    """Whether the controls are cells of one row of a table whose columns are known, one a column."""
     places = [slot.place for slot in slots]
-    return (all(len(place) == 3 and (place[0], place[2]) in starts for place in places)
-            and len({(place[0], place[1]) for place in places}) == 1 and len({place[2] for place in places}) == len(places))
+    return (all(len(place) == 3 and place[0] in edges and place[2] < len(edges[place[0]]) for place in places)
+            and len({place[:2] for place in places}) == 1 and len({place[2] for place in places}) == len(places))
 
 
-def _by_columns(slots: list[match.Token], text: list[Word], starts: dict[tuple, float], sure: float) -> list[Reading]:
-    """Each word to the column it starts in: past the middle between the form's own words of that
-    column and of the one before (a header is centred in its cell, an answer starts at its left)."""
-    table = slots[0].place[0]
-    edges = sorted(start for (number, _), start in starts.items() if number == table)
-    bounds = {start: (before + start) / 2 for before, start in zip([float("-inf")] + edges, edges)}
-    bound = {k: bounds[starts[(table, slot.place[2])]] for k, slot in enumerate(slots)}
-    parts: dict[int, list[Word]] = {k: [] for k in bound}
+def _by_columns(slots: list[match.Token], text: list[Word], edges: list[float], sure: float) -> list[Reading]:
+    """Each word to the cell it starts in (or the nearest control's to its left)."""
+    column_of = {slot.place[2]: k for k, slot in enumerate(slots)}
+    parts: dict[int, list[Word]] = {k: [] for k in range(len(slots))}
     for word in text:
-        fits = [k for k in bound if bound[k] <= word.x]
-        parts[max(fits, key=bound.get) if fits else min(bound, key=bound.get)].append(word)
+        column = max((c for c, edge in enumerate(edges) if edge <= word.x + COLUMN_SLACK), default=0)
+        held = [c for c in column_of if c <= column]
+        parts[column_of[max(held)] if held else 0].append(word)
     return [_reading(slot, parts[k], min(sure, SPLIT_BY_COLUMNS)) for k, slot in enumerate(slots)]
 
 

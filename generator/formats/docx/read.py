@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
-from typing import BinaryIO, Iterable, Union
+from typing import BinaryIO, Iterable, NamedTuple, Union
 
 from lxml import etree
 
@@ -73,7 +73,7 @@ def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> t
             raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
         raise FormgenError(path, "", "its controls lost their tags and its text does not match a form",
                            "ask for the form filled in the original file")
-    values, found_problems = _answers(document, match.lined_up(_blank(document)[0], tokens), tagged)
+    values, found_problems = _answers(document, match.lined_up(blank_of(document).tokens, tokens), tagged)
     return values, problems + found_problems
 
 
@@ -105,29 +105,38 @@ def _form_of(documents: list[Document], tokens: list[match.Token], tagged: dict[
     held = match.words(tokens)
     best, share = None, 0.0
     for document in documents:
-        blank = _blank(document)[1]
+        blank = blank_of(document).words
         shared = 2 * sum((held & blank).values()) / max(sum(held.values()) + sum(blank.values()), 1)
         if shared > share:
             best, share = document, shared
     return best if tagged or share >= match.MIN_SHARE else None
 
 
-_BLANKS: dict[int, tuple[Document, list[match.Token], Counter]] = {}
+class Blank(NamedTuple):
+    """A document's blank DOCX as returned files are matched against it."""
+
+    tokens: list[match.Token]
+    words: Counter
+    grids: list[list[int]]  # each table's column widths, in twips
 
 
-def _blank(document: Document) -> tuple[list[match.Token], Counter]:
-    """The tokens of the document's blank DOCX and its words, made once per process."""
+_BLANKS: dict[int, tuple[Document, Blank]] = {}
+
+
+def blank_of(document: Document) -> Blank:
+    """The document's blank DOCX read as a returned one is, made once per process."""
     if id(document) not in _BLANKS:
         from .write import blank
 
         fields = {f.id: f for f in document.fields()}
         root = _parsed(package_part(blank(document), "blank", DOCUMENT_PART, MAX_UNPACKED_BYTES, MAX_ENTRIES,
                                     MAX_PART_BYTES), "blank")
-        tokens = match.unit_tokens(ooxml.document_units(root), lambda sdt: match.Slot(
+        grids: list[list[int]] = []
+        tokens = match.unit_tokens(ooxml.document_units(root, grids), lambda sdt: match.Slot(
             fields[ooxml.control_tag(sdt)], ooxml.control_kind(sdt), ooxml.control_alias(sdt),
             ooxml.control_text(sdt) if ooxml.showing_placeholder(sdt) else ""))
-        _BLANKS[id(document)] = (document, tokens, match.words(tokens))
-    return _BLANKS[id(document)][1:]
+        _BLANKS[id(document)] = (document, Blank(tokens, match.words(tokens), grids))
+    return _BLANKS[id(document)][1]
 
 
 def _answers(document: Document, found: dict[str, match.Found], tagged: dict[str, str]) -> tuple[dict, list[str]]:
