@@ -22,6 +22,14 @@ CONTROL = "\x00"  # every control is the same token: the words around it tell wh
 # what a control's kind is compared as: LibreOffice writes a multi-line field as a plain one
 KIND_CLASSES = {"multiline": "text"}
 MIN_SHARE = 0.5  # of the blank's words a file must hold to be read as that form without tags
+MAX_TOKENS = 30_000  # words of a returned file lined up with a blank: a form and its answers hold a few thousand
+# a returned file's controls beyond its form's that are still lined up (difflib's matching of many alike
+# tokens takes time that grows with their product: 10 000 controls took 15 s)
+SPARE_CONTROLS = 2
+
+
+class TooLong(Exception):
+    """More words or controls than a form with its answers holds: not lined up."""
 QUOTED = 60  # characters of typed text quoted in a problem
 
 
@@ -51,11 +59,13 @@ class Token(NamedTuple):
     place: tuple = ()  # its unit's: (table, row, column) of a cell
 
 
-def unit_tokens(units: Iterable[tuple[tuple, list]], control_of) -> list[Token]:
+def unit_tokens(units: Iterable[tuple[tuple, list]], control_of, limit: int = MAX_TOKENS) -> list[Token]:
     """Tokens of (place, items) units: each item a str or a control, which `control_of` makes a Slot
-    or Control (or None to leave it out)."""
-    tokens = []
+    or Control (or None to leave it out). More than `limit` raise TooLong."""
+    tokens: list[Token] = []
     for number, (place, items) in enumerate(units):
+        if len(tokens) > limit:
+            raise TooLong(f"more than {limit} words")
         tokens.append(Token("\x01" + ",".join(map(str, place)), "\n", number, None, place))
         for item in items:
             if isinstance(item, str):
@@ -86,7 +96,11 @@ class Found(NamedTuple):
 
 
 def lined_up(blank: list[Token], returned: list[Token]) -> dict[str, Found]:
-    """{field id: Found} for every control of the blank."""
+    """{field id: Found} for every control of the blank. A returned file with more than SPARE_CONTROLS
+    times the blank's controls raises TooLong."""
+    controls = sum(token.control is not None for token in blank)
+    if sum(token.control is not None for token in returned) > SPARE_CONTROLS * controls + 20:
+        raise TooLong(f"more than {SPARE_CONTROLS} times its form's {controls} controls")
     matcher = SequenceMatcher(None, [token.key for token in blank], [token.key for token in returned],
                               autojunk=False)
     partner: dict[int, int] = {}  # blank token → returned token, of controls

@@ -24,6 +24,7 @@ from ...model.page_id import PREFIX, parse
 from . import match
 
 MAX_PAGES = 60  # a form prints on a few pages
+MAX_PAGE_CHARACTERS = 20_000  # a page of small type holds 6 000
 SURE, UNSURE_BOUNDS, SPLIT_BY_COLUMNS, RUN_TOGETHER = 95, 60, 85, 30  # confidences, 0–100 as OCR's
 REVIEW_BELOW = 65
 MAX_LOST_WORDS = 12  # form words missing around a control past which its answer is not placed
@@ -77,6 +78,9 @@ def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Pr
                                      f"or another call (its code {found.group()} is not this call's)",
                            "ask for the form filled in this call's blank")
     words = [word for page in pages for word in _without_furniture(page, document.footer, found.group())]
+    if len(words) > match.MAX_TOKENS:
+        raise FormgenError(path, "", f"carries the code of {code.form} ({code.edition}) and more than "
+                                     f"{match.MAX_TOKENS} words: not a printed form", "ask for the form itself")
     form = blank_of(document)
     blank = [token for token in form.tokens if token.key[0] != "\x01"]
     held, form_words = Counter(word.key for word in words), form.words
@@ -118,7 +122,8 @@ def _page_words(path: Path, data: bytes) -> list[list[Word]]:
                 text_page = page.get_textpage()
             except pdfium.PdfiumError:  # a page PDFium cannot load: no text of a form (the scan reader says so)
                 continue
-            pages.append(_words(text_page, pdfium_c))
+            if text_page.count_chars() <= MAX_PAGE_CHARACTERS:  # else no page of a form: its text is not read
+                pages.append(_words(text_page, pdfium_c))
             text_page.close()
             page.close()
     finally:

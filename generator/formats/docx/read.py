@@ -61,19 +61,28 @@ def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> t
     quick = ooxml.quick_control_readings(xml)
     if quick and all(tag for tag, _, _ in quick):
         return _by_tag(quick)
-    units = ooxml.document_units(_parsed(xml, name))
+    root = _parsed(xml, name)
     readings: list[tuple[str | None, str | None, str]] = []
-    tokens = match.unit_tokens(units, lambda sdt: _returned_control(sdt, readings))
-    tagged, problems = _by_tag(readings)
-    document = _form_of(list(documents), tokens, tagged)
-    if document is None:
+    try:
+        tokens = match.unit_tokens(ooxml.document_units(root), lambda sdt: _returned_control(sdt, readings))
+        tagged, problems = _by_tag(readings)
+        document = _form_of(list(documents), tokens, tagged)
+        found = match.lined_up(blank_of(document).tokens, tokens) if document is not None else None
+    except match.TooLong as exc:  # by tag alone, as a file of formgen's shape is
+        tagged, problems = _by_tag([ooxml.control_reading(sdt) for sdt in ooxml.iter_controls(root)])
+        if not tagged:
+            raise FormgenError(path, "", f"its controls have no tags, and it holds {exc}: it is not matched "
+                                         "against the forms", "ask for the form filled in the original file") from None
+        return tagged, problems + [f"holds {exc}: read by tag only, not looked at for answers typed beside "
+                                   "or over a control"]
+    if found is None:
         if tagged:
             return tagged, problems
         if not readings:
             raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
         raise FormgenError(path, "", "its controls lost their tags and its text does not match a form",
                            "ask for the form filled in the original file")
-    values, found_problems = _answers(document, match.lined_up(blank_of(document).tokens, tokens), tagged)
+    values, found_problems = _answers(document, found, tagged)
     return values, problems + found_problems
 
 
