@@ -64,8 +64,6 @@ def unit_tokens(units: Iterable[tuple[tuple, list]], control_of, limit: int = MA
     or Control (or None to leave it out). More than `limit` raise TooLong."""
     tokens: list[Token] = []
     for number, (place, items) in enumerate(units):
-        if len(tokens) > limit:
-            raise TooLong(f"more than {limit} words")
         tokens.append(Token("\x01" + ",".join(map(str, place)), "\n", number, None, place))
         for item in items:
             if isinstance(item, str):
@@ -74,6 +72,8 @@ def unit_tokens(units: Iterable[tuple[tuple, list]], control_of, limit: int = MA
                     tokens[-1] = tokens[-1]._replace(text=tokens[-1].text + lead)
                 tokens += [Token(word.casefold(), word + space, number, None, place)
                            for word, space in WORD.findall(item)]
+                if len(tokens) > limit:
+                    raise TooLong(f"more than {limit} words")
                 continue
             control = control_of(item)
             if control is not None:
