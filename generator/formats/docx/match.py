@@ -5,7 +5,9 @@ controls at all. Both are read by lining up their text with the blank's (difflib
 blocks): the form's labels and the order of its paragraphs and cells anchor every answer.
 
 Both sides are tokens: a word, a punctuation mark, where a paragraph or cell starts (its place,
-so a table's cells line up), and a control (by its kind alone: a returned control has lost its tag).
+so a table's cells line up), and a control by its label (alias), which Word and Writer's input
+fields keep; a control that lost its label too (Writer's drop-downs and dates) is paired with the
+blank's by kind and order within the words around it.
 """
 from __future__ import annotations
 
@@ -18,7 +20,7 @@ from ...errors import shown
 from ...model.forms import Document, Field
 
 WORD = re.compile(r"(\w+|[^\w\s])(\s*)")
-CONTROL = "\x00"  # every control is the same token: the words around it tell which it is
+CONTROL = "\x00"  # a control's token, with its label where it has one: the words around it tell the rest
 # what a control's kind is compared as: LibreOffice writes a multi-line field as a plain one
 KIND_CLASSES = {"multiline": "text"}
 MIN_SHARE = 0.5  # of the blank's words a file must hold to be read as that form without tags
@@ -77,7 +79,7 @@ def unit_tokens(units: Iterable[tuple[tuple, list]], control_of, limit: int = MA
                 continue
             control = control_of(item)
             if control is not None:
-                tokens.append(Token(CONTROL, "", number, control, place))
+                tokens.append(Token(CONTROL + (control.alias or ""), "", number, control, place))
     return tokens
 
 

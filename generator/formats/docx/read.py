@@ -8,16 +8,16 @@ a few times quicker); any other is parsed.
 from __future__ import annotations
 
 import io
+from collections import Counter
 from pathlib import Path
 from typing import BinaryIO, Iterable, NamedTuple, Union
 
 from lxml import etree
 
-from collections import Counter
-
 from . import match, ooxml
 from ...errors import FormgenError, NoFormFields, shown
 from ...model.forms import Document, Field
+from ...model.kinds import kind_of
 from ..zips import package_part
 
 MAX_FILE_BYTES = 50_000_000
@@ -59,14 +59,15 @@ def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> t
     xml = package_part(_read_limited(io.BytesIO(data), name), name, DOCUMENT_PART, MAX_UNPACKED_BYTES, MAX_ENTRIES,
                        MAX_PART_BYTES)
     quick = ooxml.quick_control_readings(xml)
-    if quick and all(tag for tag, _, _ in quick):
+    documents = list(documents)
+    if quick and _every_control(quick, documents):
         return _by_tag(quick)
     root = _parsed(xml, name)
     readings: list[tuple[str | None, str | None, str]] = []
     try:
         tokens = match.unit_tokens(ooxml.document_units(root), lambda sdt: _returned_control(sdt, readings))
         tagged, problems = _by_tag(readings)
-        document = _form_of(list(documents), tokens, tagged)
+        document = _form_of(documents, tokens, tagged)
         found = match.lined_up(blank_of(document).tokens, tokens) if document is not None else None
     except match.TooLong as exc:  # by tag alone, as a file of formgen's shape is
         tagged, problems = _by_tag([ooxml.control_reading(sdt) for sdt in ooxml.iter_controls(root)])
@@ -84,6 +85,23 @@ def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> t
                            "ask for the form filled in the original file")
     values, found_problems = _answers(document, found, tagged)
     return values, problems + found_problems
+
+
+def _every_control(readings, documents: list[Document]) -> bool:
+    """Whether the controls are a form's, every one tagged, in its order: a file of formgen's own shape
+    (as `fill` wrote it) read by tag alone. Text beside its controls is not looked for: Word and
+    LibreOffice, where people type, write their own shape."""
+    tags = tuple(tag for tag, _, _ in readings)
+    return all(tags) and any(tags == order for order in map(_control_order, documents))
+
+
+_ORDERS: dict[int, tuple[Document, tuple[str, ...]]] = {}
+
+
+def _control_order(document: Document) -> tuple[str, ...]:
+    if id(document) not in _ORDERS:
+        _ORDERS[id(document)] = (document, tuple(f.id for f in document.fields() if kind_of(f.kind).docx))
+    return _ORDERS[id(document)][1]
 
 
 def _returned_control(sdt, readings: list) -> match.Control:
@@ -175,7 +193,7 @@ def _answers(document: Document, found: dict[str, match.Found], tagged: dict[str
         elif where.beside and where.beside != value:
             problems.append(f"{field_id}: {match.quoted(where.beside)} typed beside the field, which holds "
                             f"{match.quoted(value)}; the field's answer is kept")
-        values.setdefault(field_id, value)
+        values[field_id] = value
     return values, problems
 
 

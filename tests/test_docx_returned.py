@@ -1,0 +1,138 @@
+"""A returned DOCX read control by control (formats/docx/read.py, match.py), with the edits Word and
+LibreOffice make: a control typed over, text typed beside a control, a label reworded, tags gone,
+a control deleted. Each answer reaches the data or a problem line that names its field."""
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from generator.formats.docx.read import returned_values
+from generator.pipeline import fillable_forms, localized_documents, render_bytes
+from generator.sources.project import BUILTIN
+
+
+@pytest.fixture(scope="module")
+def documents(call):
+    return localized_documents(call, BUILTIN.languages.edition_ids, [form.id for form in fillable_forms()])
+
+
+@pytest.fixture(scope="module")
+def letter(documents):
+    """A form whose first text field stands in a sentence, with the document it is of."""
+    for document in documents:
+        fields = [f for f in document.fields() if f.kind == "text"]
+        if document.lang == BUILTIN.languages.codes[0] and fields:
+            return document, fields
+    raise AssertionError("no form with a text field")
+
+
+def edited(docx: bytes, edit) -> bytes:
+    """The DOCX with its body's XML changed by `edit(xml) -> xml`."""
+    source = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as package:
+        for entry in source.infolist():
+            data = source.read(entry)
+            if entry.filename == "word/document.xml":
+                data = edit(data.decode()).encode()
+            package.writestr(entry, data)
+    return out.getvalue()
+
+
+def control_of(xml: str, field_id: str) -> re.Match:
+    found = re.search(r'<w:sdt>(?:(?!</w:sdt>).)*?<w:tag w:val="%s"/>.*?</w:sdt>' % re.escape(field_id), xml, re.S)
+    assert found, field_id
+    return found
+
+
+def replaced(xml: str, field_id: str, by: str) -> str:
+    found = control_of(xml, field_id)
+    return xml[:found.start()] + by + xml[found.end():]
+
+
+def run(text: str) -> str:
+    return f'<w:r><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def read(docx: bytes, documents) -> tuple[dict, list[str]]:
+    return returned_values(Path("returned.docx"), docx, documents)
+
+
+def no_tags(xml: str) -> str:
+    """As LibreOffice 7.4 saves it: no control keeps its tag."""
+    return re.sub(r'<w:tag w:val="[^"]*"/>', "", xml)
+
+
+def as_word_saves(xml: str) -> str:
+    """Word writes an end-properties element after each control's properties (formgen does not)."""
+    return xml.replace("</w:sdtPr><w:sdtContent>", "</w:sdtPr><w:sdtEndPr/><w:sdtContent>")
+
+
+@pytest.mark.parametrize("tagged", [True, False])
+def test_a_control_typed_over_costs_only_its_own_answer(letter, documents, tagged):
+    document, fields = letter
+    first, second = fields[0], fields[-1]
+    docx = render_bytes(document, "docx", {second.id: "Жооп"})
+    typed = edited(docx, lambda xml: (lambda x: x if tagged else no_tags(x))(replaced(xml, first.id, run("Асанов Б."))))
+    values, problems = read(typed, documents)
+    assert values[first.id] == "Асанов Б." and values[second.id] == "Жооп"
+    assert [p for p in problems if p.startswith(f"{first.id}: its control was typed over in the file: the answer is "
+                                               "the text «Асанов Б.»")]
+
+
+@pytest.mark.parametrize("tagged", [True, False])
+def test_text_typed_beside_an_empty_control_is_its_answer(letter, documents, tagged):
+    document, fields = letter
+    field = fields[0]
+    docx = edited(render_bytes(document, "docx"), lambda xml: (as_word_saves if tagged else no_tags)(
+        xml[:control_of(xml, field.id).end()] + run("Кара-Суу") + xml[control_of(xml, field.id).end():]))
+    values, problems = read(docx, documents)
+    assert values[field.id] == "Кара-Суу"
+    assert f"{field.id}: typed beside the field: the answer is the text «Кара-Суу»" in problems
+
+
+def test_text_beside_a_filled_control_is_reported_and_the_controls_answer_kept(letter, documents):
+    document, fields = letter
+    field = fields[0]
+    docx = edited(render_bytes(document, "docx", {field.id: "Ош"}), lambda xml: as_word_saves(
+        xml[:control_of(xml, field.id).end()] + run(" и Нарын") + xml[control_of(xml, field.id).end():]))
+    values, problems = read(docx, documents)
+    assert values[field.id] == "Ош"
+    assert f"{field.id}: «и Нарын» typed beside the field, which holds «Ош»; the field's answer is kept" in problems
+
+
+def test_a_reworded_label_costs_no_answer(letter, documents):
+    document, fields = letter
+    values = {f.id: f"ответ {n}" for n, f in enumerate(fields)}
+    docx = render_bytes(document, "docx", values)
+    label = next(word for word in re.findall(r'<w:t xml:space="preserve">([^<]{12,})</w:t>',
+                                             zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode()))
+    changed = edited(docx, lambda xml: no_tags(xml.replace(label, label.upper() + " (изменено)", 1)))
+    read_values, problems = read(changed, documents)
+    assert {k: read_values[k] for k in values} == values and problems == []
+
+
+def test_without_tags_a_deleted_control_is_a_problem_and_the_rest_read(letter, documents):
+    """LibreOffice 7.4 drops every tag; the clerk deleted one control: the others are read."""
+    document, fields = letter
+    values = {f.id: f"ответ {n}" for n, f in enumerate(fields)}
+    gone = fields[len(fields) // 2]
+    docx = edited(render_bytes(document, "docx", values), lambda xml: no_tags(replaced(xml, gone.id, "")))
+    read_values, problems = read(docx, documents)
+    assert {k: v for k, v in read_values.items() if k in values and k != gone.id} == \
+        {k: v for k, v in values.items() if k != gone.id}
+    assert read_values[gone.id] == "" and f"{gone.id}: the control is missing from the file; no answer" in problems
+
+
+def test_each_edition_is_told_by_its_words(documents):
+    """Without tags, the bilingual edition is not taken for one of its languages, nor they for it."""
+    for document in documents:
+        field = next(f for f in document.fields() if f.kind == "text")
+        docx = edited(render_bytes(document, "docx", {field.id: "Ош"}), no_tags)
+        values, _ = read(docx, documents)
+        assert values[field.id] == "Ош", (document.form_id, document.lang)
+        assert set(values) == {f.id for f in document.fields() if f.kind != "signature"}, document.lang
