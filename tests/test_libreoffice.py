@@ -205,3 +205,22 @@ def test_the_lines_of_an_answer_writer_glued_are_at_least_told_apart():
                            "<w:sdtContent><w:r><w:t>тел. 555</w:t><w:t>эл. почта</w:t></w:r></w:sdtContent></w:sdt>")
     assert ooxml.control_text(sdt) == "тел. 555\nэл. почта"
     assert match.KIND_CLASSES["multiline"] == "text"
+
+
+def test_a_printed_forms_confidence_is_in_the_workbook_and_its_unsure_fields_on_the_review_page(filled, forms, call):
+    """As a scan's: the general sheet's confidence column holds the lowest of the application's
+    readings, and the fields to check (answers run together) are on the --review page."""
+    from generator.commands.collect import collect, tables
+    from generator.formats.web.review import review_items
+
+    plans, _ = filled
+    lang = BUILTIN.languages.codes[0]
+    pdfs = [files["pdf"] for (_, language), (_, files) in plans.items() if language == lang]
+    applications, _ = collect(pdfs, forms=forms)
+    assert len(applications) == 1
+    labels, ids, rows = tables(applications, [], forms, lang)["general"]
+    readings = [r for returned in applications[0].files for r in returned.readings.values() if r.value or r.review]
+    assert rows[0][ids.index("confidence")] == f"{min(r.confidence for r in readings):.0f}"
+    listed = {reading.field_id for _, fields in review_items(applications, {}) for _, reading in fields}
+    assert listed == {r.field_id for r in readings if r.review} and listed  # the letter's crowded fields
+    assert set(rows[0][ids.index("review")].split(", ")) == listed
