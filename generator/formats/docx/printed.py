@@ -164,14 +164,9 @@ def _without_furniture(words: list[Word], footer: str, code: str) -> list[Word]:
     lines: dict[int, list[Word]] = {}
     for word in words:
         lines.setdefault(word.line, []).append(word)
-    dropped = set()
     plain = [key for key, _ in match.WORD.findall(footer)]
-    for number, line in lines.items():
-        keys = [word.text.strip() for word in line]
-        text = " ".join(keys)
-        if PREFIX in keys and code.replace(" ", "") in text.replace(" ", "") or keys == plain or \
-                (keys and keys == plain[-len(keys):]) or (keys and keys == plain[:len(keys)] and len(keys) > 3):
-            dropped.add(number)
+    dropped = {number for number, line in lines.items()
+               if _footer_line([word.text.strip() for word in line], plain, code)}
     for number in list(dropped):  # the page number on a line of its own next to the footer
         for near in (number - 1, number + 1, number - 2):
             line = lines.get(near, [])
@@ -179,6 +174,14 @@ def _without_furniture(words: list[Word], footer: str, code: str) -> list[Word]:
                 dropped.add(near)
                 break
     return [word for word in words if word.line not in dropped]
+
+
+def _footer_line(keys: list[str], footer: list[str], code: str) -> bool:
+    """Whether a line is the footer's: the one with the code, or the call's line (or, wrapped, its
+    first or last part)."""
+    if PREFIX in keys and code.replace(" ", "") in "".join(keys):
+        return True
+    return keys == footer or (len(keys) > 3 and (keys == footer[:len(keys)] or keys == footer[-len(keys):]))
 
 
 # ---- answers -------------------------------------------------------------------------------------------
