@@ -194,6 +194,8 @@ def fill(options) -> int:
     CALL,
     Argument("--lang", metavar="LANG", help="Language of the column labels, one of the project's (default: its "
              "main language, forms/project.yaml)."),
+    Argument("--values", choices=lambda: ("codes", "labels"), help="Choices and yes/no as their codes (yes, chui) "
+             "or their labels in --lang. Default: labels in a workbook, codes in CSV and JSON."),
     PROJECT,
     Argument("--review", type=Path, metavar="FILE.html", help="Also write this .html page: every scanned field a "
              "person must check, its image beside the value read.")))

@@ -476,7 +476,7 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
     for application in (a for a in tables["general"] if a is not blank):  # the Russian DOCX and the Kyrgyz PDF give the same values
         assert (application["region"], application["agree"], application["budget"], application["email"],
                 application["oblast"]) == ("naryn", "yes", "1250000", "a@b.kg", "")
-    problems = [(p["file"], p["problem"]) for p in tables["problems"]]
+    problems = [(p["application"], p["problem"]) for p in tables["problems"]]
     assert (str(returned), "costs_total_sum: total 9999 is not the sum of its column, 1250.5") in problems
     assert not any("costs_total_sum: total" in problem for file, problem in problems if "from-word" in file)
     assert (str(returned), "tiny: required field 'head_signature' is empty") in problems

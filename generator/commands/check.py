@@ -14,6 +14,7 @@ from ..language.localize import Localizer, placeholders
 from ..language.values import name_doubts
 from ..model.forms import FormDef, ProjectSettings
 from ..model.languages import Languages
+from ..model.messages import SAID
 from ..pipeline import checked_editions, editions_of, localized, used_message_ids
 from ..sources.call import CallSettings, call_texts, call_year, load_call
 from ..sources.catalogs import Catalog, Translations, language_catalog, po_path
@@ -217,6 +218,8 @@ def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: di
                 localizer.document(form)
             for message_id in (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids)):
                 localizer.text(message_id)
+            for message_id, english in SAID.items():  # a problem line may use what its English gives
+                localizer.text(message_id, **{name: "1" for name, _ in placeholders(english)})
         except FormgenError as exc:
             yield exc.line()
 

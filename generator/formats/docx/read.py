@@ -17,6 +17,7 @@ from . import ooxml
 from ...errors import FormgenError, NoFormFields, shown
 from ...model.forms import Document, Field
 from ...model.kinds import kind_of
+from ...model.messages import said
 from ..zips import package_part
 
 MAX_FILE_BYTES = 50_000_000
@@ -62,7 +63,7 @@ def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> t
     problems = []
     for tag, _, value in controls:
         if tag and tag in tagged and tagged[tag] != value:
-            problems.append(f"{shown(tag)}: two controls of this tag with different values; the first is kept")
+            problems.append(said("problem.duplicate_control", field=shown(tag)))
         if tag:
             tagged.setdefault(tag, value)
     if tagged:
@@ -76,11 +77,12 @@ def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> t
 
 def _labelled(documents: Iterable[Document], aliases: list[str | None]) -> Document | None:
     """The document whose controls carry these labels, in this order (a LibreOffice 7.x save also
-    drops the label of a drop-down: more than half must be there)."""
+    drops the label of a drop-down: more than half must be there). A blank's label was its hint
+    before its form gave it a label of its own: a form sent out then is still told by its hints."""
     for document in documents:
-        labels = [f.label for f in document.fields() if kind_of(f.kind).docx]
-        if (len(labels) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
-                and all(a is None or a == label for a, label in zip(aliases, labels))):
+        fields = [f for f in document.fields() if kind_of(f.kind).docx]
+        if (len(fields) == len(aliases) and sum(a is not None for a in aliases) * 2 > len(aliases)
+                and all(a is None or a in (f.label, f.hint) for a, f in zip(aliases, fields))):
             return document
     return None
 
