@@ -322,11 +322,12 @@ QUESTION_CHARACTERS = 80  # of a long paragraph, what is kept around the blank
 
 
 def _question(paragraph: Paragraph, blank: Field) -> str:
-    """The paragraph's text with … for the blank, shortened around it; empty when it holds no text."""
+    """The paragraph's text with … for the blank (and no other blank: each reads differently),
+    shortened around it; empty when it holds no text."""
     if not paragraph.text.strip():
         return ""
     marker = "\0"
-    words = " ".join(marker if run is blank else "…" if isinstance(run, Field) else run
+    words = " ".join(marker if run is blank else "" if isinstance(run, Field) else run  # the other blanks left out
                      for run in paragraph.runs).split()
     at = words.index(marker)
     start, end = at, at + 1
