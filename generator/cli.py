@@ -252,6 +252,14 @@ def import_(options) -> int:
     return run(options)
 
 
+@command("explain", arguments=(Argument("code", nargs="?", required=False, metavar="CODE",
+                                        help="A problem code, e.g. FG103; leave it out to list them all."),))
+def explain(options) -> None:
+    """Say what a problem code (FG103, at the start of a `check` line) means, how to fix it, and an example."""
+    from .commands.explain import run
+    run(options)
+
+
 @command("init", arguments=(Argument("folder", type=Path, metavar="FOLDER",
                                      help="The project folder to make (new or empty).",
                                      example="name the folder to make: formgen init call-2026"),))
