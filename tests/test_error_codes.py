@@ -30,7 +30,7 @@ def test_every_code_emitted_is_documented_and_every_documented_code_is_emitted()
     for code, entry in codes()["codes"].items():  # each says what it means, the fix and an example
         assert CODE.fullmatch(code) and set(entry) == {"meaning", "fix", "example"}, code
         assert all(isinstance(text, str) and text.strip() for text in entry.values()), code
-        assert f"{code[:3]}xx" in codes()["groups"], code
+        assert f"{code[:3]}xx" in codes()["ranges"], code
 
 
 def test_the_errors_page_is_made_from_the_shipped_data():

@@ -156,10 +156,10 @@ def test_amounts_are_written_with_the_languages_grouping():
 
 def test_fill_adds_up_a_grid_and_refuses_a_wrong_total(form, options):
     checker = RowChecker(definitions(form), options=options, forms=[form])
-    values, problems = checker({"costs_1_sum": "1 000", "costs_2_sum": "250,50", "costs_1_people": "3",
+    values, problems, _ = checker({"costs_1_sum": "1 000", "costs_2_sum": "250,50", "costs_1_people": "3",
                                 "costs_3_people": "4"})
     assert problems == [] and values["costs_total_sum"] == "1250.5" and values["costs_total_people"] == "7"
-    _, problems = checker({"costs_1_sum": "1 000", "costs_total_sum": "999"})
+    _, problems, _ = checker({"costs_1_sum": "1 000", "costs_total_sum": "999"})
     assert [column for column, _ in problems] == ["costs_total_sum"]
 
 

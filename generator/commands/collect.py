@@ -20,6 +20,7 @@ from ..formats.registry import FORMATS, FileKind, file_kind, function, known_kin
 from ..formats.tables.write import (CELL_LIMIT, FilePath, Table, ToReview, cell_length, check_output, cut_cell,
                                     write_tables)
 from ..language.localize import label_texts
+from ..language.lookalikes import LookAlikes, lookalike_lines
 from ..model.forms import Field, FieldDef, FormDef, GridDef
 from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
 from ..model.messages import COLLECT_HEADERS as HEADERS, FILES_HEADERS, SCAN_HEADERS, YES_NO_LABELS, Said, said
@@ -119,6 +120,20 @@ class Forms:
         self.definitions = {f.id: f for form in self.forms.values() for f in form.field_defs()}
         self.options = label_texts(self.localizers.values())
         self.call_id = call.id
+        self.lookalikes = LookAlikes(language.letters for language in languages.languages)
+
+    def without_lookalikes(self, values: dict[str, str], problems: list[str]) -> dict[str, str]:
+        """The answers with each letter of another alphabet that looks like exactly one of the
+        project's replaced by it; each, and each that looks like several, a line of the problems."""
+        checked = {}
+        for field_id, value in values.items():
+            found = self.lookalikes(value) if field_id in self.definitions else None
+            if found and (found.corrected or found.doubtful):
+                problems += [said("problem.field", field=field_id, problem=line)
+                             for _, line in lookalike_lines(found, value, field_id)]
+                value = found.text
+            checked[field_id] = value
+        return checked
 
     def canonical(self, field_id: str, value: str) -> str:
         """A returned answer as `collect` reports it: a choice's value for its label, yes/no, a plain sum."""
@@ -169,6 +184,7 @@ def read_returned(path: Path, forms: Forms, kind: FileKind | None = None,
     values, problems = function(fmt.read)(path, data, forms.documents)
     if NOT_TEXT.search("".join(values.values())):  # one search for the whole file, one per value only then
         values = {name: _as_text(name, value, problems) for name, value in values.items()}
+    values = forms.without_lookalikes(values, problems)
     by_form = {form: {i: forms.canonical(i, values[i]) if values[i] else "" for i in ids if i in values}
                for form, ids in forms.field_ids.items()}
     by_form = {form: found for form, found in by_form.items() if found}

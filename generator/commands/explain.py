@@ -16,7 +16,7 @@ PARTS = ("meaning", "fix", "example")
 
 @lru_cache(maxsize=1)
 def codes() -> dict:
-    """{"intro": text, "groups": {"FG1xx": what they are about}, "codes": {"FG103": {meaning, fix, example}}}."""
+    """{"intro": text, "ranges": {"FG1xx": what they are about}, "codes": {"FG103": {meaning, fix, example}}}."""
     return load_yaml(CODES_FILE, strings=True)
 
 
@@ -26,15 +26,15 @@ def group_of(code: str) -> str:
 
 def explanation(code: str) -> list[str]:
     """The lines `formgen explain CODE` prints."""
-    entry, groups = codes()["codes"][code], codes()["groups"]
+    entry, ranges = codes()["codes"][code], codes()["ranges"]
     return [f"{code}: {entry['meaning']}", f"Fix: {entry['fix']}", f"Example: {entry['example']}",
-            f"({group_of(code)}: {groups[group_of(code)]}; all codes: formgen explain)"]
+            f"({group_of(code)}: {ranges[group_of(code)]}; all codes: formgen explain)"]
 
 
 def listing() -> list[str]:
     """Every code with its meaning, by group: what `formgen explain` alone prints."""
     lines = []
-    for group, about in codes()["groups"].items():
+    for group, about in codes()["ranges"].items():
         lines.append(f"{group}: {about}")
         lines += [f"  {code}  {entry['meaning']}" for code, entry in codes()["codes"].items()
                   if group_of(code) == group]
@@ -45,7 +45,7 @@ def errors_page() -> str:
     """docs/errors.md: the intro, then a table per group (tools/make_errors_page.py writes it)."""
     data = codes()
     parts = ["# formgen's problem codes\n", data["intro"].rstrip("\n") + "\n"]
-    for group, about in data["groups"].items():
+    for group, about in data["ranges"].items():
         rows = [f"| {code} | {entry['meaning']} | {entry['fix']} | {entry['example']} |"
                 for code, entry in data["codes"].items() if group_of(code) == group]
         parts.append(f"## {group}: {about}\n\n| Code | Meaning | Fix | Example |\n|---|---|---|---|\n"
