@@ -125,6 +125,8 @@ class Forms:
     def without_lookalikes(self, values: dict[str, str], problems: list[str]) -> dict[str, str]:
         """The answers with each letter of another alphabet that looks like exactly one of the
         project's replaced by it; each, and each that looks like several, a line of the problems."""
+        if not self.lookalikes.suspect("\n".join(values.values())):  # one search for the whole file
+            return values
         checked = {}
         for field_id, value in values.items():
             found = self.lookalikes(value) if field_id in self.definitions else None
@@ -461,6 +463,7 @@ class Wording:
         self.yes_no = {value: self.text(message) for value, message in YES_NO_LABELS.items()}
         ids = [f.id for form in self.forms.forms.values() for f in form.field_defs() if f.id in self.fields]
         self.names = dict(zip(ids, self.headings(ids)))  # a field as a problem line names it
+        self.said: dict[tuple, str] = {}
 
     def headings(self, ids: list[str]) -> list[str]:
         """The fields' questions, each unique within its sheet: a question asked twice gets its field's id."""
@@ -484,9 +487,12 @@ class Wording:
         message = getattr(line, "message", "")
         if not self.people or not message:
             return line
-        values = {name: self.problem(value) if isinstance(value, Said) else self.named(name, value)
-                  for name, value in line.values.items()}
-        return self.text(message, **values)
+        key = (message, *line.values.items())  # the same line for many applications: said once
+        if key not in self.said:
+            values = {name: self.problem(value) if isinstance(value, Said) else self.named(name, value)
+                      for name, value in line.values.items()}
+            self.said[key] = self.text(message, **values)
+        return self.said[key]
 
     def named(self, placeholder: str, value: object) -> object:
         if placeholder == "field":

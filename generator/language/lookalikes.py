@@ -37,10 +37,16 @@ class LookAlikes:
     def __init__(self, letters: Iterable[str]) -> None:
         self.alphabet = frozenset("".join(letters))
         own = "".join(sorted(self.alphabet)).replace("\\", "\\\\").replace("]", "\\]").replace("^", "\\^")
-        self.foreign = re.compile(f"[^\\W\\d_{own}]")  # a letter of no alphabet of the project
+        foreign = f"[^\\W\\d_{own}]"  # a letter of no alphabet of the project
+        # a word that mixes them has one beside the other somewhere: one search tells a text without any
+        self.mixed = re.compile(f"[{own}]{foreign}|{foreign}[{own}]")
+
+    def suspect(self, text: str) -> bool:
+        """Whether the text (several values joined by line breaks, say) may hold a look-alike letter."""
+        return bool(self.mixed.search(text))
 
     def __call__(self, text: str) -> Found:
-        if not text or not self.foreign.search(text):  # the usual case: one search, nothing else
+        if not self.suspect(text):  # the usual case: one search, nothing else
             return Found(text, (), ())
         corrected: dict[str, LookAlike] = {}
         doubtful: dict[str, LookAlike] = {}

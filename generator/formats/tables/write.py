@@ -126,7 +126,7 @@ def _typed_rows(table: Table, folder: Path) -> list[list]:
 
     makers = [TYPED.get(kind) for kind in table.kinds]
     makers += [None] * (max((len(row) for row in table.rows), default=0) - len(makers))
-    base = folder.resolve()
+    link_target = _linker(folder)
     rows = []
     for row in table.rows:
         cells = []
@@ -135,7 +135,7 @@ def _typed_rows(table: Table, folder: Path) -> list[list]:
             if typed is not None:
                 cells.append(typed)
             elif isinstance(cell, FilePath) and cell:
-                cells.append(Link(safe_cell(cell), _link_target(cell, base)))
+                cells.append(Link(safe_cell(cell), link_target(cell)))
             else:
                 cells.append(ToReview(safe_cell(cell)) if isinstance(cell, ToReview) else safe_cell(cell))
         rows.append(cells)
@@ -160,7 +160,12 @@ NUMBER_DIGITS = 15  # what Excel and Calc keep of a number; the rest would be lo
 TYPED = {"number": _number, "amount": _number, "date": _date}  # text → a workbook's number or date, or None
 
 
-def _link_target(name: str, base: Path) -> str:
-    """A returned file's address relative to the workbook's folder (both move together), as a URI."""
-    target = Path(os.path.relpath(Path(name).resolve(), base)).as_posix()
-    return quote(target, safe="/")
+def _linker(folder: Path):
+    """name → a returned file's address relative to the workbook's folder (the workbook and the
+    returns move together), as a URI."""
+    back, home = os.path.relpath(os.curdir, folder), os.path.abspath(folder)
+
+    def target(name: str) -> str:
+        path = os.path.relpath(name, home) if os.path.isabs(name) else os.path.normpath(os.path.join(back, name))
+        return quote(Path(path).as_posix(), safe="/")
+    return target

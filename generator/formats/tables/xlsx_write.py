@@ -10,6 +10,7 @@ check has a yellow fill.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from typing import Iterable, Sequence
 
@@ -24,6 +25,7 @@ LINK_COLOUR = "FF0563C1"
 ID_COLOUR = "FF808080"
 HEADER_ROWS = 2
 _ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
+_SPECIAL = re.compile('[&<>"]')  # most cells have none: one search is quicker than translating every one
 _EPOCH = dt.date(1899, 12, 30)  # day 0 of a workbook's dates (1900 date system, as Excel counts past 1 March 1900)
 
 # cellXfs: the style index of each kind of cell (_styles writes them in this order)
@@ -147,7 +149,8 @@ def _text(reference: str, value: str, style: int) -> str:
     shown = f' s="{style}"' if style else ""
     if not value:
         return f'<c r="{reference}"{shown}/>'
-    return f'<c r="{reference}"{shown} t="inlineStr"><is><t xml:space="preserve">{value.translate(_ESCAPES)}</t></is></c>'
+    text = value.translate(_ESCAPES) if _SPECIAL.search(value) else value
+    return f'<c r="{reference}"{shown} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
 def _widths(labels: Sequence[str], ids: Sequence[str], rows: Sequence[Sequence], width: int) -> list[int]:
