@@ -194,6 +194,8 @@ def fill(options) -> int:
     CALL,
     Argument("--lang", metavar="LANG", help="Language of the column labels, one of the project's (default: its "
              "main language, forms/project.yaml)."),
+    Argument("--values", choices=lambda: ("codes", "labels"), help="Choices and yes/no as their codes (yes, chui) "
+             "or their labels in --lang. Default: labels in a workbook, codes in CSV and JSON."),
     PROJECT,
     Argument("--review", type=Path, metavar="FILE.html", help="Also write this .html page: every scanned field a "
              "person must check, its image beside the value read.")))
@@ -248,6 +250,14 @@ def import_(options) -> int:
     already have, and list every guess to check."""
     from .commands.importer import run
     return run(options)
+
+
+@command("explain", arguments=(Argument("code", nargs="?", required=False, metavar="CODE",
+                                        help="A problem code, e.g. FG103; leave it out to list them all."),))
+def explain(options) -> None:
+    """Say what a problem code (FG103, at the start of a `check` line) means, how to fix it, and an example."""
+    from .commands.explain import run
+    run(options)
 
 
 @command("init", arguments=(Argument("folder", type=Path, metavar="FOLDER",

@@ -16,7 +16,7 @@ from .language.bilingual import bilingual
 from .language.localize import CODE_MESSAGES, DATE_PATTERN_MESSAGES, Localizer
 from .model.forms import Document, FormDef
 from .model.languages import Language, Languages, edition_languages
-from .model.messages import COLLECT_HEADERS, REVIEW_MESSAGES, SCAN_HEADERS
+from .model.messages import COLLECT_HEADERS, FILES_HEADERS, REVIEW_MESSAGES, SAID, SCAN_HEADERS, YES_NO_LABELS
 from .sources.call import CallSettings, call_texts, load_call
 from .sources.catalogs import load_translations, po_path
 from .sources.definitions import load_forms
@@ -168,7 +168,8 @@ def used_message_ids(forms: list[FormDef]) -> dict[str, str]:
             used.setdefault(message_id, form.source)
     for where, ids in (("generator/language/localize.py", CODE_MESSAGES),
                        ("generator/formats/web/site.py", SITE_MESSAGES),
-                       ("generator/model/messages.py", (*COLLECT_HEADERS, *SCAN_HEADERS, *REVIEW_MESSAGES))):
+                       ("generator/model/messages.py", (*COLLECT_HEADERS, *SCAN_HEADERS, *REVIEW_MESSAGES,
+                                                        *FILES_HEADERS, *YES_NO_LABELS.values(), *SAID))):
         for message_id in ids:
             used.setdefault(message_id, where)
     return used

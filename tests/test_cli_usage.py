@@ -145,6 +145,7 @@ def every_command_printing(inputs, folder: Path) -> dict[tuple[str, ...], list[s
         ("collect",): ["collect", inputs["returns"], "--out", folder / "a.json"],
         ("new-call",): ["new-call", "--id", "2031", "--out", folder / "2031.yaml"],
         ("read",): ["read", inputs["docx"]],
+        ("explain",): ["explain"],
         ("init",): ["init", project],
         ("import",): ["import", inputs["docx"], "--id", "imported", "--project", project],
         ("catalogs", "extract"): ["catalogs", "extract", "--output", folder / "forms.pot"],

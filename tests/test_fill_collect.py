@@ -4,6 +4,8 @@ import json
 import shutil
 import time
 import zipfile
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pikepdf
@@ -19,6 +21,8 @@ from generator.sources.call import load_call
 from generator.cli import app
 from generator.pipeline import localized_documents, render_bytes
 from generator.commands.collect import Forms, collect, tables
+from generator.formats.tables.write import CELL_LIMIT
+from generator.model.kinds import plain_decimal
 from generator.errors import FormgenError
 from generator.commands.fill import fill, safe_folder_name
 from test_docx import open_docx
@@ -144,9 +148,18 @@ def round_trip(tmp_path_factory):
     return expected, applications, problems, tables(applications, problems, Forms(call), "ky"), returned
 
 
+def as_text(cell) -> str:
+    """A workbook cell as the table's text: a number plain, a date DD.MM.YYYY."""
+    if isinstance(cell, dt.datetime):
+        return f"{cell:%d.%m.%Y}"
+    if isinstance(cell, (int, float)):
+        return plain_decimal(Decimal(str(cell)))
+    return cell or ""
+
+
 def test_round_trip_equals_the_data(round_trip, tmp_path):
     expected, applications, problems, result, returned = round_trip
-    labels, ids, rows = result["general"]
+    labels, ids, rows, _ = result["general"]
     assert len(rows) == len(expected) == 30
     by_folder = {row[0]: dict(zip(ids, row)) for row in rows}
     for want in expected:
@@ -169,13 +182,16 @@ def test_round_trip_equals_the_data(round_trip, tmp_path):
     workbook = load_workbook(out)
     sheet = workbook["general"]
     assert [c.value for c in sheet[2]][:4] == ["application", "files", "outgoing_number", "outgoing_date"]
-    assert sheet.max_row == 2 + 30 and sheet.freeze_panes == "A3"  # labels and ids stay in view
+    assert sheet.max_row == 2 + 30 and sheet.freeze_panes == "B3"  # labels, ids and applications stay in view
     assert workbook.sheetnames == list(round_trip[3])  # every table, in order
     again = tmp_path / "again.xlsx"
     assert CliRunner().invoke(app, ["collect", str(returned), "--out", str(again)]).exit_code == 0
     assert again.read_bytes() == out.read_bytes()  # the same returns, the same workbook
-    written = {row[0]: [cell or "" for cell in row] for row in sheet.iter_rows(min_row=3, values_only=True)}
-    assert written == {row[0]: row for row in rows}  # the workbook holds the table cell for cell
+    written = {row[0]: [as_text(cell) for cell in row] for row in sheet.iter_rows(min_row=3, values_only=True)}
+    shown = tables(applications, problems, Forms(load_call(DEFAULT_CALL)), "ky", CELL_LIMIT)["general"].rows
+    assert written == {row[0]: row for row in shown}  # the workbook holds the table cell for cell
+    assert {row[0]: row[ids.index("sender_region")] for row in shown} == {
+        want["folder"]: {"chui": "Чүй", "osh": "Ош", "naryn": "Нарын"}[want["sender_region"]] for want in expected}
     files_read = {f for row in rows for f in row[1].split("; ")}
     assert files_read == {str(p) for p in returned.rglob("*.*")}  # every returned file is in the data
 

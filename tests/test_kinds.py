@@ -156,10 +156,10 @@ def test_amounts_are_written_with_the_languages_grouping():
 
 def test_fill_adds_up_a_grid_and_refuses_a_wrong_total(form, options):
     checker = RowChecker(definitions(form), options=options, forms=[form])
-    values, problems = checker({"costs_1_sum": "1 000", "costs_2_sum": "250,50", "costs_1_people": "3",
+    values, problems, _ = checker({"costs_1_sum": "1 000", "costs_2_sum": "250,50", "costs_1_people": "3",
                                 "costs_3_people": "4"})
     assert problems == [] and values["costs_total_sum"] == "1250.5" and values["costs_total_people"] == "7"
-    _, problems = checker({"costs_1_sum": "1 000", "costs_total_sum": "999"})
+    _, problems, _ = checker({"costs_1_sum": "1 000", "costs_total_sum": "999"})
     assert [column for column, _ in problems] == ["costs_total_sum"]
 
 
@@ -476,7 +476,7 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
     for application in (a for a in tables["general"] if a is not blank):  # the Russian DOCX and the Kyrgyz PDF give the same values
         assert (application["region"], application["agree"], application["budget"], application["email"],
                 application["oblast"]) == ("naryn", "yes", "1250000", "a@b.kg", "")
-    problems = [(p["file"], p["problem"]) for p in tables["problems"]]
+    problems = [(p["application"], p["problem"]) for p in tables["problems"]]
     assert (str(returned), "costs_total_sum: total 9999 is not the sum of its column, 1250.5") in problems
     assert not any("costs_total_sum: total" in problem for file, problem in problems if "from-word" in file)
     assert (str(returned), "tiny: required field 'head_signature' is empty") in problems

@@ -83,3 +83,40 @@ def test_ablative_of_a_possessive_month():
     date = Date(dt.date(2025, 1, 15), KY, (("long", "d-MMMM"), ("short", "dd.MM.y")))
     assert format(date, "abl") == "15-январынан"
     assert format(date, "loc") == "15-январында" and format(date, "dat") == "15-январына"
+
+
+def test_check_flags_a_call_value_before_a_postposition_without_the_case_it_governs(source_copy):
+    from generator.commands.check import check
+    from test_check import edit
+
+    forms, locales, call = source_copy
+    po = locales / "ky/LC_MESSAGES/forms.po"
+    text = po.read_text(encoding="utf-8")
+    assert "{results_date:dat} чейин" in text and "{population_date:short,dat} карата" in text
+    edit(po, "{results_date:dat} чейин", "{results_date} чейин", count=-1)
+    edit(po, "{population_date:short,dat} карата", "{population_date:short} карата")
+    edit(po, '"{donor_first_year}-жылы"', '"{donor_first_year} тартып"')  # a number before an ablative one
+    edit(po, '"Байланыш маалыматы: {contacts}"', '"{contacts} чейин"')  # a blank takes no ending: not flagged
+    problems = [p for p in check(forms, locales, call) if p.startswith("FG214")]
+    assert len(problems) == text.count("{results_date:dat} чейин") + 2, problems
+    assert any("«{results_date} чейин»" in p and p.endswith("(write {results_date:dat} чейин)") for p in problems)
+    assert any(p.endswith("(write {population_date:short,dat} карата)") for p in problems)
+    assert any(p.endswith("(write {donor_first_year:abl} тартып)") for p in problems)
+    assert not any("{contacts}" in p for p in problems)
+    edit(po, "{results_date} чейин", "{results_date:dat} чейин", count=-1)  # the fix the lines give
+    edit(po, "{population_date:short} карата", "{population_date:short,dat} карата")
+    edit(po, '"{donor_first_year} тартып"', '"{donor_first_year:abl} тартып"')
+    assert not [p for p in check(forms, locales, call) if p.startswith("FG214")]
+
+
+def test_the_postpositions_case_is_what_the_fix_prints():
+    from generator.language.values import governed, with_case
+
+    language = BUILTIN.languages["ky"]
+    found = governed("{results_date} чейин, {population_date:short} карата, {x:abl} баштап",
+                     kyrgyz.POSTPOSITIONS)
+    assert found == [("results_date", "", "чейин", "dat"), ("population_date", "short", "карата", "dat"),
+                     ("x", "abl", "баштап", "abl")]
+    assert with_case("short,loc", "dat", language) == "short,dat"
+    date = Date(dt.date(2025, 3, 7), language, (("long", "y-'жылдын' d-MMMM"), ("short", "dd.MM.y")))
+    assert f"{date:dat} чейин" == "2025-жылдын 7-мартына чейин"

@@ -168,7 +168,7 @@ def test_a_form_applications_need_not_include_is_not_asked_for(tmp_path):
         table = tmp_path / "applications.json"
         assert invoke("collect", out, "--project", root, "--out", table).exit_code == 0
         problems = json.loads(table.read_text(encoding="utf-8"))["problems"]
-        return {(Path(row["file"]).name, row["problem"].split()[1]) for row in problems
+        return {(Path(row["application"]).name, row["problem"].split()[1]) for row in problems
                 if row["problem"].startswith("no ") and "in this application" in row["problem"]}
 
     assert missing_forms() == {("Талас", "annex3")}

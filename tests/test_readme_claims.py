@@ -107,7 +107,7 @@ def test_csv_out_writes_one_file_per_sheet_headed_by_field_ids(returned, tmp_pat
     sheets = tables([], [], Forms(call), "ky")
     written = sorted(p.name for p in tmp_path.iterdir())
     assert written == sorted(f"x-{sheet}.csv" for sheet in sheets)
-    for sheet, (_, ids, _) in sheets.items():
+    for sheet, (_, ids, *_) in sheets.items():
         with (tmp_path / f"x-{sheet}.csv").open(encoding="utf-8-sig", newline="") as stream:
             assert next(csv.reader(stream)) == ids
     with (tmp_path / "x-general.csv").open(encoding="utf-8-sig", newline="") as stream:

@@ -293,7 +293,7 @@ def test_pages_that_cannot_be_read_are_reported_and_nothing_is_dropped(tmp_path,
     assert application.values()["interaction_rating"] == application.values()["sender_district"] == ""
 
     sheets = tables(applications, problems, forms, "ky")
-    labels, ids, rows = sheets["general"]
+    labels, ids, rows, _ = sheets["general"]
     row = dict(zip(ids, rows[0]))
     assert "interaction_rating" in row["review"].split(", ") and 0 <= int(row["confidence"]) <= 100
     assert type(row["interaction_rating"]).__name__ == "ToReview"

@@ -45,5 +45,5 @@ def test_collect_problem_column_does_not_clash_with_the_forms_problems(call):
     from generator.commands.collect import Forms, tables
 
     forms = Forms(call)
-    assert tables([], [], forms, "ky")["problems"][0] == ["Файл", "Ката"]
-    assert tables([], [], forms, "ru")["problems"][0][1] == "Замечание"
+    assert tables([], [], forms, "ky")["problems"].labels == ["Өтүнмө (папка)", "Файл", "Ката"]
+    assert tables([], [], forms, "ru")["problems"].labels[2] == "Замечание"

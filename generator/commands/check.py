@@ -11,9 +11,11 @@ from ..errors import FormgenError, coded, say, suggestion
 from ..formats.pdf.fonts import font_problems
 from ..formats.web.site import LISTS, TEXTS
 from ..language.localize import Localizer, placeholders
-from ..language.values import name_doubts
+from ..language.grammar import grammar_of
+from ..language.values import call_values, governed, name_doubts, takes_case, with_case
 from ..model.forms import FormDef, ProjectSettings
 from ..model.languages import Languages
+from ..model.messages import SAID
 from ..pipeline import checked_editions, editions_of, localized, used_message_ids
 from ..sources.call import CallSettings, call_texts, call_year, load_call
 from ..sources.catalogs import Catalog, Translations, language_catalog, po_path
@@ -53,6 +55,8 @@ def check(forms_dir: Path, locales_dir: Path, call_path: Path, editions: Iterabl
     problems += font_problems(texts)
     if call:
         problems += font_problems(call_texts(call))
+    if call and all(catalogs.values()):
+        problems += case_problems(catalogs, call, languages, locales_dir)
     if not problems and call:
         problems += hardcoded_call_values(catalogs, call, locales_dir)
         problems += localization_problems(forms, call, catalogs, locales_dir, languages)
@@ -125,6 +129,24 @@ def hardcoded_call_values(catalogs: dict[str, Catalog], call: CallSettings, loca
                 if message.id and literal in text:
                     yield coded("FG213", f"{po_path(lang, locales_dir)}: line {message.lineno}: msgid \"{message.id}\": "
                                          f"contains '{literal}' from the call settings (write {{{placeholder}}} instead)")
+
+
+def case_problems(catalogs: dict[str, Catalog], call: CallSettings, languages: Languages,
+                  locales_dir: Path) -> Iterator[str]:
+    """A call value before a postposition that governs a case, written without that case: «{results_date}
+    чейин» prints «7-марты чейин» where the language says «7-мартына чейин» (the grammar's POSTPOSITIONS)."""
+    for language in languages.languages:
+        postpositions = getattr(grammar_of(language), "POSTPOSITIONS", {})
+        if not postpositions:
+            continue
+        values = call_values(call, language, {})
+        for message in catalogs[language.code]:
+            for name, spec, word, case in governed(str(message.string or ""), postpositions):
+                if name in values and takes_case(values[name], language) and case not in spec.split(","):
+                    written = f"{{{name}:{spec}}}" if spec else f"{{{name}}}"
+                    yield coded("FG214", f"{po_path(language.code, locales_dir)}: line {message.lineno}: msgid "
+                                         f"\"{message.id}\": «{written} {word}»: {word} governs the case {case} of "
+                                         f"the word before it (write {{{name}:{with_case(spec, case, language)}}} {word})")
 
 
 def catalog_texts(catalogs: dict[str, Catalog], locales_dir: Path) -> Iterator[tuple[str, str]]:
@@ -217,6 +239,8 @@ def localization_problems(forms: list[FormDef], call: CallSettings, catalogs: di
                 localizer.document(form)
             for message_id in (*TEXTS.values(), *(m for ids in LISTS.values() for m in ids)):
                 localizer.text(message_id)
+            for message_id, english in SAID.items():  # a problem line may use what its English gives
+                localizer.text(message_id, **{name: "1" for name, _ in placeholders(english)})
         except FormgenError as exc:
             yield exc.line()
 

@@ -17,11 +17,13 @@ from ..disk.files import check_regular_file, write_file
 from ..errors import (FormgenError, InternalProblem, NoFormFields, UsageError, problem_text, say, shown, suggestion,
                       unforeseen)
 from ..formats.registry import FORMATS, FileKind, file_kind, function, known_kinds
-from ..formats.tables.write import CELL_LIMIT, ToReview, cell_length, check_output, cut_cell, write_tables
+from ..formats.tables.write import (CELL_LIMIT, FilePath, Table, ToReview, cell_length, check_output, cut_cell,
+                                    write_tables)
 from ..language.localize import label_texts
+from ..language.lookalikes import LookAlikes, lookalike_lines
 from ..model.forms import Field, FieldDef, FormDef, GridDef
 from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_decimal
-from ..model.messages import COLLECT_HEADERS as HEADERS, SCAN_HEADERS
+from ..model.messages import COLLECT_HEADERS as HEADERS, FILES_HEADERS, SCAN_HEADERS, YES_NO_LABELS, Said, said
 from ..pipeline import fillable_forms, localized_documents, localizers
 from ..sources.call import CallSettings, load_call
 from ..sources.definitions import column_sums
@@ -31,7 +33,7 @@ from ..workers import in_order, usable_jobs
 MAX_RETURNED_BYTES = 30_000_000
 PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting workers
 BATCH = 32  # files a worker reads at a time: few enough round trips, little held in memory
-GENERAL, PROBLEMS = "general", "problems"
+GENERAL, FILES, PROBLEMS = "general", "files", "problems"
 FileResult = tuple  # what read_file gives: ([(application key, Returned)], [(file, problem)])
 OWN_FILES = {"manifest.json"}  # what `fill` and `build` write beside the forms: skipped inside a folder
 
@@ -96,8 +98,9 @@ class Application:
                 if not value:
                     continue
                 if field_id in first and first[field_id][0] != value:
-                    problems.append((str(returned.path), f"{field_id}: '{value[:40]}' differs from "
-                                     f"'{first[field_id][0][:40]}' in {first[field_id][1].name}; the first is kept"))
+                    problems.append((str(returned.path), said("problem.conflict", field=field_id, value=value[:40],
+                                                              other=first[field_id][0][:40],
+                                                              file=first[field_id][1].name)))
                 first.setdefault(field_id, (value, returned.path))
         return problems
 
@@ -117,6 +120,22 @@ class Forms:
         self.definitions = {f.id: f for form in self.forms.values() for f in form.field_defs()}
         self.options = label_texts(self.localizers.values())
         self.call_id = call.id
+        self.lookalikes = LookAlikes(language.letters for language in languages.languages)
+
+    def without_lookalikes(self, values: dict[str, str], problems: list[str]) -> dict[str, str]:
+        """The answers with each letter of another alphabet that looks like exactly one of the
+        project's replaced by it; each, and each that looks like several, a line of the problems."""
+        if not self.lookalikes.suspect("\n".join(values.values())):  # one search for the whole file
+            return values
+        checked = {}
+        for field_id, value in values.items():
+            found = self.lookalikes(value) if field_id in self.definitions else None
+            if found and (found.corrected or found.doubtful):
+                problems += [said("problem.field", field=field_id, problem=line)
+                             for _, line in lookalike_lines(found, value, field_id)]
+                value = found.text
+            checked[field_id] = value
+        return checked
 
     def canonical(self, field_id: str, value: str) -> str:
         """A returned answer as `collect` reports it: a choice's value for its label, yes/no, a plain sum."""
@@ -169,6 +188,7 @@ def read_returned(path: Path, forms: Forms, kind: FileKind | None = None,
     values, problems = function(fmt.read)(path, data, forms.documents)
     if NOT_TEXT.search("".join(values.values())):  # one search for the whole file, one per value only then
         values = {name: _as_text(name, value, problems) for name, value in values.items()}
+    values = forms.without_lookalikes(values, problems)
     by_form = {form: {i: forms.canonical(i, values[i]) if values[i] else "" for i in ids if i in values}
                for form, ids in forms.field_ids.items()}
     by_form = {form: found for form, found in by_form.items() if found}
@@ -177,12 +197,12 @@ def read_returned(path: Path, forms: Forms, kind: FileKind | None = None,
     if not by_form:
         raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
     if len(by_form) > 1:
-        problems.append(f"holds fields of {len(by_form)} forms ({', '.join(by_form)}); each is read as its own")
+        problems.append(said("problem.several_forms", count=len(by_form), forms=", ".join(by_form)))
     if fmt.holds_every_field and len(by_form) == 1:
         problems += _missing_fields(*next(iter(by_form.items())), forms)
     unknown = sorted(set(values) - {name for found in by_form.values() for name in found})
     if unknown:
-        problems.append(f"{len(unknown)} field(s) no form has, not read: {shown(', '.join(unknown[:5]))[:200]}")
+        problems.append(said("problem.unknown_fields", count=len(unknown), fields=shown(", ".join(unknown[:5]))[:200]))
     returned = [Returned(path, form, found) for form, found in by_form.items()]
     for one in returned:
         signed = [k for k, v in one.values.items() if v and forms.definitions[k].kind == "signature"]
@@ -197,9 +217,8 @@ def _missing_fields(form: str, found: dict[str, str], forms: Forms) -> list[str]
     missing = [field_id for field_id in forms.field_ids[form] if field_id not in found]
     if not missing:
         return []
-    return [f"{len(missing)} of the {len(forms.field_ids[form])} fields of {form} are not in the file "
-            f"({', '.join(missing[:3])}{', …' if len(missing) > 3 else ''}): is it damaged or cut short? "
-            "Their answers are missing"]
+    return [said("problem.fields_missing", count=len(missing), total=len(forms.field_ids[form]), form=form,
+                 missing=", ".join(missing[:3]) + (", …" if len(missing) > 3 else ""))]
 
 
 def _as_text(name: str, value: str, problems: list[str]) -> str:
@@ -207,7 +226,7 @@ def _as_text(name: str, value: str, problems: list[str]) -> str:
     odd = NOT_TEXT.search(value)
     if not odd:
         return value
-    problems.append(f"{shown(name)}: holds U+{ord(odd.group()):04X}, which is not a character; shown as \ufffd")
+    problems.append(said("problem.not_character", field=shown(name), code=f"{ord(odd.group()):04X}"))
     return NOT_TEXT.sub("\ufffd", value)
 
 
@@ -218,12 +237,14 @@ def _check_signatures(returned: Returned, signed: list[str], signature_states) -
         states = signature_states(returned.path)
     except Exception as exc:  # pyHanko raises many kinds on a damaged signature dictionary
         states = {}
-        returned.problems.append(f"signatures cannot be checked: {str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__}")
+        returned.problems.append(said("problem.signatures_unchecked",
+                                      detail=str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__))
     for field_id in signed:
         state = states.get(field_id)
         returned.values[field_id] = state.summary() if state else "signed, not checked"
         if state and not (state.intact and state.whole_file):
-            returned.problems.append(f"{field_id}: {state.summary()}")
+            broken = "problem.signature_broken" if not state.intact else "problem.signature_changed"
+            returned.problems.append(said(broken, field=field_id, state=state.summary()))
 
 
 # ---- the batch -------------------------------------------------------------------------------------
@@ -312,7 +333,7 @@ def collect(paths: Iterable[Path], call: CallSettings | None = None, project: Pr
                       if not (path.name in OWN_FILES and path not in paths)]
     for path, result in read_all(returned_files, forms, jobs):
         if isinstance(result, FormgenError):
-            problems.append((shown(str(path)), problem_text(result)))
+            problems.append((shown(str(path)), file_problem(result)))
             continue
         found, file_problems = result
         problems += file_problems
@@ -382,7 +403,7 @@ def _read_scan(path: Path, kind: FileKind, forms: Forms,
         found.append((key, Returned(Path(page.source), page.page_id.form, values,
                                     readings={r.field_id: r for r in page.readings}, page=page.page_id,
                                     ink=page.ink)))
-    problems = result.problems + [(where, problem_text(exc)) for where, exc in result.damaged]
+    problems = result.problems + [(where, file_problem(exc)) for where, exc in result.damaged]
     problems += [(page.source, problem) for page in result.pages for problem in page.problems]
     return found, problems
 
@@ -400,18 +421,18 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
     for form, form_def in forms.forms.items():
         if form not in present:
             if not form_def.optional:  # which forms make an application is the definitions' to say
-                problems.append((application.key, f"no {form} in this application (if applications need not "
-                                                  f"have it, write `optional: true` in {Path(form_def.source).name})"))
+                problems.append((application.key, said("problem.form_missing", form=form,
+                                                       source=Path(form_def.source).name)))
             continue
         for form_field in forms.fields[form]:
             definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
             if definition.required and value in ("", kind_of(definition.kind).unanswered):
-                missing = "not ticked" if definition.kind == "yesno" else "empty"  # a required box must be ticked
-                problems.append((application.key, f"{form}: required field '{form_field.id}' is {missing}"))
+                missing = "problem.required_unticked" if definition.kind == "yesno" else "problem.required_empty"
+                problems.append((application.key, said(missing, form=form, field=form_field.id)))  # a box: ticked
             elif value and _checked_on_return(definition):
                 _, problem = check_value(definition, value, forms.options)
                 if problem:
-                    problems.append((application.key, f"{form_field.id}: {problem}"))
+                    problems.append((application.key, said("problem.field", field=form_field.id, problem=problem)))
         problems += [(application.key, p) for p in total_problems(form_def, values)]
     return problems
 
@@ -427,55 +448,146 @@ def total_problems(form: FormDef, values: dict[str, str]) -> list[str]:
     for total_id, expected in column_sums(form, values).items():
         given = decimal_of(values.get(total_id, ""))
         if given is not None and expected is not None and given != expected:
-            problems.append(f"{total_id}: total {plain_decimal(given)} is not the sum of its column, "
-                            f"{plain_decimal(expected)}")
+            problems.append(said("problem.total", field=total_id, given=plain_decimal(given),
+                                 expected=plain_decimal(expected)))
     return problems
 
 
+TABLE_KINDS = {"number": "number", "rating": "number", "amount": "amount", "date": "date"}  # kind → workbook cell
+
+
+@dataclass
+class Wording:
+    """What the tables say, in one language: headings, names of fields and forms in problem lines,
+    choices as their labels (`labels`) or values, and problem lines in the catalogs' words (`people`:
+    for the workbook) or in English, as the command line says them."""
+
+    forms: Forms
+    lang: str
+    labels: bool = False
+    people: bool = False
+
+    def __post_init__(self) -> None:
+        self.text = self.forms.localizers[self.lang].text
+        documents = [d for d in self.forms.documents if d.lang == self.lang]
+        self.fields = {f.id: f for document in documents for f in document.fields()}
+        self.questions = {i: q for document in documents for i, q in document.questions().items()}
+        self.titles = {document.form_id: document.title for document in documents}
+        self.yes_no = {value: self.text(message) for value, message in YES_NO_LABELS.items()}
+        ids = [f.id for form in self.forms.forms.values() for f in form.field_defs() if f.id in self.fields]
+        self.names = dict(zip(ids, self.headings(ids)))  # a field as a problem line names it
+        self.said: dict[tuple, str] = {}
+
+    def headings(self, ids: list[str]) -> list[str]:
+        """The fields' questions, each unique within its sheet: a question asked twice gets its field's id."""
+        questions = [self.questions.get(i, i).rstrip().rstrip(":") for i in ids]
+        repeated = {q for q in questions if questions.count(q) > 1}
+        return [f"{q} ({i})" if q in repeated else q for q, i in zip(questions, ids)]
+
+    def value(self, field_id: str, value: str) -> str:
+        """A canonical answer as the table shows it: with `labels`, a choice's label, yes/no in words."""
+        form_field = self.fields.get(field_id)
+        if not self.labels or not value or form_field is None or isinstance(value, ToReview):
+            return value
+        if form_field.kind == "yesno":
+            return self.yes_no.get(value, value)
+        if form_field.kind == "choice" and value in form_field.choices:
+            return form_field.choice_labels[form_field.choices.index(value)]
+        return value
+
+    def problem(self, line: str) -> str:
+        """A problem line in the catalogs' words (English where it has no message: a reader's own line)."""
+        message = getattr(line, "message", "")
+        if not self.people or not message:
+            return line
+        key = (message, *line.values.items())  # the same line for many applications: said once
+        if key not in self.said:
+            values = {name: self.problem(value) if isinstance(value, Said) else self.named(name, value)
+                      for name, value in line.values.items()}
+            self.said[key] = self.text(message, **values)
+        return self.said[key]
+
+    def named(self, placeholder: str, value: object) -> object:
+        if placeholder == "field":
+            return self.names.get(value, value)
+        if placeholder == "form":
+            return self.titles.get(value, value)
+        return value
+
+
 def tables(applications: list[Application], problems: list[tuple[str, str]], forms: Forms, lang: str,
-           cell_limit: int | None = None):
-    """{sheet: (labels, ids, rows)}: general, one per grid of the forms (named by its id), problems.
-    With `cell_limit` (a workbook's cell holds 32 767 characters) a longer answer is cut there and reported."""
-    localizer = forms.localizers[lang]
+           cell_limit: int | None = None, labels: bool | None = None) -> dict[str, Table]:
+    """{sheet: Table}: general, one per grid of the forms (named by its id), files, problems.
+    With `cell_limit` (a workbook's: a cell holds 32 767 characters) a longer answer is cut there and
+    reported, and the problems are in the catalogs' words; `labels` (the workbook's default) shows
+    choices by their labels."""
+    wording = Wording(forms, lang, cell_limit is not None if labels is None else labels, cell_limit is not None)
+    text = wording.text
     grids = [grid for form in forms.forms.values() for grid in form.blocks if isinstance(grid, GridDef)]
     grid_ids = {grid.field_id(row, column)  # the cells; a total stays in the general table
                 for grid in grids for row in range(1, grid.rows + 1) for column in grid.columns}
-    general = [f for d in forms.documents if d.lang == lang for f in d.fields() if f.id not in grid_ids]
-    application_label, files_label, row_label, file_label, problem_label = (localizer.text(m) for m in HEADERS)
-    confidence_label, review_label = (localizer.text(m) for m in SCAN_HEADERS)
+    general = [f.id for form in forms.forms.values() for f in form.field_defs()  # the definitions' order
+               if f.id not in grid_ids and f.id in wording.fields]
+    application_label, files_label, row_label, file_label, problem_label = (text(m) for m in HEADERS)
+    confidence_label, review_label = (text(m) for m in SCAN_HEADERS)
     inked = [a.ink() for a in applications]
     inks = list(dict.fromkeys(name for ink in inked for name in ink))  # signed? stamped? (scans)
     cells = [a.cells() for a in applications]  # once each: every table reads them
-    result = {GENERAL: ([application_label, files_label, *(f.label for f in general), confidence_label, review_label,
-                         *inks],
-                        ["application", "files", *(f.id for f in general), "confidence", "review", *inks],
-                        [[a.key, "; ".join(dict.fromkeys(shown(str(r.path)) for r in a.files)),
-                          *(_cell(values, f) for f in general), *_scan_columns(a), *(ink.get(n, "") for n in inks)]
-                         for a, values, ink in zip(applications, cells, inked)])}
+    result = {GENERAL: Table(
+        [application_label, files_label, *wording.headings(general), confidence_label, review_label, *inks],
+        ["application", "files", *general, "confidence", "review", *inks],
+        [[a.key, "; ".join(dict.fromkeys(shown(str(r.path)) for r in a.files)),
+          *(wording.value(i, _cell(values, wording.fields[i])) for i in general), *_scan_columns(a),
+          *(wording.yes_no.get(ink[n], ink[n]) if wording.labels and n in ink else ink.get(n, "") for n in inks)]
+         for a, values, ink in zip(applications, cells, inked)],
+        ("", "", *(TABLE_KINDS.get(wording.fields[i].kind, "") for i in general), "number"))}
     for grid in grids:
-        sheet = grid.id if grid.id not in (*result, PROBLEMS) else f"{grid.id}-{len(result)}"  # never overwrites
-        result[sheet] = ([application_label, row_label, *(localizer.text(c.header) for c in grid.columns)],
-                         ["application", "row", *(c.id for c in grid.columns)],
-                         grid_rows(grid, [(a.key, values) for a, values in zip(applications, cells)]))
+        sheet = grid.id if grid.id not in (*result, FILES, PROBLEMS) else f"{grid.id}-{len(result)}"  # never overwrites
+        rows = grid_rows(grid, [(a.key, values) for a, values in zip(applications, cells)])
+        ids = [grid.field_id(1, column) for column in grid.columns]
+        result[sheet] = Table([application_label, row_label, *(text(c.header) for c in grid.columns)],
+                              ["application", "row", *(c.id for c in grid.columns)],
+                              [[key, number, *(wording.value(i, cell) for i, cell in zip(ids, row))]
+                               for key, number, *row in rows],
+                              ("", "number", *(TABLE_KINDS.get(c.kind, "") for c in grid.columns)))
+    result[FILES] = Table([application_label, file_label, text(FILES_HEADERS[0])], ["application", "file", "form"],
+                          [[a.key, _file_cell(r), wording.titles.get(r.form, r.form) if wording.labels else r.form]
+                           for a in applications for r in a.files])
     problems = problems + (_cut_long_cells(result, cell_limit) if cell_limit else [])
-    result[PROBLEMS] = ([file_label, problem_label], ["file", "problem"], [list(p) for p in problems])
+    keys = {a.key for a in applications}
+    result[PROBLEMS] = Table([application_label, file_label, problem_label], ["application", "file", "problem"],
+                             [[*_problem_place(where, keys, forms.editions), wording.problem(problem)]
+                              for where, problem in problems])
     return result
 
 
-def _cut_long_cells(sheets: dict, limit: int) -> list[tuple[str, str]]:
+def _file_cell(returned: Returned) -> str:
+    """A returned file's path, which the workbook links to (a scanned page's names its page too)."""
+    name = shown(str(returned.path))
+    return name if returned.page else FilePath(name)
+
+
+def _problem_place(where: str, keys: set[str], editions: tuple[str, ...]) -> tuple[str, str]:
+    """(application key, file) of a problem: about an application, or about one of its files (or
+    one that no application holds: its folder's key all the same)."""
+    if where in keys:
+        return where, ""
+    path = Path(where)
+    return application_key(path, editions), FilePath(where) if path.is_file() else where
+
+
+def _cut_long_cells(sheets: dict[str, Table], limit: int) -> list[tuple[str, str]]:
     """Each cell longer than a workbook's cell holds, as the workbook will hold it (apostrophe
     included, a character beyond U+FFFF counted twice, as Excel counts), cut there and reported."""
     problems = []
-    for sheet, (_, ids, rows) in sheets.items():
+    for sheet, (_, ids, rows, _) in sheets.items():
         for row in rows:
             for column, cell in enumerate(row):
                 if len(cell) * 2 >= limit and cell_length(cell) > limit:
                     where = f"{sheet}, row {row[1]}, {ids[column]}" if sheet != GENERAL else f"{sheet}, {ids[column]}"
                     counted = cell_length(cell)
-                    length = f"{len(cell)} characters" + (f" ({counted} as a spreadsheet counts them)"
-                                                           if counted != len(cell) else "")
-                    problems.append((row[0], f"{where}: {length}, more than a spreadsheet cell holds ({limit}); "
-                                     "cut there (--out x.json keeps it whole)"))
+                    message = "problem.cell_cut" if counted == len(cell) else "problem.cell_cut_counted"
+                    problems.append((row[0], said(message, place=where, length=len(cell), counted=counted, limit=limit)))
                     row[column] = type(cell)(cut_cell(cell, limit))
     return problems
 
@@ -505,6 +617,15 @@ def _scan_columns(application: Application) -> list[str]:
     return [confidence, ", ".join(field_id for field_id, r in scanned.items() if r.review)]
 
 
+def file_problem(exc: Exception) -> Said:
+    """The problem line of a file read no further, as its error says it: the error's own line in
+    English is the detail of a line the workbook says in its language."""
+    line = problem_text(exc)
+    kind = ("problem.internal" if isinstance(line, InternalProblem)
+            else "problem.not_a_form" if isinstance(exc, NoFormFields) else "problem.file")
+    return said(kind, detail=line)
+
+
 # ---- the command line's side ----------------------------------------------------------------------
 
 def labels_language(given: str | None, project: Project) -> str:
@@ -529,10 +650,11 @@ def run(options) -> None:
     forms = Forms(load_call(chosen.call(options.call), chosen.languages.codes), chosen)
     applications, problems = collect(options.inputs, forms=forms)
     for file, problem in problems:
-        if isinstance(problem, InternalProblem):  # a bug of formgen's: in the problems and on the screen
+        if getattr(problem, "message", "") == "problem.internal":  # a bug of formgen's: in the problems and on the screen
             say(f"warning: {file}: {problem}", err=True)
     limit = CELL_LIMIT if out.suffix.lower() == ".xlsx" else None
-    written = write_tables(out, tables(applications, problems, forms, lang, limit))
+    labels = None if options.values is None else options.values == "labels"
+    written = write_tables(out, tables(applications, problems, forms, lang, limit, labels))
     if options.review:
         from ..formats.web.review import review_page
 

@@ -21,6 +21,7 @@ from ..formats.tables.cells import BadCell, BadRow, Note, Rows
 from ..formats.registry import FORMATS, format_names, function, page_counts
 from ..formats.tables.rows import read_rows
 from ..language.localize import label_texts
+from ..language.lookalikes import LookAlikes, lookalike_lines
 from ..model.forms import FieldDef, FormDef
 from ..model.kinds import Options, check_value, decimal_of, plain_decimal, shown_values
 from ..pipeline import (Output, checked_choices, checked_editions, fillable_forms, localized_documents, localizers,
@@ -69,8 +70,9 @@ class RowChecker:
     can show (`formats`: every format that fills, when not given)."""
 
     def __init__(self, fields: dict[str, FieldDef], formats: Iterable[str] | None = None,
-                 options: Options = Options(), forms: Iterable[FormDef] = ()) -> None:
-        self.fields, self.options, self.forms = fields, options, list(forms)
+                 options: Options = Options(), forms: Iterable[FormDef] = (),
+                 lookalikes: LookAlikes | None = None) -> None:
+        self.fields, self.options, self.forms, self.lookalikes = fields, options, list(forms), lookalikes
         chosen = format_names("fill") if formats is None else formats
         self.refusals = [function(FORMATS[fmt].refuses) for fmt in chosen if FORMATS[fmt].refuses]
 
@@ -86,10 +88,12 @@ class RowChecker:
                                                 "(leave the total empty: fill adds it up)"))
                 values[total_id] = plain_decimal(expected)
 
-    def __call__(self, row: dict[str, str] | BadRow) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    def __call__(self, row: dict[str, str] | BadRow) -> tuple[dict[str, str], list[tuple[str, str]],
+                                                              list[tuple[str, str]]]:
+        """(the values, (column, problem) refusing the row, (column, note) on what was read or corrected)."""
         if isinstance(row, BadRow):
-            return {}, [("", str(row))]
-        values, problems = {}, []
+            return {}, [("", str(row))], []
+        values, problems, notes = {}, [], []
         for column, text in row.items():
             column = shown(column)
             if isinstance(text, BadCell):
@@ -100,13 +104,22 @@ class RowChecker:
             if column not in self.fields:
                 problems.append((column, "unknown column (use the field ids listed in the README)"))
                 continue
+            if self.lookalikes:
+                text = self.corrected(column, text, notes)
             values[column], problem = check_value(self.fields[column], text, self.options)
             if not problem:
                 problem = next(filter(None, (refused(text) for refused in self.refusals)), None)
             if problem:
                 problems.append((column, problem))
         self.totals(values, problems)
-        return values, problems
+        return values, problems, notes
+
+    def corrected(self, column: str, text: str, notes: list[tuple[str, str]]) -> str:
+        """The text with each letter of another alphabet that looks like exactly one of the project's
+        replaced by it, and each such letter (and each that looks like several) in the notes."""
+        found = self.lookalikes(text)
+        notes += lookalike_lines(found, text, column)
+        return found.text
 
 
 # ---- producing one row ---------------------------------------------------------------------------
@@ -187,7 +200,9 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
     # checked, not refused as unknown, and the folder-name column may belong to any of them
     fields = {f.id: f for form in fillable_forms(setup[-1]) for f in form.field_defs()}
     name_columns = load_settings(setup[-1].forms_dir).folder_name
-    checker = RowChecker(fields, producer.formats, label_texts(producer.localizers.values()), forms)
+    letters = (language.letters for language in setup[-1].languages.languages)
+    checker = RowChecker(fields, producer.formats, label_texts(producer.localizers.values()), forms,
+                         LookAlikes(letters))
     report, taken = Report(), set()
     problems_by_row: list[tuple[int, str]] = []  # in row order at the end, however the pool finished them
     notes_by_row: list[tuple[int, str]] = []
@@ -197,7 +212,9 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
             if isinstance(row, Note):
                 notes_by_row.append((number, shown(f"{data_path}: {row}")))
                 continue
-            values, problems = checker(row)
+            values, problems, row_notes = checker(row)
+            for column, note in row_notes:
+                notes_by_row.append((number, shown(f"{data_path}: row {number}, column {column}: {note}")))
             for column, problem in problems:
                 place = f"row {number}, column {column}" if column else f"row {number}"
                 problems_by_row.append((number, shown(f"{data_path}: {place}: {problem}")))

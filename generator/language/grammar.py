@@ -7,7 +7,9 @@ A grammar module has CASES, the cases a placeholder's format spec may ask for (`
 and for each kind of value the table gives it, a function (text, case) → text: word_with_case (a
 word or phrase), number_with_case (the ending follows the last number read aloud), name_with_case (a
 person's name), date_with_case(text, month, case) (a date whose text may end in its month's name,
-even in the nominative); and maybe name_doubts(name) → why its rules may write a name wrongly. A
+even in the nominative); and maybe name_doubts(name) → why its rules may write a name wrongly, and
+POSTPOSITIONS, {word: case} for the words that govern a case of the word before them (`check` flags
+a call value before one, written without that case: «{results_date} чейин»). A
 language whose grammar writes no endings of a kind: a message asking for one is an error."""
 from __future__ import annotations
 

@@ -28,6 +28,14 @@ LOW_VOWEL = {"а": "а", "ы": "а", "я": "а", "у": "а", "ю": "а", "о": "
              "е": "е", "и": "е", "э": "е", "ө": "ө", "ү": "ө"}
 CASES = ("nom", "dat", "loc", "abl")
 PATRONYMIC_WORDS = ("уулу", "кызы")  # «Бакыт уулу» son of Бакыт, «Токтогул кызы» daughter of Токтогул
+# Postpositions and the case they govern in the word before them: «7-мартына чейин» (until 7 March),
+# «01.01.2025ке карата» (as of), «2024-жылдан баштап» (starting from). `check` flags a call value
+# written before one of them without that case («{results_date} чейин»: write {results_date:dat}).
+POSTPOSITIONS = {
+    "чейин": "dat", "чейинки": "dat", "дейре": "dat", "карата": "dat", "карай": "dat", "жараша": "dat",
+    "каршы": "dat", "баштап": "abl", "тартып": "abl", "бери": "abl", "кийин": "abl", "кийинки": "abl",
+    "мурун": "abl", "мурунку": "abl", "соң": "abl",
+}
 
 
 def spoken_last_word(number: int) -> str:

@@ -58,8 +58,9 @@ class Localizer:
                             "add its text, then run `formgen catalogs compile`", code="FG209")
         return text
 
-    def runs(self, message_id: str, fields: dict[str, Field] | None = None, **extra: object) -> tuple[Run, ...]:
-        """The message as text runs with this paragraph's fields placed where its {placeholders} say."""
+    def runs(self, message_id: str, fields: dict[str, Field] | None = None, /, **extra: object) -> tuple[Run, ...]:
+        """The message as text runs with this paragraph's fields placed where its {placeholders} say
+        (`extra`: values of other placeholders, whatever their names)."""
         fields, values = fields or {}, {**self.values, **extra}
         runs: list[Run] = []
         message = self.message(message_id)
@@ -85,7 +86,7 @@ class Localizer:
                                 f"use a field of this paragraph or one of: {', '.join(sorted(values))}", code="FG211")
         return _merge_text(runs)
 
-    def text(self, message_id: str, **extra: object) -> str:
+    def text(self, message_id: str, /, **extra: object) -> str:
         return "".join(run for run in self.runs(message_id, **extra) if isinstance(run, str))
 
     def field(self, definition: FieldDef, label: str | None = None, hint: str | None = None) -> Field:

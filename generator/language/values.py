@@ -118,6 +118,35 @@ class Date:
         return _with_case(text, self.language, case, "number")
 
 
+def takes_case(value: object, language: Language) -> bool:
+    """Whether the language's grammar writes case endings on this call value (Date, Phrase, Name)."""
+    if isinstance(value, Date):
+        return writes(language, "date") or writes(language, "number")
+    return writes(language, value.kind if isinstance(value, Phrase) else "name")
+
+
+def governed(text: str, postpositions: dict[str, str]) -> list[tuple[str, str, str, str]]:
+    """(placeholder, its spec, the postposition after it, the case that governs) for each
+    {placeholder} directly followed by a postposition of the language: «{results_date} чейин»."""
+    found = []
+    for match in GOVERNED.finditer(text):
+        name, spec, word = match.group("name", "spec", "word")
+        case = postpositions.get(word.lower())
+        if case:
+            found.append((name, spec or "", word, case))
+    return found
+
+
+GOVERNED = re.compile(r"\{(?P<name>\w+)(?::(?P<spec>[^{}]*))?\}[\s\u00a0]+(?P<word>\w+)")
+
+
+def with_case(spec: str, case: str, language: Language) -> str:
+    """The format spec with `case` in place of the case it asks for (or added): short → short,dat."""
+    cases = _cases(language)
+    tokens = [t.strip() for t in spec.split(",") if t.strip() and t.strip() not in cases]
+    return ",".join((*tokens, case))
+
+
 def call_values(call: CallSettings, language: Language, date_patterns: dict[str, str]) -> dict[str, object]:
     """The placeholders a catalog message may use, for one language."""
     patterns = tuple(sorted(date_patterns.items()))

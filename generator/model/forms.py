@@ -302,3 +302,36 @@ class Document:
     def fields(self) -> Iterator[Field]:
         for paragraph in self.paragraphs():
             yield from (run for run in paragraph.runs if isinstance(run, Field))
+
+    def questions(self) -> dict[str, str]:
+        """{field id: what asks for it}: its label; for a blank labelled by its hint alone, the text of
+        its paragraph with … where the blank is, or, for a blank alone in its paragraph, the
+        paragraph before it. What a table of answers heads its column with: never a hint («name»)."""
+        questions: dict[str, str] = {}
+        before = ""
+        for paragraph in self.paragraphs():
+            for run in paragraph.runs:
+                if isinstance(run, Field):
+                    labelled = run.label and run.label != run.hint
+                    questions.setdefault(run.id, run.label if labelled else _question(paragraph, run) or before)
+            before = paragraph.text.strip().rstrip(":").strip() or before
+        return questions
+
+
+QUESTION_CHARACTERS = 80  # of a long paragraph, what is kept around the blank
+
+
+def _question(paragraph: Paragraph, blank: Field) -> str:
+    """The paragraph's text with … for the blank (and no other blank: each reads differently),
+    shortened around it; empty when it holds no text."""
+    if not paragraph.text.strip():
+        return ""
+    marker = "\0"
+    words = " ".join(marker if run is blank else "" if isinstance(run, Field) else run  # the other blanks left out
+                     for run in paragraph.runs).split()
+    at = words.index(marker)
+    start, end = at, at + 1
+    while (start > 0 or end < len(words)) and len(" ".join(words[start:end])) < QUESTION_CHARACTERS:
+        start, end = max(start - 1, 0), min(end + 1, len(words))
+    text = " ".join(words[start:end]).replace(marker, "…")
+    return ("… " if start else "") + text.rstrip(":") + (" …" if end < len(words) else "")

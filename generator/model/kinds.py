@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Callable, Iterable, Mapping
 
-from .messages import N_
+from .messages import N_, said
 
 RATING_CHOICES = ("1", "2", "3", "4", "5")
 YES, NO = "yes", "no"
@@ -44,16 +44,16 @@ Parsed = tuple[str, "str | None"]  # (the canonical value, a problem or None)
 def _plain(field, text: str, options: Options) -> Parsed:
     limit = field.max_length or MAX_SINGLE_LINE
     if len(text) > limit:
-        return text, f"{len(text)} characters, more than the {limit} this field holds"
+        return text, said("value.too_long", length=len(text), limit=limit)
     if "\n" in text:
-        return text, "a line break in a single-line field"
+        return text, said("value.line_break")
     return text, None
 
 
 def _multiline(field, text: str, options: Options) -> Parsed:
     limit = field.max_length or MAX_MULTI_LINE
     if len(text) > limit:
-        return text, f"{len(text)} characters, more than the {limit} this field holds"
+        return text, said("value.too_long", length=len(text), limit=limit)
     return text, None
 
 
@@ -75,25 +75,25 @@ def plain_decimal(number: Decimal) -> str:
 
 def _bounds(field, number: Decimal) -> str | None:
     if field.min is not None and number < field.min:
-        return f"{plain_decimal(number)} is less than the smallest allowed, {plain_decimal(field.min)}"
+        return said("value.below_min", value=plain_decimal(number), limit=plain_decimal(field.min))
     if field.max is not None and number > field.max:
-        return f"{plain_decimal(number)} is more than the largest allowed, {plain_decimal(field.max)}"
+        return said("value.above_max", value=plain_decimal(number), limit=plain_decimal(field.max))
     return None
 
 
 def _number(field, text: str, options: Options) -> Parsed:
     number = decimal_of(text)
     if number is None:
-        return text, f"'{text[:40]}' is not a number"
+        return text, said("value.not_number", value=text[:40])
     return text, _bounds(field, number)
 
 
 def _amount(field, text: str, options: Options) -> Parsed:
     number = decimal_of(text)
     if number is None:
-        return text, f"'{text[:40]}' is not a sum of money (write 1250000 or 15 000,50)"
+        return text, said("value.not_amount", value=text[:40])
     if number != number.quantize(Decimal("0.01")):
-        return text, f"'{text[:40]}' has more than two decimals (tyiyn)"
+        return text, said("value.decimals", value=text[:40])
     return plain_decimal(number), _bounds(field, number)
 
 
@@ -117,8 +117,8 @@ def _date(field, text: str, options: Options) -> Parsed:
     day = DAY_MONTH_YEAR.fullmatch(text) or YEAR_MONTH_DAY.fullmatch(text)
     fault = day and calendar_fault(*map(int, day.group("year", "month", "day")))
     if fault:
-        return text, f"'{text[:40]}': {fault} (write a day that exists)"
-    return text, f"'{text[:40]}' is not a date (write DD.MM.YYYY)"
+        return text, said("value.no_such_day", value=text[:40], fault=fault)
+    return text, said("value.not_date", value=text[:40])
 
 
 DAY_MONTH_YEAR = re.compile(r"(?P<day>\d{1,2})\.(?P<month>\d{1,2})\.(?P<year>\d{4})")
@@ -141,7 +141,7 @@ def calendar_fault(year: int, month: int, day: int) -> str | None:
 
 
 def _rating(field, text: str, options: Options) -> Parsed:
-    return (text, None) if text in RATING_CHOICES else (text, f"'{text[:40]}' is not a rating from 1 to 5")
+    return (text, None) if text in RATING_CHOICES else (text, said("value.not_rating", value=text[:40]))
 
 
 def _choice(field, text: str, options: Options) -> Parsed:
@@ -151,7 +151,7 @@ def _choice(field, text: str, options: Options) -> Parsed:
         if wanted in {name.strip().casefold() for name in names}:
             return option.value, None
     allowed = ", ".join(option.value for option in field.options)
-    return text, f"'{text[:40]}' is not one of the choices ({allowed}, or their labels)"
+    return text, said("value.not_choice", value=text[:40], choices=allowed)
 
 
 def _yesno(field, text: str, options: Options) -> Parsed:
@@ -160,13 +160,13 @@ def _yesno(field, text: str, options: Options) -> Parsed:
         return YES, None
     if word in NO_WORDS:
         return NO, None
-    return text, f"'{text[:40]}' is not yes or no (write yes/no, да/нет, ооба/жок, 1/0)"
+    return text, said("value.not_yesno", value=text[:40])
 
 
 def _email(field, text: str, options: Options) -> Parsed:
     value, problem = _plain(field, text.strip(), options)
     if problem is None and not EMAIL.fullmatch(value):
-        problem = f"'{text[:40]}' is not an e-mail address (write name@example.kg)"
+        problem = said("value.not_email", value=text[:40])
     return value, problem
 
 
@@ -174,12 +174,12 @@ def _phone(field, text: str, options: Options) -> Parsed:
     value, problem = _plain(field, text.strip(), options)
     digits = sum(char.isdigit() for char in value)
     if problem is None and (not PHONE.fullmatch(value) or not PHONE_DIGITS[0] <= digits <= PHONE_DIGITS[1]):
-        problem = f"'{text[:40]}' is not a phone number (write +996 555 123 456)"
+        problem = said("value.not_phone", value=text[:40])
     return value, problem
 
 
 def _signature(field, text: str, options: Options) -> Parsed:
-    return text, "a signature cannot be filled in from data (it is signed in the returned PDF)"
+    return text, said("value.signature")
 
 
 @dataclass(frozen=True)
@@ -219,10 +219,10 @@ def kind_of(name: str) -> Kind:
 def check_value(field, text: str, options: Options = Options()) -> Parsed:
     """(the value to write, a problem or None) for text given to `fill` or read by `collect`."""
     if CONTROL_CHARACTERS.search(text):
-        return text, "holds a control character (invisible; retype the value)"
+        return text, said("value.control")
     odd = NOT_TEXT.search(text)
     if odd:
-        return text, f"holds U+{ord(odd.group()):04X}, which is not a character (retype the value)"
+        return text, said("value.not_character", code=f"{ord(odd.group()):04X}")
     return KINDS[field.kind].parse(field, text, options)
 
 

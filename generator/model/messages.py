@@ -18,3 +18,93 @@ SCAN_HEADERS = (N_("collect.confidence"), N_("collect.review"))
 # the review page of `collect --review`: title, intro, column headers, the line when all was read
 REVIEW_MESSAGES = (N_("review.title"), N_("review.intro"), N_("review.field"), N_("review.scan"), N_("review.value"),
                    N_("review.confidence"), N_("review.nothing"))
+# the header of collect's table of returned files
+FILES_HEADERS = (N_("collect.form"),)
+# what the workbook writes for a yes/no answer (and a scan's signed? stamped? columns)
+YES_NO_LABELS = {"yes": N_("value.yes"), "no": N_("value.no")}
+
+
+class Said(str):
+    """A line the code says, in English as the command line and the JSON print it, that knows its
+    catalog message and the values of its placeholders: the workbook says it in its own language.
+    A value may itself be Said (a field's problem inside the line that names the field)."""
+
+    message: str
+    values: dict
+
+    def __reduce__(self):  # read in a worker process, it crosses back whole
+        return _said_again, (str(self), self.message, self.values)
+
+
+def _said_again(text: str, message: str, values: dict) -> Said:
+    line = Said(text)
+    line.message, line.values = message, values
+    return line
+
+
+def said(message: str, **values: object) -> Said:
+    """The line of `message` (an id of SAID) with its placeholders' values, in English."""
+    return _said_again(SAID[message].format(**values), message, values)
+
+
+# Each line the workbook may show, by its message id: the English the command line says. Its text
+# in each language is in the catalogs, which may use any of these placeholders (`check` says so);
+# a placeholder named `field` holds a field id, `form` a form id: the workbook shows their names.
+SAID = {
+    # a value that its field's kind or constraints refuse (fill and collect)
+    N_("value.too_long"): "{length} characters, more than the {limit} this field holds",
+    N_("value.line_break"): "a line break in a single-line field",
+    N_("value.not_number"): "'{value}' is not a number",
+    N_("value.below_min"): "{value} is less than the smallest allowed, {limit}",
+    N_("value.above_max"): "{value} is more than the largest allowed, {limit}",
+    N_("value.not_amount"): "'{value}' is not a sum of money (write 1250000 or 15 000,50)",
+    N_("value.decimals"): "'{value}' has more than two decimals (tyiyn)",
+    N_("value.not_date"): "'{value}' is not a date (write DD.MM.YYYY)",
+    N_("value.no_such_day"): "'{value}': {fault} (write a day that exists)",
+    N_("value.not_rating"): "'{value}' is not a rating from 1 to 5",
+    N_("value.not_choice"): "'{value}' is not one of the choices ({choices}, or their labels)",
+    N_("value.not_yesno"): "'{value}' is not yes or no (write yes/no, да/нет, ооба/жок, 1/0)",
+    N_("value.not_email"): "'{value}' is not an e-mail address (write name@example.kg)",
+    N_("value.not_phone"): "'{value}' is not a phone number (write +996 555 123 456)",
+    N_("value.signature"): "a signature cannot be filled in from data (it is signed in the returned PDF)",
+    N_("value.control"): "holds a control character (invisible; retype the value)",
+    N_("value.not_character"): "holds U+{code}, which is not a character (retype the value)",
+    N_("value.lookalike"): "{letters} in '{value}': a letter of another alphabet that looks like one of this "
+                           "text's (write {suggested})",
+    N_("value.lookalike_fixed"): "{letters} in '{value}' written as {suggested}: a letter of another alphabet "
+                                 "that looks like one of this text's",
+    # what collect finds in an application or a returned file
+    N_("problem.field"): "{field}: {problem}",
+    N_("problem.required_empty"): "{form}: required field '{field}' is empty",
+    N_("problem.required_unticked"): "{form}: required field '{field}' is not ticked",
+    N_("problem.total"): "{field}: total {given} is not the sum of its column, {expected}",
+    N_("problem.conflict"): "{field}: '{value}' differs from '{other}' in {file}; the first is kept",
+    N_("problem.form_missing"): "no {form} in this application (if applications need not have it, write "
+                                "`optional: true` in {source})",
+    N_("problem.fields_missing"): "{count} of the {total} fields of {form} are not in the file ({missing}): is it "
+                                  "damaged or cut short? Their answers are missing",
+    N_("problem.several_forms"): "holds fields of {count} forms ({forms}); each is read as its own",
+    N_("problem.unknown_fields"): "{count} field(s) no form has, not read: {fields}",
+    N_("problem.not_character"): "{field}: holds U+{code}, which is not a character; shown as \ufffd",
+    N_("problem.duplicate_field"): "{field}: two fields of this name with different values; the first is kept",
+    N_("problem.duplicate_control"): "{field}: two controls of this tag with different values; the first is kept",
+    N_("problem.field_types"): "{field}: two fields of this name, of types {first} and {second}; the first is kept",
+    N_("problem.field_unread"): "{field}: {detail}",
+    N_("problem.field_tree_cut"): "the field tree has more than {limit} nodes; the fields after them were not read",
+    N_("problem.signature_broken"): "{field}: {state}",
+    N_("problem.signature_changed"): "{field}: {state}",
+    N_("problem.signatures_unchecked"): "signatures cannot be checked: {detail}",
+    N_("problem.cell_cut"): "{place}: {length} characters, more than a spreadsheet cell holds ({limit}); cut there "
+                            "(--out x.json keeps it whole)",
+    N_("problem.cell_cut_counted"): "{place}: {length} characters ({counted} as a spreadsheet counts them), more than "
+                                    "a spreadsheet cell holds ({limit}); cut there (--out x.json keeps it whole)",
+    N_("problem.scan_marks"): "only {found} of 4 registration marks found: fields may be misread",
+    N_("problem.several_marks"): "{field}: {count} marks ({marks}); which one is meant?",
+    N_("problem.page_twice"): "{form} ({edition}) page {page} seen twice, first in {file}",
+    N_("problem.pages_missing"): "{form} ({edition}): page {pages} of {count} missing",
+    # a file that is read no further: the reader's own line, in English, is its detail
+    N_("problem.not_a_form"): "{detail}",
+    N_("problem.not_a_page"): "{detail}",
+    N_("problem.file"): "{detail}",
+    N_("problem.internal"): "{detail}",
+}

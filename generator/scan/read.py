@@ -24,6 +24,7 @@ from ..formats.pdf.layout import (PAGE_HEIGHT, PAGE_WIDTH, InkArea, page_fingerp
                                   render_pdf)
 from ..model.forms import Document, Field
 from ..model.kinds import YES
+from ..model.messages import said
 from ..model.page_id import PageId, mark_rects, parse, qr_rect
 
 WORK_DPI, OCR_DPI = 150, 300
@@ -147,7 +148,7 @@ def read_scan(path: Path, drawn_as: str, layouts: Layouts) -> ScanResult:
         try:
             result.pages.append(read_page(image, where, layouts))
         except FormgenError as exc:  # not a page of the forms
-            result.problems.append((where, problem_text(exc)))
+            result.problems.append((where, said("problem.not_a_page", detail=problem_text(exc))))
         except Exception as exc:  # noqa: BLE001 (OpenCV, zxing or tesseract on a page they cannot take, or a bug)
             result.damaged.append((where, unforeseen(path, exc)))
     return result
@@ -174,7 +175,7 @@ def read_page(image: np.ndarray, where: str, layouts: Layouts) -> ScannedPage:
     marks = [top_down(rect) for rect in mark_rects(PAGE_WIDTH, PAGE_HEIGHT)]
     alignment = align(image, code.corners, code_rect, marks)
     if alignment.marks_found < 3:
-        page.problems.append(f"only {alignment.marks_found} of 4 registration marks found: fields may be misread")
+        page.problems.append(said("problem.scan_marks", found=alignment.marks_found))
     printed = layout.printed
     sheet = warp(image, alignment.matrix, (0, 0, PAGE_WIDTH, PAGE_HEIGHT), WORK, printed.shape[::-1])
     threshold = ink_threshold(sheet)
@@ -276,7 +277,7 @@ class FieldReader:
         if not marked:
             return Reading(form_field.id, "", 100.0)
         return Reading(form_field.id, "", 0.0, True, self.picture(whole),
-                       f"{form_field.id}: {len(marked)} marks ({', '.join(marked)}); which one is meant?")
+                       said("problem.several_marks", field=form_field.id, count=len(marked), marks=", ".join(marked)))
 
     @staticmethod
     def ring_region(ring: Rect) -> Rect:
@@ -328,10 +329,11 @@ def page_problems(pages: list[tuple[str, PageId]]) -> list[tuple[str, str]]:
     problems = []
     for (form, edition, count), numbers in seen.items():
         for number, sources in sorted(numbers.items()):
-            problems += [(again, f"{form} ({edition}) page {number} seen twice, first in {sources[0]}")
+            problems += [(again, said("problem.page_twice", form=form, edition=edition, page=number, file=sources[0]))
                          for again in sources[1:]]
         missing = [str(n) for n in range(1, count + 1) if n not in numbers]
         if missing:
             first = next(iter(numbers.values()))[0]
-            problems.append((first, f"{form} ({edition}): page {', '.join(missing)} of {count} missing"))
+            problems.append((first, said("problem.pages_missing", form=form, edition=edition, pages=", ".join(missing),
+                                         count=count)))
     return problems

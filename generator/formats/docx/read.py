@@ -18,6 +18,7 @@ from . import match, ooxml
 from ...errors import FormgenError, NoFormFields, shown
 from ...model.forms import Document, Field
 from ...model.kinds import kind_of
+from ...model.messages import said
 from ..zips import package_part
 
 MAX_FILE_BYTES = 50_000_000
@@ -116,7 +117,7 @@ def _by_tag(readings) -> tuple[dict[str, str], list[str]]:
     problems = []
     for tag, _, value in readings:
         if tag and tag in tagged and tagged[tag] != value:
-            problems.append(f"{shown(tag)}: two controls of this tag with different values; the first is kept")
+            problems.append(said("problem.duplicate_control", field=shown(tag)))
         if tag:
             tagged.setdefault(tag, value)
     return tagged, problems

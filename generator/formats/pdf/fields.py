@@ -19,6 +19,7 @@ import struct
 import zlib
 from typing import Callable, NamedTuple
 
+from ...model.messages import said
 from .bounds import MAX_UNPACKED_OBJECT_STREAMS
 
 SIGNED = "signed"  # what a signature field reads as once signed; `signatures.py` says whether it holds
@@ -68,20 +69,19 @@ def walk_fields(fields: list, node: Callable, value_text: Callable,
         elif full:
             _add_field(found, problems, full, kind, *value_text(value, kind))
     if stack:
-        problems.append(f"the field tree has more than {MAX_FIELD_NODES} nodes; the fields after them were not read")
+        problems.append(said("problem.field_tree_cut", limit=MAX_FIELD_NODES))
     return {name: value for name, (_, value) in found.items()}, problems
 
 
 def _add_field(found: dict, problems: list[str], name: str, kind: str, value: str, problem: str | None) -> None:
     if problem:
-        problems.append(f"{name}: {problem}")
+        problems.append(said("problem.field_unread", field=name, detail=problem))
     if name not in found:
         found[name] = (kind, value)
     elif found[name][0] != kind:
-        problems.append(f"{name}: two fields of this name, of types {found[name][0] or '?'} and {kind or '?'}; "
-                        "the first is kept")
+        problems.append(said("problem.field_types", field=name, first=found[name][0] or "?", second=kind or "?"))
     elif found[name][1] != value:
-        problems.append(f"{name}: two fields of this name with different values; the first is kept")
+        problems.append(said("problem.duplicate_field", field=name))
 
 
 ON_STATES = {"on", "yes"}  # a check box's on state as other programs name it; formgen's is "yes"

@@ -4,12 +4,17 @@ returned forms is never taken as a formula."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import os
 from pathlib import Path
+from decimal import Decimal
+from typing import NamedTuple
+from urllib.parse import quote
 
 from ...disk.files import cannot_write
 from ...errors import UsageError
+from ...model.kinds import decimal_of
 from ..xmltext import replace_not_in_xml
 
 
@@ -48,8 +53,23 @@ def cut_cell(value: str, limit: int = CELL_LIMIT) -> str:
     return value
 
 
-def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[list[str]]]]) -> list[Path]:
-    """Write {sheet: (labels, ids, rows)} as one workbook (.xlsx), one CSV per sheet, or one JSON."""
+class Table(NamedTuple):
+    labels: list[str]  # the first header row of the workbook
+    ids: list[str]  # the second; the CSV's header and the JSON's keys
+    rows: list[list[str]]
+    kinds: tuple[str, ...] = ()  # of each column: number, amount or date (the workbook's cells), or ""
+
+
+class ToReview(str):
+    """A cell a person must check (a scanned field read with too little confidence): marked in the workbook."""
+
+
+class FilePath(str):
+    """A cell that names a returned file: in the workbook, a link to it."""
+
+
+def write_tables(path: Path, tables: dict[str, Table]) -> list[Path]:
+    """Write {sheet: Table} as one workbook (.xlsx), one CSV per sheet, or one JSON."""
     check_output(path)
     try:
         return _write_tables(path, path.suffix.lower(), tables)
@@ -60,14 +80,15 @@ def write_tables(path: Path, tables: dict[str, tuple[list[str], list[str], list[
 def _write_tables(path: Path, suffix: str, tables) -> list[Path]:
     path.parent.mkdir(parents=True, exist_ok=True)
     if suffix == ".xlsx":
-        return [_replace(path, lambda temporary: _write_xlsx(temporary, tables))]
+        return [_replace(path, lambda temporary: _write_xlsx(temporary, tables, path.parent))]
     if suffix == ".json":
-        data = {sheet: [dict(zip(ids, row)) for row in rows] for sheet, (_, ids, rows) in tables.items()}
+        data = {sheet: [dict(zip(table.ids, row)) for row in table.rows] for sheet, table in tables.items()}
         text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
         return [_replace(path, lambda temporary: temporary.write_text(text, encoding="utf-8"))]
     if suffix == ".csv":
-        return [_replace(path.with_name(f"{path.stem}-{sheet}.csv"), lambda temporary: _write_csv(temporary, ids, rows))
-                for sheet, (_, ids, rows) in tables.items()]
+        return [_replace(path.with_name(f"{path.stem}-{sheet}.csv"),
+                         lambda temporary: _write_csv(temporary, table.ids, table.rows))
+                for sheet, table in tables.items()]
     return []
 
 
@@ -90,14 +111,61 @@ def _write_csv(path: Path, ids: list[str], rows: list[list[str]]) -> None:
         writer.writerows([safe_cell(cell) for cell in row] for row in rows)
 
 
-def _write_xlsx(path: Path, tables) -> None:
+def _write_xlsx(path: Path, tables: dict[str, Table], folder: Path) -> None:
     from .xlsx_write import workbook_bytes
 
-    sheets = [(sheet, [labels, ids, *([ToReview(safe_cell(cell)) if isinstance(cell, ToReview) else safe_cell(cell)
-                                       for cell in row] for row in rows)])
-              for sheet, (labels, ids, rows) in tables.items()]
+    sheets = [(sheet, table.labels, table.ids, _typed_rows(table, folder), table.kinds)
+              for sheet, table in tables.items()]
     path.write_bytes(workbook_bytes(sheets, ToReview))
 
 
-class ToReview(str):
-    """A cell a person must check (a scanned field read with too little confidence): marked in the workbook."""
+def _typed_rows(table: Table, folder: Path) -> list[list]:
+    """The rows as workbook cells: numbers and dates of their columns as such, a returned file's
+    name a link to it, every text safe."""
+    from .xlsx_write import Link
+
+    makers = [TYPED.get(kind) for kind in table.kinds]
+    makers += [None] * (max((len(row) for row in table.rows), default=0) - len(makers))
+    link_target = _linker(folder)
+    rows = []
+    for row in table.rows:
+        cells = []
+        for cell, maker in zip(row, makers):
+            typed = maker(cell) if maker and cell else None
+            if typed is not None:
+                cells.append(typed)
+            elif isinstance(cell, FilePath) and cell:
+                cells.append(Link(safe_cell(cell), link_target(cell)))
+            else:
+                cells.append(ToReview(safe_cell(cell)) if isinstance(cell, ToReview) else safe_cell(cell))
+        rows.append(cells)
+    return rows
+
+
+def _date(text: str) -> dt.date | None:
+    """A canonical date (DD.MM.YYYY) as a date; anything else stays text."""
+    try:
+        return dt.datetime.strptime(text, "%d.%m.%Y").date()
+    except ValueError:
+        return None
+
+
+def _number(text: str) -> Decimal | None:
+    """A number as a number, unless it has more digits than a workbook keeps (15): then it stays text."""
+    number = decimal_of(text)
+    return number if number is not None and len(number.as_tuple().digits) <= NUMBER_DIGITS else None
+
+
+NUMBER_DIGITS = 15  # what Excel and Calc keep of a number; the rest would be lost silently
+TYPED = {"number": _number, "amount": _number, "date": _date}  # text → a workbook's number or date, or None
+
+
+def _linker(folder: Path):
+    """name → a returned file's address relative to the workbook's folder (the workbook and the
+    returns move together), as a URI."""
+    back, home = os.path.relpath(os.curdir, folder), os.path.abspath(folder)
+
+    def target(name: str) -> str:
+        path = os.path.relpath(name, home) if os.path.isabs(name) else os.path.normpath(os.path.join(back, name))
+        return quote(Path(path).as_posix(), safe="/")
+    return target
