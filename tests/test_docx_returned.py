@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -136,3 +137,27 @@ def test_each_edition_is_told_by_its_words(documents):
         values, _ = read(docx, documents)
         assert values[field.id] == "Ош", (document.form_id, document.lang)
         assert set(values) == {f.id for f in document.fields() if f.kind != "signature"}, document.lang
+
+
+def test_a_form_sent_before_its_blanks_had_labels_reads_without_tags(documents):
+    """Before a form gave a blank a label of its own, the blank's control was labelled by its hint:
+    a copy sent out then, saved by LibreOffice 7.4 (no tags), is still read control by control."""
+    relabelled = [(document, [f for f in document.fields() if f.label != f.hint and f.kind != "signature"])
+                  for document in documents if document.lang == BUILTIN.languages.codes[0]]
+    relabelled = [(document, fields) for document, fields in relabelled if fields]
+    assert relabelled, "no form has a blank with a label of its own"
+    for document, fields in relabelled:
+        values = {f.id: f"ответ {n}" for n, f in enumerate(fields) if f.kind in ("text", "multiline")}
+
+        def as_sent_before(xml: str) -> str:
+            for field in fields:
+                found = control_of(xml, field.id)
+                control = found.group().replace(f'<w:alias w:val="{escape(field.label[:255], quote=True)}"/>',
+                                                f'<w:alias w:val="{escape(field.hint[:255], quote=True)}"/>', 1)
+                assert control != found.group(), field.id
+                xml = xml[:found.start()] + control + xml[found.end():]
+            return no_tags(xml)
+
+        read_values, problems = read(edited(render_bytes(document, "docx", values), as_sent_before), documents)
+        assert {k: read_values[k] for k in values} == values, document.form_id
+        assert not [p for p in problems if "missing from the file" in p], (document.form_id, problems)

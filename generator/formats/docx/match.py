@@ -7,7 +7,9 @@ blocks): the form's labels and the order of its paragraphs and cells anchor ever
 Both sides are tokens: a word, a punctuation mark, where a paragraph or cell starts (its place,
 so a table's cells line up), and a control by its label (alias), which Word and Writer's input
 fields keep; a control that lost its label too (Writer's drop-downs and dates) is paired with the
-blank's by kind and order within the words around it.
+blank's by kind and order within the words around it. A blank's label was its hint until its form
+gave it one of its own: a control labelled by its field's hint is that field's (a form sent out
+before).
 """
 from __future__ import annotations
 
@@ -171,11 +173,12 @@ def _paired(blank: list[Token], returned: list[Token], blank_span: range, return
 
 
 def _affinity(slot: Slot, control: Control) -> int:
-    if slot.alias and control.alias and slot.alias != control.alias:
+    labelled = bool(slot.alias and control.alias in (slot.alias, slot.field.hint))
+    if slot.alias and control.alias and not labelled:
         return 0
     kind = KIND_CLASSES.get(slot.kind, slot.kind) == KIND_CLASSES.get(control.kind, control.kind)
     shows_placeholder = bool(slot.placeholder.strip()) and control.value.strip() == slot.placeholder.strip()
-    return 1 + kind + 2 * bool(slot.alias and slot.alias == control.alias) + shows_placeholder
+    return 1 + kind + 2 * labelled + shows_placeholder
 
 
 def _beside(blank: list[Token], returned: list[Token], partner: dict[int, int], around: tuple[int, int],
