@@ -218,7 +218,7 @@ def test_a_printed_forms_confidence_is_in_the_workbook_and_its_unsure_fields_on_
     pdfs = [files["pdf"] for (_, language), (_, files) in plans.items() if language == lang]
     applications, _ = collect(pdfs, forms=forms)
     assert len(applications) == 1
-    labels, ids, rows = tables(applications, [], forms, lang)["general"]
+    labels, ids, rows, _ = tables(applications, [], forms, lang)["general"]
     readings = [r for returned in applications[0].files for r in returned.readings.values() if r.value or r.review]
     assert rows[0][ids.index("confidence")] == f"{min(r.confidence for r in readings):.0f}"
     listed = {reading.field_id for _, fields in review_items(applications, {}) for _, reading in fields}
