@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from html import escape
 from pathlib import Path
 
 import pytest
 
+from generator.commands.collect import Forms, Wording, collect, tables
 from generator.formats.docx.read import returned_values
+from generator.formats.tables.write import CELL_LIMIT
 from generator.pipeline import fillable_forms, localized_documents, render_bytes
 from generator.sources.project import BUILTIN
 
@@ -161,3 +164,41 @@ def test_a_form_sent_before_its_blanks_had_labels_reads_without_tags(documents):
         read_values, problems = read(edited(render_bytes(document, "docx", values), as_sent_before), documents)
         assert {k: read_values[k] for k in values} == values, document.form_id
         assert not [p for p in problems if "missing from the file" in p], (document.form_id, problems)
+
+
+def test_the_lines_about_a_returned_file_are_in_the_workbooks_language(letter, call, tmp_path, monkeypatch):
+    """A control typed over, deleted or typed beside, and a .doc where LibreOffice is not installed:
+    each line in the workbook's language, naming the field by its question, with its fix."""
+    document, fields = letter
+    assert len(fields) >= 3, "the letter has three text fields"
+    over, gone, beside = fields[0], fields[len(fields) // 2], fields[-1]
+
+    def clerk(xml: str) -> str:
+        xml = replaced(replaced(xml, over.id, run("Асанов Б.")), gone.id, "")
+        end = control_of(xml, beside.id).end()
+        return no_tags(xml[:end] + run("Кара-Суу") + xml[end:])
+
+    folder = tmp_path / "returned" / "a"
+    folder.mkdir(parents=True)
+    (folder / "letter.docx").write_bytes(edited(render_bytes(document, "docx"), clerk))
+    (folder / "annex.doc").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512)  # a Word 97–2003 file
+    monkeypatch.setattr(shutil, "which", lambda name: None)  # no LibreOffice here
+    applications, problems = collect([tmp_path / "returned"], call)
+    forms = Forms(call)
+    lines = {getattr(line, "message", ""): line for _, line in problems}
+    wanted = {"problem.typed_over": (over.id, "Асанов Б."), "problem.control_missing": (gone.id, ""),
+              "problem.typed_beside": (beside.id, "Кара-Суу")}
+    assert set(wanted) | {"problem.file"} <= set(lines), problems
+    said = {}
+    for lang in BUILTIN.languages.codes:
+        wording = Wording(forms, lang)
+        shown = [row[-1] for row in tables(applications, problems, forms, lang, CELL_LIMIT)["problems"].rows]
+        said[lang] = dict(zip((getattr(line, "message", "") for _, line in problems), shown))
+        for message, (field_id, typed) in wanted.items():
+            line = said[lang][message]
+            assert line != lines[message] and line.startswith(f"{wording.names[field_id]}: ") and typed in line, line
+        doc = said[lang]["problem.file"]
+        assert "LibreOffice" in doc and ".docx" in doc and doc != lines["problem.file"], doc
+        assert "installed" not in doc and "save it" not in doc, doc  # the fix said too
+    first, *others = BUILTIN.languages.codes
+    assert all(said[lang] != said[first] for lang in others)

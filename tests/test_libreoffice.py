@@ -224,3 +224,23 @@ def test_a_printed_forms_confidence_is_in_the_workbook_and_its_unsure_fields_on_
     listed = {reading.field_id for _, fields in review_items(applications, {}) for _, reading in fields}
     assert listed == {r.field_id for r in readings if r.review} and listed  # the letter's crowded fields
     assert set(rows[0][ids.index("review")].split(", ")) == listed
+
+
+def test_a_printed_forms_lines_are_in_the_workbooks_language(filled, forms):
+    """The answers that run together in a printed form: a line in the workbook's language naming
+    each of their fields by its question."""
+    from generator.commands.collect import Wording, collect, tables
+    from generator.formats.tables.write import CELL_LIMIT
+
+    plans, _ = filled
+    for lang in BUILTIN.languages.codes:
+        pdfs = [files["pdf"] for (_, language), (_, files) in plans.items() if language == lang]
+        applications, problems = collect(pdfs, forms=forms)
+        shown = [row[-1] for row in tables(applications, problems, forms, lang, CELL_LIMIT)["problems"].rows]
+        together = [(line, said) for (_, line), said in zip(problems, shown)
+                    if getattr(line, "message", "") == "problem.run_together"]
+        assert together, (lang, problems)
+        names = Wording(forms, lang).names
+        for line, said in together:
+            ids = [line.values["field"], *line.values["other_fields"].split(", ")]
+            assert said != line and all(names[field_id] in said for field_id in ids), said

@@ -508,8 +508,10 @@ class Wording:
         return self.said[key]
 
     def named(self, placeholder: str, value: object) -> object:
-        if placeholder == "field":
+        if placeholder == "field" or placeholder.endswith("_field"):
             return self.names.get(value, value)
+        if placeholder.endswith("_fields"):  # names may hold commas
+            return "; ".join(self.names.get(field_id, field_id) for field_id in str(value).split(", "))
         if placeholder == "form":
             return self.titles.get(value, value)
         return value
@@ -619,8 +621,11 @@ def _scan_columns(application: Application) -> list[str]:
 
 def file_problem(exc: Exception) -> Said:
     """The problem line of a file read no further, as its error says it: the error's own line in
-    English is the detail of a line the workbook says in its language."""
+    English is the detail of a line the workbook says in its language (all of it, where the reader
+    said its problem in the catalogs' words)."""
     line = problem_text(exc)
+    if isinstance(exc, FormgenError) and isinstance(exc.problem, Said):
+        line = said("problem.fixed", problem=exc.problem, fix=exc.fix) if exc.fix else exc.problem
     kind = ("problem.internal" if isinstance(line, InternalProblem)
             else "problem.not_a_form" if isinstance(exc, NoFormFields) else "problem.file")
     return said(kind, detail=line)

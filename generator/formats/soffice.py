@@ -18,13 +18,14 @@ import tempfile
 from pathlib import Path
 
 from ..errors import FormgenError
+from ..model.messages import said
 from .zips import READ_ERRORS, open_package
 
 TIME_LIMIT = 60  # seconds: LibreOffice converts a form in 2–4 s, most of it starting
 MAX_OUTPUT_BYTES = 50_000_000  # the converted DOCX, as large as a returned DOCX may be
 MAX_UNPACKED, MAX_ENTRIES = 100_000_000, 2000  # an ODT, as a returned DOCX
-SAVE_AS_DOCX = "save it as .docx in Word or LibreOffice and collect it again"
-WHAT = {"odt": "an OpenDocument text (.odt)", "doc": "a Word 97–2003 document (.doc)"}
+SAVE_AS_DOCX = said("problem.fix_save_as_docx")
+WHAT = {"odt": "problem.kind_odt", "doc": "problem.kind_doc"}  # what the file is, as a problem line names it
 # The profile's settings: no macro runs, whatever the file asks; no link is followed
 SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry" xmlns:xs="http://www.w3.org/2001/XMLSchema"
@@ -39,11 +40,10 @@ SETTINGS = """<?xml version="1.0" encoding="UTF-8"?>
 
 def to_docx(path: Path, data: bytes, kind: str) -> bytes:
     """The returned file (an ODT or DOC) as the DOCX LibreOffice saves it."""
-    what = WHAT.get(kind, f"a {kind} file")
+    what = said(WHAT[kind]) if kind in WHAT else said("problem.kind_other", kind=kind)
     program = shutil.which("soffice") or shutil.which("libreoffice")
     if program is None:
-        raise FormgenError(path, "", f"{what}, which formgen reads through LibreOffice, and LibreOffice is not "
-                                     "installed here", SAVE_AS_DOCX)
+        raise FormgenError(path, "", said("problem.no_libreoffice", what=what), SAVE_AS_DOCX)
     if data.startswith(b"PK"):
         _check_unpacked(path, data, what)
     with tempfile.TemporaryDirectory(prefix="formgen-convert-") as work:
@@ -60,11 +60,10 @@ def to_docx(path: Path, data: bytes, kind: str) -> bytes:
               "--outdir", str(out), str(given)], folder, path, what)
         converted = out / "returned.docx"
         if not converted.is_file():
-            raise FormgenError(path, "", f"{what} that LibreOffice could not convert (is it damaged, or not a "
-                                         "text document?)", SAVE_AS_DOCX)
+            raise FormgenError(path, "", said("problem.not_converted", what=what), SAVE_AS_DOCX)
         if converted.stat().st_size >= MAX_OUTPUT_BYTES:
-            raise FormgenError(path, "", f"{what} that converts to more than {MAX_OUTPUT_BYTES // 1_000_000} MB",
-                               "a filled form is far smaller; is this the right file?")
+            raise FormgenError(path, "", said("problem.converts_too_large", what=what,
+                                              limit=MAX_OUTPUT_BYTES // 1_000_000), said("problem.fix_far_smaller"))
         return converted.read_bytes()
 
 
@@ -79,10 +78,12 @@ def _check_unpacked(path: Path, data: bytes, what: str) -> None:
                 while chunk := stream.read(min(1 << 20, budget + 1)):
                     budget -= len(chunk)
                     if budget < 0:
-                        raise FormgenError(path, "", f"{what} that unpacks to more than "
-                                                     f"{MAX_UNPACKED // 1_000_000} MB", "is this the right file?")
+                        raise FormgenError(path, "", said("problem.unpacks_too_large", what=what,
+                                                          limit=MAX_UNPACKED // 1_000_000),
+                                           said("problem.fix_right_file"))
     except READ_ERRORS as exc:
-        raise FormgenError(path, entry.filename, f"{what} whose zip is damaged: {exc}", SAVE_AS_DOCX) from None
+        raise FormgenError(path, entry.filename, said("problem.zip_damaged", what=what, detail=str(exc)),
+                           SAVE_AS_DOCX) from None
 
 
 def _run(command: list[str], home: Path, path: Path, what: str) -> None:
@@ -98,7 +99,7 @@ def _run(command: list[str], home: Path, path: Path, what: str) -> None:
     try:
         process.wait(timeout=TIME_LIMIT)
     except subprocess.TimeoutExpired:
-        raise FormgenError(path, "", f"{what} that LibreOffice had not converted after {TIME_LIMIT} s; stopped",
+        raise FormgenError(path, "", said("problem.conversion_stopped", what=what, seconds=TIME_LIMIT),
                            SAVE_AS_DOCX) from None
     finally:
         try:

@@ -49,7 +49,8 @@ def said(message: str, **values: object) -> Said:
 
 # Each line the workbook may show, by its message id: the English the command line says. Its text
 # in each language is in the catalogs, which may use any of these placeholders (`check` says so);
-# a placeholder named `field` holds a field id, `form` a form id: the workbook shows their names.
+# a placeholder named `field` or ending in `_field` holds a field id, one ending in `_fields` field ids
+# joined by ", ", `form` a form id: the workbook shows their names. A value may be Said: said in turn.
 SAID = {
     # a value that its field's kind or constraints refuse (fill and collect)
     N_("value.too_long"): "{length} characters, more than the {limit} this field holds",
@@ -102,7 +103,58 @@ SAID = {
     N_("problem.several_marks"): "{field}: {count} marks ({marks}); which one is meant?",
     N_("problem.page_twice"): "{form} ({edition}) page {page} seen twice, first in {file}",
     N_("problem.pages_missing"): "{form} ({edition}): page {pages} of {count} missing",
-    # a file that is read no further: the reader's own line, in English, is its detail
+    # a returned DOCX read control by control (formats/docx/read.py, match.py)
+    N_("problem.typed_over"): "{field}: its control was typed over in the file: the answer is the text «{text}» "
+                              "found in its place",
+    N_("problem.typed_over_together"): "{field}: its control was typed over together with {with_field}'s, no text "
+                                       "between: the text is read as {with_field}'s; check both",
+    N_("problem.control_missing"): "{field}: the control is missing from the file; no answer",
+    N_("problem.typed_beside"): "{field}: typed beside the field: the answer is the text «{text}»",
+    N_("problem.typed_beside_kept"): "{field}: «{beside}» typed beside the field, which holds «{text}»; the "
+                                     "field's answer is kept",
+    N_("problem.read_by_tag"): "holds {holds}: read by tag only, not looked at for answers typed beside or over a "
+                               "control",
+    N_("problem.more_words"): "more than {limit} words",
+    N_("problem.more_controls"): "more than {times} times its form's {controls} controls",
+    N_("problem.untagged_too_long"): "its controls have no tags, and it holds {holds}: it is not matched against the "
+                                     "forms",
+    N_("problem.untagged_unmatched"): "its controls lost their tags and its text does not match a form",
+    N_("problem.fix_original_file"): "ask for the form filled in the original file",
+    # a DOCX printed to PDF (formats/docx/printed.py)
+    N_("problem.not_in_print"): "{field}: not found in the printed text: the form's words around it are not where "
+                                "the form has them; key it in",
+    N_("problem.run_together"): "{field}, {other_fields}: their answers run together in the printed text («{text}»); "
+                                "read as {field}'s, check them",
+    N_("problem.printed_other_version"): "printed from {form} ({edition}) of another version of the form or another "
+                                         "call (its code {code} is not this call's)",
+    N_("problem.printed_too_long"): "carries the code of {form} ({edition}) and more than {limit} words: not a "
+                                    "printed form",
+    N_("problem.printed_not_the_form"): "carries the code of {form} ({edition}), but its text is not that form's",
+    N_("problem.printed_unknown_form"): "printed from a form this project has not ({form}, {edition})",
+    N_("problem.printed_needs"): "a printed form, and reading one needs {module}",
+    N_("problem.damaged_pdf"): "damaged PDF: {detail}",
+    N_("problem.fix_this_calls_blank"): "ask for the form filled in this call's blank",
+    N_("problem.fix_form_itself"): "ask for the form itself",
+    N_("problem.fix_project"): "collect it with the project it was made by (--project)",
+    N_("problem.fix_save_again"): "ask for the form saved again",
+    # an ODT or DOC converted by LibreOffice (formats/soffice.py): {what} is one of the kinds
+    N_("problem.kind_odt"): "an OpenDocument text (.odt)",
+    N_("problem.kind_doc"): "a Word 97–2003 document (.doc)",
+    N_("problem.kind_other"): "a {kind} file",
+    N_("problem.no_libreoffice"): "{what}, which formgen reads through LibreOffice, and LibreOffice is not installed "
+                                  "here",
+    N_("problem.not_converted"): "{what} that LibreOffice could not convert (is it damaged, or not a text "
+                                 "document?)",
+    N_("problem.converts_too_large"): "{what} that converts to more than {limit} MB",
+    N_("problem.unpacks_too_large"): "{what} that unpacks to more than {limit} MB",
+    N_("problem.zip_damaged"): "{what} whose zip is damaged: {detail}",
+    N_("problem.conversion_stopped"): "{what} that LibreOffice had not converted after {seconds} s; stopped",
+    N_("problem.fix_save_as_docx"): "save it as .docx in Word or LibreOffice and collect it again",
+    N_("problem.fix_far_smaller"): "a filled form is far smaller; is this the right file?",
+    N_("problem.fix_right_file"): "is this the right file?",
+    # a file that is read no further: the reader's own line, in English, is its detail (or, where the
+    # reader said it in these words, its problem and fix)
+    N_("problem.fixed"): "{problem} ({fix})",
     N_("problem.not_a_form"): "{detail}",
     N_("problem.not_a_page"): "{detail}",
     N_("problem.file"): "{detail}",

@@ -20,6 +20,7 @@ from typing import Iterable, NamedTuple
 
 from ...errors import shown
 from ...model.forms import Document, Field
+from ...model.messages import Said, said
 
 WORD = re.compile(r"(\w+|[^\w\s])(\s*)")
 CONTROL = "\x00"  # a control's token, with its label where it has one: the words around it tell the rest
@@ -33,8 +34,15 @@ SPARE_CONTROLS = 2
 
 
 class TooLong(Exception):
-    """More words or controls than a form with its answers holds: not lined up."""
+    """More words or controls than a form with its answers holds: not lined up. `holds` says how many."""
+
+    def __init__(self, holds: Said) -> None:
+        super().__init__(holds)
+        self.holds = holds
+
+
 QUOTED = 60  # characters of typed text quoted in a problem
+ORIGINAL_FILE = said("problem.fix_original_file")  # what to do about a file not lined up with a form
 
 
 class Slot(NamedTuple):
@@ -77,7 +85,7 @@ def unit_tokens(units: Iterable[tuple[tuple, list]], control_of, limit: int = MA
                 tokens += [Token(word.casefold(), word + space, number, None, place)
                            for word, space in WORD.findall(item)]
                 if len(tokens) > limit:
-                    raise TooLong(f"more than {limit} words")
+                    raise TooLong(said("problem.more_words", limit=limit))
                 continue
             control = control_of(item)
             if control is not None:
@@ -104,7 +112,7 @@ def lined_up(blank: list[Token], returned: list[Token]) -> dict[str, Found]:
     times the blank's controls raises TooLong."""
     controls = sum(token.control is not None for token in blank)
     if sum(token.control is not None for token in returned) > SPARE_CONTROLS * controls + 20:
-        raise TooLong(f"more than {SPARE_CONTROLS} times its form's {controls} controls")
+        raise TooLong(said("problem.more_controls", times=SPARE_CONTROLS, controls=controls))
     matcher = SequenceMatcher(None, [token.key for token in blank], [token.key for token in returned],
                               autojunk=False)
     partner: dict[int, int] = {}  # blank token → returned token, of controls
@@ -197,6 +205,7 @@ def _joined(tokens: list[Token]) -> str:
     return "".join(token.text for token in tokens).strip()
 
 
-def quoted(text: str) -> str:
+def excerpt(text: str) -> str:
+    """Typed text as a problem line quotes it: its first QUOTED characters."""
     text = shown(text)
-    return f"«{text[:QUOTED]}{'…' if len(text) > QUOTED else ''}»"
+    return f"{text[:QUOTED]}{'…' if len(text) > QUOTED else ''}"

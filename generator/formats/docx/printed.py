@@ -20,6 +20,7 @@ from typing import Iterable, NamedTuple
 
 from ...errors import FormgenError
 from ...model.forms import Document
+from ...model.messages import said
 from ...model.page_id import PREFIX, parse
 from . import match
 
@@ -74,20 +75,19 @@ def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Pr
     from .write import page_code
 
     if code.text() != page_code(document):
-        raise FormgenError(path, "", f"printed from {code.form} ({code.edition}) of another version of the form "
-                                     f"or another call (its code {found.group()} is not this call's)",
-                           "ask for the form filled in this call's blank")
+        raise FormgenError(path, "", said("problem.printed_other_version", form=code.form, edition=code.edition,
+                                          code=found.group()), said("problem.fix_this_calls_blank"))
     words = [word for page in pages for word in _without_furniture(page, document.footer, found.group())]
     if len(words) > match.MAX_TOKENS:
-        raise FormgenError(path, "", f"carries the code of {code.form} ({code.edition}) and more than "
-                                     f"{match.MAX_TOKENS} words: not a printed form", "ask for the form itself")
+        raise FormgenError(path, "", said("problem.printed_too_long", form=code.form, edition=code.edition,
+                                          limit=match.MAX_TOKENS), said("problem.fix_form_itself"))
     form = blank_of(document)
     blank = [token for token in form.tokens if token.key[0] != "\x01"]
     held, form_words = Counter(word.key for word in words), form.words
     shared = 2 * sum((held & form_words).values()) / max(sum(held.values()) + sum(form_words.values()), 1)
     if shared < match.MIN_SHARE:
-        raise FormgenError(path, "", f"carries the code of {code.form} ({code.edition}), but its text is not that "
-                                     "form's", "ask for the form filled in the original file")
+        raise FormgenError(path, "", said("problem.printed_not_the_form", form=code.form, edition=code.edition),
+                           match.ORIGINAL_FILE)
     readings, problems = _readings(blank, words, _column_edges(blank, words, form.grids))
     return Printed(document.form_id, readings, problems)
 
@@ -96,8 +96,8 @@ def _document(path: Path, code, documents: list[Document]) -> Document:
     for document in documents:
         if (document.form_id, document.lang) == (code.form, code.edition):
             return document
-    raise FormgenError(path, "", f"printed from a form this project has not ({code.form}, {code.edition})",
-                       "collect it with the project it was made by (--project)")
+    raise FormgenError(path, "", said("problem.printed_unknown_form", form=code.form, edition=code.edition),
+                       said("problem.fix_project"))
 
 
 # ---- the page text -----------------------------------------------------------------------------------
@@ -108,12 +108,13 @@ def _page_words(path: Path, data: bytes) -> list[list[Word]]:
         import pypdfium2 as pdfium
         import pypdfium2.raw as pdfium_c
     except ImportError as exc:
-        raise FormgenError(path, "", f"a printed form, and reading one needs {exc.name}",
-                           "pip install 'formgen[scan]'") from None
+        raise FormgenError(path, "", said("problem.printed_needs", module=exc.name), "pip install 'formgen[scan]'") \
+            from None
     try:
         pdf = pdfium.PdfDocument(data)
     except pdfium.PdfiumError as exc:
-        raise FormgenError(path, "", f"damaged PDF: {exc}", "ask for the form saved again") from None
+        raise FormgenError(path, "", said("problem.damaged_pdf", detail=str(exc)), said("problem.fix_save_again")) \
+            from None
     pages = []
     try:
         for number in range(min(len(pdf), MAX_PAGES)):
@@ -225,8 +226,7 @@ def _readings(blank: list[match.Token], words: list[Word], edges: dict[int, list
             for slot in slots:
                 field = slot.control.field
                 readings.append(Reading(field.id, "", 0, True, problem="not placed"))
-                problems.append(f"{field.id}: not found in the printed text: the form's words around it are not "
-                                "where the form has them; key it in")
+                problems.append(said("problem.not_in_print", field=field.id))
             continue
         sure = SURE if lost == 0 else UNSURE_BOUNDS
         if len(slots) == 1:
@@ -301,8 +301,8 @@ def _together(slots: list[match.Token], text: list[Word], sure: float, problems:
     ids = [slot.control.field.id for slot in slots]
     joined = _text(text, slots[0])
     if joined:
-        problems.append(f"{', '.join(ids)}: their answers run together in the printed text "
-                        f"({match.quoted(joined)}); read as {ids[0]}'s, check them")
+        problems.append(said("problem.run_together", field=ids[0], other_fields=", ".join(ids[1:]),
+                             text=match.excerpt(joined)))
     confidence = RUN_TOGETHER if joined else sure
     return [_reading(slots[0], text, confidence),
             *(Reading(slot.control.field.id, "", confidence, bool(joined)) for slot in slots[1:])]

@@ -73,17 +73,15 @@ def returned_values(path: Path, data: bytes, documents: Iterable[Document]) -> t
     except match.TooLong as exc:  # by tag alone, as a file of formgen's shape is
         tagged, problems = _by_tag([ooxml.control_reading(sdt) for sdt in ooxml.iter_controls(root)])
         if not tagged:
-            raise FormgenError(path, "", f"its controls have no tags, and it holds {exc}: it is not matched "
-                                         "against the forms", "ask for the form filled in the original file") from None
-        return tagged, problems + [f"holds {exc}: read by tag only, not looked at for answers typed beside "
-                                   "or over a control"]
+            raise FormgenError(path, "", said("problem.untagged_too_long", holds=exc.holds),
+                               match.ORIGINAL_FILE) from None
+        return tagged, problems + [said("problem.read_by_tag", holds=exc.holds)]
     if found is None:
         if tagged:
             return tagged, problems
         if not readings:
             raise NoFormFields(path, "", "holds no field of the forms", "is it a form made by formgen?")
-        raise FormgenError(path, "", "its controls lost their tags and its text does not match a form",
-                           "ask for the form filled in the original file")
+        raise FormgenError(path, "", said("problem.untagged_unmatched"), match.ORIGINAL_FILE)
     values, found_problems = _answers(document, found, tagged)
     return values, problems + found_problems
 
@@ -180,20 +178,19 @@ def _answers(document: Document, found: dict[str, match.Found], tagged: dict[str
             value = _unless_placeholder(where.control.value, fields[field_id], where.placeholder)
         elif where.instead:
             value = where.instead
-            problems.append(f"{field_id}: its control was typed over in the file: the answer is the text "
-                            f"{match.quoted(value)} found in its place")
-            problems += [f"{other}: its control was typed over together with {field_id}'s, no text between: "
-                         f"the text is read as {field_id}'s; check both" for other in where.together]
+            problems.append(said("problem.typed_over", field=field_id, text=match.excerpt(value)))
+            problems += [said("problem.typed_over_together", field=other, with_field=field_id)
+                         for other in where.together]
         else:
             value = ""
             if field_id not in together:
-                problems.append(f"{field_id}: the control is missing from the file; no answer")
+                problems.append(said("problem.control_missing", field=field_id))
         if where.beside and not value:
             value = where.beside
-            problems.append(f"{field_id}: typed beside the field: the answer is the text {match.quoted(value)}")
+            problems.append(said("problem.typed_beside", field=field_id, text=match.excerpt(value)))
         elif where.beside and where.beside != value:
-            problems.append(f"{field_id}: {match.quoted(where.beside)} typed beside the field, which holds "
-                            f"{match.quoted(value)}; the field's answer is kept")
+            problems.append(said("problem.typed_beside_kept", field=field_id, beside=match.excerpt(where.beside),
+                                 text=match.excerpt(value)))
         values[field_id] = value
     return values, problems
 
