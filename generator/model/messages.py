@@ -112,6 +112,8 @@ SAID = {
     N_("problem.typed_beside"): "{field}: typed beside the field: the answer is the text «{text}»",
     N_("problem.typed_beside_kept"): "{field}: «{beside}» typed beside the field, which holds «{text}»; the "
                                      "field's answer is kept",
+    N_("problem.placeholder_once"): "{field}: «{text}» is its placeholder as the form once worded it: read as no "
+                                    "answer",
     N_("problem.read_by_tag"): "holds {holds}: read by tag only, not looked at for answers typed beside or over a "
                                "control",
     N_("problem.more_words"): "more than {limit} words",

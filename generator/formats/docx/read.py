@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 from collections import Counter
+from difflib import SequenceMatcher
 from pathlib import Path
 from typing import BinaryIO, Iterable, NamedTuple, Union
 
@@ -26,6 +27,7 @@ MAX_PART_BYTES = 20_000_000
 MAX_UNPACKED_BYTES = 100_000_000
 MAX_ENTRIES = 2000
 DOCUMENT_PART = "word/document.xml"
+PLACEHOLDER_ONCE = 0.75  # how alike (difflib's ratio) a bracketed text is to a placeholder to be its earlier wording
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 
@@ -176,6 +178,9 @@ def _answers(document: Document, found: dict[str, match.Found], tagged: dict[str
             value = tagged[field_id]
         elif where.control is not None:
             value = _unless_placeholder(where.control.value, fields[field_id], where.placeholder)
+            if value and _placeholder_once(value, where.placeholder):
+                problems.append(said("problem.placeholder_once", field=field_id, text=match.excerpt(value)))
+                value = ""
         elif where.instead:
             value = where.instead
             problems.append(said("problem.typed_over", field=field_id, text=match.excerpt(value)))
@@ -201,6 +206,15 @@ def _unless_placeholder(value: str, field: Field, placeholder: str = "") -> str:
     bare = value.replace("\u00a0", " ").strip()
     return "" if not bare or bare.strip("[]") == field.hint or bare == placeholder.replace("\u00a0", " ").strip() \
         else value
+
+
+def _placeholder_once(value: str, placeholder: str) -> bool:
+    """Whether a control holds its placeholder as the catalogs once worded it («[Санды жазыңыз]», now
+    «[Сан жазыңыз]»; LibreOffice keeps it as text): in brackets, as formgen writes one, and nearly
+    what its blank shows now."""
+    bare, now = (" ".join(text.replace("\u00a0", " ").split()).casefold() for text in (value, placeholder))
+    return (len(bare) > 2 and bare[0] + bare[-1] == "[]" == now[:1] + now[-1:]
+            and SequenceMatcher(None, bare, now, autojunk=False).ratio() >= PLACEHOLDER_ONCE)
 
 
 def _parsed(xml: bytes, name: str):
