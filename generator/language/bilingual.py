@@ -25,7 +25,7 @@ def bilingual(primary: Document, secondary: Document, layout: str) -> Document:
     return dataclasses.replace(
         primary, lang=edition_id(primary.lang, secondary.lang), blocks=tuple(blocks),
         title=f"{primary.title} / {secondary.title}", footer=f"{primary.footer} / {secondary.footer}",
-        languages=primary.languages + secondary.languages)
+        languages=primary.languages + secondary.languages, titles=primary.titles + secondary.titles)
 
 
 class _Relabel:

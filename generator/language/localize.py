@@ -191,10 +191,12 @@ class Localizer:
         blocks = self.blocks(form)
         if self.marks:  # says what the mark means, once, at the end
             blocks += (Paragraph((self.text(REQUIRED_NOTE),), self.lang, "plain"),)
+        title = self.text(form.title)
         return Document(
-            form_id=form.id, lang=self.lang, call_id=self.call.id, title=self.text(form.title),
+            form_id=form.id, lang=self.lang, call_id=self.call.id, title=title,
             blocks=blocks, letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
-            page_numbers=form.page_numbers, footer=self.text(FOOTER), languages=(self.language,))
+            page_numbers=form.page_numbers, footer=self.text(FOOTER), languages=(self.language,),
+            titles=(title,))
 
 
 # The one place that turns each kind of block into what renderers draw (a list: several blocks).

@@ -280,6 +280,8 @@ class Document:
     # the registry's entry of each language in it, main language first: out of its repr, which is
     # the source a build records (manifest.json), as the language's tag was code before it was data
     languages: tuple[Language, ...] = dataclass_field(default=(), repr=False, compare=False)
+    # the title in each of those languages (`title` joins them): made from the same texts as `title`
+    titles: tuple[str, ...] = dataclass_field(default=(), repr=False, compare=False)
 
     @property
     def language(self) -> str:

@@ -16,6 +16,7 @@ from ...model.page_id import QrMask
 from .fonts import Face, face, split_to_width
 from .syntax import (Name, PdfObjects, Ref, Stream, add_font, circle_path, flate, glyph_hex, image_mask, rectangle,
                      serialise, text_string)
+from .tags import Tags, metadata
 
 FIELD_FACE = "sans"
 # PDFium types non-Latin text in the form's own font only when it classes that font as "symbol",
@@ -34,6 +35,7 @@ FF_RADIO = 1 << 15
 FF_COMBO = 1 << 17
 CHECKED = "yes"  # a check box's on state: what it exports
 OFF = Name("Off")
+TABS = Name("S")  # a page's fields in the order of the structure tree
 
 
 class Widget(NamedTuple):
@@ -93,10 +95,11 @@ class Page:
 
 
 def write_form(pages: Sequence[Page], fonts: Mapping[str, str], chars: Mapping[str, set[str]],
-               widgets: Sequence[Widget], title: str, tag: str) -> FormFile:
-    """The PDF with every field empty: one field per field id, named by the id, in `widgets` order.
-    `fonts` maps each face the pages use to its resource name there, `chars` to what they set in
-    it: a face only printed embeds those glyphs; the fields' face all (a user may type anything)."""
+               widgets: Sequence[Widget], tags: Tags) -> FormFile:
+    """The PDF with every field empty: one field per field id, named by the id, in `widgets` order,
+    tagged (PDF/UA-1) by `tags`, the structure the pages were drawn with. `fonts` maps each face the
+    pages use to its resource name there, `chars` to what they set in it: a face only printed
+    embeds those glyphs; the fields' face all (a user may type anything)."""
     pdf = PdfObjects()
     catalog, page_tree, info = pdf.reserve(), pdf.reserve(), pdf.reserve()
     page_refs = [pdf.reserve() for _ in pages]
@@ -106,20 +109,25 @@ def write_form(pages: Sequence[Page], fonts: Mapping[str, str], chars: Mapping[s
     resources = pdf.add({"Font": {name: font_refs[key] for key, name in fonts.items()},
                          "XObject": {page.code_name: code for page, code in zip(pages, codes)}})
     appearance_resources = pdf.add({"Font": {FONT_RESOURCE: font_refs[FIELD_FACE]}})
-    form = FormWriter(pdf, page_refs, appearance_resources)
+    form = FormWriter(pdf, page_refs, appearance_resources, widgets)
     fields = {field_id: form.field(group) for field_id, group in grouped(widgets).items()}
-    for page, ref, annotations in zip(pages, page_refs, form.annotations):
+    for index, (page, ref, annotations) in enumerate(zip(pages, page_refs, form.annotations)):
         pdf.put(ref, {"Type": Name("Page"), "Parent": page_tree, "MediaBox": [0, 0, *PAGE_SIZE],
                       "Resources": resources, "Contents": pdf.add(flate(page.content)),
-                      **({"Annots": annotations} if annotations else {})})
+                      **({"Annots": annotations} if annotations else {}), "StructParents": index, "Tabs": TABS})
     pdf.put(page_tree, {"Type": Name("Pages"), "Kids": page_refs, "Count": len(page_refs)})
-    pdf.put(info, {"Title": title, "Creator": "formgen", "Producer": "formgen"})
+    document = tags.document
+    pdf.put(info, {"Title": document.title, "Creator": "formgen", "Producer": "formgen"})
     acro_form = {"Fields": [field.ref for field in fields.values()],
                  "DR": {"Font": {FONT_RESOURCE: font_refs[FIELD_FACE]}}, "DA": f"/{FONT_RESOURCE} 10 Tf 0 g"}
     if any(w.control == "signature" for w in widgets):
         acro_form["SigFlags"] = 1  # SignaturesExist
+    structure = tags.write(pdf, page_refs, [form.refs[id(widget)] for widget in widgets])
+    titles = [(language.tag, title) for language, title in zip(document.languages, document.titles)]
     pdf.put(catalog, {"Type": Name("Catalog"), "Pages": page_tree, "AcroForm": acro_form,
-                      "Lang": tag})
+                      "Lang": document.tag_of(document.language), "StructTreeRoot": structure,
+                      "MarkInfo": {"Marked": True}, "ViewerPreferences": {"DisplayDocTitle": True},
+                      "Metadata": pdf.add(metadata(document.title, titles))})
     data = pdf.file(catalog, info)
     return FormFile(pdf, catalog, info, fields, codes, allowed_values(widgets), appearance_resources, data)
 
@@ -210,12 +218,16 @@ def check_values(allowed: Mapping[str, frozenset[str] | None], values: Mapping[s
 
 class FormWriter:
     """Writes empty fields and their widgets, collecting each page's annotations; appearances that
-    never change (a button's states, an empty signature) are shared by widgets of one size."""
+    never change (a button's states, an empty signature) are shared by widgets of one size. Each
+    widget's /StructParent is the number of pages and its index in `widgets` (tags.py)."""
 
-    def __init__(self, pdf: PdfObjects, pages: list[Ref], appearance_resources: Ref) -> None:
+    def __init__(self, pdf: PdfObjects, pages: list[Ref], appearance_resources: Ref,
+                 widgets: Sequence[Widget]) -> None:
         self.pdf, self.pages, self.resources = pdf, pages, appearance_resources
         self.annotations: list[list[Ref]] = [[] for _ in pages]
         self.shared: dict[tuple, Ref] = {}
+        self.keys = {id(widget): len(pages) + index for index, widget in enumerate(widgets)}
+        self.refs: dict[int, Ref] = {}  # id(widget) → its annotation
 
     def field(self, group: list[Widget]) -> FieldObjects:
         control = group[0].control
@@ -226,11 +238,12 @@ class FormWriter:
 
     def widget(self, widget: Widget, **entries: object) -> dict[str, object]:
         return {"Type": Name("Annot"), "Subtype": Name("Widget"), "F": FLAG_PRINT, "P": self.pages[widget.page],
-                "Rect": rectangle(widget.rect), "MK": {}, **entries}
+                "Rect": rectangle(widget.rect), "MK": {}, "StructParent": self.keys[id(widget)], **entries}
 
     def attach(self, widget: Widget, entries: Mapping[str, object], **more: object) -> FieldObjects:
         ref = self.pdf.add(entries)
         self.annotations[widget.page].append(ref)
+        self.refs[id(widget)] = ref
         return FieldObjects(ref, entries, **more)
 
     def once(self, key: tuple, make) -> Ref:
@@ -249,16 +262,18 @@ class FormWriter:
         flags = FF_MULTILINE if widget.kind == "multiline" else 0
         appearance_font = f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g"
         rect = rectangle(widget.rect)
+        key = self.keys[id(widget)]
         entries = {"Type": ANNOT, "Subtype": WIDGET, "F": FLAG_PRINT, "P": self.pages[widget.page], "Rect": rect,
-                   "MK": {}, "FT": TEXT, "T": widget.field_id, "TU": widget.label, "Ff": flags,
+                   "MK": {}, "StructParent": key, "FT": TEXT, "T": widget.field_id, "TU": widget.label, "Ff": flags,
                    "DA": appearance_font, "AP": {"N": appearance}}
         if widget.max_length:
             entries["MaxLen"] = widget.max_length
         ref = pdf.add_serialised(TEXT_FIELD % (
-            self.pages[widget.page], rect, text_string(widget.field_id), text_string(widget.label), flags,
+            self.pages[widget.page], rect, key, text_string(widget.field_id), text_string(widget.label), flags,
             text_string(appearance_font), appearance,
             b"/MaxLen %d" % widget.max_length if widget.max_length else b""))
         self.annotations[widget.page].append(ref)
+        self.refs[id(widget)] = ref
         return FieldObjects(ref, entries, appearance=appearance)
 
     def combo_box(self, widget: Widget) -> FieldObjects:
@@ -298,7 +313,7 @@ class FormWriter:
 
 
 ANNOT, WIDGET, TEXT = Name("Annot"), Name("Widget"), Name("Tx")
-TEXT_FIELD = (b"<</Type /Annot/Subtype /Widget/F %d/P %%s/Rect %%s/MK <<>>/FT /Tx/T %%s/TU %%s/Ff %%d"
+TEXT_FIELD = (b"<</Type /Annot/Subtype /Widget/F %d/P %%s/Rect %%s/MK <<>>/StructParent %%d/FT /Tx/T %%s/TU %%s/Ff %%d"
               b"/DA %%s/AP <</N %%s>>%%s>>" % FLAG_PRINT)
 
 

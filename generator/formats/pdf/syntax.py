@@ -14,7 +14,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .fonts import Face, face, text_width, trimmed_font
 
@@ -145,7 +145,8 @@ class PdfObjects:
     def __init__(self) -> None:
         self.bodies: list[bytes] = []
         self.streams: set[int] = set()  # numbers of stream objects: never packed
-        self.packed: dict[int, bytes] = {}  # block → its object stream's serialised body
+        self.cold: set[int] = set()  # objects no reader of fields needs (the structure tree): packed even unpacked
+        self.packed: dict[tuple[int, bool], bytes] = {}  # (block, packed whole) → its object stream's body
 
     def reserve(self) -> Ref:
         self.bodies.append(b"null")
@@ -158,11 +159,19 @@ class PdfObjects:
             self.streams.add(number)
         else:
             self.streams.discard(number)
-        self.packed.pop((number - 1) // self.PACK, None)
+        block = (number - 1) // self.PACK
+        self.packed.pop((block, True), None)
+        self.packed.pop((block, False), None)
         return ref
 
     def add(self, obj: object) -> Ref:
         return self.put(self.reserve(), obj)
+
+    def add_cold(self, obj: object) -> Ref:
+        """An object packed into an object stream even in a file written unpacked (`file`)."""
+        ref = self.add(obj)
+        self.cold.add(ref.number)
+        return ref
 
     def add_serialised(self, body: bytes, is_stream: bool = False) -> Ref:
         """An object already in PDF syntax (made from a template): nothing to serialise."""
@@ -174,12 +183,13 @@ class PdfObjects:
     def copy(self) -> PdfObjects:
         other = PdfObjects()
         other.bodies, other.streams, other.packed = list(self.bodies), set(self.streams), dict(self.packed)
+        other.cold = self.cold  # never changed once the blank is written
         return other
 
     def file(self, root: Ref, info: Ref, pack: bool = True) -> bytes:
         """The whole file: header, stream objects, object streams, a cross-reference stream; the ID
-        hashes everything before it. Unpacked (every object on its own) the file is a third larger
-        but a reader gets at a field without inflating the blocks around it."""
+        hashes everything before it. Unpacked (every object on its own but the cold ones) the file is
+        a third larger but a reader gets at a field without inflating the blocks around it."""
         chunks, at = [HEADER], len(HEADER)
         entries = {0: (0, 0, 0xFFFF)}  # number → cross-reference entry (type, field 2, field 3)
 
@@ -191,22 +201,23 @@ class PdfObjects:
             at += len(chunk)
 
         count = next_number = len(self.bodies)
-        bodies = self.bodies
-        for number in sorted(self.streams) if pack else range(1, count + 1):  # write(), inlined: hundreds
+        bodies, cold = self.bodies, self.cold
+        plain = sorted(self.streams) if pack else [n for n in range(1, count + 1) if n not in cold]
+        for number in plain:  # write(), inlined: hundreds
             chunk = b"%d 0 obj\n%s\nendobj\n" % (number, bodies[number - 1])
             entries[number] = (1, at, 0)
             chunks.append(chunk)
             at += len(chunk)
-        for block in range((count + self.PACK - 1) // self.PACK if pack else 0):
+        for block in range((count + self.PACK - 1) // self.PACK):
             members = [n for n in range(block * self.PACK + 1, min(count, (block + 1) * self.PACK) + 1)
-                       if n not in self.streams]
+                       if n not in self.streams and (pack or n in cold)]
             if not members:
                 continue
-            if block not in self.packed:
-                self.packed[block] = self.object_stream(members)
+            if (block, pack) not in self.packed:
+                self.packed[block, pack] = self.object_stream(members)
             next_number += 1
             entries.update((number, (2, next_number, index)) for index, number in enumerate(members))
-            write(next_number, self.packed[block])
+            write(next_number, self.packed[block, pack])
         body = b"".join(chunks)
         digest = Raw(b"<" + hashlib.md5(body).hexdigest().encode() + b">")
         next_number += 1
@@ -230,20 +241,40 @@ class PdfObjects:
 
 # ---- page content --------------------------------------------------------------------------------
 
+CLOSED = object()  # no marked-content sequence is open
+
+
 class Canvas:
     """One page's (or form XObject's) content stream, drawn with the few operations formgen uses.
     Text is set in the shipped font subsets, as Identity-H glyph ids; `fonts` maps a face key to
-    the resource name the page's resources give it."""
+    the resource name the page's resources give it.
 
-    def __init__(self, fonts: dict[str, str], chars: dict[str, set[str]] | None = None) -> None:
+    A tagged page (`marker` given) marks everything it draws: text as the content of `owner`, a
+    structure element (tags.py), and text without an owner, lines, shapes and images as artifacts.
+    `marker(owner)` is the operator that opens the sequence (owner None: an artifact)."""
+
+    def __init__(self, fonts: dict[str, str], chars: dict[str, set[str]] | None = None,
+                 marker: Callable[[object], str] | None = None) -> None:
         self.fonts = fonts
         self.chars = {} if chars is None else chars  # face → every character set in it
         self.ops: list[str] = []
         self.face: Face | None = None
         self.size = 0.0
+        self.marker = marker
+        self.owner: object = None  # what the text drawn now is the content of (None: an artifact)
+        self.marked: object = CLOSED  # the owner of the open sequence
 
     def content(self) -> bytes:
-        return "\n".join(self.ops).encode("latin-1")
+        return "\n".join(self.ops + (["EMC"] if self.marked is not CLOSED else [])).encode("latin-1")
+
+    def mark(self, owner: object) -> None:
+        """What is drawn next belongs to `owner` (None: an artifact): a new sequence if it did not."""
+        if self.marker is None or owner is self.marked:
+            return
+        if self.marked is not CLOSED:
+            self.ops.append("EMC")
+        self.ops.append(self.marker(owner))
+        self.marked = owner
 
     def set_font(self, key: str, size: float) -> None:
         if key not in self.fonts:
@@ -261,6 +292,7 @@ class Canvas:
         """`text` from (x, y) in the current font; `word_space` widens each space (justified lines)."""
         font, size = self.face, self.size
         self.chars[font.key].update(text)
+        self.mark(self.owner)
         if word_space:
             gap = f"{-word_space * 1000 / size:.3f}"
             shown = "[" + f" {gap} ".join(f"<{glyph_hex(font.key, word)}>"
@@ -273,19 +305,24 @@ class Canvas:
         self.draw_string(x - text_width(text, self.face.key, self.size) / 2, y, text)
 
     def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.mark(None)
         self.ops.append(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S")
 
     def rect(self, x: float, y: float, width: float, height: float, fill: bool = False) -> None:
+        self.mark(None)
         self.ops.append(f"{x:.3f} {y:.3f} {width:.3f} {height:.3f} re {'f' if fill else 'S'}")
 
     def circle(self, cx: float, cy: float, r: float) -> None:
+        self.mark(None)
         self.ops.append(circle_path(cx, cy, r).decode() + " S")
 
     def draw_image(self, name: str, x: float, y: float, width: float, height: float) -> None:
         """Image XObject `name` over the rectangle; an image mask paints in the fill colour."""
+        self.mark(None)
         self.ops.append(f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm /{name} Do Q")
 
     def literal(self, operators: bytes) -> None:
+        self.mark(None)
         self.ops.append(operators.decode("latin-1"))
 
 
