@@ -19,11 +19,12 @@ DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.dat
 GRID_NUMBER = N_("grid.number")
 GRID_CELL_LABEL = N_("grid.cell_label")
 FOOTER = N_("footer.call")
+LETTERHEAD_ALT = N_("letterhead.alt")  # what a screen reader says of a municipality's letterhead under the letter
 # {donor_period}: «в течение 2022–2024 гг.» / «2022–2024-жылдары», or for one year «в 2027 г.» / «2027-жылы»
 DONOR_PERIOD = {"years": N_("period.donor_years"), "one_year": N_("period.donor_one_year")}
 REQUIRED_NOTE = N_("required.note")  # «* — обязательно для заполнения», under a form with required blanks
 REQUIRED_MARK = "*"
-CODE_MESSAGES = (*KIND_MESSAGES, *DATE_PATTERN_MESSAGES.values(), GRID_NUMBER, GRID_CELL_LABEL, FOOTER,
+CODE_MESSAGES = (*KIND_MESSAGES, *DATE_PATTERN_MESSAGES.values(), GRID_NUMBER, GRID_CELL_LABEL, FOOTER, LETTERHEAD_ALT,
                  *DONOR_PERIOD.values(), REQUIRED_NOTE)
 assert set(DATE_PATTERN_MESSAGES) == set(DATE_FORMS)
 
@@ -196,7 +197,7 @@ class Localizer:
             form_id=form.id, lang=self.lang, call_id=self.call.id, title=title,
             blocks=blocks, letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
             page_numbers=form.page_numbers, footer=self.text(FOOTER), languages=(self.language,),
-            titles=(title,))
+            titles=(title,), letterhead_alt=self.text(LETTERHEAD_ALT) if form.letterhead else "")
 
 
 # The one place that turns each kind of block into what renderers draw (a list: several blocks).

@@ -277,6 +277,7 @@ class Document:
     page_numbers: bool = False
     footer: str = ""  # names the call, so a printed page can be matched to it
     row: str = ""  # a prefilled copy: its data row's folder name, which the page codes carry
+    letterhead_alt: str = ""  # a letter's: what a screen reader says of the letterhead it is put on
     # the registry's entry of each language in it, main language first: out of its repr, which is
     # the source a build records (manifest.json), as the language's tag was code before it was data
     languages: tuple[Language, ...] = dataclass_field(default=(), repr=False, compare=False)

@@ -825,7 +825,7 @@ def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, ba
 # ---- blanks ------------------------------------------------------------------------------------
 
 def draw_hint(pages: Pages, field: Field, x: float, width: float, y: float) -> None:
-    """The field's hint centred under it, in smaller type where it must be."""
+    """The field's hint centred under it, in smaller type where it must be (read after the field)."""
     canvas, hint = pages.canvas, field.hint
     size = HINT_SIZE
     while size > MIN_HINT_SIZE and text_width(hint, HINT_FONT, size) > width:
@@ -842,20 +842,20 @@ def draw_hint(pages: Pages, field: Field, x: float, width: float, y: float) -> N
 def draw_blank(pages: Pages, blank: Blank, x: float, baseline: float) -> None:
     underline = baseline - UNDERLINE_DROP
     pages.canvas.line(x, underline, x + blank.width, underline)
+    pages.add_widget(blank.field, (x, underline, x + blank.width, underline + blank.ascent + UNDERLINE_DROP))
     if blank.field.hint:
         draw_hint(pages, blank.field, x, blank.width, underline - HINT_BELOW)
     if blank.needed > blank.width + SLACK:
         pages.overflow(f"field '{blank.field.id}': its longest option", "wider than the field",
                        blank.needed - blank.width)
-    pages.add_widget(blank.field, (x, underline, x + blank.width, underline + blank.ascent + UNDERLINE_DROP))
 
 
 def draw_box_field(pages: Pages, box: BoxField, x: float, baseline: float) -> None:
     height = box.ascent - BOX_GAP
     pages.canvas.rect(x, baseline, box.width, height)
+    pages.add_widget(box.field, (x, baseline, x + box.width, baseline + height))
     if box.field.hint:
         draw_hint(pages, box.field, x, box.width, baseline - HINT_BELOW)
-    pages.add_widget(box.field, (x, baseline, x + box.width, baseline + height))
 
 
 def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None:
@@ -985,12 +985,12 @@ def field_cell(field: Field, paragraph: Paragraph) -> Cell:
     def draw(pages: Pages, x: float, top: float, width: float, row_height: float) -> None:
         bottom = top - row_height
         pages.canvas.owner = pages.tags.owner(paragraph)
+        pages.add_widget(field, (x + 1, bottom + strip, x + width - 1, top - 1))
         if field.hint:
             draw_hint(pages, field, x + CELL_PAD, width - 2 * CELL_PAD, bottom + 2.5)
         if pdf_widget(field) == "combo" and combo_width(field) > width - 2 + SLACK:
             pages.overflow(f"field '{field.id}': its longest option", "wider than its cell",
                            combo_width(field) - (width - 2))
-        pages.add_widget(field, (x + 1, bottom + strip, x + width - 1, top - 1))
     return Cell(lines * FIELD_LINE + strip + 2, draw)
 
 
