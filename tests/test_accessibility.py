@@ -16,6 +16,7 @@ import pikepdf
 import pytest
 
 from conftest import require
+from generator.formats.docx.write import style_id
 from generator.formats.pdf.layout import render_blank, render_pdf_counted
 from generator.formats.pdf.tags import reading_order
 from generator.model.forms import Document, Field, Table
@@ -362,3 +363,75 @@ def test_the_letterhead_is_a_figure_described_in_the_letters_language(pdfs, docu
         assert str(pdf.Root.Lang) == "ky-KG"
     walked = Walked(pdfs["ky/interest_letter on a letterhead"])
     assert "LETTERHEAD" not in " ".join(text for _, _, text in walked.texts)  # its text is the figure's
+
+
+# ---- DOCX --------------------------------------------------------------------------------------------
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def docx_files(made):
+    """{name: (python-docx Document, its document)} of every document but the prefilled and letterhead copies."""
+    import docx
+
+    from generator.pipeline import render_bytes
+
+    return {name: (docx.Document(io.BytesIO(render_bytes(document, "docx"))), document)
+            for name, (_, document) in made.items() if " " not in name or name.startswith("tiny")}
+
+
+def test_docx_runs_are_in_their_paragraphs_language(docx_files):
+    """Every run says its language (w:lang), so Word's reader and spelling switch with it; a Kyrgyz
+    letter is never in a run said to be in another language."""
+    languages = builtin_languages().languages
+    own = {language.tag: set(language.letters) - set().union(*(set(other.letters) for other in languages
+                                                                  if other is not language))
+           for language in languages}
+    for name, (word, document) in docx_files.items():
+        tags = {language.tag for language in document.languages}
+        for run in word.element.body.iter(f"{W}r"):
+            text = "".join(t.text or "" for t in run.iter(f"{W}t"))
+            if not text.strip():
+                continue
+            lang = run.find(f"{W}rPr/{W}lang")
+            assert lang is not None and lang.get(f"{W}val") in tags, f"{name}: «{text}» has no language of the document"
+            for other, letters in own.items():
+                assert other == lang.get(f"{W}val") or not letters & set(text), f"{name}: «{text}» is {other}"
+
+
+def test_docx_headings_header_rows_title_and_controls_are_what_a_reader_needs(docx_files):
+    for name, (word, document) in docx_files.items():
+        assert word.core_properties.title == document.title
+        assert word.core_properties.language == document.tag_of(document.language)
+        outline = {style.get(f"{W}styleId"): style.find(f"{W}pPr/{W}outlineLvl")
+                   for style in word.styles.element.iter(f"{W}style")}
+        levels = {style_id(style, keep): str(level) for style, level in (("title", 0), ("heading", 1))
+                  for keep in (False, True)}
+        used = [p.find(f"{W}pPr/{W}pStyle").get(f"{W}val") for p in word.element.body.iter(f"{W}p")
+                if p.find(f"{W}pPr/{W}pStyle") is not None]
+        expected = [paragraph.style for paragraph in document.paragraphs() if paragraph.style in ("title", "heading")]
+        assert len([style for style in used if style in levels]) == len(expected), name
+        for style in set(used):
+            level = outline[style].get(f"{W}val") if outline.get(style) is not None else None
+            assert level == levels.get(style), (name, style, level)
+        tables = [block for block in document.blocks if isinstance(block, Table)]
+        body_tables = word.element.body.findall(f"{W}tbl")
+        assert len(body_tables) == len(tables), name
+        for table, element in zip(tables, body_tables):
+            rows = element.findall(f"{W}tr")
+            marked = [row.find(f"{W}trPr/{W}tblHeader") is not None for row in rows]
+            assert marked == [n < table.header_rows for n in range(len(rows))], name
+        labels = {field.id: field.label for field in document.fields()}
+        for control in word.element.body.iter(f"{W}sdt"):
+            tag = control.find(f"{W}sdtPr/{W}tag").get(f"{W}val")
+            assert control.find(f"{W}sdtPr/{W}alias").get(f"{W}val") == labels[tag], (name, tag)
+
+
+def test_docx_page_code_is_a_decorative_picture(docx_files):
+    """The QR code in the footer is for a scanner: marked decorative, a screen reader passes it over."""
+    for name, (word, _) in docx_files.items():
+        pictures = [element for part in word.part.package.parts if part.partname.startswith("/word/footer")
+                    for element in part.blob.split(b"<wp:docPr")[1:]]
+        assert pictures and all(b'<adec:decorative' in p.split(b"</wp:docPr>")[0] and b'val="1"' in p
+                                for p in pictures), name
