@@ -17,7 +17,7 @@ from typing import Iterator, NamedTuple, Sequence
 from xml.sax.saxutils import escape
 
 from ...model.forms import Document, Paragraph, Table
-from .syntax import Name, PdfObjects, Ref, Stream
+from .syntax import Name, PdfObjects, Raw, Ref, Stream, text_string
 
 HEADINGS = ("title", "heading")  # paragraph styles that are headings, outermost first
 LIST_ITEM, ANSWER = "bullet", "answer"  # a question of a list, and what answers it (kept in its item)
@@ -28,22 +28,18 @@ ARTIFACT = "/Artifact BMC"
 class Element:
     """A structure element: its kids are elements, MCIDs (page, mcid) and widgets (their index)."""
 
-    __slots__ = ("kind", "lang", "parent", "kids", "attributes", "alt", "label", "ref")
+    __slots__ = ("kind", "lang", "parent", "kids", "scope", "label", "ref")
 
-    def __init__(self, kind: str, lang: str, parent: Element | None = None, attributes: dict | None = None) -> None:
-        self.kind, self.lang, self.parent = kind, lang, parent
+    def __init__(self, kind: str, lang: str, parent: Element | None = None, scope: str = "") -> None:
+        self.kind, self.lang, self.parent, self.scope = kind, lang, parent, scope  # scope: a header cell's
         self.kids: list[Element | tuple[int, int] | WidgetKid] = []  # (page, mcid): marked content
-        self.attributes, self.alt = attributes, ""
         self.label: Element | None = None  # a list item's Lbl: where its bullet is drawn
         self.ref: Ref | None = None
         if parent is not None:
             parent.kids.append(self)
 
-    def add(self, kind: str, lang: str = "", attributes: dict | None = None) -> Element:
-        return Element(kind, lang or self.lang, self, attributes)
-
-    def holds_content(self) -> bool:
-        return any(type(kid) is not Element or kid.holds_content() for kid in self.kids)
+    def add(self, kind: str, lang: str = "", scope: str = "") -> Element:
+        return Element(kind, lang or self.lang, self, scope)
 
 
 class Tags:
@@ -93,10 +89,9 @@ class Tags:
                     not table.header_rows and column == 0 and len(cells) > 1) else ""
                 kind = "TH" if scope else "TD"
                 if len(cell) == 1:
-                    self.own(cell[0], row.add(kind, cell[0].lang, {"O": Name("Table"), "Scope": Name(scope)}
-                                              if scope else None))
+                    self.own(cell[0], row.add(kind, cell[0].lang, scope))
                     continue
-                holder = row.add(kind, attributes={"O": Name("Table"), "Scope": Name(scope)} if scope else None)
+                holder = row.add(kind, scope=scope)
                 for paragraph in cell:
                     if paragraph.runs:
                         self.own(paragraph, holder.add("P", paragraph.lang))
@@ -137,61 +132,66 @@ class Tags:
     # ---- the file ----
 
     def write(self, pdf: PdfObjects, pages: Sequence[Ref], widgets: Sequence[Ref]) -> Ref:
-        """The StructTreeRoot, with every element and the parent tree (packed even in an unpacked
-        file: no reader of fields needs them); each page's /StructParents is its index, each
-        widget's /StructParent the number of pages plus its own index."""
+        """The StructTreeRoot, with every element and the parent tree (cold: packed even in an
+        unpacked file, since no reader of fields needs them); each page's /StructParents is its
+        index, each widget's /StructParent the number of pages plus its own index. Written as
+        bytes from templates: a form has hundreds of elements."""
         tree = pdf.reserve()
-        elements = list(self.walk(self.root))
+        elements = self.kept()
         for element in elements:
             element.ref = pdf.reserve()
         for element in elements:
-            pdf.put(element.ref, self.dictionary(element, element.parent.ref if element.parent else tree,
-                                                 pages, widgets))
-        numbers: list[object] = []
-        for index in range(len(pages)):
-            numbers += [index, [owner.ref for owner in (self.pages[index] if index < len(self.pages) else ())]]
-        for index, form in enumerate(self.forms):
-            numbers += [len(pages) + index, form.ref]
-        parent_tree = pdf.add({"Nums": numbers})
+            pdf.put_serialised(element.ref, self.serialised(element, element.parent.ref if element.parent else tree,
+                                                            pages, widgets))
+        numbers = [b"%d [%s]" % (index, b" ".join(owner.ref for owner in marks))
+                   for index, marks in enumerate(self.pages + [[]] * (len(pages) - len(self.pages)))]
+        numbers += [b"%d %s" % (len(pages) + index, form.ref) for index, form in enumerate(self.forms)]
+        parent_tree = pdf.add(Raw(b"<</Nums [" + b" ".join(numbers) + b"]>>"))
         pdf.put(tree, {"Type": Name("StructTreeRoot"), "K": self.root.ref, "ParentTree": parent_tree,
                        "ParentTreeNextKey": len(pages) + len(self.forms)})
-        pdf.cold.update([tree.number, parent_tree.number, *(element.ref.number for element in elements)])
+        pdf.mark_cold([tree, parent_tree, *(element.ref for element in elements)])
         return tree
 
-    def walk(self, element: Element) -> Iterator[Element]:
-        """The elements to write: every one that holds content, and the groups (a table's cells)."""
-        if element.kind in GROUPS or element.holds_content():
-            yield element
-            for kid in element.kids:
-                if type(kid) is Element:
-                    yield from self.walk(kid)
+    def kept(self) -> list[Element]:
+        """The elements to write, in reading order: every one that holds content, and the groups
+        (a table's cells, empty or not)."""
+        kept: list[Element] = []
 
-    def dictionary(self, element: Element, parent: Ref, pages: Sequence[Ref],
-                   widgets: Sequence[Ref]) -> dict[str, object]:
-        entries: dict[str, object] = {"Type": Name("StructElem"), "S": Name(element.kind), "P": parent}
-        if element.parent is None or element.lang != element.parent.lang:
-            entries["Lang"] = self.document.tag_of(element.lang)
-        kids: list[object] = []
+        def keep(element: Element) -> bool:  # whether it holds content; kept (and its kids) if so
+            at = len(kept)
+            kept.append(element)
+            held = False
+            for kid in element.kids:
+                held = (keep(kid) if type(kid) is Element else True) or held
+            if not held and element.kind not in GROUPS:
+                del kept[at:]
+            return held
+        keep(self.root)
+        return kept
+
+    def serialised(self, element: Element, parent: Ref, pages: Sequence[Ref], widgets: Sequence[Ref]) -> bytes:
+        kids: list[bytes] = []
         page = None
         for kid in element.kids:
             if type(kid) is Element:
                 if kid.ref is not None:
                     kids.append(kid.ref)
-            elif type(kid) is WidgetKid:
+            elif type(kid) is WidgetKid:  # a Form element's one kid
                 page = kid.page
-                kids.append({"Type": Name("OBJR"), "Obj": widgets[kid.index], "Pg": pages[kid.page]})
+                kids.append(b"<</Type /OBJR/Obj %s>>" % widgets[kid.index])  # on the Form's /Pg
             else:
                 on, mcid = kid
                 page = on if page is None else page
-                kids.append(mcid if on == page else {"Type": Name("MCR"), "Pg": pages[on], "MCID": mcid})
-        if page is not None:
-            entries["Pg"] = pages[page]
-        if element.attributes:
-            entries["A"] = element.attributes
-        if element.alt:
-            entries["Alt"] = element.alt
-        entries["K"] = kids[0] if len(kids) == 1 else kids
-        return entries
+                kids.append(b"%d" % mcid if on == page else b"<</Type /MCR/Pg %s/MCID %d>>" % (pages[on], mcid))
+        lang = b""
+        if element.parent is None or element.lang != element.parent.lang:
+            lang = b"/Lang " + text_string(self.document.tag_of(element.lang))
+        return b"<</Type /StructElem/S /%s/P %s%s%s%s/K %s>>" % (
+            element.kind.encode(), parent, lang, b"/Pg %s" % pages[page] if page is not None else b"",
+            SCOPES[element.scope] if element.scope else b"", kids[0] if len(kids) == 1 else b"[" + b" ".join(kids) + b"]")
+
+
+SCOPES = {scope: b"/A <</O /Table/Scope /%s>>" % scope.encode() for scope in ("Column", "Row")}
 
 
 class WidgetKid(NamedTuple):
