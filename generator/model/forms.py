@@ -28,6 +28,15 @@ class OptionDef:
 
 
 @dataclass(frozen=True)
+class Relevance:
+    """When a field applies: only while another field of its form holds one of `values` (XLSForm's
+    `relevant`, in the one shape a definition may write: `{field: has_specialist, is: yes}`)."""
+
+    field: str  # the field whose answer decides: a choice, yesno or rating
+    values: tuple[str, ...]  # its canonical values that make the field apply
+
+
+@dataclass(frozen=True)
 class FieldDef:
     id: str
     kind: str
@@ -39,6 +48,7 @@ class FieldDef:
     min: Decimal | None = None  # number, amount
     max: Decimal | None = None
     max_length: int | None = None  # text kinds
+    relevant: Relevance | None = None  # applies only when another field has some value; always when None
 
     def message_ids(self) -> Iterator[str]:
         yield from (m for m in (self.hint, self.label) if m)
