@@ -160,6 +160,10 @@ class GridDef:
     def total_field(self, column: ColumnDef) -> FieldDef:
         return FieldDef(f"{self.id}_total_{column.id}", column.kind)
 
+    def column_ids(self, column: ColumnDef) -> tuple[str, ...]:
+        """The fields of a column, first row first: what its total adds up."""
+        return tuple(self.field_id(row, column) for row in range(1, self.rows + 1))
+
     def field_defs(self) -> Iterator[FieldDef]:
         for row in range(1, self.rows + 1):
             for column in self.columns:
@@ -233,6 +237,21 @@ class ProjectSettings:
 # ---- the localized document --------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Checks:
+    """What a field does as it is filled on screen, where a viewer runs form scripts
+    (formats/pdf/scripts.py): the words it refuses a value with, in the field's language (both, in a
+    bilingual edition), its bounds, and what a total adds up."""
+
+    refusal: str = ""  # a value of the wrong shape: a letter in an amount, 31.02.2027, «aksuu@»
+    min: Decimal | None = None
+    max: Decimal | None = None
+    out_of_range: str = ""  # a number outside min and max
+    sums: tuple[str, ...] = ()  # a grid total: the fields of its column
+    group: str = ""  # how the field's language writes a number: «1 250 000,50»
+    decimal: str = ""
+
+
+@dataclass(frozen=True)
 class Field:
     id: str
     kind: str
@@ -243,6 +262,9 @@ class Field:
     choices: tuple[str, ...] = ()  # values of a rating's or a choice's options
     choice_labels: tuple[str, ...] = ()  # what each option shows, in the field's language
     max_length: int = 0
+    required: bool = False
+    relevant: Relevance | None = None
+    checks: Checks = Checks()
 
 
 Run = Union[str, Field]

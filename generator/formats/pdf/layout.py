@@ -19,6 +19,7 @@ from ...model.page_id import (FINGERPRINT_HEX, MARK_INSET, MARK_QUIET, MARK_SIZE
                               PageId, clear_quiet_zones, draw_marks, form_name, qr_mask)
 from .fonts import split_to_width, text_width, widths
 from .form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
+from .scripts import form_scripts
 from .syntax import Canvas
 
 MM = 72 / 25.4
@@ -293,7 +294,8 @@ class Pages:
     def add_widget(self, field: Field, rect: tuple[float, float, float, float], choice: str = "") -> None:
         self.widgets.append(Widget(field.id, field.kind, field.label, self.index, rect, FIELD_FONT_SIZE, choice,
                                    control=pdf_widget(field), options=tuple(zip(field.choices, field.choice_labels)),
-                                   max_length=field.max_length))
+                                   max_length=field.max_length, required=field.required,
+                                   read_only=bool(field.checks.sums)))
 
 
 @dataclass(frozen=True)
@@ -349,7 +351,7 @@ def render_blank(document: Document) -> BlankPdf:
     drawn = [Page(content, qr_mask(page.text()), form_name(index))
              for index, (content, page) in enumerate(zip(pages.contents, ids))]
     form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, document.title,
-                      document.tag_of(document.language))
+                      document.tag_of(document.language), form_scripts(document))
     return BlankPdf(form, tuple(pages.widgets), tuple(ids))
 
 
