@@ -77,7 +77,11 @@ MESSAGES = {  # message id: (Russian, Kyrgyz)
 
 def po_entries(lang: str, messages: dict[str, tuple[str, str]] = MESSAGES) -> str:
     index = 0 if lang == "ru" else 1
-    return "".join(f'\nmsgid "{key}"\nmsgstr "{texts[index]}"\n' for key, texts in messages.items())
+    return "".join(f'\nmsgid "{key}"\nmsgstr "{po_text(texts[index])}"\n' for key, texts in messages.items())
+
+
+def po_text(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def kinds_project(folder: Path, messages: dict[str, tuple[str, str]] = MESSAGES) -> Path:
@@ -86,8 +90,13 @@ def kinds_project(folder: Path, messages: dict[str, tuple[str, str]] = MESSAGES)
     shutil.copytree(LOCALES_DIR, folder / "locales")
     (folder / "forms" / "everykind.yaml").write_text(textwrap.dedent(FORM), encoding="utf-8")
     for lang in ("ru", "ky"):
-        with (folder / "locales" / lang / "LC_MESSAGES" / "forms.po").open("a", encoding="utf-8") as po:
-            po.write(po_entries(lang, messages))
+        po = folder / "locales" / lang / "LC_MESSAGES" / "forms.po"
+        text = po.read_text(encoding="utf-8")
+        for key in [key for key in messages if f'\nmsgid "{key}"\n' in text]:  # the project's own, changed
+            start = text.index(f'\nmsgid "{key}"\n')
+            end = text.index("\n\n", start + 1) if "\n\n" in text[start + 1:] else len(text)
+            text = text[:start] + text[end:]
+        po.write_text(text + po_entries(lang, messages), encoding="utf-8")
     return folder
 
 

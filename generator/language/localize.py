@@ -108,8 +108,9 @@ class Localizer:
         label_text = self.text(definition.label) if definition.label else label or hint_text
         choices = RATING_CHOICES if definition.kind == "rating" else tuple(o.value for o in definition.options)
         labels = choices if definition.kind == "rating" else tuple(self.text(o.label) for o in definition.options)
-        if definition.relevant:  # the printed form says when to fill it, under the blank
-            hint_text = "; ".join(filter(None, (hint_text, self.condition(definition.relevant))))
+        if definition.relevant:  # the printed form says when to fill it, under the blank, for its kind's hint
+            own = self.text(definition.hint) if definition.hint else hint
+            hint_text = "; ".join(filter(None, (own, self.condition(definition.relevant))))
         return Field(id=definition.id, kind=definition.kind, label=label_text, hint=hint_text, lang=self.lang,
                      lines=definition.lines, choices=choices, choice_labels=labels,
                      max_length=definition.max_length or 0, required=definition.required,
@@ -153,12 +154,12 @@ class Localizer:
     def condition(self, relevant: Relevance) -> str:
         """When a field applies, in words: «Заполните, если «Есть ли специалист?»: отмечено»."""
         decider = self.deciders[relevant.field]
-        if decider.kind == "yesno":
+        if decider.kind == "yesno":  # in words, «отмечено»; an option by its label, in quotes
             answers = [self.text(YESNO_ANSWERS[value]) for value in relevant.values]
         else:
             names = {option.value: self.text(option.label) for option in decider.options}
-            answers = [names.get(value, value) for value in relevant.values]
-        joined = f" {self.text(RELEVANT_OR)} ".join(f"«{answer}»" for answer in answers)
+            answers = [f"«{names.get(value, value)}»" for value in relevant.values]
+        joined = f" {self.text(RELEVANT_OR)} ".join(answers)
         return self.text(RELEVANT_WHEN, question=self.text(self.questions[relevant.field]), answers=joined)
 
     def marked(self, definition: FieldDef) -> bool:

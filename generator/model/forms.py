@@ -35,6 +35,10 @@ class Relevance:
     field: str  # the field whose answer decides: a choice, yesno or rating
     values: tuple[str, ...]  # its canonical values that make the field apply
 
+    def described(self) -> str:
+        """As a problem line says it: `has_specialist is yes`, `rating is 1 or 2`."""
+        return f"{self.field} is {' or '.join(self.values)}"
+
 
 @dataclass(frozen=True)
 class FieldDef:

@@ -369,6 +369,24 @@ def message_ids(form: FormDef) -> Iterator[str]:
     return form.message_ids()
 
 
+def applies(field: FieldDef, values: dict[str, str], fields: dict[str, FieldDef]) -> bool:
+    """Whether a field applies to an application's answers: always, unless its `relevant:` names a
+    field whose answer (an empty one read as its kind reads it: an unticked box is «no») is not one of
+    its values, or that field does not apply itself."""
+    while field.relevant is not None:
+        decider = fields[field.relevant.field]
+        answer = values.get(decider.id) or KINDS[decider.kind].unanswered
+        if answer not in field.relevant.values:
+            return False
+        field = decider
+    return True
+
+
+def answered(field: FieldDef, value: str) -> bool:
+    """Whether a value is an answer: not empty, and not what an untouched field reads as (an unticked box)."""
+    return value not in ("", KINDS[field.kind].unanswered)
+
+
 def column_sums(form: FormDef, values: dict[str, str]) -> dict[str, Decimal | None]:
     """{total field id: the sum of its column} for every grid with a total; None where a cell is not
     a number (that cell is reported on its own) or the column is empty."""

@@ -38,9 +38,8 @@ function formgen_setup(data) {
 }
 
 function formgen_text(field) {
-  var value = field.valueAsString;
-  if (value === undefined || value === null) value = field.value;
-  return String(value === undefined || value === null ? "" : value);
+  var value = field.value;
+  return value === undefined || value === null ? "" : String(value);
 }
 
 function formgen_trim(text) {
