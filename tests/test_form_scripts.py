@@ -17,6 +17,7 @@ import pytest
 from generator.commands.collect import Forms, answer_problems, Application, read_returned
 from generator.commands.fill import RowChecker
 from generator.formats.pdf.read import read_pdf_values
+from generator.language.localize import deciders
 from generator.formats.pdf.scripts import TYPING, js_value
 from generator.model.forms import GridDef
 from generator.model.kinds import KINDS, RATING_CHOICES, plain_decimal
@@ -330,3 +331,22 @@ def test_a_definition_names_what_decides_it(tmp_path):
         with pytest.raises(FormgenError) as raised:
             tiny_form(tmp_path, base % condition)
         assert raised.value.code == code and words_ in raised.value.problem and "blocks[0].rows[2]" in raised.value.place
+
+
+def test_the_printed_form_and_the_docx_say_in_words_when_a_field_applies(project, call):
+    """Under the blank on paper, in the content control's placeholder in Word (which runs no script)."""
+    import docx
+
+    by_lang = localizers(call, project=project)
+    for edition in project.languages.edition_ids:
+        document = localized_documents(call, [edition], [FORM], project)[0]
+        main = by_lang[edition_languages(edition)[0]]
+        main.deciders, main.questions = deciders(everykind(project.root))
+        for field in (f for f in document.fields() if f.relevant):
+            said = main.condition(field.relevant)
+            assert said and said in field.hint
+            printed = flattened(render_bytes(document, "pdf"))[0].get_textpage().get_text_range()
+            assert " ".join(said.split()) in " ".join(printed.split()), (edition, said)
+            placeholders = [text.text for text in docx.Document(io.BytesIO(render_bytes(document, "docx")))
+                            .element.body.iter("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}t")]
+            assert any(said in text for text in placeholders), (edition, said)
