@@ -231,7 +231,7 @@ def test_a_prefilled_total_is_a_value_and_shows_without_scripts(project, call, t
     grid = the_grid(project)
     amounts = column(grid, "amount")
     checker = RowChecker({f.id: f for f in everykind(project.root).field_defs()}, forms=[everykind(project.root)])
-    values, problems = checker({grid.field_id(1, amounts): "1 250 000", grid.field_id(2, amounts): "300,5"})
+    values, problems, _ = checker({grid.field_id(1, amounts): "1 250 000", grid.field_id(2, amounts): "300,5"})
     assert problems == [] and values[grid.total_field(amounts).id] == "1250300.5"
     edition = project.languages.main
     document = localized_documents(call, [edition], [FORM], project)[0]
@@ -274,10 +274,10 @@ def test_fill_refuses_a_row_that_answers_a_field_that_does_not_apply(project):
     fields = {f.id: f for f in form.field_defs()}
     dependent = next(f for f in fields.values() if f.relevant)
     checker = RowChecker(fields, forms=[form])
-    _, problems = checker({dependent.id: "Асанов"})
+    _, problems, _ = checker({dependent.id: "Асанов"})
     assert problems == [(dependent.id, f"answered, but applies only when {dependent.relevant.described()} "
                                        f"(leave it empty, or give {dependent.relevant.field})")]
-    _, problems = checker({dependent.id: "Асанов", dependent.relevant.field: dependent.relevant.values[0]})
+    _, problems, _ = checker({dependent.id: "Асанов", dependent.relevant.field: dependent.relevant.values[0]})
     assert problems == []
 
 

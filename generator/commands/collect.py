@@ -415,8 +415,9 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
             definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
             if definition.relevant and not applies(definition, values, forms.definitions):
                 if answered(definition, value):  # given where its condition says it does not apply
-                    problems.append((application.key, f"{form}: '{form_field.id}' is answered, but applies only "
-                                                      f"when {definition.relevant.described()}"))
+                    condition = definition.relevant
+                    problems.append((application.key, said("problem.not_applicable", form=form, field=form_field.id,
+                                                           when_field=condition.field, answer=" or ".join(condition.values))))
                 continue
             if definition.required and not answered(definition, value):
                 missing = "problem.required_unticked" if definition.kind == "yesno" else "problem.required_empty"
@@ -500,7 +501,7 @@ class Wording:
         return self.said[key]
 
     def named(self, placeholder: str, value: object) -> object:
-        if placeholder == "field":
+        if placeholder == "field" or placeholder.endswith("_field"):
             return self.names.get(value, value)
         if placeholder == "form":
             return self.titles.get(value, value)
