@@ -49,7 +49,8 @@ def said(message: str, **values: object) -> Said:
 
 # Each line the workbook may show, by its message id: the English the command line says. Its text
 # in each language is in the catalogs, which may use any of these placeholders (`check` says so);
-# a placeholder named `field` holds a field id, `form` a form id: the workbook shows their names.
+# a placeholder named `field` (or `…_field`) holds a field id, `form` a form id: the workbook shows
+# their names.
 SAID = {
     # a value that its field's kind or constraints refuse (fill and collect)
     N_("value.too_long"): "{length} characters, more than the {limit} this field holds",
@@ -76,6 +77,7 @@ SAID = {
     # what collect finds in an application or a returned file
     N_("problem.field"): "{field}: {problem}",
     N_("problem.required_empty"): "{form}: required field '{field}' is empty",
+    N_("problem.not_applicable"): "{form}: '{field}' is answered, but applies only when {when_field} is {answer}",
     N_("problem.required_unticked"): "{form}: required field '{field}' is not ticked",
     N_("problem.total"): "{field}: total {given} is not the sum of its column, {expected}",
     N_("problem.conflict"): "{field}: '{value}' differs from '{other}' in {file}; the first is kept",

@@ -19,6 +19,7 @@ from ...model.page_id import (FINGERPRINT_HEX, MARK_INSET, MARK_QUIET, MARK_SIZE
                               PageId, clear_quiet_zones, draw_marks, form_name, qr_mask)
 from .fonts import split_to_width, text_width, widths
 from .form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
+from .scripts import form_scripts
 from .syntax import Canvas
 from .tags import Tags
 
@@ -298,7 +299,8 @@ class Pages:
         self.tags.widget(self.canvas.owner, self.index)
         self.widgets.append(Widget(field.id, field.kind, field.label, self.index, rect, FIELD_FONT_SIZE, choice,
                                    control=pdf_widget(field), options=tuple(zip(field.choices, field.choice_labels)),
-                                   max_length=field.max_length))
+                                   max_length=field.max_length, required=field.required,
+                                   read_only=bool(field.checks.sums)))
 
 
 @dataclass(frozen=True)
@@ -353,7 +355,7 @@ def render_blank(document: Document) -> BlankPdf:
     ids = page_ids(document, pages.widgets, pages.index)
     drawn = [Page(content, qr_mask(page.text()), form_name(index))
              for index, (content, page) in enumerate(zip(pages.contents, ids))]
-    form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, pages.tags)
+    form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, pages.tags, form_scripts(document))
     return BlankPdf(form, tuple(pages.widgets), tuple(ids))
 
 
