@@ -14,9 +14,9 @@ file (`write`).
 from __future__ import annotations
 
 from typing import Iterator, NamedTuple, Sequence
-from xml.sax.saxutils import escape
 
 from ...model.forms import Document, Paragraph, Table
+from ..xmltext import escaped
 from .syntax import Name, PdfObjects, Raw, Ref, Stream, text_string
 
 HEADINGS = ("title", "heading")  # paragraph styles that are headings, outermost first
@@ -244,7 +244,7 @@ def metadata(title: str, titles: Sequence[tuple[str, str]]) -> Stream:
     """The XMP packet: the title (x-default, as the Info dictionary has it, and in each language:
     `titles` (BCP 47 tag, title)), the languages, and the PDF/UA-1 claim. Not compressed, so any
     tool finds it."""
-    alternatives = "".join(f'<rdf:li xml:lang="{tag}">{escape(text)}</rdf:li>'
+    alternatives = "".join(f'<rdf:li xml:lang="{tag}">{escaped(text)}</rdf:li>'
                            for tag, text in [("x-default", title), *titles])
     languages = "".join(f"<rdf:li>{tag}</rdf:li>" for tag, _ in titles)
     data = XMP.format(titles=alternatives, languages=languages).encode()
