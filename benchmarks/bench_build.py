@@ -14,10 +14,12 @@ from pathlib import Path
 
 from generator import DEFAULT_CALL
 from generator.commands.build import build
-from generator.pipeline import FORMATS, localized_documents, render_bytes
-from generator.sources.project import BUILTIN
-EDITIONS = BUILTIN.languages.edition_ids
+from generator.formats.registry import FORMATS
+from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
+from generator.sources.project import BUILTIN
+
+EDITIONS = BUILTIN.languages.edition_ids
 
 
 def median_ms(samples: list[float]) -> str:

@@ -1,7 +1,7 @@
 """formgen: fillable forms in several languages (DOCX, PDF) from one source."""
 from pathlib import Path
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def _data_dir(name: str) -> Path:

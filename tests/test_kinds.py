@@ -228,7 +228,8 @@ def test_pdf_widgets_by_kind(documents):
         fields = {str(f.T): f for f in pdf.Root.AcroForm.Fields}
         assert fields["region"].FT == "/Btn" and [str(k) for kid in fields["region"].Kids for k in kid.AP.N.keys()
                                                  if k != "/Off"] == ["/chui", "/osh", "/naryn"]
-        assert fields["oblast"].FT == "/Ch" and [str(o[1]) for o in fields["oblast"].Opt][2] == "Ысык-Көл"
+        options = [[str(part) for part in option] for option in fields["oblast"].Opt]
+        assert fields["oblast"].FT == "/Ch" and options[0] == ["", ""] and options[3][1] == "Ысык-Көл"  # empty first
         assert fields["agree"].FT == "/Btn" and not int(fields["agree"].get("/Ff", 0)) & (1 << 15)
         assert fields["head_signature"].FT == "/Sig" and "/V" not in fields["head_signature"]
         assert int(fields["name"].MaxLen) == 20 and int(pdf.Root.AcroForm.SigFlags) == 1
@@ -245,7 +246,7 @@ def test_pdfium_user_selects_ticks_and_types(documents, edition):
     click(pdf, page, next(rect for _, rect, choice in places["region"] if choice == "osh"))
     click(pdf, page, places["agree"][0][1])
     click(pdf, page, places["oblast"][0][1])
-    assert pdfium_c.FORM_SetIndexSelected(pdf.formenv.raw, page.raw, 2, True)
+    assert pdfium_c.FORM_SetIndexSelected(pdf.formenv.raw, page.raw, 3, True)  # after the empty first option
     type_text(pdf, page, places["costs_1_item"][0][1], KYRGYZ_LETTERS)
     type_text(pdf, page, places["email"][0][1], "aa@example.kg")
     pdfium_c.FORM_ForceToKillFocus(pdf.formenv.raw)

@@ -142,18 +142,40 @@ def test_zip_bomb_is_refused(tmp_path, letter):
         place_in_letterhead(bomb, letter[1])
 
 
-def letterhead_pdf(path):
-    """A one-page letterhead as another program writes it: a standard font, not embedded."""
+def letterhead_pdf(path, embedded=True):
+    """A one-page letterhead as another program writes it: a TrueType font embedded, as Word and
+    LibreOffice embed them (or a standard font, not embedded)."""
     import pikepdf
+
+    from generator.formats.pdf.fonts import face
 
     with pikepdf.new() as pdf:
         page = pdf.add_blank_page(page_size=(595, 842))
-        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=pikepdf.Dictionary(
-            Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1, BaseFont=pikepdf.Name("/Helvetica-Bold"))))
+        font = pikepdf.Dictionary(Type=pikepdf.Name.Font, Subtype=pikepdf.Name.Type1,
+                                  BaseFont=pikepdf.Name("/Helvetica-Bold"))
+        if embedded:
+            sans = face("sans")
+            font = pikepdf.Dictionary(
+                Type=pikepdf.Name.Font, Subtype=pikepdf.Name.TrueType, BaseFont=pikepdf.Name("/PTSans-Regular"),
+                Encoding=pikepdf.Name.WinAnsiEncoding, FirstChar=32, LastChar=126,
+                Widths=[sans.advances[sans.glyph_ids.get(chr(code), 0)] for code in range(32, 127)],
+                FontDescriptor=pikepdf.Dictionary(
+                    Type=pikepdf.Name.FontDescriptor, FontName=pikepdf.Name("/PTSans-Regular"), Flags=32,
+                    FontBBox=list(sans.bbox), ItalicAngle=0, Ascent=sans.ascent, Descent=sans.descent,
+                    CapHeight=sans.cap_height, StemV=80, FontFile2=pdf.make_stream(sans.data)))
+        page.obj.Resources = pikepdf.Dictionary(Font=pikepdf.Dictionary(F1=font))
         page.obj.Contents = pdf.make_stream(b"BT /F1 16 Tf 72 800 Td (KARA-SUU AIYL OKMOTU LETTERHEAD) Tj ET "
                                             b"60 770 470 50 re S")
         pdf.save(path, deterministic_id=True)
     return path
+
+
+def test_pdf_letterhead_whose_fonts_are_not_embedded_is_refused(tmp_path):
+    """A tagged letter (PDF/UA) has every font embedded: a letterhead without them is refused, and says how to export it."""
+    from generator.formats.pdf.letterhead import with_letterhead
+
+    with pytest.raises(FormgenError, match=r"not embedded \(Helvetica-Bold\).*export the letterhead again"):
+        with_letterhead(b"", letterhead_pdf(tmp_path / "blank.pdf", embedded=False))
 
 
 def test_pdf_letterhead_is_the_background_of_the_first_page_only(tmp_path):

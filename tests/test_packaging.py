@@ -32,3 +32,14 @@ def test_every_data_file_is_installed():
                 if not any(fnmatch(path.relative_to(ROOT / package_of(path).replace(".", "/")).as_posix(), pattern)
                            for pattern in SETUPTOOLS["package-data"].get(package_of(path), []))]
     assert left_out == []
+
+
+def test_the_package_says_the_version_pyproject_installs():
+    """A partial build keeps a file only if it was made by the same formgen (its version is part of each
+    file's source in the manifest): the two places that name the version must agree."""
+    import re
+
+    from generator import __version__
+
+    text = (Path(__file__).resolve().parent.parent / "pyproject.toml").read_text(encoding="utf-8")
+    assert re.search(r'^version = "([^"]+)"', text, re.M).group(1) == __version__

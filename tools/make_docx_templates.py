@@ -69,6 +69,8 @@ def _add_paragraph_style(docx, name: str, look: ParagraphLook, keep: bool) -> No
     fmt.first_line_indent, fmt.left_indent = Mm(look.first_indent), Mm(look.left_indent)
     fmt.keep_with_next = look.keep_with_next or keep
     style.font.bold = look.bold or None
+    if look.heading:
+        style.element.get_or_add_pPr().get_or_add_outlineLvl().set(qn("w:val"), str(look.heading - 1))
 
 
 def _honest_package(docx) -> None:

@@ -71,12 +71,16 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = (), form_ids: I
     call_dir = out_dir / call.id
     earlier = sources.earlier_documents(call_dir, plan)
     renderers = {fmt: function(FORMATS[fmt].render) for fmt in formats}  # imported once, before a fork
+    on_letterhead = {**renderers, **{fmt: _on_letterhead(renderers[fmt], letterhead, FORMATS[fmt].letterhead.place)
+                                     for fmt, letterhead in checked.items()}}
     # what the earlier files would be made from now is worked out beside the first document's render
     jobs = [*plan[:1], *([earlier] if earlier else []), *plan[1:]]
 
     def make(number: int):  # a job's number crosses to the worker, not its form
         job = jobs[number]
-        return sources.computed(job) if job is earlier else made_document(localized(by_lang, *job), renderers, site)
+        if job is earlier:
+            return sources.computed(job)
+        return made_document(localized(by_lang, *job), on_letterhead if job[1].letterhead else renderers, site)
 
     made = [result for _, result in in_order(make, range(len(jobs)), usable_jobs(None), here=True, ahead=len(jobs))]
     if earlier:
@@ -84,10 +88,6 @@ def build(call_path: Path, out_dir: Path, langs: Iterable[str] = (), form_ids: I
     documents = [Made(edition, form, *made_one) for (edition, form), made_one in zip(plan, made)]
     for document in documents:
         sources.made[document.form.id, document.edition] = document.source
-        if document.form.letterhead:
-            for fmt, letterhead in checked.items():
-                place = function(FORMATS[fmt].letterhead.place)
-                document.rendered[fmt], document.packed[fmt] = place(letterhead, document.rendered[fmt]), None
     with staged_files(call_dir, on_wait) as staging:
         return _put_in_place(Built(call_dir), staging, documents, sources, site)
 
@@ -170,6 +170,14 @@ def _digest(path: Path | None, data: bytes | None = None) -> str | None:
         with path.open("rb") as stream:
             data = stream.read(MAX_LETTERHEAD_BYTES + 1)
     return hashlib.sha256(data).hexdigest()
+
+
+def _on_letterhead(render: Callable, letterhead: bytes, place: str | Callable) -> Callable:
+    """A format's renderer whose letter goes onto the letterhead (its `Letterhead.place`)."""
+    def rendered(document: Document) -> tuple[bytes, int | None]:
+        data, pages = render(document)
+        return function(place)(letterhead, data, document), pages
+    return rendered
 
 
 def made_document(document: Document, renderers: dict[str, Callable], for_zip: bool):

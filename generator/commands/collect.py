@@ -26,7 +26,7 @@ from ..model.kinds import NOT_TEXT, check_value, decimal_of, kind_of, plain_deci
 from ..model.messages import COLLECT_HEADERS as HEADERS, FILES_HEADERS, SCAN_HEADERS, YES_NO_LABELS, Said, said
 from ..pipeline import fillable_forms, localized_documents, localizers
 from ..sources.call import CallSettings, load_call
-from ..sources.definitions import column_sums
+from ..sources.definitions import answered, applies, column_sums
 from ..sources.project import BUILTIN, Project, find_project
 from ..workers import in_order, usable_jobs
 
@@ -426,7 +426,13 @@ def answer_problems(application: Application, forms: Forms) -> list[tuple[str, s
             continue
         for form_field in forms.fields[form]:
             definition, value = forms.definitions[form_field.id], values.get(form_field.id, "")
-            if definition.required and value in ("", kind_of(definition.kind).unanswered):
+            if definition.relevant and not applies(definition, values, forms.definitions):
+                if answered(definition, value):  # given where its condition says it does not apply
+                    condition = definition.relevant
+                    problems.append((application.key, said("problem.not_applicable", form=form, field=form_field.id,
+                                                           when_field=condition.field, answer=" or ".join(condition.values))))
+                continue
+            if definition.required and not answered(definition, value):
                 missing = "problem.required_unticked" if definition.kind == "yesno" else "problem.required_empty"
                 problems.append((application.key, said(missing, form=form, field=form_field.id)))  # a box: ticked
             elif value and _checked_on_return(definition):

@@ -27,7 +27,7 @@ from ..model.kinds import Options, check_value, decimal_of, plain_decimal, shown
 from ..pipeline import (Output, checked_choices, checked_editions, fillable_forms, localized_documents, localizers,
                         printable_call, write_outputs)
 from ..sources.call import load_call
-from ..sources.definitions import column_sums, load_settings
+from ..sources.definitions import answered, applies, column_sums, load_settings
 from ..sources.project import BUILTIN, Project, find_project
 from ..workers import in_order, usable_jobs
 
@@ -112,6 +112,7 @@ class RowChecker:
             if problem:
                 problems.append((column, problem))
         self.totals(values, problems)
+        self.relevance(values, problems)
         return values, problems, notes
 
     def corrected(self, column: str, text: str, notes: list[tuple[str, str]]) -> str:
@@ -120,6 +121,14 @@ class RowChecker:
         found = self.lookalikes(text)
         notes += lookalike_lines(found, text, column)
         return found.text
+
+    def relevance(self, values: dict[str, str], problems: list[tuple[str, str]]) -> None:
+        """An answer to a field that, by the row's other answers, does not apply: the data contradicts itself."""
+        for column, value in values.items():
+            field = self.fields[column]
+            if field.relevant and answered(field, value) and not applies(field, values, self.fields):
+                problems.append((column, f"answered, but applies only when {field.relevant.described()} "
+                                         f"(leave it empty, or give {field.relevant.field})"))
 
 
 # ---- producing one row ---------------------------------------------------------------------------

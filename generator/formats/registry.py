@@ -19,7 +19,7 @@ class Letterhead(NamedTuple):
 
     option: str  # `build`'s option that gives the file
     check: str | Callable  # path → the letterhead's bytes, read within bounds and checked before anything is written
-    place: str | Callable  # (those bytes, the letter's bytes) → the letter on the letterhead
+    place: str | Callable  # (those bytes, the letter's bytes, its Document) → the letter on the letterhead
 
 
 class Format(NamedTuple):

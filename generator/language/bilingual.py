@@ -25,7 +25,7 @@ def bilingual(primary: Document, secondary: Document, layout: str) -> Document:
     return dataclasses.replace(
         primary, lang=edition_id(primary.lang, secondary.lang), blocks=tuple(blocks),
         title=f"{primary.title} / {secondary.title}", footer=f"{primary.footer} / {secondary.footer}",
-        languages=primary.languages + secondary.languages)
+        languages=primary.languages + secondary.languages, titles=primary.titles + secondary.titles)
 
 
 class _Relabel:
@@ -36,8 +36,13 @@ class _Relabel:
 
     def field(self, field: Field) -> Field:
         other = self.others[field.id]
+        checks = field.checks
+        if checks.refusal or checks.out_of_range:  # a refusal says it in both languages, a line each
+            checks = dataclasses.replace(checks, refusal=_lines(checks.refusal, other.checks.refusal),
+                                         out_of_range=_lines(checks.out_of_range, other.checks.out_of_range))
         return dataclasses.replace(field, label=_both(field.label, other.label),
-                                   choice_labels=tuple(map(_both, field.choice_labels, other.choice_labels)))
+                                   choice_labels=tuple(map(_both, field.choice_labels, other.choice_labels)),
+                                   checks=checks)
 
     def __call__(self, paragraph: Paragraph, style: str | None = None) -> Paragraph:
         runs = tuple(self.field(run) if isinstance(run, Field) else run for run in paragraph.runs)
@@ -46,6 +51,10 @@ class _Relabel:
 
 def _both(first: str, second: str) -> str:
     return first if first == second else f"{first} / {second}"
+
+
+def _lines(first: str, second: str) -> str:
+    return first if first == second else f"{first}\n{second}"
 
 
 def _has_words(paragraph: Paragraph) -> bool:

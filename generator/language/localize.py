@@ -2,13 +2,15 @@
 becomes plain text, every blank a `Field`."""
 from __future__ import annotations
 
+import dataclasses
 import gettext
 from string import Formatter
 
 from ..errors import FormgenError
-from ..model.forms import (Block, Cell, ColumnDef, Document, Field, FieldBlockDef, FieldDef, FormDef, GridDef,
-                           LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Run, SignaturesDef, Table)
-from ..model.kinds import KIND_MESSAGES, KINDS, RATING_CHOICES, Options
+from ..model.forms import (Block, Cell, Checks, ColumnDef, Document, Field, FieldBlockDef, FieldDef, FormDef,
+                           GridDef, LabelTableDef, NumberedFieldsDef, Paragraph, ParagraphDef, Relevance, Run,
+                           SignaturesDef, Table)
+from ..model.kinds import KIND_MESSAGES, KINDS, NO, RATING_CHOICES, YES, Options, plain_decimal
 from ..model.languages import Language
 from ..model.messages import N_
 from ..sources.call import CallSettings
@@ -19,12 +21,20 @@ DATE_PATTERN_MESSAGES = {"long": N_("format.date_long"), "short": N_("format.dat
 GRID_NUMBER = N_("grid.number")
 GRID_CELL_LABEL = N_("grid.cell_label")
 FOOTER = N_("footer.call")
+LETTERHEAD_ALT = N_("letterhead.alt")  # what a screen reader says of a municipality's letterhead under the letter
 # {donor_period}: «в течение 2022–2024 гг.» / «2022–2024-жылдары», or for one year «в 2027 г.» / «2027-жылы»
 DONOR_PERIOD = {"years": N_("period.donor_years"), "one_year": N_("period.donor_one_year")}
 REQUIRED_NOTE = N_("required.note")  # «* — обязательно для заполнения», under a form with required blanks
 REQUIRED_MARK = "*"
-CODE_MESSAGES = (*KIND_MESSAGES, *DATE_PATTERN_MESSAGES.values(), GRID_NUMBER, GRID_CELL_LABEL, FOOTER,
-                 *DONOR_PERIOD.values(), REQUIRED_NOTE)
+# what a number field says to a value outside its bounds, by the bounds it has
+OUT_OF_RANGE = {(True, True): N_("refuse.range"), (True, False): N_("refuse.min"), (False, True): N_("refuse.max")}
+# the words under a field that applies only when another has some answer: «Заполните, если «{question}»: {answers}»
+RELEVANT_WHEN, RELEVANT_OR = N_("relevant.when"), N_("relevant.or")
+YESNO_ANSWERS = {YES: N_("relevant.ticked"), NO: N_("relevant.not_ticked")}  # a yesno field's answers, in words
+CODE_MESSAGES = (*KIND_MESSAGES, *DATE_PATTERN_MESSAGES.values(), GRID_NUMBER, GRID_CELL_LABEL, FOOTER, LETTERHEAD_ALT,
+                 *DONOR_PERIOD.values(), REQUIRED_NOTE, *OUT_OF_RANGE.values(), RELEVANT_WHEN, RELEVANT_OR,
+                 *YESNO_ANSWERS.values())
+NO_CHECKS = Checks()
 assert set(DATE_PATTERN_MESSAGES) == set(DATE_FORMS)
 
 
@@ -42,6 +52,9 @@ class Localizer:
         self.lang, self.translations, self.call = self.language.code, translations, call
         self.catalog_path = catalog_path
         self.marks = False  # whether required blanks get REQUIRED_MARK (the form being localized says)
+        self.deciders: dict[str, FieldDef] = {}  # the fields a condition of the form being localized names
+        self.questions: dict[str, str] = {}  # and the message id that asks each of them
+        self.made_checks: dict[tuple, Checks] = {}
         patterns = {form: self.message(msgid) for form, msgid in DATE_PATTERN_MESSAGES.items()}
         self.values = call_values(call, self.language, patterns)
         periods = {key: self.text(message_id) for key, message_id in DONOR_PERIOD.items()}  # both, so both are checked
@@ -96,9 +109,59 @@ class Localizer:
         label_text = self.text(definition.label) if definition.label else label or hint_text
         choices = RATING_CHOICES if definition.kind == "rating" else tuple(o.value for o in definition.options)
         labels = choices if definition.kind == "rating" else tuple(self.text(o.label) for o in definition.options)
+        if definition.relevant:  # the printed form says when to fill it, under the blank, for its kind's hint
+            own = self.text(definition.hint) if definition.hint else hint
+            hint_text = "; ".join(filter(None, (own, self.condition(definition.relevant))))
         return Field(id=definition.id, kind=definition.kind, label=label_text, hint=hint_text, lang=self.lang,
                      lines=definition.lines, choices=choices, choice_labels=labels,
-                     max_length=definition.max_length or 0)
+                     max_length=definition.max_length or 0, required=definition.required,
+                     relevant=definition.relevant, checks=self.checks(definition))
+
+    def checks(self, definition: FieldDef) -> Checks:
+        """What the field refuses as it is filled, in words, and how its language writes numbers; one
+        per kind and bounds."""
+        kind = KINDS[definition.kind]
+        if not kind.script:
+            return NO_CHECKS
+        key = (definition.kind, definition.min, definition.max)
+        if key not in self.made_checks:
+            bounds = (definition.min is not None, definition.max is not None)
+            out_of_range = self.text(OUT_OF_RANGE[bounds], **{
+                name: self.number(value) for name, value in (("min", definition.min), ("max", definition.max))
+                if value is not None}) if any(bounds) else ""
+            group, decimal = self.number_symbols() if kind.numeric else ("", "")
+            self.made_checks[key] = Checks(self.text(kind.refusal), definition.min, definition.max, out_of_range,
+                                           group=group, decimal=decimal)
+        return self.made_checks[key]
+
+    def number_symbols(self) -> tuple[str, str]:
+        """(grouping, decimal separator) as the language writes numbers: «1 250 000,50»; the registry's,
+        or Babel's where it gives none (Babel and its locale data took a build 80 ms)."""
+        if self.language.numbers:
+            return self.language.numbers
+        from babel import Locale
+
+        symbols = Locale.parse(self.language.tag, sep="-").number_symbols["latn"]
+        return symbols["group"], symbols["decimal"]
+
+    def number(self, value) -> str:
+        """A bound as the language writes it."""
+        group, decimal = self.number_symbols()
+        whole, _, fraction = plain_decimal(value).partition(".")
+        sign, digits = ("-", whole[1:]) if whole.startswith("-") else ("", whole)
+        grouped = f"{int(digits):,}".replace(",", group)
+        return sign + grouped + (decimal + fraction if fraction else "")
+
+    def condition(self, relevant: Relevance) -> str:
+        """When a field applies, in words: «Заполните, если «Есть ли специалист?»: отмечено»."""
+        decider = self.deciders[relevant.field]
+        if decider.kind == "yesno":  # in words, «отмечено»; an option by its label, in quotes
+            answers = [self.text(YESNO_ANSWERS[value]) for value in relevant.values]
+        else:
+            names = {option.value: self.text(option.label) for option in decider.options}
+            answers = [f"«{names.get(value, value)}»" for value in relevant.values]
+        joined = f" {self.text(RELEVANT_OR)} ".join(answers)
+        return self.text(RELEVANT_WHEN, question=self.text(self.questions[relevant.field]), answers=joined)
 
     def marked(self, definition: FieldDef) -> bool:
         return self.marks and definition.required
@@ -137,7 +200,8 @@ class Localizer:
         return self.cell((self.field(grid.column_field(row, column), label=label, hint=""),))
 
     def total_row(self, grid: GridDef, headers: list[str]) -> tuple[Cell, ...]:
-        """The total's label in the first column that is not added up, a field under each that is."""
+        """The total's label in the first column that is not added up, a field under each that is,
+        which adds its column up as it is filled."""
         title = self.text(grid.total)
         added = grid.total_columns()
         label_at = next((c.id for c in grid.columns if c not in added), None)
@@ -145,6 +209,7 @@ class Localizer:
         for column, header in zip(grid.columns, headers):
             if column in added:
                 field = self.field(grid.total_field(column), label=f"{title}: {header}", hint="")
+                field = dataclasses.replace(field, checks=dataclasses.replace(field.checks, sums=grid.column_ids(column)))
                 cells.append(self.cell((field,)))
             else:
                 cells.append(self.cell((title,) if column.id == label_at else (), "header_cell"))
@@ -188,19 +253,34 @@ class Localizer:
 
     def document(self, form: FormDef) -> Document:
         self.marks = form.mark_required and any(f.required for f in form.field_defs())
+        self.deciders, self.questions = deciders(form)
         blocks = self.blocks(form)
         if self.marks:  # says what the mark means, once, at the end
             blocks += (Paragraph((self.text(REQUIRED_NOTE),), self.lang, "plain"),)
+        title = self.text(form.title)
         return Document(
-            form_id=form.id, lang=self.lang, call_id=self.call.id, title=self.text(form.title),
+            form_id=form.id, lang=self.lang, call_id=self.call.id, title=title,
             blocks=blocks, letterhead_mm=self.call.letterhead_height_mm if form.letterhead else 0.0,
-            page_numbers=form.page_numbers, footer=self.text(FOOTER), languages=(self.language,))
+            page_numbers=form.page_numbers, footer=self.text(FOOTER), languages=(self.language,),
+            titles=(title,), letterhead_alt=self.text(LETTERHEAD_ALT) if form.letterhead else "")
 
 
 # The one place that turns each kind of block into what renderers draw (a list: several blocks).
 BLOCKS = {ParagraphDef: Localizer.paragraph, FieldBlockDef: Localizer.field_block,
           LabelTableDef: Localizer.label_table, GridDef: Localizer.grid,
           NumberedFieldsDef: Localizer.numbered, SignaturesDef: Localizer.signatures}
+
+
+def deciders(form: FormDef) -> tuple[dict[str, FieldDef], dict[str, str]]:
+    """The fields a condition of the form names, and the message id asking each: the label of
+    its table row, or its own label or hint, or its kind's placeholder."""
+    named = {f.relevant.field for f in form.field_defs() if f.relevant}
+    if not named:
+        return {}, {}
+    found = {f.id: f for f in form.field_defs() if f.id in named}
+    rows = {row.value.id: row.label for block in form.blocks if isinstance(block, LabelTableDef)
+            for row in block.rows if isinstance(row.value, FieldDef)}
+    return found, {i: rows.get(i) or f.label or f.hint or KINDS[f.kind].placeholder for i, f in found.items()}
 
 
 def _merge_text(runs: list[Run]) -> tuple[Run, ...]:

@@ -28,6 +28,19 @@ class OptionDef:
 
 
 @dataclass(frozen=True)
+class Relevance:
+    """When a field applies: only while another field of its form holds one of `values` (XLSForm's
+    `relevant`, in the one shape a definition may write: `{field: has_specialist, is: yes}`)."""
+
+    field: str  # the field whose answer decides: a choice, yesno or rating
+    values: tuple[str, ...]  # its canonical values that make the field apply
+
+    def described(self) -> str:
+        """As a problem line says it: `has_specialist is yes`, `rating is 1 or 2`."""
+        return f"{self.field} is {' or '.join(self.values)}"
+
+
+@dataclass(frozen=True)
 class FieldDef:
     id: str
     kind: str
@@ -39,6 +52,7 @@ class FieldDef:
     min: Decimal | None = None  # number, amount
     max: Decimal | None = None
     max_length: int | None = None  # text kinds
+    relevant: Relevance | None = None  # applies only when another field has some value; always when None
 
     def message_ids(self) -> Iterator[str]:
         yield from (m for m in (self.hint, self.label) if m)
@@ -150,6 +164,10 @@ class GridDef:
     def total_field(self, column: ColumnDef) -> FieldDef:
         return FieldDef(f"{self.id}_total_{column.id}", column.kind)
 
+    def column_ids(self, column: ColumnDef) -> tuple[str, ...]:
+        """The fields of a column, first row first: what its total adds up."""
+        return tuple(self.field_id(row, column) for row in range(1, self.rows + 1))
+
     def field_defs(self) -> Iterator[FieldDef]:
         for row in range(1, self.rows + 1):
             for column in self.columns:
@@ -223,6 +241,21 @@ class ProjectSettings:
 # ---- the localized document --------------------------------------------------------------------
 
 @dataclass(frozen=True)
+class Checks:
+    """What a field does as it is filled on screen, where a viewer runs form scripts
+    (formats/pdf/scripts.py): the words it refuses a value with, in the field's language (both, in a
+    bilingual edition), its bounds, and what a total adds up."""
+
+    refusal: str = ""  # a value of the wrong shape: a letter in an amount, 31.02.2027, «aksuu@»
+    min: Decimal | None = None
+    max: Decimal | None = None
+    out_of_range: str = ""  # a number outside min and max
+    sums: tuple[str, ...] = ()  # a grid total: the fields of its column
+    group: str = ""  # how the field's language writes a number: «1 250 000,50»
+    decimal: str = ""
+
+
+@dataclass(frozen=True)
 class Field:
     id: str
     kind: str
@@ -233,6 +266,9 @@ class Field:
     choices: tuple[str, ...] = ()  # values of a rating's or a choice's options
     choice_labels: tuple[str, ...] = ()  # what each option shows, in the field's language
     max_length: int = 0
+    required: bool = False
+    relevant: Relevance | None = None
+    checks: Checks = Checks()
 
 
 Run = Union[str, Field]
@@ -277,9 +313,12 @@ class Document:
     page_numbers: bool = False
     footer: str = ""  # names the call, so a printed page can be matched to it
     row: str = ""  # a prefilled copy: its data row's folder name, which the page codes carry
+    letterhead_alt: str = ""  # a letter's: what a screen reader says of the letterhead it is put on
     # the registry's entry of each language in it, main language first: out of its repr, which is
     # the source a build records (manifest.json), as the language's tag was code before it was data
     languages: tuple[Language, ...] = dataclass_field(default=(), repr=False, compare=False)
+    # the title in each of those languages (`title` joins them): made from the same texts as `title`
+    titles: tuple[str, ...] = dataclass_field(default=(), repr=False, compare=False)
 
     @property
     def language(self) -> str:

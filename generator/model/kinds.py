@@ -194,22 +194,30 @@ class Kind:
     text: bool = False  # takes max_length
     show: Callable[[str, str], str] = lambda value, lang: value  # canonical value → as the language writes it
     unanswered: str = ""  # what an empty returned field reads as
+    # as it is filled on screen: which of formats/pdf/scripts.py's fixed checks its PDF field runs
+    # (number, amount, date, email, phone), and the message id of what it says to a value it refuses
+    script: str = ""
+    refusal: str = ""
 
 
 KINDS: dict[str, Kind] = {kind.name: kind for kind in (
     Kind("text", N_("placeholder.text"), _plain, "text", "text", text=True),
     Kind("multiline", N_("placeholder.text"), _multiline, "multiline", "multiline", text=True),
-    Kind("number", N_("placeholder.number"), _number, "text", "text", blank_mm=22, numeric=True),
-    Kind("date", N_("placeholder.date"), _date, "date", "text", blank_mm=32),
+    Kind("number", N_("placeholder.number"), _number, "text", "text", blank_mm=22, numeric=True, script="number",
+         refusal=N_("refuse.number")),
+    Kind("date", N_("placeholder.date"), _date, "date", "text", blank_mm=32, script="date", refusal=N_("refuse.date")),
     Kind("rating", N_("placeholder.rating"), _rating, "dropdown", "buttons"),
     Kind("choice", N_("placeholder.choice"), _choice, "dropdown", "buttons"),
     Kind("yesno", N_("placeholder.yesno"), _yesno, "checkbox", "check", unanswered=NO),
-    Kind("amount", N_("placeholder.amount"), _amount, "text", "text", blank_mm=32, numeric=True, show=show_amount),
-    Kind("email", N_("placeholder.email"), _email, "text", "text", text=True),
-    Kind("phone", N_("placeholder.phone"), _phone, "text", "text", blank_mm=40, text=True),
+    Kind("amount", N_("placeholder.amount"), _amount, "text", "text", blank_mm=32, numeric=True, show=show_amount,
+         script="amount", refusal=N_("refuse.amount")),
+    Kind("email", N_("placeholder.email"), _email, "text", "text", text=True, script="email",
+         refusal=N_("refuse.email")),
+    Kind("phone", N_("placeholder.phone"), _phone, "text", "text", blank_mm=40, text=True, script="phone",
+         refusal=N_("refuse.phone")),
     Kind("signature", N_("placeholder.signature"), _signature, None, "signature", blank_mm=60),
 )}
-KIND_MESSAGES = tuple(sorted({kind.placeholder for kind in KINDS.values()}))
+KIND_MESSAGES = tuple(sorted({kind.placeholder for kind in KINDS.values()} | {k.refusal for k in KINDS.values() if k.refusal}))
 
 
 def kind_of(name: str) -> Kind:

@@ -41,6 +41,7 @@ class Language(NamedTuple):  # NamedTuples, not dataclasses: every command impor
     ocr: str  # the tesseract model a scan of it is read with
     grammar: str = ""  # the module of generator/language/ that writes its case endings, or none
     base: str = ""  # a pseudo-language's language, whose catalog and call settings it takes
+    numbers: tuple[str, ...] = ()  # CLDR's (grouping, decimal separator) of «1 250 000,50»; none given: Babel's
 
     @property
     def texts(self) -> str:
@@ -124,4 +125,4 @@ def pseudo_language(base: Language) -> Language:
     """`base` as its pseudo-language: the same dates, grammar and scans, its name marked as its messages are."""
     return Language(code=base.code + PSEUDO, name=f"{PSEUDO_OPEN}{base.name}{PSEUDO_CLOSE}", tag=base.tag,
                     months=base.months, letters=base.letters + PSEUDO_OPEN + PSEUDO_CLOSE + PSEUDO_PADDING,
-                    ocr=base.ocr, grammar=base.grammar, base=base.code)
+                    ocr=base.ocr, grammar=base.grammar, base=base.code, numbers=base.numbers)

@@ -77,6 +77,7 @@ SAID = {
     # what collect finds in an application or a returned file
     N_("problem.field"): "{field}: {problem}",
     N_("problem.required_empty"): "{form}: required field '{field}' is empty",
+    N_("problem.not_applicable"): "{form}: '{field}' is answered, but applies only when {when_field} is {answer}",
     N_("problem.required_unticked"): "{form}: required field '{field}' is not ticked",
     N_("problem.total"): "{field}: total {given} is not the sum of its column, {expected}",
     N_("problem.conflict"): "{field}: '{value}' differs from '{other}' in {file}; the first is kept",

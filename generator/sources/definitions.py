@@ -11,8 +11,8 @@ from .. import FORMS_DIR
 from ..errors import FormgenError, suggestion
 from ..model.forms import (FIELD_KINDS, PARAGRAPH_STYLES, BlockDef, ColumnDef, FieldBlockDef, FieldDef,
                            FormDef, GridDef, LabelTableDef, NumberedFieldsDef, OptionDef, ParagraphDef,
-                           ProjectSettings, RowDef, SignaturesDef)
-from ..model.kinds import KINDS, MAX_MULTI_LINE, decimal_of
+                           ProjectSettings, Relevance, RowDef, SignaturesDef)
+from ..model.kinds import KINDS, MAX_MULTI_LINE, NO, RATING_CHOICES, YES, decimal_of
 from .languages import KEYS as LANGUAGE_SETTINGS, SETTINGS_FILE as SETTINGS
 from .yamlfile import YamlReader, load_yaml, load_yaml_once, parse_yaml, placed
 
@@ -26,7 +26,9 @@ DEFAULT_GRID_ROWS = 10
 MAX_GRID_ROWS = 200
 MAX_OPTIONS = 200
 BILINGUAL_LAYOUTS = ("columns", "stacked")
-FIELD_KEYS = ("hint", "label", "lines", "required", "choices", "min", "max", "max_length")
+FIELD_KEYS = ("hint", "label", "lines", "required", "choices", "min", "max", "max_length", "relevant")
+RELEVANCE_KEYS = ("field", "is")
+DECIDING_KINDS = ("choice", "yesno", "rating")  # a field whose answers are known values can decide relevance
 COLUMN_KEYS = ("kind", "choices", "min", "max", "max_length")
 
 
@@ -36,6 +38,7 @@ class _Reader(YamlReader):
     def __init__(self, path: Path, shared: dict[str, tuple[OptionDef, ...]] | None = None) -> None:
         super().__init__(path)
         self.lists = dict(shared or {})
+        self.relevance_places: dict[str, str] = {}  # field id → where its `relevant:` is, for messages
 
     def message_id(self, value: Any, place: str) -> str:
         if not isinstance(value, str) or not MESSAGE_ID.match(value):
@@ -73,7 +76,35 @@ class _Reader(YamlReader):
             label=self.message_id(spec["label"], f"{place}.label") if "label" in spec else None,
             lines=self.positive_int(spec.get("lines", 1), f"{place}.lines", 20),
             required=self.boolean(spec.get("required"), f"{place}.required", False),
+            relevant=self.relevance(field_id, spec, place) if "relevant" in spec else None,
             **self.constraints(spec, kind, place))
+
+    def relevance(self, field_id: str, spec: dict, place: str) -> Relevance:
+        """`relevant: {field: F, is: V}` or `is: [V, W]`: the field applies only while F holds one of
+        the values. Nothing else: no expression of staff text is ever evaluated. Whether F exists and
+        takes those values is checked when the whole form is read (`checked_relevance`)."""
+        place = f"{place}.relevant"
+        given = self.mapping(spec["relevant"], place, RELEVANCE_KEYS)
+        wanted = given["is"] if isinstance(given["is"], list) else [given["is"]]
+        answers = placed(given, "is", f"{place}.is")
+        values = tuple(self.condition_value(value, answers) for value in wanted)
+        if not values:
+            raise self.fail(answers, "no answer given", "write the answer that makes this field apply: "
+                            "`is: yes`, or a list `is: [chui, osh]`", code="FG134")
+        self.relevance_places[field_id] = placed(spec, "relevant", place)
+        return Relevance(self.field_id(given["field"], placed(given, "field", f"{place}.field")), values)
+
+    def condition_value(self, value: Any, place: str) -> str:
+        """An answer as the deciding field stores it: `yes`/`no` (YAML reads them as true/false), a
+        rating's number, an option's value."""
+        if isinstance(value, bool):
+            return YES if value else NO
+        if isinstance(value, int):
+            return str(value)
+        if not isinstance(value, str) or not OPTION_VALUE.match(value):
+            raise self.fail(place, f"'{value}' is not an answer a field can hold",
+                            "write an option's value (lower-case ASCII), yes or no, or a rating 1 to 5", code="FG134")
+        return value
 
     def constraints(self, spec: dict, kind: str, place: str) -> dict:
         """A field's choice list, min, max and max_length, each allowed only where its kind has a use for it."""
@@ -265,6 +296,7 @@ class _Reader(YamlReader):
             step=self.message_id(data["step"], "step") if "step" in data else "",
             choice_labels=tuple(o.label for options in self.lists.values() for o in options))
         self.unique_fields(form)
+        self.checked_relevance(form)
         return form
 
     def page_budget(self, value: Any) -> tuple[tuple[str, int], ...]:
@@ -283,6 +315,50 @@ class _Reader(YamlReader):
             seen.add(field.id)
 
 
+    def checked_relevance(self, form: FormDef) -> None:
+        """Each `relevant:` names another field of this form that holds known answers, by values it
+        can hold, and no field depends on itself through others."""
+        fields = {field.id: field for field in form.field_defs()}
+        for field in fields.values():
+            if field.relevant is None:
+                continue
+            where, decider = self.relevance_places[field.id], fields.get(field.relevant.field)
+            if decider is None or decider is field:
+                raise self.fail(where, f"no other field '{field.relevant.field}' in this form",
+                                suggestion(field.relevant.field, [f for f in fields if f != field.id]), code="FG135")
+            if decider.kind not in DECIDING_KINDS:
+                raise self.fail(where, f"'{decider.id}' is a {decider.kind} field, whose answers are "
+                                "not known in advance", f"let a {', '.join(DECIDING_KINDS)} field decide", code="FG135")
+            allowed = answers_of(decider)
+            for value in field.relevant.values:
+                if value not in allowed:
+                    raise self.fail(where, f"'{value}' is not an answer of '{decider.id}'",
+                                    f"use one of: {', '.join(allowed)}", code="FG134")
+            if depends_on(field.id, fields):
+                raise self.fail(where, f"'{field.id}' depends on itself through {field.relevant.field}",
+                                "let a field that applies always decide", code="FG135")
+
+
+def answers_of(field: FieldDef) -> tuple[str, ...]:
+    """The values a choice, yesno or rating field can hold."""
+    if field.kind == "yesno":
+        return (YES, NO)
+    if field.kind == "rating":
+        return RATING_CHOICES
+    return tuple(option.value for option in field.options)
+
+
+def depends_on(field_id: str, fields: dict[str, FieldDef]) -> bool:
+    """Whether a field's chain of deciding fields comes back to it."""
+    seen, current = set(), fields[field_id].relevant
+    while current is not None and current.field in fields and current.field not in seen:
+        if current.field == field_id:
+            return True
+        seen.add(current.field)
+        current = fields[current.field].relevant
+    return False
+
+
 def iter_field_defs(form: FormDef) -> Iterator[FieldDef]:
     """Every field of a form in reading order, grid cells and numbered lists expanded."""
     return form.field_defs()
@@ -291,6 +367,24 @@ def iter_field_defs(form: FormDef) -> Iterator[FieldDef]:
 def message_ids(form: FormDef) -> Iterator[str]:
     """Every message id a form definition uses, in reading order (may repeat)."""
     return form.message_ids()
+
+
+def applies(field: FieldDef, values: dict[str, str], fields: dict[str, FieldDef]) -> bool:
+    """Whether a field applies to an application's answers: always, unless its `relevant:` names a
+    field whose answer (an empty one read as its kind reads it: an unticked box is «no») is not one of
+    its values, or that field does not apply itself."""
+    while field.relevant is not None:
+        decider = fields[field.relevant.field]
+        answer = values.get(decider.id) or KINDS[decider.kind].unanswered
+        if answer not in field.relevant.values:
+            return False
+        field = decider
+    return True
+
+
+def answered(field: FieldDef, value: str) -> bool:
+    """Whether a value is an answer: not empty, and not what an untouched field reads as (an unticked box)."""
+    return value not in ("", KINDS[field.kind].unanswered)
 
 
 def column_sums(form: FormDef, values: dict[str, str]) -> dict[str, Decimal | None]:

@@ -18,6 +18,7 @@ from .yamlfile import YamlReader, load_yaml_once, placed
 SETTINGS_FILE = "project.yaml"
 KEYS = ("languages", "main_language", "bilingual")  # of project.yaml: the rest are definitions.load_settings's
 LANGUAGE_KEYS = ("name", "tag", "months", "letters", "ocr", "edition")
+NUMBER_KEYS = ("group", "decimal")
 CODE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?$")  # ISO 639, maybe with a script: uz, uz-Cyrl
 TAG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 MODEL = re.compile(r"^[A-Za-z0-9_]+$")
@@ -70,7 +71,7 @@ class _Reader(YamlReader):
         return Languages(languages, singles + pairs, main, str(self.path))
 
     def language(self, entry: Any, code: str, place: str) -> Language:
-        entry = self.mapping(entry, place, LANGUAGE_KEYS, ("grammar",))
+        entry = self.mapping(entry, place, LANGUAGE_KEYS, ("grammar", "numbers"))
         months = entry["months"]
         if not isinstance(months, list) or len(months) != MONTHS:
             raise self.fail(placed(entry, "months", f"{place}.months"), f"expected the {MONTHS} month names",
@@ -83,7 +84,20 @@ class _Reader(YamlReader):
             letters=self.text(entry, "letters", f"{place}.letters"),
             ocr=self.text(entry, "ocr", f"{place}.ocr", MODEL,
                           "a tesseract model's name (`tesseract --list-langs` shows them)"),
-            grammar=self.grammar(entry, f"{place}.grammar") if "grammar" in entry else "")
+            grammar=self.grammar(entry, f"{place}.grammar") if "grammar" in entry else "",
+            numbers=self.numbers(entry, f"{place}.numbers") if "numbers" in entry else ())
+
+    def numbers(self, entry: dict, place: str) -> tuple[str, str]:
+        """`numbers: {group: "\\u00a0", decimal: ","}`: how the language writes «1 250 000,50», each a
+        character or two that is not a digit, taken as written (a grouping space is one)."""
+        given = self.mapping(entry["numbers"], place, NUMBER_KEYS)
+        for key in NUMBER_KEYS:
+            value = given[key]
+            if not isinstance(value, str) or not 1 <= len(value) <= 2 or any(c.isdigit() for c in value):
+                raise self.fail(placed(given, key, f"{place}.{key}"), f"'{value}' is not a {key} separator",
+                                'write CLDR\'s for the language, quoted: group: "\\u00a0" (a no-break space), '
+                                'decimal: ","', code="FG506")
+        return given["group"], given["decimal"]
 
     def grammar(self, entry: dict, place: str) -> str:
         name = self.text(entry, "grammar", place)

@@ -58,8 +58,9 @@ def checked_letterhead(path: Path) -> bytes:
     return data
 
 
-def place_letter(letterhead: bytes, letter_docx: bytes) -> bytes:
-    """A checked letterhead (`checked_letterhead`) with the letter in it."""
+def place_letter(letterhead: bytes, letter_docx: bytes, document: object = None) -> bytes:
+    """A checked letterhead (`checked_letterhead`) with the letter in it (`document`'s: the letter
+    keeps its own languages and alt texts, and the letterhead its own)."""
     master = docx.Document(io.BytesIO(letterhead))
     letter = docx.Document(io.BytesIO(letter_docx))
     _pin_fonts(letter)

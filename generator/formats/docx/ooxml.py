@@ -156,15 +156,21 @@ def page_number_field() -> str:
             '<w:r><w:fldChar w:fldCharType="end"/></w:r>')
 
 
+DECORATIVE_EXTENSION = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"  # Office's extension for the flag
+DECORATIVE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+
+
 def floating_picture(rid: str, size: int, left: int, top: int, shape_id: int) -> str:
     """A run with a square picture at (left, top) EMU from the page's corner, in front of the text
-    and without wrapping: it takes no room in the flow (the page's QR code)."""
+    and without wrapping: it takes no room in the flow (the page's QR code). Marked decorative
+    (Word 365's flag): the code is for a scanner, and a screen reader passes it over."""
     return (f'<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
             f'relativeHeight="{shape_id}" behindDoc="0" locked="1" layoutInCell="1" allowOverlap="1">'
             f'<wp:simplePos x="0" y="0"/><wp:positionH relativeFrom="page"><wp:posOffset>{left}</wp:posOffset>'
             f'</wp:positionH><wp:positionV relativeFrom="page"><wp:posOffset>{top}</wp:posOffset></wp:positionV>'
             f'<wp:extent cx="{size}" cy="{size}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
-            f'<wp:docPr id="{shape_id}" name="Picture {shape_id}"/>'
+            f'<wp:docPr id="{shape_id}" name="Picture {shape_id}"><a:extLst><a:ext uri="{DECORATIVE_EXTENSION}">'
+            f'<adec:decorative xmlns:adec="{DECORATIVE}" val="1"/></a:ext></a:extLst></wp:docPr>'
             f'<wp:cNvGraphicFramePr><a:graphicFrameLocks noChangeAspect="1"/></wp:cNvGraphicFramePr>'
             f'<a:graphic><a:graphicData uri="{NAMESPACES["pic"]}"><pic:pic><pic:nvPicPr>'
             f'<pic:cNvPr id="0" name="image.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill>'

@@ -63,6 +63,7 @@ class ParagraphLook(NamedTuple):
     bold: bool = False
     keep_with_next: bool = False
     base: str = "Normal"
+    heading: int = 0  # a heading of this level (w:outlineLvl): Word's navigation pane and screen readers list it
 
 
 LOOKS = {
@@ -70,8 +71,8 @@ LOOKS = {
     "plain": ParagraphLook(before=4),
     "annex": ParagraphLook("right"),
     "addressee": ParagraphLook(after=3, left_indent=TEXT_WIDTH / 2 / EMU_PER_MM),
-    "title": ParagraphLook("center", before=6, after=6, bold=True),
-    "heading": ParagraphLook(before=12, after=6, bold=True, keep_with_next=True),
+    "title": ParagraphLook("center", before=6, after=6, bold=True, heading=1),
+    "heading": ParagraphLook(before=12, after=6, bold=True, keep_with_next=True, heading=2),
     "bullet": ParagraphLook(after=6, base="List Bullet"),
     "answer": ParagraphLook(after=6, left_indent=6.35),  # under the text of the bullet above
     "stamp": ParagraphLook(before=4),

@@ -30,23 +30,17 @@ _KINDS = bytes(32 if byte in b"\x00\t\n\x0c\r " else byte if byte in b"()<>[]{}/
 
 def check_pdf_size(data: bytes, name: str) -> None:
     """Refuse a PDF with more objects, references or values than a form can have, counting before parsing."""
-    if (len(data) <= MAX_VALUES and data.count(b"j") <= MAX_OBJECTS and data.count(b"R") <= MAX_REFERENCES
-            and b"/ObjStm" not in data):
-        return  # one letter of "12 0 obj" and "12 0 R" counts more than they do, in a third of the time
-    objects, references, values = _objects(data), _references(data), _values_outside_streams(data)
-    budget = MAX_UNPACKED_OBJECT_STREAMS
-    streams = _OBJECT_STREAM.finditer(data) if b"/ObjStm" in data else ()  # the search alone takes as long as the rest
-    for match in streams:
-        header = data[data.rfind(b"obj", 0, match.start()):match.end() + 200]
-        header = header[:header.find(b"stream")] if b"stream" in header else header
-        count = _COUNT.search(header)
-        objects += int(count.group(1)) if count else 0
-        unpacked = _unpack(data, match.end(), header, budget, name)
-        budget -= len(unpacked)
-        references += _references(unpacked)
-        values += _values(unpacked, 0, len(unpacked))
-        if objects > MAX_OBJECTS or references > MAX_REFERENCES or values > MAX_VALUES:
-            break
+    # Loosely first: one letter of "12 0 obj" and "12 0 R" counts more than they do, in a third of
+    # the time, and there are fewer values than bytes. A form formgen writes is within the limits so
+    # counted, its object streams (a prefilled file's structure tree) included.
+    loose = (data.count(b"j"), data.count(b"R"), len(data))
+    packed = data.find(b"/ObjStm")  # where object streams may start (a scan by the regular expression
+    if not _over(*loose) and packed < 0:  # from the start took as long again)
+        return
+    if not _over(*_with_packed(data, packed, loose, name, exactly=False)):
+        return
+    objects, references, values = _with_packed(
+        data, packed, (_objects(data), _references(data), _values_outside_streams(data)), name, exactly=True)
     if objects > MAX_OBJECTS or references > MAX_REFERENCES:
         raise FormgenError(name, "", f"{objects} objects and {references} references, more than a form has "
                            f"(at most {MAX_OBJECTS} and {MAX_REFERENCES})", "save the PDF again from the program "
@@ -55,6 +49,33 @@ def check_pdf_size(data: bytes, name: str) -> None:
         raise FormgenError(name, "", f"about {values} values (numbers, names, strings, lists) outside its streams, "
                            f"more than a form has (at most {MAX_VALUES})", "save the PDF again from the program "
                            "that made it")
+
+
+def _over(objects: int, references: int, values: int) -> bool:
+    return objects > MAX_OBJECTS or references > MAX_REFERENCES or values > MAX_VALUES
+
+
+def _with_packed(data: bytes, packed: int, counted: tuple[int, int, int], name: str,
+                 exactly: bool) -> tuple[int, int, int]:
+    """`counted` (objects, references, values outside object streams) with those the object streams
+    from about `packed` on hold (`exactly`, or no fewer), each unpacked within the bound; counting
+    stops once over a limit."""
+    objects, references, values = counted
+    budget = MAX_UNPACKED_OBJECT_STREAMS
+    # the first match's /Type is the last one before the first /ObjStm (only white space between them), or later
+    streams = _OBJECT_STREAM.finditer(data, max(0, data.rfind(b"/Type", 0, packed))) if packed >= 0 else ()
+    for match in streams:
+        header = data[data.rfind(b"obj", 0, match.start()):match.end() + 200]
+        header = header[:header.find(b"stream")] if b"stream" in header else header
+        count = _COUNT.search(header)
+        objects += int(count.group(1)) if count else 0
+        unpacked = _unpack(data, match.end(), header, budget, name)
+        budget -= len(unpacked)
+        references += _references(unpacked) if exactly else unpacked.count(b"R")
+        values += _values(unpacked, 0, len(unpacked)) if exactly else len(unpacked)
+        if _over(objects, references, values):
+            break
+    return objects, references, values
 
 
 def _values_outside_streams(data: bytes) -> int:

@@ -14,8 +14,10 @@ from typing import Mapping, NamedTuple, Sequence
 
 from ...model.page_id import QrMask
 from .fonts import Face, face, split_to_width
+from .scripts import NO_SCRIPTS, FormScripts
 from .syntax import (Name, PdfObjects, Ref, Stream, add_font, circle_path, flate, glyph_hex, image_mask, rectangle,
                      serialise, text_string)
+from .tags import Tags, metadata
 
 FIELD_FACE = "sans"
 # PDFium types non-Latin text in the form's own font only when it classes that font as "symbol",
@@ -28,12 +30,15 @@ LEADING = 1.15  # line pitch / font size in multi-line appearances
 PAGE_SIZE = (210 * (72 / 2.54 * 0.1), 297 * (72 / 2.54 * 0.1))  # A4 in points (to the last bit as before)
 
 FLAG_PRINT = 4
+FF_READ_ONLY = 1
+FF_REQUIRED = 1 << 1
 FF_MULTILINE = 1 << 12
 FF_NO_TOGGLE_TO_OFF = 1 << 14
 FF_RADIO = 1 << 15
 FF_COMBO = 1 << 17
 CHECKED = "yes"  # a check box's on state: what it exports
 OFF = Name("Off")
+TABS = Name("S")  # a page's fields in the order of the structure tree
 
 
 class Widget(NamedTuple):
@@ -50,6 +55,8 @@ class Widget(NamedTuple):
     control: str = "text"  # text | multiline | buttons | combo | check | signature (kinds.pdf_widget)
     options: tuple[tuple[str, str], ...] = ()  # (export value, label) of a combo box
     max_length: int = 0
+    required: bool = False  # flagged, so a viewer that can outlines it and warns
+    read_only: bool = False  # a total: its scripts compute it
 
     @property
     def width(self) -> float:
@@ -93,10 +100,12 @@ class Page:
 
 
 def write_form(pages: Sequence[Page], fonts: Mapping[str, str], chars: Mapping[str, set[str]],
-               widgets: Sequence[Widget], title: str, tag: str) -> FormFile:
-    """The PDF with every field empty: one field per field id, named by the id, in `widgets` order.
-    `fonts` maps each face the pages use to its resource name there, `chars` to what they set in
-    it: a face only printed embeds those glyphs; the fields' face all (a user may type anything)."""
+               widgets: Sequence[Widget], tags: Tags, scripts: FormScripts = NO_SCRIPTS) -> FormFile:
+    """The PDF with every field empty: one field per field id, named by the id, in `widgets` order,
+    tagged (PDF/UA-1) by `tags`, the structure the pages were drawn with. `fonts` maps each face the
+    pages use to its resource name there, `chars` to what they set in it: a face only printed
+    embeds those glyphs; the fields' face all (a user may type anything). `scripts`: what the fields
+    do as they are filled (scripts.py)."""
     pdf = PdfObjects()
     catalog, page_tree, info = pdf.reserve(), pdf.reserve(), pdf.reserve()
     page_refs = [pdf.reserve() for _ in pages]
@@ -106,20 +115,31 @@ def write_form(pages: Sequence[Page], fonts: Mapping[str, str], chars: Mapping[s
     resources = pdf.add({"Font": {name: font_refs[key] for key, name in fonts.items()},
                          "XObject": {page.code_name: code for page, code in zip(pages, codes)}})
     appearance_resources = pdf.add({"Font": {FONT_RESOURCE: font_refs[FIELD_FACE]}})
-    form = FormWriter(pdf, page_refs, appearance_resources)
+    form = FormWriter(pdf, page_refs, appearance_resources, widgets, scripts)
     fields = {field_id: form.field(group) for field_id, group in grouped(widgets).items()}
-    for page, ref, annotations in zip(pages, page_refs, form.annotations):
+    for index, (page, ref, annotations) in enumerate(zip(pages, page_refs, form.annotations)):
         pdf.put(ref, {"Type": Name("Page"), "Parent": page_tree, "MediaBox": [0, 0, *PAGE_SIZE],
                       "Resources": resources, "Contents": pdf.add(flate(page.content)),
-                      **({"Annots": annotations} if annotations else {})})
+                      **({"Annots": annotations} if annotations else {}), "StructParents": index, "Tabs": TABS})
     pdf.put(page_tree, {"Type": Name("Pages"), "Kids": page_refs, "Count": len(page_refs)})
-    pdf.put(info, {"Title": title, "Creator": "formgen", "Producer": "formgen"})
+    document = tags.document
+    pdf.put(info, {"Title": document.title, "Creator": "formgen", "Producer": "formgen"})
     acro_form = {"Fields": [field.ref for field in fields.values()],
                  "DR": {"Font": {FONT_RESOURCE: font_refs[FIELD_FACE]}}, "DA": f"/{FONT_RESOURCE} 10 Tf 0 g"}
     if any(w.control == "signature" for w in widgets):
         acro_form["SigFlags"] = 1  # SignaturesExist
-    pdf.put(catalog, {"Type": Name("Catalog"), "Pages": page_tree, "AcroForm": acro_form,
-                      "Lang": tag})
+    structure = tags.write(pdf, page_refs, [form.refs[id(widget)] for widget in widgets])
+    titles = [(language.tag, title) for language, title in zip(document.languages, document.titles)]
+    entries = {"Type": Name("Catalog"), "Pages": page_tree, "AcroForm": acro_form,
+               "Lang": document.tag_of(document.language), "StructTreeRoot": structure,
+               "MarkInfo": {"Marked": True}, "ViewerPreferences": {"DisplayDocTitle": True},
+               "Metadata": pdf.add(metadata(document.title, titles))}
+    if scripts.document:  # its name tree in objects of its own: collect's reader follows three levels of nesting
+        script = pdf.add({"S": Name("JavaScript"), "JS": pdf.add(flate(scripts.document.encode("ascii")))})
+        entries["Names"] = pdf.add({"JavaScript": pdf.add({"Names": ["formgen", script]})})
+    if scripts.order:
+        acro_form["CO"] = [fields[field_id].ref for field_id in scripts.order if field_id in fields]
+    pdf.put(catalog, entries)
     data = pdf.file(catalog, info)
     return FormFile(pdf, catalog, info, fields, codes, allowed_values(widgets), appearance_resources, data)
 
@@ -152,8 +172,8 @@ def write_value(pdf: PdfObjects, form: FormFile, field: FieldObjects, widget: Wi
     elif widget.control == "check":
         state = Name(CHECKED) if value == CHECKED else OFF
         pdf.put(field.ref, {**field.entries, "V": state, "AS": state})
-    elif widget.control == "combo":
-        pdf.put(field.ref, {**field.entries, "V": value, "I": [[v for v, _ in widget.options].index(value)]})
+    elif widget.control == "combo":  # /I counts the empty first option
+        pdf.put(field.ref, {**field.entries, "V": value, "I": [[v for v, _ in widget.options].index(value) + 1]})
         pdf.put(field.appearance, text_appearance(widget, dict(widget.options).get(value, ""),
                                                   form.appearance_resources))
     elif widget.control != "signature":
@@ -210,12 +230,29 @@ def check_values(allowed: Mapping[str, frozenset[str] | None], values: Mapping[s
 
 class FormWriter:
     """Writes empty fields and their widgets, collecting each page's annotations; appearances that
-    never change (a button's states, an empty signature) are shared by widgets of one size."""
+    never change (a button's states, an empty signature) are shared by widgets of one size. Each
+    widget's /StructParent is the number of pages and its index in `widgets` (tags.py)."""
 
-    def __init__(self, pdf: PdfObjects, pages: list[Ref], appearance_resources: Ref) -> None:
-        self.pdf, self.pages, self.resources = pdf, pages, appearance_resources
+    def __init__(self, pdf: PdfObjects, pages: list[Ref], appearance_resources: Ref,
+                 widgets: Sequence[Widget], scripts: FormScripts = NO_SCRIPTS) -> None:
+        self.pdf, self.pages, self.resources, self.scripts = pdf, pages, appearance_resources, scripts
         self.annotations: list[list[Ref]] = [[] for _ in pages]
         self.shared: dict[tuple, Ref] = {}
+        self.keys = {id(widget): len(pages) + index for index, widget in enumerate(widgets)}
+        self.refs: dict[int, Ref] = {}  # id(widget) → its annotation
+
+    def actions(self, widget: Widget) -> dict[str, Ref]:
+        """The field's /AA: its actions, shared by every field that has the same (a column's cells)."""
+        actions = self.scripts.actions.get(widget.field_id)
+        if not actions:
+            return {}
+        key = ("actions", *sorted(actions.items()))
+        return {"AA": self.once(key, lambda: {event: {"S": Name("JavaScript"), "JS": code}
+                                              for event, code in sorted(actions.items())})}
+
+    @staticmethod
+    def flags(widget: Widget, flags: int = 0) -> int:
+        return flags | (FF_REQUIRED if widget.required else 0) | (FF_READ_ONLY if widget.read_only else 0)
 
     def field(self, group: list[Widget]) -> FieldObjects:
         control = group[0].control
@@ -226,11 +263,12 @@ class FormWriter:
 
     def widget(self, widget: Widget, **entries: object) -> dict[str, object]:
         return {"Type": Name("Annot"), "Subtype": Name("Widget"), "F": FLAG_PRINT, "P": self.pages[widget.page],
-                "Rect": rectangle(widget.rect), "MK": {}, **entries}
+                "Rect": rectangle(widget.rect), "MK": {}, "StructParent": self.keys[id(widget)], **entries}
 
     def attach(self, widget: Widget, entries: Mapping[str, object], **more: object) -> FieldObjects:
         ref = self.pdf.add(entries)
         self.annotations[widget.page].append(ref)
+        self.refs[id(widget)] = ref
         return FieldObjects(ref, entries, **more)
 
     def once(self, key: tuple, make) -> Ref:
@@ -246,40 +284,51 @@ class FormWriter:
         `entries` and of the empty appearance), which takes a third of the time."""
         pdf = self.pdf
         appearance = pdf.add_serialised(empty_text_appearance(widget.width, widget.height, self.resources), True)
-        flags = FF_MULTILINE if widget.kind == "multiline" else 0
+        flags = self.flags(widget, FF_MULTILINE if widget.kind == "multiline" else 0)
         appearance_font = f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g"
         rect = rectangle(widget.rect)
+        key = self.keys[id(widget)]
         entries = {"Type": ANNOT, "Subtype": WIDGET, "F": FLAG_PRINT, "P": self.pages[widget.page], "Rect": rect,
-                   "MK": {}, "FT": TEXT, "T": widget.field_id, "TU": widget.label, "Ff": flags,
+                   "MK": {}, "StructParent": key, "FT": TEXT, "T": widget.field_id, "TU": widget.label, "Ff": flags,
                    "DA": appearance_font, "AP": {"N": appearance}}
+        more = b""
         if widget.max_length:
             entries["MaxLen"] = widget.max_length
+            more = b"/MaxLen %d" % widget.max_length
+        actions = self.actions(widget)
+        if actions:
+            entries.update(actions)
+            more += b"/AA " + actions["AA"]
         ref = pdf.add_serialised(TEXT_FIELD % (
-            self.pages[widget.page], rect, text_string(widget.field_id), text_string(widget.label), flags,
-            text_string(appearance_font), appearance,
-            b"/MaxLen %d" % widget.max_length if widget.max_length else b""))
+            self.pages[widget.page], rect, key, text_string(widget.field_id), text_string(widget.label), flags,
+            text_string(appearance_font), appearance, more))
         self.annotations[widget.page].append(ref)
+        self.refs[id(widget)] = ref
         return FieldObjects(ref, entries, appearance=appearance)
 
     def combo_box(self, widget: Widget) -> FieldObjects:
-        """A drop-down list: each option exports its value and shows its label, in the form's own font."""
+        """A drop-down list: each option exports its value and shows its label, in the form's own font.
+        An empty option comes first, so no viewer shows the first real one as if it were chosen
+        (Okular did, and saved nothing)."""
         appearance = self.pdf.add(text_appearance(widget, "", self.resources))
-        entries = self.widget(widget, FT=Name("Ch"), Ff=FF_COMBO, T=widget.field_id, TU=widget.label,
-                              Opt=[[v, label] for v, label in widget.options],
-                              DA=f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g", AP={"N": appearance})
+        entries = self.widget(widget, FT=Name("Ch"), Ff=self.flags(widget, FF_COMBO), T=widget.field_id,
+                              TU=widget.label, Opt=[EMPTY_OPTION, *([v, label] for v, label in widget.options)],
+                              DA=f"/{FONT_RESOURCE} {widget.font_size:g} Tf 0 g", AP={"N": appearance},
+                              **self.actions(widget))
         return self.attach(widget, entries, appearance=appearance)
 
     def check_box(self, widget: Widget) -> FieldObjects:
         cross = self.once(("cross", widget.width, widget.height), lambda: cross_appearance(widget))
         entries = self.widget(widget, FT=Name("Btn"), T=widget.field_id, TU=widget.label,
                               MK={"CA": "8"},  # a cross, if a viewer redraws the box
-                              V=OFF, AS=OFF, AP={"N": {CHECKED: cross, "Off": self.empty(widget)}})
+                              V=OFF, AS=OFF, AP={"N": {CHECKED: cross, "Off": self.empty(widget)}},
+                              **({"Ff": self.flags(widget)} if widget.required else {}))
         return self.attach(widget, entries)
 
     def signature_field(self, widget: Widget) -> FieldObjects:
         """An empty signature field (/FT /Sig) where a PDF signer (Acrobat, pyHanko) puts its signature."""
         entries = self.widget(widget, FT=Name("Sig"), T=widget.field_id, TU=widget.label,
-                              AP={"N": self.empty(widget)})
+                              AP={"N": self.empty(widget)}, **({"Ff": FF_REQUIRED} if widget.required else {}))
         return self.attach(widget, entries)
 
     def radio_group(self, buttons: list[Widget]) -> FieldObjects:
@@ -291,14 +340,15 @@ class FormWriter:
             entries = self.widget(button, Parent=parent, MK={"CA": "l"},  # a round dot, if a viewer redraws it
                                   AS=OFF, AP={"N": {button.choice: dot, "Off": self.empty(button)}})
             kids.append((self.attach(button, entries).ref, entries))
-        entries = {"FT": Name("Btn"), "Ff": FF_RADIO | FF_NO_TOGGLE_TO_OFF, "T": first.field_id,
+        entries = {"FT": Name("Btn"), "Ff": self.flags(first, FF_RADIO | FF_NO_TOGGLE_TO_OFF), "T": first.field_id,
                    "TU": first.label, "V": OFF, "Kids": [ref for ref, _ in kids]}
         self.pdf.put(parent, entries)
         return FieldObjects(parent, entries, kids=tuple(kids))
 
 
 ANNOT, WIDGET, TEXT = Name("Annot"), Name("Widget"), Name("Tx")
-TEXT_FIELD = (b"<</Type /Annot/Subtype /Widget/F %d/P %%s/Rect %%s/MK <<>>/FT /Tx/T %%s/TU %%s/Ff %%d"
+EMPTY_OPTION = ["", ""]  # a combo box's first option: nothing chosen
+TEXT_FIELD = (b"<</Type /Annot/Subtype /Widget/F %d/P %%s/Rect %%s/MK <<>>/StructParent %%d/FT /Tx/T %%s/TU %%s/Ff %%d"
               b"/DA %%s/AP <</N %%s>>%%s>>" % FLAG_PRINT)
 
 

@@ -19,7 +19,9 @@ from ...model.page_id import (FINGERPRINT_HEX, MARK_INSET, MARK_QUIET, MARK_SIZE
                               PageId, clear_quiet_zones, draw_marks, form_name, qr_mask)
 from .fonts import split_to_width, text_width, widths
 from .form import PAGE_SIZE, FormFile, Page, Widget, fill_form, write_form
+from .scripts import form_scripts
 from .syntax import Canvas
+from .tags import Tags
 
 MM = 72 / 25.4
 PAGE_WIDTH, PAGE_HEIGHT = PAGE_SIZE
@@ -250,12 +252,14 @@ class Pages:
     chars: dict[str, set[str]] = dataclass_field(default_factory=dict)  # face → what every page sets in it
     contents: list[bytes] = dataclass_field(default_factory=list)  # the finished pages
     canvas: Canvas = dataclass_field(init=False)
+    tags: Tags = dataclass_field(init=False)  # the structure tree: what each drawn thing is to a reader
 
     def __post_init__(self) -> None:
+        self.tags = Tags(self.document)
         self.canvas = self.new_canvas()
 
     def new_canvas(self) -> Canvas:
-        canvas = Canvas(self.fonts, self.chars)
+        canvas = Canvas(self.fonts, self.chars, lambda owner: self.tags.begin(owner, self.index))
         clear_quiet_zones(canvas, PAGE_WIDTH, PAGE_HEIGHT)
         canvas.set_line_width(RULE)
         return canvas
@@ -268,6 +272,7 @@ class Pages:
 
     def finish_page(self) -> None:
         canvas = self.canvas
+        canvas.owner = None  # page number, footer: artifacts
         if self.document.page_numbers:
             canvas.set_font(SERIF, 10)
             canvas.draw_centred_string(LEFT + FRAME_WIDTH / 2, PAGE_NUMBER_BASELINE, str(self.index + 1))
@@ -291,9 +296,11 @@ class Pages:
         self.ink_areas.append(InkArea(name, self.index, rect))
 
     def add_widget(self, field: Field, rect: tuple[float, float, float, float], choice: str = "") -> None:
+        self.tags.widget(self.canvas.owner, self.index)
         self.widgets.append(Widget(field.id, field.kind, field.label, self.index, rect, FIELD_FONT_SIZE, choice,
                                    control=pdf_widget(field), options=tuple(zip(field.choices, field.choice_labels)),
-                                   max_length=field.max_length))
+                                   max_length=field.max_length, required=field.required,
+                                   read_only=bool(field.checks.sums)))
 
 
 @dataclass(frozen=True)
@@ -348,8 +355,7 @@ def render_blank(document: Document) -> BlankPdf:
     ids = page_ids(document, pages.widgets, pages.index)
     drawn = [Page(content, qr_mask(page.text()), form_name(index))
              for index, (content, page) in enumerate(zip(pages.contents, ids))]
-    form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, document.title,
-                      document.tag_of(document.language))
+    form = write_form(drawn, pages.fonts, pages.chars, pages.widgets, pages.tags, form_scripts(document))
     return BlankPdf(form, tuple(pages.widgets), tuple(ids))
 
 
@@ -467,7 +473,7 @@ def keeps_with_next(paragraph: Paragraph, style: Style, following: object) -> bo
 def paragraph_chunks(paragraph: Paragraph, style: Style, keep_with_next: bool) -> list[Chunk]:
     lines = layout(paragraph, style, FRAME_WIDTH)
     lines = aired(lines, [0.0] * len(lines))
-    chunks = [Chunk(line.height, line_drawer(line, style)) for line in lines]
+    chunks = [Chunk(line.height, line_drawer(line, style, paragraph)) for line in lines]
     for number, chunk in enumerate(chunks):
         last = number == len(chunks) - 1
         # whole headings stay together; elsewhere no first or last line alone on a page
@@ -476,9 +482,9 @@ def paragraph_chunks(paragraph: Paragraph, style: Style, keep_with_next: bool) -
     return chunks
 
 
-def line_drawer(line: Line, style: Style) -> Callable[[Pages, float, float], None]:
+def line_drawer(line: Line, style: Style, paragraph: Paragraph) -> Callable[[Pages, float, float], None]:
     def draw(pages: Pages, x: float, top: float) -> None:
-        draw_line(pages, line, x + style.left, top - line.ascent)
+        draw_line(pages, line, x + style.left, top - line.ascent, paragraph)
     return draw
 
 
@@ -775,8 +781,9 @@ def _word_spans(line: Line, left: float) -> list[tuple[float, float]]:
     return [(left + x, left + x + box.width) for x, box in words]
 
 
-def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
+def draw_line(pages: Pages, line: Line, x: float, baseline: float, paragraph: Paragraph) -> None:
     canvas = pages.canvas
+    canvas.owner = pages.tags.owner(paragraph)
     for _, box, _ in line.boxes:
         if type(box) is Word and box.cut:
             pages.overflow(f"the word «{box.text}…»", "wider than its line, so it is cut there", box.cut)
@@ -801,9 +808,12 @@ def draw_line(pages: Pages, line: Line, x: float, baseline: float) -> None:
 def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, baseline: float,
                word_space: float) -> None:
     first = run[0][1]
-    if first.text == "•":  # the bullet sits alone in its indent
+    if first.text == "•":  # the bullet sits alone in its indent, a list item's label
+        owner = canvas.owner
+        canvas.owner = owner and owner.label
         canvas.set_font(first.font, first.size)
         canvas.draw_string(x + run[0][0], baseline, "•")
+        canvas.owner = owner
         run = run[1:]
         if not run:
             return
@@ -817,7 +827,7 @@ def draw_words(canvas: Canvas, run: list[tuple[float, Word, bool]], x: float, ba
 # ---- blanks ------------------------------------------------------------------------------------
 
 def draw_hint(pages: Pages, field: Field, x: float, width: float, y: float) -> None:
-    """The field's hint centred under it, in smaller type where it must be."""
+    """The field's hint centred under it, in smaller type where it must be (read after the field)."""
     canvas, hint = pages.canvas, field.hint
     size = HINT_SIZE
     while size > MIN_HINT_SIZE and text_width(hint, HINT_FONT, size) > width:
@@ -834,20 +844,20 @@ def draw_hint(pages: Pages, field: Field, x: float, width: float, y: float) -> N
 def draw_blank(pages: Pages, blank: Blank, x: float, baseline: float) -> None:
     underline = baseline - UNDERLINE_DROP
     pages.canvas.line(x, underline, x + blank.width, underline)
+    pages.add_widget(blank.field, (x, underline, x + blank.width, underline + blank.ascent + UNDERLINE_DROP))
     if blank.field.hint:
         draw_hint(pages, blank.field, x, blank.width, underline - HINT_BELOW)
     if blank.needed > blank.width + SLACK:
         pages.overflow(f"field '{blank.field.id}': its longest option", "wider than the field",
                        blank.needed - blank.width)
-    pages.add_widget(blank.field, (x, underline, x + blank.width, underline + blank.ascent + UNDERLINE_DROP))
 
 
 def draw_box_field(pages: Pages, box: BoxField, x: float, baseline: float) -> None:
     height = box.ascent - BOX_GAP
     pages.canvas.rect(x, baseline, box.width, height)
+    pages.add_widget(box.field, (x, baseline, x + box.width, baseline + height))
     if box.field.hint:
         draw_hint(pages, box.field, x, box.width, baseline - HINT_BELOW)
-    pages.add_widget(box.field, (x, baseline, x + box.width, baseline + height))
 
 
 def draw_rating(pages: Pages, rating: Rating, x: float, baseline: float) -> None:
@@ -938,7 +948,7 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, c
                     draw_signature_line(pages, x, top, width, height, f"{signer or 'signer'}_signature"))
     if (len(paragraphs) == 1 and len(first.runs) == 1 and isinstance(first.runs[0], Field) and borders
             and pdf_widget(first.runs[0]) in CELL_WIDGETS):
-        return field_cell(first.runs[0])
+        return field_cell(first.runs[0], first)
     pad = CELL_PAD if borders else 0.0
     inner = width - 2 * pad - (0 if borders else SIGNATURE_GAP)
     # several paragraphs (a label in both languages) stack, each in its own style; text set in
@@ -947,20 +957,20 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, c
     for p in paragraphs:
         p_style = STYLES.get(p.style, STYLES["cell"])
         p_lines = layout(p, p_style, inner)
-        lines += [(line, p_style.left) for line in p_lines]
+        lines += [(line, p_style.left, p) for line in p_lines]
         if not borders and not compact and p_lines:
             lines[-1] = (replace(p_lines[-1], descent=p_lines[-1].descent + p_style.space_after + 3),
-                         p_style.left)
-    lefts = [left for _, left in lines]
-    lines = list(zip(aired([line for line, _ in lines], lefts), lefts))
-    content = sum(line.height for line, _ in lines)
+                         p_style.left, p)
+    lefts = [left for _, left, _ in lines]
+    lines = list(zip(aired([line for line, _, _ in lines], lefts), lefts, [p for _, _, p in lines]))
+    content = sum(line.height for line, _, _ in lines)
 
     def draw(pages: Pages, x: float, top: float, cell_width: float, row_height: float) -> None:
         y = top - pad
         if style.valign == "middle":
             y -= (row_height - 2 * pad - content) / 2
-        for line, left in lines:
-            draw_line(pages, line, x + pad + left, y - line.ascent)
+        for line, left, paragraph in lines:
+            draw_line(pages, line, x + pad + left, y - line.ascent, paragraph)
             y -= line.height
     return Cell(content + 2 * pad, draw)
 
@@ -968,19 +978,21 @@ def table_cell(paragraphs: tuple[Paragraph, ...], width: float, borders: bool, c
 CELL_WIDGETS = ("text", "multiline", "combo")  # fill a table cell; buttons and boxes are laid out as text
 
 
-def field_cell(field: Field) -> Cell:
-    """A cell that is one field: the widget fills it, the hint sits in a strip at its foot."""
+def field_cell(field: Field, paragraph: Paragraph) -> Cell:
+    """A cell that is one field (the run of `paragraph`): the widget fills it, the hint sits in a
+    strip at its foot."""
     strip = HINT_SIZE + 3 if field.hint else 0.0
     lines = field.lines if field.kind == "multiline" else 1
 
     def draw(pages: Pages, x: float, top: float, width: float, row_height: float) -> None:
         bottom = top - row_height
+        pages.canvas.owner = pages.tags.owner(paragraph)
+        pages.add_widget(field, (x + 1, bottom + strip, x + width - 1, top - 1))
         if field.hint:
             draw_hint(pages, field, x + CELL_PAD, width - 2 * CELL_PAD, bottom + 2.5)
         if pdf_widget(field) == "combo" and combo_width(field) > width - 2 + SLACK:
             pages.overflow(f"field '{field.id}': its longest option", "wider than its cell",
                            combo_width(field) - (width - 2))
-        pages.add_widget(field, (x + 1, bottom + strip, x + width - 1, top - 1))
     return Cell(lines * FIELD_LINE + strip + 2, draw)
 
 

@@ -14,13 +14,14 @@ import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from .fonts import Face, face, text_width, trimmed_font
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 COMPRESSION = 3  # zlib level of content, appearance and object streams (fonts: 9, once per process):
 # level 6 made Annex 2 2 % smaller (2 KB) for 1.4 ms of its 15: see README
+COLD_COMPRESSION = 6  # the structure tree's object stream, made once a blank: 1 KB (1 %) smaller than at 3 for 1 ms
 XREF_ENTRY = struct.Struct(">BIH")  # a cross-reference stream's entry: /W [1 4 2]
 
 
@@ -138,13 +139,17 @@ class PdfObjects:
     The file packs every object that is not a stream into compressed object streams of the
     objects numbered within one block of PACK, so dictionaries (fields, pages, fonts) cost a fifth
     of their size; a packed block is compressed once and again only when one of its objects is
-    put anew."""
+    put anew. The cold objects, which no reader of fields needs (the structure tree), are one object
+    stream of their own, in a packed file and an unpacked one, compressed harder: it is made once
+    for a blank and never again for its rows."""
 
     PACK = 64
+    COLD = -1  # the cold objects' block
 
     def __init__(self) -> None:
         self.bodies: list[bytes] = []
         self.streams: set[int] = set()  # numbers of stream objects: never packed
+        self.cold: set[int] = set()  # numbers of the cold objects (`mark_cold`)
         self.packed: dict[int, bytes] = {}  # block → its object stream's serialised body
 
     def reserve(self) -> Ref:
@@ -158,11 +163,20 @@ class PdfObjects:
             self.streams.add(number)
         else:
             self.streams.discard(number)
-        self.packed.pop((number - 1) // self.PACK, None)
+        self.packed.pop(self.COLD if number in self.cold else (number - 1) // self.PACK, None)
         return ref
 
     def add(self, obj: object) -> Ref:
         return self.put(self.reserve(), obj)
+
+    def put_serialised(self, ref: Ref, body: bytes) -> Ref:
+        """A reserved object, already in PDF syntax (not a stream)."""
+        return self.put(ref, Raw(body))
+
+    def mark_cold(self, refs: Sequence[Ref]) -> None:
+        """Objects (not streams) no reader of fields needs: packed even in an unpacked file."""
+        self.cold.update(ref.number for ref in refs)
+        self.packed.pop(self.COLD, None)
 
     def add_serialised(self, body: bytes, is_stream: bool = False) -> Ref:
         """An object already in PDF syntax (made from a template): nothing to serialise."""
@@ -174,12 +188,13 @@ class PdfObjects:
     def copy(self) -> PdfObjects:
         other = PdfObjects()
         other.bodies, other.streams, other.packed = list(self.bodies), set(self.streams), dict(self.packed)
+        other.cold = self.cold  # made with the blank, never changed by its rows
         return other
 
     def file(self, root: Ref, info: Ref, pack: bool = True) -> bytes:
         """The whole file: header, stream objects, object streams, a cross-reference stream; the ID
-        hashes everything before it. Unpacked (every object on its own) the file is a third larger
-        but a reader gets at a field without inflating the blocks around it."""
+        hashes everything before it. Unpacked (every object on its own but the cold ones) the file is
+        a third larger but a reader gets at a field without inflating the blocks around it."""
         chunks, at = [HEADER], len(HEADER)
         entries = {0: (0, 0, 0xFFFF)}  # number → cross-reference entry (type, field 2, field 3)
 
@@ -191,19 +206,21 @@ class PdfObjects:
             at += len(chunk)
 
         count = next_number = len(self.bodies)
-        bodies = self.bodies
-        for number in sorted(self.streams) if pack else range(1, count + 1):  # write(), inlined: hundreds
+        bodies, cold = self.bodies, self.cold
+        plain = sorted(self.streams) if pack else [n for n in range(1, count + 1) if n not in cold]
+        for number in plain:  # write(), inlined: hundreds
             chunk = b"%d 0 obj\n%s\nendobj\n" % (number, bodies[number - 1])
             entries[number] = (1, at, 0)
             chunks.append(chunk)
             at += len(chunk)
-        for block in range((count + self.PACK - 1) // self.PACK if pack else 0):
-            members = [n for n in range(block * self.PACK + 1, min(count, (block + 1) * self.PACK) + 1)
-                       if n not in self.streams]
+        blocks = [(block, [n for n in range(block * self.PACK + 1, min(count, (block + 1) * self.PACK) + 1)
+                           if n not in self.streams and n not in cold])
+                  for block in range((count + self.PACK - 1) // self.PACK if pack else 0)]
+        for block, members in [*blocks, (self.COLD, sorted(cold))]:
             if not members:
                 continue
             if block not in self.packed:
-                self.packed[block] = self.object_stream(members)
+                self.packed[block] = self.object_stream(members, COLD_COMPRESSION if block == self.COLD else COMPRESSION)
             next_number += 1
             entries.update((number, (2, next_number, index)) for index, number in enumerate(members))
             write(next_number, self.packed[block])
@@ -217,33 +234,53 @@ class PdfObjects:
                         ID=[digest, digest])
         return body + b"%d 0 obj\n%s\nendobj\nstartxref\n%d\n%%%%EOF\n" % (next_number, serialise(trailer), at)
 
-    def object_stream(self, members: list[int]) -> bytes:
+    def object_stream(self, members: list[int], level: int = COMPRESSION) -> bytes:
         bodies = [self.bodies[number - 1] for number in members]
         offsets, at = [], 0
         for body in bodies:
             offsets.append(at)
             at += len(body) + 1
         header = " ".join(f"{number} {offset}" for number, offset in zip(members, offsets)).encode() + b"\n"
-        return serialise(flate(header + b"\n".join(bodies) + b"\n", Type=Name("ObjStm"), N=len(members),
+        return serialise(flate(header + b"\n".join(bodies) + b"\n", level, Type=Name("ObjStm"), N=len(members),
                                First=len(header)))
 
 
 # ---- page content --------------------------------------------------------------------------------
 
+CLOSED = object()  # no marked-content sequence is open
+
+
 class Canvas:
     """One page's (or form XObject's) content stream, drawn with the few operations formgen uses.
     Text is set in the shipped font subsets, as Identity-H glyph ids; `fonts` maps a face key to
-    the resource name the page's resources give it."""
+    the resource name the page's resources give it.
 
-    def __init__(self, fonts: dict[str, str], chars: dict[str, set[str]] | None = None) -> None:
+    A tagged page (`marker` given) marks everything it draws: text as the content of `owner`, a
+    structure element (tags.py), and text without an owner, lines, shapes and images as artifacts.
+    `marker(owner)` is the operator that opens the sequence (owner None: an artifact)."""
+
+    def __init__(self, fonts: dict[str, str], chars: dict[str, set[str]] | None = None,
+                 marker: Callable[[object], str] | None = None) -> None:
         self.fonts = fonts
         self.chars = {} if chars is None else chars  # face → every character set in it
         self.ops: list[str] = []
         self.face: Face | None = None
         self.size = 0.0
+        self.marker = marker
+        self.owner: object = None  # what the text drawn now is the content of (None: an artifact)
+        self.marked: object = CLOSED  # the owner of the open sequence
 
     def content(self) -> bytes:
-        return "\n".join(self.ops).encode("latin-1")
+        return "\n".join(self.ops + (["EMC"] if self.marked is not CLOSED else [])).encode("latin-1")
+
+    def mark(self, owner: object) -> None:
+        """What is drawn next belongs to `owner` (None: an artifact): a new sequence if it did not."""
+        if self.marker is None or owner is self.marked:
+            return
+        if self.marked is not CLOSED:
+            self.ops.append("EMC")
+        self.ops.append(self.marker(owner))
+        self.marked = owner
 
     def set_font(self, key: str, size: float) -> None:
         if key not in self.fonts:
@@ -261,6 +298,7 @@ class Canvas:
         """`text` from (x, y) in the current font; `word_space` widens each space (justified lines)."""
         font, size = self.face, self.size
         self.chars[font.key].update(text)
+        self.mark(self.owner)
         if word_space:
             gap = f"{-word_space * 1000 / size:.3f}"
             shown = "[" + f" {gap} ".join(f"<{glyph_hex(font.key, word)}>"
@@ -273,19 +311,24 @@ class Canvas:
         self.draw_string(x - text_width(text, self.face.key, self.size) / 2, y, text)
 
     def line(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self.mark(None)
         self.ops.append(f"{x0:.3f} {y0:.3f} m {x1:.3f} {y1:.3f} l S")
 
     def rect(self, x: float, y: float, width: float, height: float, fill: bool = False) -> None:
+        self.mark(None)
         self.ops.append(f"{x:.3f} {y:.3f} {width:.3f} {height:.3f} re {'f' if fill else 'S'}")
 
     def circle(self, cx: float, cy: float, r: float) -> None:
+        self.mark(None)
         self.ops.append(circle_path(cx, cy, r).decode() + " S")
 
     def draw_image(self, name: str, x: float, y: float, width: float, height: float) -> None:
         """Image XObject `name` over the rectangle; an image mask paints in the fill colour."""
+        self.mark(None)
         self.ops.append(f"q {width:.3f} 0 0 {height:.3f} {x:.3f} {y:.3f} cm /{name} Do Q")
 
     def literal(self, operators: bytes) -> None:
+        self.mark(None)
         self.ops.append(operators.decode("latin-1"))
 
 

@@ -14,6 +14,7 @@ import re
 from decimal import Decimal
 from typing import Iterable, Sequence
 
+from ..xmltext import ESCAPES
 from ..zips import write_zip
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -24,7 +25,6 @@ REVIEW_FILL = "FFFFE699"
 LINK_COLOUR = "FF0563C1"
 ID_COLOUR = "FF808080"
 HEADER_ROWS = 2
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;"})
 _SPECIAL = re.compile('[&<>"]')  # most cells have none: one search is quicker than translating every one
 _EPOCH = dt.date(1899, 12, 30)  # day 0 of a workbook's dates (1900 date system, as Excel counts past 1 March 1900)
 
@@ -149,7 +149,7 @@ def _text(reference: str, value: str, style: int) -> str:
     shown = f' s="{style}"' if style else ""
     if not value:
         return f'<c r="{reference}"{shown}/>'
-    text = value.translate(_ESCAPES) if _SPECIAL.search(value) else value
+    text = value.translate(ESCAPES) if _SPECIAL.search(value) else value
     return f'<c r="{reference}"{shown} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
@@ -189,11 +189,11 @@ def _column_letters(index: int) -> str:
 
 
 def _workbook(names: list[str], last_cells: list[str]) -> str:
-    sheets = "".join(f'<sheet name="{name.translate(_ESCAPES)}" sheetId="{number}" r:id="rId{number}"/>'
+    sheets = "".join(f'<sheet name="{name.translate(ESCAPES)}" sheetId="{number}" r:id="rId{number}"/>'
                      for number, name in enumerate(names, start=1))
     # the autofilters' ranges, named as Excel and LibreOffice name them
     filters = "".join(f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
-                      f"'{name.replace(chr(39), chr(39) * 2).translate(_ESCAPES)}'!$A${HEADER_ROWS}:"
+                      f"'{name.replace(chr(39), chr(39) * 2).translate(ESCAPES)}'!$A${HEADER_ROWS}:"
                       f"${_absolute(last)}</definedName>" for index, (name, last) in enumerate(zip(names, last_cells)))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<workbook xmlns="{MAIN}" '
             f'xmlns:r="{RELATIONSHIPS}"><sheets>{sheets}</sheets><definedNames>{filters}</definedNames></workbook>')
@@ -215,7 +215,7 @@ def _workbook_relationships(count: int) -> str:
 
 def _link_relationships(targets: list[str]) -> str:
     links = "".join(f'<Relationship Id="rId{number}" Type="{RELATIONSHIPS}/hyperlink" '
-                    f'Target="{target.translate(_ESCAPES)}" TargetMode="External"/>'
+                    f'Target="{target.translate(ESCAPES)}" TargetMode="External"/>'
                     for number, target in enumerate(targets, start=1))
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             f'<Relationships xmlns="{PACKAGE_RELATIONSHIPS}">{links}</Relationships>')
