@@ -25,7 +25,7 @@ HINTS = {
            "(айыл аймагынын/шаардын аталышын жана жайгашкан жерин жазыңыз)",
            "уюлдук жана стационардык телефон номерлери, почталык жана электрондук даректер."],
 }
-# Obvious typing slips fixed in the catalogs (the README lists them too).
+# Obvious typing slips fixed in the catalogs (docs/source-texts.md lists them too).
 SLIPS = {
     "ru": [("по 5 бальной шкале", "по 5-балльной шкале")],
     "ky": [("лидеринын", "лидеринин")],

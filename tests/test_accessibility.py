@@ -115,7 +115,7 @@ def files(pdfs, tmp_path_factory) -> dict[Path, str]:
 def test_outloud_finds_no_error_in_any_pdf(files, made):
     """Save one rule, whose heuristic is wrong for a page's footer: TAG-002 takes a footer with eight
     words or more for prose wrongly hidden as an artifact unless it recurs on two pages or more, so
-    a one-page document's footer is reported (README, Accessibility). What the rule guards, that no
+    a one-page document's footer is reported (docs/accessibility.md). What the rule guards, that no
     text of the document is an artifact, `test_artifacts_are_the_page_furniture_alone` tests."""
     require((TOOLS / "outloud").exists(), "outloud", "pip install -e '.[test]'")
     run = subprocess.run([TOOLS / "outloud", "--fail-on", "never", "--json", "-", *files], capture_output=True,

@@ -179,7 +179,7 @@ def test_what_xml_changes_the_quick_reading_changes_alike(case):
 
 
 def test_markup_broken_between_controls_is_read_not_refused():
-    """The decision README states: between controls the markup is not checked (a parse would cost
+    """The decision docs/docx.md states: between controls the markup is not checked (a parse would cost
     what the quick reading saves), so a part broken only there is read; the controls are whole."""
     xml = part(control(), around="<w:p>{}</w:r></w:p>")
     with pytest.raises(etree.XMLSyntaxError):

@@ -1,4 +1,4 @@
-"""Wording the sources use, kept where the forms and the page speak (README: Changes to the source texts)."""
+"""Wording the sources use, kept where the forms and the page speak (docs/source-texts.md)."""
 from generator import LOCALES_DIR
 from generator.sources.catalogs import po_path, read_catalog
 

@@ -614,7 +614,7 @@ def justified_space(style: Style, free: float, spaces: int) -> float:
     """What each space of a justified line is widened by: never past one more space, so no gap is
     over twice a space wide (a line that would need more ends short of the margin). The forms'
     own styles are ragged-right: without hyphenation, which no library has for Kyrgyz, half of the
-    justified lines went past that (README: PDF)."""
+    justified lines went past that (docs/pdf.md)."""
     if style.align != "justify" or not spaces or free <= 0:
         return 0.0
     return min(free / spaces, text_width(" ", style.font, style.size))
