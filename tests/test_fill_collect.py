@@ -19,7 +19,8 @@ from generator import DEFAULT_CALL
 from generator.formats.docx import ooxml
 from generator.sources.call import load_call
 from generator.cli import app
-from generator.pipeline import localized_documents, render_bytes
+from generator.pipeline import fillable_forms, localized_documents, render_bytes
+from generator.sources.definitions import iter_field_defs
 from generator.commands.collect import Forms, collect, tables
 from generator.formats.tables.write import CELL_LIMIT
 from generator.model.kinds import plain_decimal
@@ -81,12 +82,18 @@ def test_bad_rows_are_reported_and_the_others_produced(tmp_path):
 
 
 def test_unknown_column_and_over_long_value(tmp_path):
+    """An unknown column is told where field ids are (its own project's forms, not a list in formgen's
+    docs, which knows only the built-in ones) and, when it is one slip from a field id, which."""
+    near = next(f.id for form in fillable_forms() for f in iter_field_defs(form) if len(f.id) > 6)
+    slip = near[:3] + near[4:]  # a letter left out
     data = tmp_path / "data.yaml"
-    data.write_text("- {aa_name: Кочкор, nickname: x}\n- {aa_name: Нарын, sender_head: '" + "я" * 301 + "'}\n"
-                    "- {aa_name: Талас}\n", encoding="utf-8")
+    data.write_text(f"- {{aa_name: Кочкор, nickname: x}}\n- {{aa_name: Нарын, sender_head: '" + "я" * 301 + "'}\n"
+                    f"- {{aa_name: Талас}}\n- {{aa_name: Ош, {slip}: x}}\n", encoding="utf-8")
     report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ru"], ["docx"], jobs=1)
-    assert report.problems == [f"{data}: row 1, column nickname: unknown column (use the field ids listed in the README)",
-                               f"{data}: row 2, column sender_head: 301 characters, more than the 300 this field holds"]
+    where = "name each column by a field id of the forms: the `id:` of a field in forms/*.yaml"
+    assert report.problems == [f"{data}: row 1, column nickname: unknown column ({where})",
+                               f"{data}: row 2, column sender_head: 301 characters, more than the 300 this field holds",
+                               f"{data}: row 4, column {slip}: unknown column (did you mean '{near}'? {where})"]
     assert [r["folder"] for r in report.rows] == ["Талас"]
 
 

@@ -16,7 +16,7 @@ from typing import Callable, Iterable, Iterator
 
 from ..disk.files import write_json
 from ..disk.folders import staged_folder
-from ..errors import FormgenError, say, shown
+from ..errors import FormgenError, say, shown, suggestion
 from ..formats.tables.cells import BadCell, BadRow, Note, Rows
 from ..formats.registry import FORMATS, format_names, function, page_counts
 from ..formats.tables.rows import read_rows
@@ -35,6 +35,7 @@ MAX_FOLDER_NAME = 80
 PARALLEL_FROM = 8  # rows; fewer are faster in this process than with workers
 ROWS_AHEAD = 4  # rows in flight per worker
 WINDOWS_RESERVED = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+COLUMNS_ARE_FIELDS = "name each column by a field id of the forms: the `id:` of a field in forms/*.yaml"
 
 
 @dataclass
@@ -102,7 +103,7 @@ class RowChecker:
             if not text:
                 continue
             if column not in self.fields:
-                problems.append((column, "unknown column (use the field ids listed in the README)"))
+                problems.append((column, f"unknown column ({suggestion(column, self.fields, COLUMNS_ARE_FIELDS)})"))
                 continue
             if self.lookalikes:
                 text = self.corrected(column, text, notes)
