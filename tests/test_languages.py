@@ -302,12 +302,17 @@ def test_a_pseudo_language_is_never_on_the_download_page(pseudo_build, tmp_path)
     result = invoke("build", "--out", pseudo_build.parent)  # every edition, beside the pseudo files
     assert result.exit_code == 0, result.output
     manifest = json.loads((pseudo_build / "manifest.json").read_text(encoding="utf-8"))
-    assert "ky-XA" in {entry["lang"] for entry in manifest["files"]}
+    pseudo = [entry for entry in manifest["files"] if entry["lang"] == "ky-XA"]
+    assert pseudo
+    # the summary line counts what the page and the zip list, and says the pseudo files apart
+    on_page = len(manifest["files"]) - len(pseudo)
+    assert f"the download page and the zip list {on_page} (" in result.output
+    assert f"manifest.json also lists the {len(pseudo)} files of ky-XA, for looking at only" in result.output
     for page in ("index.html", "index.ru.html"):
         assert "ky-XA" not in (pseudo_build / page).read_text(encoding="utf-8")
     import zipfile
     with zipfile.ZipFile(pseudo_build / "2025-forms.zip") as bundle:
-        assert not any("ky-XA" in name for name in bundle.namelist())
+        assert not any("ky-XA" in name for name in bundle.namelist()) and len(bundle.namelist()) == on_page
 
 
 def test_check_in_the_pseudo_language_lists_what_the_build_overflows(pseudo_build):

@@ -346,9 +346,14 @@ def run(options) -> int:
     if built.rebuild:
         say(f"to make them right: {rebuild_command(options, built.rebuild_options)}", err=True)
     site_note = "" if options.no_site else ", the download page and the zip"
-    kept = len(built.listed) - len(built.written)
+    editions = chosen.languages.edition_ids
+    shown = [e for e in built.listed if e.lang in editions]  # a pseudo-language's are on no page nor zip
+    pseudo = [e for e in built.listed if e.lang not in editions]
+    kept = len(shown) - len([e for e in built.written if e.lang in editions])
+    pseudo_note = (f"; {MANIFEST} also lists the {len(pseudo)} files of {', '.join(dict.fromkeys(e.lang for e in pseudo))}, "
+                   "for looking at only") if pseudo else ""
     say(f"wrote {len(built.written)} files of {chosen} into {built.call_dir}; {MANIFEST}{site_note} list "
-        f"{len(built.listed)} ({kept} from earlier builds), {len(built.problems)} problem(s)")
+        f"{len(shown)} ({kept} from earlier builds){pseudo_note}, {len(built.problems)} problem(s)")
     return 1 if built.problems else 0
 
 
