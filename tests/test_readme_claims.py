@@ -1,4 +1,5 @@
-"""README's promises, each checked where a user would see it break."""
+"""The promises of README and docs/ (commands, filling, reading returns …), each checked where a user
+would see it break."""
 import contextlib
 import csv
 import io
@@ -61,7 +62,7 @@ def test_an_application_without_its_letter_or_annex_is_reported(filled, tmp_path
     assert any(p[0] == str(second) and p[1].startswith(f"no {annex} in this application (") for p in problems)
 
 
-# ---- fill refuses what README says it refuses ----------------------------------------------------
+# ---- fill refuses what docs/filling.md says it refuses ------------------------------------------
 
 def field_of_kind(kind):
     return next(f for form in fillable_forms() for f in iter_field_defs(form) if f.kind == kind)
