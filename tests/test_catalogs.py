@@ -103,6 +103,29 @@ def test_what_babel_refused_is_refused_at_its_line(tmp_path, text, line, problem
     assert error.value.code == "FG202" and error.value.place == f"line {line}" and problem in error.value.problem
 
 
+@pytest.mark.parametrize("line, good", [
+    (r'msgstr "кавычки \"«»\" внутри"', True), (r'msgstr "обратная косая \\"', True), (r'"\\\\\"\\"', True),
+    (r'msgstr "Печать', False),  # no closing quote
+    (r'msgstr "в конце \"', False),  # the last quote escaped: still open
+    (r'msgstr "лишнее" слово', False), (r'msgstr "\\\"', False), ('msgstr "a" "b"', False),
+    (r'msgid "a"   ', True), (r'msgstr[1] "x\ty"', True), ('#~ msgid "устарело', True), ('"', False),
+])
+def test_each_line_is_checked_against_the_po_grammar(tmp_path, line, good):
+    """A quoted string ends at the first quote no backslash escapes (the grammar reads a string as
+    runs between escapes, for speed: these are the edges of that)."""
+    path = tmp_path / "forms.po"
+    path.write_text(f'msgid "a"\nmsgstr "b"\n\n{line}\n', encoding="utf-8")
+    try:
+        read_catalog(path)
+        refused = None
+    except FormgenError as error:
+        refused = error
+    if good:
+        assert refused is None or refused.code != "FG201"
+    else:
+        assert refused is not None and refused.code == "FG201" and refused.place == "line 4"
+
+
 def test_a_saved_po_is_what_the_next_command_reads(tmp_path):
     folder = tmp_path / "ru" / "LC_MESSAGES"
     folder.mkdir(parents=True)
