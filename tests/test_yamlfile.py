@@ -45,3 +45,21 @@ def test_text_libyaml_cannot_take_is_refused_as_pyyaml_refused_it(tmp_path):
     text = "name: x\udcff\n"  # a lone surrogate, as an undecodable command-line byte becomes
     with pytest.raises(FormgenError, match="FG005|special characters"):
         parse_yaml(text, tmp_path / "x.yaml")
+
+
+def test_loading_a_projects_forms_parses_each_file_once(source_copy, monkeypatch):
+    """Every command loads every form; the shared choice lists (choices.yaml) that each form reads and
+    the project's settings are parsed once for them all, not once a form."""
+    from collections import Counter
+
+    from generator.sources import yamlfile
+    from generator.sources.definitions import form_paths, load_forms
+
+    forms_dir = source_copy[0]  # a copy: files no earlier test has parsed in this process
+    parsed: Counter = Counter()
+    parse = yamlfile.parse_yaml
+    monkeypatch.setattr(yamlfile, "parse_yaml", lambda text, path, *args: parsed.update([path.name]) or
+                        parse(text, path, *args))
+    load_forms(forms_dir)
+    assert len(form_paths(forms_dir)) > 1 and (forms_dir / "choices.yaml").exists()
+    assert set(parsed.values()) == {1}, parsed

@@ -400,12 +400,13 @@ def column_sums(form: FormDef, values: dict[str, str]) -> dict[str, Decimal | No
 
 
 def shared_choices(forms_dir: Path) -> dict[str, tuple[OptionDef, ...]]:
-    """The choice lists of `forms/choices.yaml`, shared by every form of the folder."""
+    """The choice lists of `forms/choices.yaml`, shared by every form of the folder (parsed once for
+    them all)."""
     path = forms_dir / SHARED_CHOICES
     if not path.exists():
         return {}
     reader = _Reader(path)
-    data = reader.mapping(load_yaml(path), "", ("choices",))
+    data = reader.mapping(load_yaml_once(path), "", ("choices",))
     return reader.choice_lists(data["choices"])
 
 
