@@ -216,3 +216,24 @@ def test_files_may_stand_on_both_sides_of_an_option(tmp_path):
     result = invoke("collect", first, "--out", table, second)
     assert result.exit_code in (0, 1), result.output
     assert result.output.startswith("2 applications"), result.output
+
+
+EXIT_WATCH = """
+import atexit, gc, sys
+atexit.register(lambda: print(gc.get_freeze_count(), len(gc.get_objects())))
+sys.argv = ["formgen", *sys.argv[1:]]
+from generator.cli import main
+main()
+"""
+
+
+@pytest.mark.parametrize("args", [["check"], ["build", "--form", "nosuchform", "--out", "out"]])
+def test_the_command_leaves_its_objects_to_the_system_at_exit(args, tmp_path):
+    """Python's collections at exit would walk everything a command made only to free it as the
+    process ends: `formgen` freezes its objects first, after a command that worked or failed."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", EXIT_WATCH, *args], capture_output=True, text=True, cwd=tmp_path)
+    frozen, collectable = map(int, result.stdout.split()[-2:])
+    assert frozen > 10_000 and collectable < frozen / 100, (frozen, collectable, result.stderr)
