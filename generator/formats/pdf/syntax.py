@@ -20,7 +20,7 @@ from .fonts import Face, face, text_width, trimmed_font
 
 HEADER = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n"
 COMPRESSION = 3  # zlib level of content, appearance and object streams (fonts: 9, once per process):
-# level 6 made Annex 2 2 % smaller (2 KB) for 1.4 ms of its 15: see README
+# level 6 made Annex 2 2 % smaller (2 KB) for 1.4 ms of its 15
 COLD_COMPRESSION = 6  # the structure tree's object stream, made once a blank: 1 KB (1 %) smaller than at 3 for 1 ms
 XREF_ENTRY = struct.Struct(">BIH")  # a cross-reference stream's entry: /W [1 4 2]
 
