@@ -484,6 +484,15 @@ def test_a_new_form_with_every_kind_checks_builds_fills_and_collects(tmp_path):
     assert (str(tmp_path / "returned" / "blank"), "tiny: required field 'agree' is not ticked") in problems
     assert not any("'agree'" in problem for file, problem in problems if not file.endswith("blank"))
 
+    from openpyxl import load_workbook  # the workbook says the signature's state in its own language
+    for lang, state in (("ru", "подписано, подпись охватывает весь файл, цепочка сертификатов не проверена"),
+                        ("ky", "кол коюлган, кол бүт файлды камтыйт, сертификаттардын чынжыры текшерилген жок")):
+        book = tmp_path / f"applications-{lang}.xlsx"
+        run("collect", tmp_path / "returned" / "signed", "--out", book, "--lang", lang)
+        sheet = load_workbook(book)["general"]
+        column = [cell.value for cell in sheet[2]].index("head_signature") + 1
+        assert sheet.cell(3, column).value == state
+
 
 def test_a_scanned_answer_is_returned_as_canonically_as_a_typed_one(tmp_path, monkeypatch):
     """OCR reads a sum as printed («1 250 000»); collect reports it as it does a digital one."""

@@ -241,7 +241,7 @@ def _check_signatures(returned: Returned, signed: list[str], signature_states) -
                                       detail=str(exc).splitlines()[0][:80] if str(exc) else type(exc).__name__))
     for field_id in signed:
         state = states.get(field_id)
-        returned.values[field_id] = state.summary() if state else "signed, not checked"
+        returned.values[field_id] = state.summary() if state else said("signature.unchecked")
         if state and not (state.intact and state.whole_file):
             broken = "problem.signature_broken" if not state.intact else "problem.signature_changed"
             returned.problems.append(said(broken, field=field_id, state=state.summary()))
@@ -492,6 +492,8 @@ class Wording:
 
     def value(self, field_id: str, value: str) -> str:
         """A canonical answer as the table shows it: with `labels`, a choice's label, yes/no in words."""
+        if isinstance(value, Said):  # a signature's state
+            return self.problem(value)
         form_field = self.fields.get(field_id)
         if not self.labels or not value or form_field is None or isinstance(value, ToReview):
             return value

@@ -37,7 +37,7 @@ MARK_INK = 20  # pixels of new ink beside a ring that make a mark
 MARK_SHARE = 0.1  # a mark beside a much stronger one (a circle's edge spilling over) is not a second mark
 BLANK_PAGE_INK = 0.002  # share of dark pixels below which a page without a code is blank
 SIGNATURE_INK = 60  # pixels of new ink that make a signature
-SIGNED_ON_PAPER = "signed on paper"
+SIGNED_ON_PAPER = said("signature.on_paper")
 BORDER_BAND = 2.5  # points along a field's top and bottom edges where ink is a border's, not text
 
 Rect = tuple[float, float, float, float]

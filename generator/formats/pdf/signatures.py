@@ -12,6 +12,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from ...model.messages import Said, said
+
 QUIET = ("pyhanko", "pyhanko_certvalidator")  # they log an unverifiable chain with a traceback
 
 
@@ -22,12 +24,12 @@ class SignatureState:
     whole_file: bool  # nothing was added to the file after signing
     trusted: bool  # the certificate chain leads to a trusted root
 
-    def summary(self) -> str:
-        parts = ["signed", "whole file" if self.whole_file else "file changed after signing",
-                 "certificate trusted" if self.trusted else "certificate chain not verified"]
-        if not self.intact:
-            parts[0] = "signature does not match the file"
-        return ", ".join(parts)
+    def summary(self) -> Said:
+        """What the field reads as: «signed, whole file, certificate chain not verified», said in
+        the workbook's language."""
+        return said("signature.state", signed=said("signature.signed" if self.intact else "signature.mismatch"),
+                    coverage=said("signature.whole_file" if self.whole_file else "signature.changed"),
+                    trust=said("signature.trusted" if self.trusted else "signature.unverified"))
 
 
 def signature_states(path: Path) -> dict[str, SignatureState]:
