@@ -18,10 +18,11 @@ from PIL import Image, ImageDraw, ImageFilter
 from generator import DEFAULT_CALL
 from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
-from generator.commands.collect import Forms, collect, tables
+from generator.commands.collect import Forms, Wording, collect, tables
 from generator.formats.pdf.layout import PAGE_HEIGHT, page_ink_areas, page_widgets
 from generator.formats.web.review import review_page
 from generator.formats.tables.write import write_tables
+from generator.sources.languages import builtin_languages
 from conftest import require
 
 
@@ -298,8 +299,10 @@ def test_pages_that_cannot_be_read_are_reported_and_nothing_is_dropped(tmp_path,
     assert "interaction_rating" in row["review"].split(", ") and 0 <= int(row["confidence"]) <= 100
     assert type(row["interaction_rating"]).__name__ == "ToReview"
 
-    labels = {f.id: f.label for d in forms.documents if d.lang == "ky" for f in d.fields()}
-    page = review_page(applications, labels, forms.localizers["ky"].text)
+    labels = Wording(forms, "ky").names  # as collect names them: each field by the question its column is headed with
+    assert labels["interaction_rating"] == dict(zip(ids, sheets["general"].labels))["interaction_rating"]
+    page = review_page(applications, labels, forms.localizers["ky"].text, "ky-KG")
+    assert page.startswith('<!DOCTYPE html>\n<html lang="ky-KG">')
     assert "<script" not in page and "http" not in page and "url(" not in page
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', page)
     assert len(images) == page.count("<img") == 2
@@ -329,4 +332,5 @@ def test_collect_writes_the_review_page_beside_the_workbook(tmp_path):
     assert result.exit_code == 0, result.output
     page = (tmp_path / "review.html").read_text(encoding="utf-8")
     assert "Проверять нечего: все поля прочитаны" in page and "<img" not in page and "<script" not in page
+    assert f'<html lang="{builtin_languages()["ru"].tag}">' in page  # a screen reader reads it with a Russian voice
     assert str(tmp_path / "review.html") in result.output

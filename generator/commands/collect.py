@@ -671,8 +671,9 @@ def run(options) -> None:
     if options.review:
         from ..formats.web.review import review_page
 
-        labels = {f.id: f.label for d in forms.documents if d.lang == lang for f in d.fields()}
-        write_file(options.review, review_page(applications, labels, forms.localizers[lang].text).encode("utf-8"))
+        localizer = forms.localizers[lang]
+        page = review_page(applications, Wording(forms, lang).names, localizer.text, localizer.language.tag)
+        write_file(options.review, page.encode("utf-8"))
         written.append(options.review)
     say(f"{len(applications)} applications, {len(problems)} problem(s) by the forms of {chosen}: "
         f"{', '.join(map(str, written))}")

@@ -28,10 +28,12 @@ def review_items(applications, labels: dict[str, str]) -> list[tuple[str, list[t
     return items
 
 
-def review_page(applications, labels: dict[str, str], text) -> str:
-    """The page: `labels` name the fields, `text(message id)` gives the page's words in one language."""
+def review_page(applications, labels: dict[str, str], text, tag: str = "") -> str:
+    """The page: `labels` name the fields (as the workbook heads their columns), `text(message id)`
+    gives the page's words in one language, `tag` (BCP 47) says which, for a screen reader's voice."""
     title, intro, field, scan, value, confidence, nothing = (html.escape(text(m)) for m in REVIEW_MESSAGES)
-    parts = [f"<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{title}</title>",
+    lang = f' lang="{html.escape(tag)}"' if tag else ""
+    parts = [f"<!DOCTYPE html>\n<html{lang}><head><meta charset=\"utf-8\"><title>{title}</title>",
              f"<style>{STYLE}</style></head><body><h1>{title}</h1><p>{intro}</p>"]
     items = review_items(applications, labels)
     for key, fields in items:
