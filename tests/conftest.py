@@ -19,6 +19,12 @@ def require(present: object, what: str, how: str) -> None:
         pytest.skip(f"{what} is not installed: {how}")
 
 
+def libreoffice_calc() -> bool:
+    """LibreOffice with its spreadsheet (Debian packages Calc apart from Writer: libreoffice-calc)."""
+    soffice = shutil.which("soffice")
+    return bool(soffice) and (Path(soffice).resolve().parent / "libsclo.so").exists()
+
+
 @pytest.fixture(scope="session")
 def call():
     return load_call(DEFAULT_CALL)

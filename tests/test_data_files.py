@@ -2,12 +2,12 @@
 output or in the problems, a merged cell's value reaches each row it covers, a formula never computed
 or an error value is reported by its cell, and a damaged file is one line naming the place and the fix."""
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from cli_runner import CliRunner
+from conftest import libreoffice_calc, require
 from openpyxl import Workbook
 
 from generator import DEFAULT_CALL
@@ -411,10 +411,10 @@ def test_every_row_of_every_format_is_filled_or_reported(tmp_path):
 
 # ---- the fix the messages give works ----------------------------------------------------------------
 
-@pytest.mark.skipif(not shutil.which("soffice"), reason="LibreOffice is not installed")
 def test_saving_a_scripts_workbook_in_libreoffice_calc_stores_what_fill_needs(tmp_path):
     """The fix printed for a formula never computed, followed in LibreOffice Calc: its values are then
     read; its merged cells and error values as LibreOffice writes them behave as above."""
+    require(libreoffice_calc(), "LibreOffice Calc", "apt-get install libreoffice-calc")
     book = Workbook()
     for values in (["aa_name", "population", "sender_district", "phone_fax"], ["Ак-Муз", 1000, "Ат-Башинский", "1"],
                    ["Ача-Кайыңды", "=B2*2", None, "=1/0"], ["Нарын", "=B3+1", "Нарынский", "556"]):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from cli_runner import CliRunner
-from conftest import require
+from conftest import libreoffice_calc, require
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
@@ -167,7 +167,7 @@ def in_calc(workbook: Path, cells: list[str], profile: Path) -> dict:
     """The workbook as Calc opens it (calc_uno.py, run by Debian's Python, which has UNO)."""
     python = "/usr/bin/python3"
     has_uno = Path(python).exists() and subprocess.run([python, "-c", "import uno"], capture_output=True).returncode == 0
-    require(shutil.which("soffice") and has_uno, "LibreOffice Calc and python3-uno",
+    require(libreoffice_calc() and has_uno, "LibreOffice Calc and python3-uno",
             "apt-get install libreoffice-calc python3-uno")
     done = subprocess.run([python, str(CALC_SCRIPT), str(workbook), str(profile), json.dumps(cells)],
                           capture_output=True, text=True, timeout=180, check=True)
