@@ -8,7 +8,9 @@ too few items for processes to pay, everything is worked on here: the same resul
 
 A worker that dies (a crash in a C library, the system out of memory) costs only time: every item
 it had and had not answered is worked on again alone, each in a new process, and an item that
-kills that process too is given to `died`. The items after them go to a new worker.
+kills that process too is given to `died`. The items after them go to a new worker. With
+`patience`, a worker stuck on one item (a library looping on a hostile file) is ended after that
+many seconds by the system's alarm, which stops it even inside C code, and so dies the same way.
 
 ProcessPoolExecutor would do much of this, but costs 6–8 ms to start and stop, a tenth of a build.
 """
@@ -38,31 +40,36 @@ def usable_jobs(jobs: int | None) -> int:
 
 def in_order(work: Callable[[Item], Result], items: Iterable[Item], processes: int, *, here: bool = False,
              batch: int = 1, ahead: int = 2, parallel_from: int = 2, prepare: Callable[[], object] | None = None,
-             died: Callable[[Item, int], Result] | None = None) -> Iterator[tuple[Item, Result]]:
+             died: Callable[[Item, int], Result] | None = None,
+             patience: float | None = None) -> Iterator[tuple[Item, Result]]:
     """(item, work(item)) for every item, in the items' order, by `processes` processes at once: with
     `here`, this one among them. Items go out `batch` at a time, at most `ahead` batches to each
     process, so memory stays flat however many items there are. `prepare()` runs before the first
     worker starts (what it makes, the workers share). `died(item, exit status)` is what an item that
     kills the process working on it twice gives; by default it is worked on here, where its error
-    shows as any other. `work` must give what pickle carries."""
+    shows as any other. With `patience`, a worker that takes longer than that many seconds over one
+    item is ended (SIGALRM, given to `died` when alone); items worked on here have no deadline.
+    `work` must give what pickle carries."""
     items = iter(items)
     first = list(itertools.islice(items, parallel_from))
     every = itertools.chain(first, items)
-    workers = processes - 1 if here else processes
-    if processes < 2 or len(first) < parallel_from or not hasattr(os, "fork"):
+    few = processes < 2 or len(first) < parallel_from
+    deadline = bool(patience) and bool(first)  # only a process of its own can be stopped inside a library
+    if not hasattr(os, "fork") or (few and not deadline):
         yield from ((item, work(item)) for item in every)
         return
+    workers = 1 if few else processes - 1 if here else processes
     if prepare:
         prepare()
-    with _Pool(work, died or (lambda item, status: work(item))) as pool:
+    with _Pool(work, died or (lambda item, status: work(item)), patience) as pool:
         yield from pool.in_order(every, workers, here, batch, ahead)
 
 
 class _Pool:
     """The workers of one `in_order`, and this process's side of their pipes."""
 
-    def __init__(self, work: Callable, died: Callable) -> None:
-        self.work, self.died = work, died
+    def __init__(self, work: Callable, died: Callable, patience: float | None) -> None:
+        self.work, self.died, self.patience = work, died, patience
         self.workers: list[_Worker] = []
 
     def __enter__(self) -> "_Pool":
@@ -90,7 +97,7 @@ class _Pool:
             yield from self._results(pending.popleft(), pending)
 
     def _started(self) -> "_Worker":
-        worker = _Worker(self.work, self._descriptors())
+        worker = _Worker(self.work, self._descriptors(), self.patience)
         self.workers.append(worker)
         return worker
 
@@ -127,7 +134,7 @@ class _Pool:
         pid = os.fork()
         if pid == 0:
             _close([reader, *self._descriptors()])
-            _work_and_leave(self.work, [[item]], writer)
+            _work_and_leave(self.work, [[item]], writer, self.patience)
         os.close(writer)
         answer = _received(reader)
         os.close(reader)
@@ -145,14 +152,14 @@ class _Share:
 class _Worker:
     """A forked process that works on the batches it reads from `tasks` and answers each on `results`."""
 
-    def __init__(self, work: Callable, others: list[int]) -> None:
+    def __init__(self, work: Callable, others: list[int], patience: float | None) -> None:
         tasks, self.tasks = os.pipe()
         self.results, answers = os.pipe()
         self.pid = os.fork()
         if self.pid == 0:
             _close([self.tasks, self.results, *others])
             with os.fdopen(tasks, "rb") as incoming:
-                _work_and_leave(work, _unpickled(incoming), answers)
+                _work_and_leave(work, _unpickled(incoming), answers, patience)
         os.close(tasks)
         os.close(answers)
         os.set_blocking(self.tasks, False)  # never wait on a worker busy answering: see _Pool._answer
@@ -216,23 +223,34 @@ def _unpickled(stream) -> Iterator[list]:
             return
 
 
-def _work_and_leave(work: Callable, chunks: Iterable[list], answers: int) -> None:
+def _work_and_leave(work: Callable, chunks: Iterable[list], answers: int, patience: float | None) -> None:
     """In a forked process: answer each batch, then leave at once (no exit handlers, nothing of the
     parent's flushed or cleaned). An error ends it unanswered; Ctrl+C is the parent's to handle, which
-    stops its workers."""
+    stops its workers; an item worked on for longer than `patience` seconds ends it (SIGALRM)."""
     import pickle
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGALRM, signal.SIG_DFL)  # the alarm ends the process, wherever it is
     status = 1
     try:
         with os.fdopen(answers, "wb") as out:
             for chunk in chunks:
-                data = pickle.dumps([work(item) for item in chunk], pickle.HIGHEST_PROTOCOL)
+                data = pickle.dumps([_in_time(work, item, patience) for item in chunk], pickle.HIGHEST_PROTOCOL)
                 out.write(_LENGTH.pack(len(data)))
                 out.write(data)
                 out.flush()
         status = 0
     finally:
         os._exit(status)
+
+
+def _in_time(work: Callable, item, patience: float | None):
+    if not patience:
+        return work(item)
+    signal.setitimer(signal.ITIMER_REAL, patience)
+    try:
+        return work(item)
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
 
 
 def _received(fd: int) -> list | None:

@@ -135,9 +135,17 @@ def test_an_odt_is_told_from_a_docx_and_without_libreoffice_refused_with_what_to
 # ---- a named error, not a message's words, reads a PDF without fields as a scan ------------------------
 
 def test_only_a_file_without_fields_is_read_as_a_scan_whatever_an_error_says(tmp_path, monkeypatch):
-    scanned = []
-    monkeypatch.setattr(generator.commands.collect, "_read_scan",
-                        lambda path, kind, forms, fields_looked_for=False: scanned.append(path.name) or ([], []))
+    marks = tmp_path / "scanned"  # files are read in a worker process: what it reads as a scan is marked on disk
+    marks.mkdir()
+
+    def read_as_scan(path, kind, forms, fields_looked_for=False):
+        (marks / path.name).touch()
+        return [], []
+
+    def scanned() -> list[str]:
+        return sorted(p.name for p in marks.iterdir())
+
+    monkeypatch.setattr(generator.commands.collect, "_read_scan", read_as_scan)
 
     def unreadable(path, data, documents):
         raise FormgenError(path, "", "damaged PDF: no field dictionary where one was expected", "save it again")
@@ -148,8 +156,8 @@ def test_only_a_file_without_fields_is_read_as_a_scan_whatever_an_error_says(tmp
     path.write_bytes(render_bytes(localized_documents(CALL, ["ky"], ["annex2"])[0], "pdf"))
     forms = Forms(CALL)
     _, problems = collect([path], forms=forms)
-    assert scanned == [] and problems == [(str(path), "damaged PDF: no field dictionary where one was expected "
+    assert scanned() == [] and problems == [(str(path), "damaged PDF: no field dictionary where one was expected "
                                                       "(save it again)")]
     monkeypatch.setattr(generator.formats.pdf.returned, "returned_values", lambda path, data, documents: ({}, []))
     collect([path], forms=forms)  # holds none of the forms' fields: perhaps their scan
-    assert scanned == ["annex2.pdf"]
+    assert scanned() == ["annex2.pdf"]

@@ -131,6 +131,36 @@ def test_an_error_in_a_worker_is_raised_here_and_stops_every_worker():
     assert children() == []
 
 
+def stuck_in_c(item: int) -> int:
+    """Item 6 never ends in a worker, inside C: a regular expression backtracking through 2^40 ways
+    holds the interpreter, so no Python-level handler could ever run (only the system can stop it)."""
+    import re
+    if item == 6 and os.getpid() != MAIN:
+        re.match(r"(a+)+$", "a" * 40 + "!")
+    return item * item
+
+
+@pytest.mark.parametrize("processes, many", [(2, 1), (2, 50), (1, 50)], ids=["2 workers", "one for few", "one core"])
+def test_an_item_that_outlasts_its_patience_goes_to_died_and_the_rest_is_answered(processes, many):
+    """With `patience`, a worker stuck on one item is ended by the alarm and the item, alone again and
+    stuck again, goes to `died`; with fewer items than pay for a pool, or one core, one worker still
+    reads them, so that every item has the deadline."""
+    results = dict(in_order(stuck_in_c, range(12), processes, batch=4, parallel_from=many, patience=0.5,
+                            died=lambda item, status: ("died", item, status)))
+    assert results == {i: ("died", 6, -signal.SIGALRM) if i == 6 else i * i for i in range(12)}
+    assert children() == []
+
+
+def test_patience_is_per_item_not_per_batch():
+    def slow(item: int) -> int:
+        import time
+        time.sleep(0.15)
+        return item
+    results = dict(in_order(slow, range(8), 2, batch=8, parallel_from=1, patience=0.5,
+                            died=lambda item, status: pytest.fail(f"{item} ran out of time")))
+    assert results == {i: i for i in range(8)}  # 8 × 0.15 s in one batch: each item well within 0.5 s
+
+
 # ---- build ------------------------------------------------------------------------------------------
 
 def built_bytes(folder: Path) -> dict[str, bytes]:
@@ -160,3 +190,4 @@ def test_a_fill_where_processes_cannot_fork_writes_what_its_workers_write(tmp_pa
     forked, here = built_bytes(tmp_path / "forked"), built_bytes(tmp_path / "here")
     files = (PARALLEL_FROM + 4) * len(fillable_forms()) * 2  # every row: each form with fields, DOCX and PDF
     assert forked == here and len(forked) == files + 1  # and the manifest
+

@@ -31,7 +31,8 @@ from ..sources.project import BUILTIN, Project, find_project
 from ..workers import in_order, usable_jobs
 
 MAX_RETURNED_BYTES = 30_000_000
-PARALLEL_FROM = 64  # files; fewer are read sooner in this process than by starting workers
+PARALLEL_FROM = 64  # files; fewer are read by one worker, more by one per core
+PATIENCE = 300  # seconds one file may take (a 60-page scan, read slowly, takes under 3 minutes)
 BATCH = 32  # files a worker reads at a time: few enough round trips, little held in memory
 GENERAL, FILES, PROBLEMS = "general", "files", "problems"
 FileResult = tuple  # what read_file gives: ([(application key, Returned)], [(file, problem)])
@@ -287,11 +288,12 @@ def _not_read(path: Path) -> str:
 
 def read_all(paths: Iterator[Path], forms: Forms, jobs: int | None = None,
              parallel_from: int = PARALLEL_FROM) -> Iterator[tuple[Path, FileResult | FormgenError]]:
-    """Each file read, in the given order: by worker processes (one per core, workers.py) once there
-    are enough files for them to pay, a few batches in flight so memory stays flat. A file whose
-    worker dies is read again in a process of its own; one that kills that too is a problem."""
+    """Each file read, in the given order, by worker processes (workers.py: one per core once there
+    are enough files for them to pay, else one), a few batches in flight so memory stays flat. A
+    file whose worker dies, or takes longer than PATIENCE (a library looping on it), is read again
+    in a process of its own; one that kills or outlasts that too is a problem."""
     return in_order(partial(_read_or_error, forms=forms), paths, usable_jobs(jobs), batch=BATCH,
-                    parallel_from=parallel_from, died=_died)
+                    parallel_from=parallel_from, died=_died, patience=PATIENCE)
 
 
 def _read_or_error(path: Path, forms: Forms) -> FileResult | FormgenError:
@@ -305,8 +307,9 @@ def _read_or_error(path: Path, forms: Forms) -> FileResult | FormgenError:
 
 
 def _died(path: Path, exit_code: int) -> FormgenError:
-    return FormgenError(path, "", f"the process reading it died twice ({_death(exit_code)}); the other "
-                        "files were read", "ask for the file saved again, or key it in")
+    if exit_code == -signal.SIGALRM:
+        return FormgenError(path, "", said("problem.reader_too_slow", seconds=PATIENCE), said("problem.fix_resend"))
+    return FormgenError(path, "", said("problem.reader_died", death=_death(exit_code)), said("problem.fix_resend"))
 
 
 def _death(exit_code: int | None) -> str:

@@ -168,6 +168,9 @@ SAID = {
     # a file that is read no further: the reader's own line, in English, is its detail (or, where the
     # reader said it in these words, its problem and fix)
     N_("problem.fixed"): "{problem} ({fix})",
+    N_("problem.reader_died"): "the process reading it died twice ({death}); the other files were read",
+    N_("problem.reader_too_slow"): "reading it took more than {seconds} s, twice; the other files were read",
+    N_("problem.fix_resend"): "ask for the file saved again, or key it in",
     N_("problem.not_a_form"): "{detail}",
     N_("problem.not_a_page"): "{detail}",
     N_("problem.file"): "{detail}",
