@@ -225,6 +225,23 @@ def test_a_printed_forms_confidence_is_in_the_workbook_and_its_unsure_fields_on_
     assert listed == {r.field_id for r in readings if r.review} and listed  # the letter's crowded fields
     assert set(rows[0][ids.index("review")].split(", ")) == listed
 
+    import io
+    from PIL import Image
+    from generator.formats.docx.printed import REVIEW_DPI, REVIEW_MARGIN
+    from generator.formats.web.review import review_page
+
+    pictured = [r for r in readings if r.review and r.area]
+    assert pictured  # the text run together is printed somewhere: each field to check shows it
+    for reading in pictured:
+        _, left, bottom, right, top = reading.area
+        picture = Image.open(io.BytesIO(reading.image))
+        side, above = REVIEW_MARGIN
+        expected = ((right - left + 2 * side) * REVIEW_DPI / 72, (top - bottom + 2 * above) * REVIEW_DPI / 72)
+        assert abs(picture.width - expected[0]) <= 2 and abs(picture.height - expected[1]) <= 2, reading.field_id
+        assert picture.convert("L").getextrema()[0] < 100  # the printed words are in it
+    page = review_page(applications, {}, forms.localizers[lang].text)
+    assert page.count("<img") == len(pictured)
+
 
 def test_a_printed_forms_lines_are_in_the_workbooks_language(filled, forms):
     """The answers that run together in a printed form: a line in the workbook's language naming

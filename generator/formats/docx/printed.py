@@ -28,6 +28,8 @@ MAX_PAGES = 60  # a form prints on a few pages
 MAX_PAGE_CHARACTERS = 20_000  # a page of small type holds 6 000
 SURE, UNSURE_BOUNDS, SPLIT_BY_COLUMNS, RUN_TOGETHER = 95, 60, 85, 30  # confidences, 0–100 as OCR's
 REVIEW_BELOW = 65
+REVIEW_DPI = 150  # a field to check is shown on the review page as printed,
+REVIEW_MARGIN = (4.0, 2.0)  # with this much room (points) beside and above and below its words
 MAX_LOST_WORDS = 12  # form words missing around a control past which its answer is not placed
 COLUMN_SLACK = 3.0  # points a cell's text may start left of its column's words
 CODE = re.compile(PREFIX + r" \S+ \S+ \S+ [0-9a-f]{6}\b")
@@ -46,6 +48,7 @@ class Reading(NamedTuple):
     review: bool
     image: bytes = b""
     problem: str = ""
+    area: tuple = ()  # (page, left, bottom, right, top) in points: where its words are printed
 
 
 class Printed(NamedTuple):
@@ -60,6 +63,9 @@ class Word(NamedTuple):
     x: float  # its first character's left edge, in points
     line: int
     right: float = 0.0  # its last character's right edge
+    page: int = 0
+    bottom: float = 0.0
+    top: float = 0.0
 
 
 def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Printed | None:
@@ -89,7 +95,7 @@ def printed_values(path: Path, data: bytes, documents: Iterable[Document]) -> Pr
         raise FormgenError(path, "", said("problem.printed_not_the_form", form=code.form, edition=code.edition),
                            match.ORIGINAL_FILE)
     readings, problems = _readings(blank, words, _column_edges(blank, words, form.grids))
-    return Printed(document.form_id, readings, problems)
+    return Printed(document.form_id, _shown(data, readings), problems)
 
 
 def _document(path: Path, code, documents: list[Document]) -> Document:
@@ -124,7 +130,7 @@ def _page_words(path: Path, data: bytes) -> list[list[Word]]:
             except pdfium.PdfiumError:  # a page PDFium cannot load: no text of a form (the scan reader says so)
                 continue
             if text_page.count_chars() <= MAX_PAGE_CHARACTERS:  # else no page of a form: its text is not read
-                pages.append(_words(text_page, pdfium_c))
+                pages.append(_words(text_page, pdfium_c, number))
             text_page.close()
             page.close()
     finally:
@@ -132,31 +138,32 @@ def _page_words(path: Path, data: bytes) -> list[list[Word]]:
     return pages
 
 
-def _words(text_page, pdfium_c) -> list[Word]:
+def _words(text_page, pdfium_c, page: int) -> list[Word]:
     """The page's words and marks; a word's text ends with a space or a line break when one follows."""
     words: list[Word] = []
-    current, x, right, line = "", 0.0, 0.0, 0
+    current, x, right, line, bottom, top = "", 0.0, 0.0, 0, 0.0, 0.0
     for index in range(text_page.count_chars()):
         char = chr(pdfium_c.FPDFText_GetUnicode(text_page.raw, index))
         char = CHARACTERS.get(char, NOT_TEXT.sub("", char))
         if WORD_CHARACTER.match(char):
-            left, _, right, _ = text_page.get_charbox(index)
+            left, low, right, high = text_page.get_charbox(index)
             if not current:
-                x = left
+                x, bottom, top = left, low, high
             current += char
+            bottom, top = min(bottom, low), max(top, high)
             continue
         if current:
-            words.append(Word(current.casefold(), current, x, line, right))
+            words.append(Word(current.casefold(), current, x, line, right, page, bottom, top))
             current = ""
         if char.isspace():
             if words and not words[-1].text[-1:].isspace():
                 words[-1] = words[-1]._replace(text=words[-1].text + ("\n" if char == "\n" else " "))
             line += char == "\n"
         elif char:
-            left, _, edge, _ = text_page.get_charbox(index)
-            words.append(Word(char.casefold(), char, left, line, edge))
+            left, low, edge, high = text_page.get_charbox(index)
+            words.append(Word(char.casefold(), char, left, line, edge, page, low, high))
     if current:
-        words.append(Word(current.casefold(), current, x, line, right))
+        words.append(Word(current.casefold(), current, x, line, right, page, bottom, top))
     return words
 
 
@@ -304,13 +311,53 @@ def _together(slots: list[match.Token], text: list[Word], sure: float, problems:
         problems.append(said("problem.run_together", field=ids[0], other_fields=", ".join(ids[1:]),
                              text=match.excerpt(joined)))
     confidence = RUN_TOGETHER if joined else sure
+    area = _area(text)
     return [_reading(slots[0], text, confidence),
-            *(Reading(slot.control.field.id, "", confidence, bool(joined)) for slot in slots[1:])]
+            *(Reading(slot.control.field.id, "", confidence, bool(joined), area=area) for slot in slots[1:])]
 
 
 def _reading(slot: match.Token, text: list[Word], confidence: float) -> Reading:
     value = _text(text, slot)
-    return Reading(slot.control.field.id, value, confidence, confidence < REVIEW_BELOW)
+    return Reading(slot.control.field.id, value, confidence, confidence < REVIEW_BELOW, area=_area(text))
+
+
+def _area(words: list[Word]) -> tuple:
+    """(page, left, bottom, right, top) around the words printed on their first page, or () for none."""
+    if not words:
+        return ()
+    on_page = [word for word in words if word.page == words[0].page]
+    return (words[0].page, min(w.x for w in on_page), min(w.bottom for w in on_page),
+            max(w.right for w in on_page), max(w.top for w in on_page))
+
+
+def _shown(data: bytes, readings: list[Reading]) -> list[Reading]:
+    """The readings a person checks, each with its picture as printed (PNG), as a scan's field has:
+    the review page shows it beside the text read."""
+    wanted = [k for k, reading in enumerate(readings) if reading.review and reading.area]
+    if not wanted:
+        return readings
+    import io
+
+    import pypdfium2 as pdfium
+
+    readings = list(readings)
+    pdf = pdfium.PdfDocument(data)
+    try:
+        for k in wanted:
+            number, left, bottom, right, top = readings[k].area
+            page = pdf[number]
+            width, height = page.get_size()
+            side, above = REVIEW_MARGIN
+            crop = (max(0.0, left - side), max(0.0, bottom - above), max(0.0, width - right - side),
+                    max(0.0, height - top - above))
+            picture = page.render(scale=REVIEW_DPI / 72, crop=crop, grayscale=True).to_pil()
+            png = io.BytesIO()
+            picture.save(png, "PNG")
+            readings[k] = readings[k]._replace(image=png.getvalue())
+            page.close()
+    finally:
+        pdf.close()
+    return readings
 
 
 def _text(words: list[Word], slot: match.Token) -> str:
