@@ -186,6 +186,9 @@ DAMAGED = {  # name: (file name, its bytes, what the error must say: the place a
     "an .xlsx named .csv": ("data.csv", lambda: _zip_bytes(_parts()), "an .xlsx workbook (a zip file), not CSV text"),
     "an .xls named .csv": ("data.csv", lambda: b"\xd0\xcf\x11\xe0" + bytes(100), "an Excel 97–2003 workbook"),
     "CSV in UTF-16": ("data.csv", lambda: "aa_name\nТалас\n".encode("utf-16"), "UTF-16 text (save the CSV as UTF-8"),
+    "CSV as Excel saves it in Russian Windows": (  # Windows-1251: Өзгөн comes out as ?зг?н, every row refused
+        "data.csv", lambda: "aa_name,sender_region\nТалас,Талас\nКара-Суу,Ош\n".encode("cp1251"),
+        "not UTF-8 text: Windows-1251 or another one-byte encoding"),
     "an .xls": ("data.xls", lambda: b"\xd0\xcf\x11\xe0", "unknown data format '.xls' (save it as .xlsx or as CSV"),
     "an .ods": ("data.ods", lambda: b"PK", "unknown data format '.ods' (save it as .xlsx or as CSV"),
     "YAML of one row, not a list": ("data.yaml", lambda: "aa_name: Талас\n".encode(),

@@ -22,6 +22,8 @@ DATA_SUFFIXES = (".csv", *XLSX_SUFFIXES, ".yaml", ".yml")
 OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".numbers")
 MAX_CSV_CELL = 10_000_000  # csv's own limit (131 072) would stop the whole file; fill reports long cells itself
 LONE_RETURN = re.compile(rb"\r(?!\n)")
+NOT_UTF8 = re.compile("[\udc80-\udcff]")  # a byte that is no UTF-8, as surrogateescape decodes it
+NON_ASCII = re.compile("[^\x00-\x7f]")
 
 
 def read_rows(path: Path) -> Rows:
@@ -56,6 +58,32 @@ def _check_text(path: Path) -> None:
                            "save it as .xlsx or as CSV UTF-8")
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise FormgenError(path, "", "UTF-16 text", "save the CSV as UTF-8 (Excel: CSV UTF-8)")
+    if _in_another_encoding(path):
+        raise FormgenError(path, "", "not UTF-8 text: Windows-1251 or another one-byte encoding, as Excel saves "
+                           "«CSV (comma delimited)», «CSV (разделители - запятые)», which has no Ң Ө Ү (Excel "
+                           "writes ? for them)", "save it from the workbook as «CSV UTF-8» or as .xlsx")
+
+
+def _in_another_encoding(path: Path) -> bool:
+    """Whether the text is in a one-byte encoding as a whole (every row of Russian or Kyrgyz words would
+    be refused, each on its own line), not UTF-8 with a row or two pasted from elsewhere (those rows
+    are reported and the rest read): nine in ten of its letters beyond ASCII are not UTF-8. Read a
+    megabyte at a time; a file that is UTF-8 throughout is only decoded."""
+    with path.open("rb") as stream:
+        try:
+            strict = codecs.getincrementaldecoder("utf-8")()
+            while chunk := stream.read(1 << 20):
+                strict.decode(chunk)
+            strict.decode(b"", final=True)
+            return False
+        except UnicodeDecodeError:
+            stream.seek(0)
+        loose, foreign, beyond_ascii = codecs.getincrementaldecoder("utf-8")("surrogateescape"), 0, 0
+        while chunk := stream.read(1 << 20):
+            text = loose.decode(chunk)
+            foreign += len(NOT_UTF8.findall(text))
+            beyond_ascii += len(NON_ASCII.findall(text))
+    return foreign >= 0.9 * beyond_ascii
 
 
 class _Lines:
