@@ -367,6 +367,24 @@ def test_hidden_rows_are_filled_and_noted_and_other_sheets_are_noted_as_not_read
         "that should not be filled)"]
 
 
+def test_hidden_columns_of_field_ids_are_filled_and_noted(tmp_path):
+    """A column hidden in the sheet (old values kept out of sight) is still a column of field ids: filled,
+    and said, once for the file; a hidden column with no name in the header holds nothing to say."""
+    book = Workbook()
+    sheet = book.active
+    for values in (["aa_name", "sender_head", "population"], ["Талас", "Асанов", "1000"], ["Ош", "Усенов", "2000"]):
+        sheet.append(values)
+    for letter in "BCE":  # E: past the header
+        sheet.column_dimensions[letter].hidden = True
+    book.save(tmp_path / "data.xlsx")
+    report = run_fill(tmp_path / "data.xlsx", tmp_path / "out")
+    assert [r["row"] for r in report.rows] == [2, 3] and report.problems == []
+    assert row_values(tmp_path / "out", report, 3)["sender_head"] == "Усенов"
+    assert report.notes == [f"{tmp_path / 'data.xlsx'}: sheet 'Sheet', columns B (sender_head), C (population): "
+                            "hidden in the sheet, and filled like the others (delete the columns that should not be "
+                            "filled)"]
+
+
 def test_openpyxl_says_nothing_on_the_terminal(tmp_path):
     """openpyxl warns of what it makes up for (here a workbook without a default style, and a date it
     cannot convert, which is reported as a problem): no such line reaches the user. In a process of its

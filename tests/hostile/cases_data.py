@@ -182,6 +182,20 @@ def _(folder: Path) -> list[str]:
     return _data(folder)
 
 
+@case("data", "xlsx-hidden-columns-odd-ranges", rows=(2,),
+      expect=_outcome(0, (2,), notes=("sheet 'Лист1', column B (sender_head): hidden",)))
+def _(folder: Path) -> list[str]:
+    """Column settings past a sheet's 16 384 columns, backwards or not numbers: no crash, no vast set."""
+    columns = ('<cols><col min="2" max="2" hidden="1"/><col min="0" max="999999999999" hidden="0"/>'
+               '<col min="9" max="3" hidden="1"/><col min="x" max="" hidden="true"/>'
+               '<col min="20000" max="99999999999999" hidden="1"/><col min="٣" max="٣" hidden="1"/>'
+               f'<col min="{"9" * 5000}" max="{"9" * 5000}" hidden="1"/></cols>')
+    xlsx(folder / "data.xlsx", [header("aa_name", "sender_head"), texts(2, "А", "Б")],
+         change=lambda parts: parts.update({"xl/worksheets/sheet1.xml": parts["xl/worksheets/sheet1.xml"].replace(
+             "<sheetData>", columns + "<sheetData>")}))
+    return _data(folder)
+
+
 # ---- damaged parts ---------------------------------------------------------------------------------
 
 def _damaged(name: str, change, *fragments: str) -> None:

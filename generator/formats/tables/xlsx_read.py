@@ -24,6 +24,7 @@ MAX_XLSX_UNPACKED = 100_000_000
 MAX_XLSX_PARTS = 1000
 MAX_XLSX_STRINGS = 20_000_000  # openpyxl holds every shared string in memory
 MAX_MERGES = 10_000
+MAX_COLUMN = 16_384  # Excel's last column, XFD
 MAX_MERGED_CELLS = 100_000  # of the data's rows and the header's columns
 SHEET_ROWS = 1_048_576  # as many as Excel holds: a sheet past them is damaged
 MAX_ROW_ELEMENTS = 100_000  # a row of Excel's 16 384 cells has 32 768, or a few more with formatted text
@@ -189,12 +190,14 @@ class _Survey:
     damaged part, rows out of order, more than a sheet holds are found before anything is written.
     Expat's events alone, no tree: the sheet is read at the speed of its bytes, in constant memory."""
 
-    NAMES = {name: _MAIN[1:-1] + "}" + name for name in ("worksheet", "sheetData", "row", "mergeCell", "v", "is", "f")}
+    NAMES = {name: _MAIN[1:-1] + "}" + name
+             for name in ("worksheet", "sheetData", "row", "mergeCell", "v", "is", "f", "col")}
 
     def __init__(self, path: Path, sheet: _Part, until_value: bool = False) -> None:
         self.path, self.sheet, self.until_value = path, sheet, until_value
         self.row, self.elements, self.rows_started, self.rows_ended = 0, 0, False, False
         self.regions: list[_Region] = []
+        self.hidden_columns: set[int] = set()
 
     def read(self, archive) -> _Survey:
         from xml.parsers import expat
@@ -214,6 +217,8 @@ class _Survey:
             self.regions.append(self.region(attributes.get("ref", "")))
         elif name == names["sheetData"]:
             self.rows_started = True
+        elif name == names["col"] and attributes.get("hidden") in ("1", "true"):
+            self.hidden_columns.update(_columns(attributes.get("min", ""), attributes.get("max", "")))
         elif self.elements == 1 and not self.rows_started and name != names["worksheet"]:
             raise FormgenError(self.path, f"sheet '{self.sheet.name}'", f"not a sheet of cells fill can read "
                                f"({name[:80]})", "save it from Excel or LibreOffice Calc as .xlsx (Excel Workbook, "
@@ -239,6 +244,15 @@ class _Survey:
             if None in bounds or first_column > last_column or first_row > last_row:
                 raise ValueError("not a range of cells")
         return _Region(ref, *bounds)
+
+
+def _columns(first: str, last: str) -> range:
+    """The columns a <col> element sets, numbered from 1 (a sheet has 16 384); none where it is malformed.
+    A number of more digits than a column's is past the last column (int() would refuse thousands)."""
+    if not (first.isascii() and first.isdigit() and last.isascii() and last.isdigit()):
+        return range(0)
+    first_column, last_column = (int(n) if len(n) <= 6 else MAX_COLUMN + 1 for n in (first, last))
+    return range(max(first_column, 1), min(last_column, MAX_COLUMN) + 1)
 
 
 def _at_row(sheet: _Part, row: int) -> str:
@@ -275,7 +289,7 @@ class _DataSheet:
 
         book = reader.wb
         self.path, self.archive, self.sheet = path, reader.archive, sheet
-        self.regions, self.last_row = survey.regions, survey.row
+        self.regions, self.last_row, self.hidden_columns = survey.regions, survey.row, survey.hidden_columns
         self.parser = WorkSheetParser(None, reader.shared_strings, data_only=True, epoch=book.epoch,
                                       date_formats=book._date_formats, timedelta_formats=book._timedelta_formats)
         with _read_as(path, "xl/styles.xml"):
@@ -438,12 +452,21 @@ class _DataSheet:
         if self.hidden:
             yield self.hidden[0], Note(f"sheet '{self.sheet.name}', {rows_text(self.hidden)}: hidden in the "
                                        "sheet, and filled like the others (delete the rows that should not be filled)")
+        hidden = [column for column in sorted(self.header) if column in self.hidden_columns]
+        if hidden:
+            named = ", ".join(f"{_column_letter(c)} ({self.header[c]})" for c in hidden)
+            yield 0, Note(f"sheet '{self.sheet.name}', {'columns' if len(hidden) > 1 else 'column'} {named}: hidden "
+                          "in the sheet, and filled like the others (delete the columns that should not be filled)")
+
+
+def _column_letter(column: int) -> str:
+    from openpyxl.utils.cell import get_column_letter
+
+    return get_column_letter(column)
 
 
 def _ref(column: int, row: int) -> str:
-    from openpyxl.utils.cell import get_column_letter
-
-    return f"{get_column_letter(column)}{row}"
+    return f"{_column_letter(column)}{row}"
 
 
 def _percent_styles(book) -> set[int]:
