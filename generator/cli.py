@@ -355,6 +355,9 @@ def command_tree() -> argparse.ArgumentParser:
     command listed, a group per first word shared by several. A whole command is parsed by its own
     parser (`command_parser`), which alone holds its options."""
     top = _parser((), DESCRIPTION)
+    from . import __version__  # a bug report names it; a partial build keeps only files of this version
+
+    top.add_argument("--version", action="version", version=f"formgen {__version__}")
     words = top.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
     groups: dict[str, argparse._SubParsersAction] = {}
     for found in COMMANDS:

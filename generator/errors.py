@@ -94,7 +94,10 @@ def unforeseen(file: object, exc: Exception) -> FormgenError:
         return FormgenError(file, "", f"{library} could not read it ({text})")
     frames = traceback.extract_tb(exc.__traceback__)
     place = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
-    return InternalError(file, "", f"{INTERNAL} ({text}{place}); please report it to formgen's developers with this file")
+    from . import __version__
+
+    return InternalError(file, "", f"{INTERNAL} ({text}{place}); please report it to formgen's developers with this "
+                         f"file and the version, formgen {__version__}")
 
 
 def shown(text: str) -> str:

@@ -237,3 +237,10 @@ def test_the_command_leaves_its_objects_to_the_system_at_exit(args, tmp_path):
     result = subprocess.run([sys.executable, "-c", EXIT_WATCH, *args], capture_output=True, text=True, cwd=tmp_path)
     frozen, collectable = map(int, result.stdout.split()[-2:])
     assert frozen > 10_000 and collectable < frozen / 100, (frozen, collectable, result.stderr)
+
+
+def test_version_says_the_installed_formgen():
+    from generator import __version__
+
+    result = invoke("--version")
+    assert result.exit_code == 0 and result.output == f"formgen {__version__}\n"

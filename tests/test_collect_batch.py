@@ -173,7 +173,8 @@ def test_a_bug_in_a_reader_is_an_internal_error_that_names_its_type(tmp_path, mo
     (problem,), = [p for f, p in problems if f.endswith("buggy.pdf")],
     assert problem.startswith("internal error (AttributeError: 'NoneType' object has no attribute 'values' at "
                               "test_collect_batch.py:")
-    assert "please report it" in problem
+    assert problem.endswith(f"please report it to formgen's developers with this file and the version, "
+                            f"formgen {generator.__version__}")
     result = CliRunner().invoke(app, ["collect", str(tmp_path), "--out", str(tmp_path / "a.json")])
     assert result.exit_code == 0 and "Traceback" not in result.output
     assert result.stderr == f"warning: {tmp_path / 'a001' / 'buggy.pdf'}: {problem}\n"  # seen, not only filed
