@@ -64,6 +64,19 @@ def test_safe_folder_names():
     assert len(names[6]) <= 80
 
 
+def test_a_name_given_twice_is_written_twice_and_noted(tmp_path):
+    """A row copied twice, or two municipalities of one name (case and spaces aside): both are
+    written, each in a folder of its own, and the second is said, naming the first and its folder."""
+    rows = municipalities(4)
+    rows[2]["aa_name"] = rows[0]["aa_name"].upper().replace(" ", "  ")
+    data = write_csv(tmp_path / "data.csv", rows)
+    report = fill(data, DEFAULT_CALL, tmp_path / "out", ["ru"], ["docx"], jobs=1)
+    folders = {r["row"]: r["folder"] for r in report.rows}
+    assert sorted(folders) == [2, 3, 4, 5] and len({f.casefold() for f in folders.values()}) == 4
+    assert report.notes == [f"{data}: row 4: the same name as row 2, '{rows[2]['aa_name']}': its forms are in the "
+                            f"folder '{folders[4]}' (delete one of the rows if it is the same municipality)"]
+
+
 def test_bad_rows_are_reported_and_the_others_produced(tmp_path):
     rows = municipalities(3)
     rows[1].update({"population": "много", "interaction_rating": "7"})

@@ -216,6 +216,7 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
     report, taken = Report(), set()
     problems_by_row: list[tuple[int, str]] = []  # in row order at the end, however the pool finished them
     notes_by_row: list[tuple[int, str]] = []
+    first_row_named: dict[str, int] = {}  # a municipality's name (as folders compare it) → its first row
 
     def accepted() -> Iterator[tuple[int, str, str, dict[str, str]]]:
         for number, row in data_rows:
@@ -231,7 +232,13 @@ def _fill(data_path: Path, data_rows: Rows, setup: tuple, forms: list[FormDef], 
             if problems:
                 continue
             name = next((values[c] for c in name_columns if values.get(c)), "")
-            yield number, name, safe_folder_name(name, number, taken), values
+            folder = safe_folder_name(name, number, taken)
+            first = first_row_named.setdefault(" ".join(name.split()).casefold(), number) if name.strip() else number
+            if first != number:  # a row given twice, or two municipalities of one name: both are written
+                notes_by_row.append((number, shown(f"{data_path}: row {number}: the same name as row {first}, "
+                                                   f"'{name}': its forms are in the folder '{folder}' (delete "
+                                                   "one of the rows if it is the same municipality)")))
+            yield number, name, folder, values
 
     def record(number: int, name: str, folder: str, outputs: list[Output] | FormgenError) -> None:
         if isinstance(outputs, FormgenError):
