@@ -19,7 +19,8 @@ from generator import DEFAULT_CALL
 from generator.pipeline import localized_documents, render_bytes
 from generator.sources.call import load_call
 from generator.commands.collect import Forms, Wording, collect, tables
-from generator.formats.pdf.layout import PAGE_HEIGHT, page_ink_areas, page_widgets
+from generator.formats.pdf.layout import PAGE_HEIGHT, PAGE_WIDTH, page_ink_areas, page_widgets
+from generator.model.page_id import mark_rects
 from generator.formats.web.review import review_page
 from generator.formats.tables.write import write_tables
 from generator.sources.languages import builtin_languages
@@ -154,6 +155,24 @@ def scanned(page: Image.Image, angle: float = 0.0, scale: float = 1.0, shift: tu
     return image
 
 
+def photographed(page: Image.Image, corners: list[tuple[float, float]], size: tuple[int, int] = (3000, 4000),
+                 lamp: tuple[float, float] = (0.4, 0.35)) -> Image.Image:
+    """What a phone makes of a page on a table: the page's corners (top left, clockwise) where
+    `corners` put them in a picture of `size`, the table darker around it, a lamp at `lamp` (a share
+    of the picture's width and height) lighting it unevenly, a little blur."""
+    import cv2
+
+    w, h = page.size
+    matrix = cv2.getPerspectiveTransform(np.float32([(0, 0), (w, 0), (w, h), (0, h)]), np.float32(corners))
+    sheet = cv2.warpPerspective(np.asarray(page.convert("L")), matrix, size, borderValue=0)
+    on_sheet = cv2.warpPerspective(np.full((h, w), 255, np.uint8), matrix, size) > 0
+    picture = np.where(on_sheet, sheet, 85).astype(np.float32)  # the table
+    yy, xx = np.mgrid[0:size[1], 0:size[0]]
+    picture *= 0.72 + 0.28 * np.exp(-((xx / size[0] - lamp[0]) ** 2 + (yy / size[1] - lamp[1]) ** 2) / 0.5)
+    picture = cv2.GaussianBlur(np.clip(picture, 0, 255).astype(np.uint8), (3, 3), 0.8)
+    return Image.fromarray(picture)
+
+
 def as_jpeg(image: Image.Image, quality: int = 70) -> Image.Image:
     buffer = io.BytesIO()
     image.convert("L").save(buffer, "JPEG", quality=quality)
@@ -228,6 +247,52 @@ def test_a_kyrgyz_application_scanned_at_200_dpi_shuffled_and_turned_reads_back(
     assert application.ink() == {"sign_municipality_signature": "yes", "sign_kenesh_signature": "no", "stamp": "yes"}
     empty = [f.id for f in annex.fields() if f.id not in expected]
     assert all(values.get(field_id, "") == "" for field_id in empty), "nothing read where nothing was written"
+
+
+def test_pages_photographed_at_an_angle_under_a_lamp_read_back(tmp_path, documents, call):
+    """A phone photo of each page, not a scan: the page a trapezium on a darker table, lit from one
+    side. The code gives where to start; each registration mark found tells where the next is, one
+    not found where a scan's would be is looked for farther out, and the four give the page exactly."""
+    letter, annex = documents[("interest_letter", "ky")], documents[("annex2", "ky")]
+    letter_values, annex_values = values_for(letter, "ky"), values_for(annex, "ky")
+    pages = printed(annex, annex_values, 200)
+    pen(pages[0], annex, 0, 200, {"interaction_rating": PEN["interaction_rating"]})
+    pen(pages[1], annex, 1, 200, {"activity_rating": PEN["activity_rating"]})
+    angles = ([(380, 300), (2650, 420), (2750, 3650), (250, 3550)],  # held over its bottom edge
+              [(300, 420), (2700, 300), (2600, 3600), (420, 3700)],  # over its right edge
+              [(500, 250), (2500, 250), (2800, 3750), (200, 3750)],  # from below, the top far away
+              [(250, 350), (2750, 350), (2500, 3650), (500, 3650)])  # from above
+    folder = tmp_path / "Жаңы-Жол"
+    folder.mkdir()
+    for number, (page, corners) in enumerate(zip(pages, angles)):
+        as_jpeg(photographed(page, corners), 80).save(folder / f"IMG_{number}.jpg")
+    as_jpeg(photographed(printed(letter, letter_values, 200)[0], angles[2], lamp=(0.8, 0.8)), 80).save(
+        folder / "IMG_letter.jpg")
+
+    applications, problems = collect([tmp_path], call)
+    assert not problems, problems
+    values = application_values(applications, "Жаңы-Жол")
+    check_fields(values, {**letter_values, **annex_values, **{k: v for k, (v, _) in PEN.items()}})
+
+
+def test_a_page_placed_by_its_code_alone_gives_no_value_unseen(tmp_path, documents, call):
+    """With fewer than three registration marks found (here two covered), a page is placed by its
+    code alone, which may put a field beside its place: every value read is for a person to check,
+    listed with its picture, none goes into the data unseen."""
+    annex = documents[("annex2", "ky")]
+    values = values_for(annex, "ky")
+    page = printed(annex, values, 200)[0]
+    scale = 200 / 72
+    for x0, y0, x1, y1 in mark_rects(PAGE_WIDTH, PAGE_HEIGHT)[:2]:  # the two upper marks covered (a fold, a thumb)
+        ImageDraw.Draw(page).rectangle(((x0 - 8) * scale, (PAGE_HEIGHT - y1 - 8) * scale,
+                                        (x1 + 8) * scale, (PAGE_HEIGHT - y0 + 8) * scale), fill=255)
+    page.save(tmp_path / "page.png")
+    applications, problems = collect([tmp_path / "page.png"], call)
+    assert ("registration marks" in str(problems)) and len(applications) == 1
+    readings = [r for returned in applications[0].files for r in returned.readings.values()]
+    read = [r for r in readings if r.value]
+    assert read and all(r.review and r.image for r in read)
+    assert not any(applications[0].values().get(r.field_id) for r in read)
 
 
 @pytest.mark.parametrize("row", ["Кара-Суу", "Жаңы-Жол"])  # Russian letters alone, and with Kyrgyz ones

@@ -17,6 +17,7 @@ from ..errors import FormgenError
 
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the top left
 MARK_SEARCH = 30.0  # points around a mark's expected centre where it is looked for
+MARK_REACHES = (MARK_SEARCH, 2 * MARK_SEARCH, 4 * MARK_SEARCH)  # then farther out, where it was not found
 SPECK = 6  # ink components smaller than this many pixels (at the working scale) are dust or noise
 
 
@@ -36,14 +37,20 @@ def align(image: np.ndarray, code_corners: Sequence[tuple[float, float]], code_r
         raise FormgenError("", "", "its QR code's corners give no position on the page", "scan the page again")
     rough = np.vstack([rough, [0, 0, 1]])
     scale = float(np.sqrt(abs(np.linalg.det(rough[:2, :2]))))  # pixels per point
-    page, found = [], []
-    for rect in mark_rects:
-        centre = ((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2)
+    centres = [((rect[0] + rect[2]) / 2, (rect[1] + rect[3]) / 2) for rect in mark_rects]
+    code_centre, code_centre_found = page_corners.mean(axis=0), np.float32(code_corners).mean(axis=0)
+    page, found, estimate = [], [], rough
+    # nearest the code first: each mark found corrects where the next is looked for, and one not
+    # found where the estimate puts it is looked for farther out (a page photographed at an angle
+    # is not where a scan's would be)
+    for centre, rect in sorted(zip(centres, mark_rects), key=lambda m: np.hypot(*(np.float32(m[0]) - code_centre))):
         side = (rect[2] - rect[0]) * scale
-        at = _find_mark(image, _apply(rough, centre), side, MARK_SEARCH * scale)
+        at = next((at for reach in MARK_REACHES
+                   if (at := _find_mark(image, _apply(estimate, centre), side, reach * scale)) is not None), None)
         if at is not None:
             page.append(centre)
             found.append(at)
+            estimate = _similarity(np.float64([code_centre, *page]), np.float64([code_centre_found, *found]))
     if len(found) == 4:
         matrix = cv2.getPerspectiveTransform(np.float32(page), np.float32(found))
     elif len(found) == 3:
@@ -51,6 +58,17 @@ def align(image: np.ndarray, code_corners: Sequence[tuple[float, float]], code_r
     else:
         matrix = rough
     return Alignment(matrix, len(found))
+
+
+def _similarity(on_page: np.ndarray, in_image: np.ndarray) -> np.ndarray:
+    """The turn, scale and shift that take the page points nearest, by least squares, to where they
+    are in the image (x' = a·x − b·y + tx, y' = b·x + a·y + ty). Not a full affine: the code and the
+    first marks lie along one edge, and would give the scale across the page from a few millimetres."""
+    x, y = on_page[:, 0], on_page[:, 1]
+    ones, zeros = np.ones_like(x), np.zeros_like(x)
+    rows = np.vstack([np.column_stack([x, -y, ones, zeros]), np.column_stack([y, x, zeros, ones])])
+    (a, b, tx, ty), *_ = np.linalg.lstsq(rows, np.concatenate([in_image[:, 0], in_image[:, 1]]), rcond=None)
+    return np.array([[a, -b, tx], [b, a, ty], [0, 0, 1]])
 
 
 def _apply(matrix: np.ndarray, point: tuple[float, float]) -> tuple[float, float]:
@@ -72,13 +90,22 @@ def _find_mark(image: np.ndarray, centre: tuple[float, float], side: float, reac
     for label in range(1, count):
         w, h, area = stats[label, cv2.CC_STAT_WIDTH], stats[label, cv2.CC_STAT_HEIGHT], stats[label, cv2.CC_STAT_AREA]
         square = 0.6 * side < w < 1.6 * side and 0.6 * side < h < 1.6 * side and area > 0.6 * w * h
-        if not square:
+        if not square or not _stands_alone(dark, stats[label], side):
             continue
         cx, cy = centroids[label][0] + x0, centroids[label][1] + y0
         distance = (cx - centre[0]) ** 2 + (cy - centre[1]) ** 2
         if best_distance is None or distance < best_distance:
             best, best_distance = (cx, cy), distance
     return best
+
+
+def _stands_alone(dark: np.ndarray, box, side: float) -> bool:
+    """Whether a square has the white a mark is printed with around it (half its side, MARK_QUIET):
+    a letter or a blot among others has ink there."""
+    x, y, w, h, area = (int(v) for v in box)
+    reach = max(1, round(0.4 * side))
+    around = dark[max(0, y - reach):y + h + reach, max(0, x - reach):x + w + reach]
+    return int(around.sum()) - area <= 0.05 * (around.size - w * h)
 
 
 def ink_threshold(image: np.ndarray) -> float:
