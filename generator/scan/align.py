@@ -2,8 +2,9 @@
 
 Coordinates on the page are PDF points from the top left corner (x right, y down). The page's QR
 code gives a first estimate of where the page lies in the image (its corners are known on the
-page); the four registration squares, looked for around where that estimate puts them, then give
-the exact transform, which takes skew, scale, shift and a turned page alike.
+page); the four registration squares, looked for around where that estimate puts them (nearest
+first, each found bettering the estimate for the next), then give the exact transform, which takes
+skew, scale, shift, a turned page and a page photographed at an angle alike.
 """
 from __future__ import annotations
 
