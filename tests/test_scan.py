@@ -276,6 +276,25 @@ def test_pages_photographed_at_an_angle_under_a_lamp_read_back(tmp_path, documen
     check_fields(values, {**letter_values, **annex_values, **{k: v for k, (v, _) in PEN.items()}})
 
 
+def test_a_square_of_ink_beside_a_lost_mark_is_not_taken_for_it(tmp_path, documents, call):
+    """The mark nearest the code torn off, and a square blot of the same size a little beside where
+    it was (with white around it, as a mark has): the blot does not lie where the mark would, seen
+    from the code, so the page is aligned by the other three marks and read whole."""
+    annex = documents[("annex2", "ky")]
+    values = values_for(annex, "ky")
+    page, scale = printed(annex, values, 200)[0], 200 / 72
+    x0, y0, x1, y1 = mark_rects(PAGE_WIDTH, PAGE_HEIGHT)[3]  # bottom left, beside the code
+    draw = ImageDraw.Draw(page)
+    draw.rectangle(((x0 - 6) * scale, (PAGE_HEIGHT - y1 - 6) * scale, (x1 + 6) * scale, (PAGE_HEIGHT - y0 + 6) * scale),
+                   fill=255)
+    draw.rectangle(((x0 + 40) * scale, (PAGE_HEIGHT - y1) * scale, (x1 + 40) * scale, (PAGE_HEIGHT - y0) * scale), fill=0)
+    page.save(tmp_path / "page.png")
+    applications, problems = collect([tmp_path / "page.png"], call)
+    assert not [p for p in problems if "registration" in p[1]], problems
+    on_page = {w.field_id for w in page_widgets(annex)[0]}
+    check_fields(applications[0].values(), {k: v for k, v in values.items() if k in on_page})
+
+
 def test_a_page_placed_by_its_code_alone_gives_no_value_unseen(tmp_path, documents, call):
     """With fewer than three registration marks found (here two covered), a page is placed by its
     code alone, which may put a field beside its place: every value read is for a person to check,

@@ -8,6 +8,7 @@ skew, scale, shift, a turned page and a page photographed at an angle alike.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -19,6 +20,9 @@ from ..errors import FormgenError
 Rect = tuple[float, float, float, float]  # x0, y0, x1, y1 in points from the top left
 MARK_SEARCH = 30.0  # points around a mark's expected centre where it is looked for
 MARK_REACHES = (MARK_SEARCH, 2 * MARK_SEARCH, 4 * MARK_SEARCH)  # then farther out, where it was not found
+MARK_BEARING = 20.0  # degrees, see _in_its_direction
+CODE_AGREES = 6.0  # points: the marks' transform puts the code's corners this near where they were found (< 1 pt
+# on scans and photos; a wrong square taken for a mark, many)
 SPECK = 6  # ink components smaller than this many pixels (at the working scale) are dust or noise
 
 
@@ -45,20 +49,48 @@ def align(image: np.ndarray, code_corners: Sequence[tuple[float, float]], code_r
     # found where the estimate puts it is looked for farther out (a page photographed at an angle
     # is not where a scan's would be)
     for centre, rect in sorted(zip(centres, mark_rects), key=lambda m: np.hypot(*(np.float32(m[0]) - code_centre))):
-        side = (rect[2] - rect[0]) * scale
-        at = next((at for reach in MARK_REACHES
-                   if (at := _find_mark(image, _apply(estimate, centre), side, reach * scale)) is not None), None)
+        side, expected = (rect[2] - rect[0]) * scale, _apply(estimate, centre)
+        at = next((at for reach in MARK_REACHES if (at := _find_mark(image, expected, side, reach * scale)) is not None
+                   and _in_its_direction(at, expected, code_centre_found)), None)
         if at is not None:
             page.append(centre)
             found.append(at)
             estimate = _similarity(np.float64([code_centre, *page]), np.float64([code_centre_found, *found]))
+    for marks in _sets_of_marks(len(found)):  # all, else three: a square taken for a mark is left out
+        matrix = _transform([page[i] for i in marks], [found[i] for i in marks])
+        if _agrees(matrix, page_corners, code_corners, scale):
+            return Alignment(matrix, len(marks))
+    return Alignment(rough, 0)
+
+
+def _in_its_direction(at, expected, code_centre) -> bool:
+    """Whether a square lies, seen from the code, where the estimate puts its mark: within
+    MARK_BEARING degrees and a third of the distance (an angle and a page's perspective change these
+    a few degrees; a square of ink elsewhere, taken for a missing mark, many)."""
+    found, wanted = np.subtract(at, code_centre), np.subtract(expected, code_centre)
+    turn = abs((np.degrees(np.arctan2(found[1], found[0]) - np.arctan2(wanted[1], wanted[0])) + 180) % 360 - 180)
+    ratio = np.hypot(*found) / max(float(np.hypot(*wanted)), 1e-9)
+    return turn <= MARK_BEARING and 2 / 3 <= ratio <= 3 / 2
+
+
+def _sets_of_marks(count: int) -> list[tuple[int, ...]]:
+    if count < 3:
+        return []
+    return [tuple(range(count))] + (list(itertools.combinations(range(count), 3)) if count == 4 else [])
+
+
+def _transform(page: list, found: list) -> np.ndarray:
+    """Page points → image pixels from four marks (a perspective) or three (an affine)."""
     if len(found) == 4:
-        matrix = cv2.getPerspectiveTransform(np.float32(page), np.float32(found))
-    elif len(found) == 3:
-        matrix = np.vstack([cv2.getAffineTransform(np.float32(page), np.float32(found)), [0, 0, 1]])
-    else:
-        matrix = rough
-    return Alignment(matrix, len(found))
+        return cv2.getPerspectiveTransform(np.float32(page), np.float32(found))
+    return np.vstack([cv2.getAffineTransform(np.float32(page), np.float32(found)), [0, 0, 1]])
+
+
+def _agrees(matrix: np.ndarray, page_corners: np.ndarray, code_corners, scale: float) -> bool:
+    """Whether the transform puts the code's corners where they were found (within CODE_AGREES)."""
+    placed = [_apply(matrix, tuple(corner)) for corner in page_corners]
+    error = max(float(np.hypot(x - cx, y - cy)) for (x, y), (cx, cy) in zip(placed, code_corners))
+    return error <= CODE_AGREES * scale
 
 
 def _similarity(on_page: np.ndarray, in_image: np.ndarray) -> np.ndarray:
