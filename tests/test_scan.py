@@ -295,6 +295,21 @@ def test_a_square_of_ink_beside_a_lost_mark_is_not_taken_for_it(tmp_path, docume
     check_fields(applications[0].values(), {k: v for k, v in values.items() if k in on_page})
 
 
+def test_a_photo_with_a_corner_out_of_the_picture_gives_no_value_unseen(tmp_path, documents, call):
+    """Three marks give a flat scan exactly, but not a page photographed at an angle: the fourth
+    corner's keystone is lost. The code's corners then lie where the three marks do not put them, so
+    the page is taken as placed by its code alone: every value read is for a person to check."""
+    annex = documents[("annex2", "ky")]
+    photo = photographed(printed(annex, values_for(annex, "ky"), 200)[0],
+                         [(500, 250), (2500, 250), (2800, 3750), (200, 3750)])
+    ImageDraw.Draw(photo).rectangle((2300, 0, 3000, 700), fill=80)  # a hand over the top right corner
+    as_jpeg(photo, 80).save(tmp_path / "IMG.jpg")
+    applications, problems = collect([tmp_path / "IMG.jpg"], call)
+    assert any("registration marks" in line for _, line in problems)
+    read = [r for returned in applications[0].files for r in returned.readings.values() if r.value]
+    assert read and all(r.review for r in read) and not any(applications[0].values().get(r.field_id) for r in read)
+
+
 def test_a_page_placed_by_its_code_alone_gives_no_value_unseen(tmp_path, documents, call):
     """With fewer than three registration marks found (here two covered), a page is placed by its
     code alone, which may put a field beside its place: every value read is for a person to check,
